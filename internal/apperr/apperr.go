@@ -1,0 +1,65 @@
+// Package apperr is the one error type the domain speaks. Every failure a
+// caller can act on carries a Code; transports map codes to their own
+// vocabulary (GraphQL extensions.code, HTTP status) without string matching,
+// and anything without a code is an internal error whose details stay in the
+// log.
+package apperr
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Code classifies an error for the caller.
+type Code string
+
+// The codes the API promises; see README "Errors".
+const (
+	Unauthenticated Code = "UNAUTHENTICATED"
+	Forbidden       Code = "FORBIDDEN"
+	BadUserInput    Code = "BAD_USER_INPUT"
+	NotFound        Code = "NOT_FOUND"
+	Conflict        Code = "CONFLICT"
+	RateLimited     Code = "RATE_LIMITED"
+	Internal        Code = "INTERNAL"
+)
+
+// Error is a failure with a code, a message safe to show to the caller, and
+// optional machine-readable details (the offending field, the supported
+// values, the current version...).
+type Error struct {
+	Code    Code
+	Message string
+	Details map[string]any
+}
+
+func (e *Error) Error() string { return e.Message }
+
+// New returns an *Error with a formatted message.
+func New(code Code, format string, args ...any) *Error {
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// With returns a copy of e with one more detail.
+func (e *Error) With(key string, value any) *Error {
+	details := make(map[string]any, len(e.Details)+1)
+	for k, v := range e.Details {
+		details[k] = v
+	}
+	details[key] = value
+	return &Error{Code: e.Code, Message: e.Message, Details: details}
+}
+
+// CodeOf returns the code of the first *Error in err's chain, or Internal.
+func CodeOf(err error) Code {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Code
+	}
+	return Internal
+}
+
+// Is reports whether err carries the given code.
+func Is(err error, code Code) bool {
+	return err != nil && CodeOf(err) == code
+}

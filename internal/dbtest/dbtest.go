@@ -1,0 +1,153 @@
+// Package dbtest gives tests a real, migrated, throwaway database: a SQLite
+// file in the test's temporary directory, and a fresh PostgreSQL database
+// created on the server named by WERKWIJZER_TEST_DATABASE_URL and dropped
+// when the test ends. Store and API tests run against both through Each.
+//
+// When PostgreSQL cannot be reached its tests are skipped with the reason,
+// unless WERKWIJZER_REQUIRE_POSTGRES=1 (as in CI), where they fail instead.
+package dbtest
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" database/sql driver for the admin connection
+
+	"github.com/werkwijzer/werkwijzer/internal/database"
+)
+
+// DefaultPostgresURL is the server tried when WERKWIJZER_TEST_DATABASE_URL is unset.
+const DefaultPostgresURL = "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"
+
+// Each runs fn once on SQLite and once on PostgreSQL, as subtests named
+// after the dialect, each with its own migrated database.
+func Each(t *testing.T, fn func(t *testing.T, db *database.DB)) {
+	t.Helper()
+	t.Run("sqlite", func(t *testing.T) { fn(t, SQLite(t)) })
+	t.Run("postgres", func(t *testing.T) { fn(t, Postgres(t)) })
+}
+
+// SQLite returns a migrated database in a new file under t.TempDir().
+func SQLite(t testing.TB) *database.DB {
+	t.Helper()
+	db := OpenSQLite(t)
+	migrateUp(t, db)
+	return db
+}
+
+// Postgres returns a migrated database created for this test alone.
+func Postgres(t testing.TB) *database.DB {
+	t.Helper()
+	db := OpenPostgres(t)
+	migrateUp(t, db)
+	return db
+}
+
+// OpenSQLite returns an empty, unmigrated SQLite database.
+func OpenSQLite(t testing.TB) *database.DB {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "test.db")
+	db, err := database.Open(context.Background(), database.Config{URL: "sqlite:" + path})
+	if err != nil {
+		t.Fatalf("open sqlite: %v", err)
+	}
+	t.Cleanup(func() { _ = db.Close() })
+	return db
+}
+
+// OpenPostgres creates an empty database on the test server and returns it
+// unmigrated; the database is dropped when the test ends.
+func OpenPostgres(t testing.TB) *database.DB {
+	t.Helper()
+	serverURL := PostgresURL()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+
+	admin, err := sql.Open("pgx", serverURL)
+	if err == nil {
+		err = admin.PingContext(ctx)
+	}
+	if err != nil {
+		if admin != nil {
+			_ = admin.Close()
+		}
+		unavailable(t, fmt.Errorf("PostgreSQL at %s is unreachable: %w", serverURL, err))
+		return nil
+	}
+	name := "werkwijzer_test_" + randomSuffix()
+	if _, err := admin.ExecContext(ctx, "CREATE DATABASE "+name); err != nil {
+		_ = admin.Close()
+		t.Fatalf("create test database: %v", err)
+	}
+	testURL, err := withDatabase(serverURL, name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := database.Open(ctx, database.Config{URL: testURL, MaxOpenConns: 10})
+	if err != nil {
+		t.Fatalf("open test database: %v", err)
+	}
+	t.Cleanup(func() {
+		_ = db.Close()
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		defer cancel()
+		if _, err := admin.ExecContext(ctx, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)"); err != nil {
+			t.Errorf("drop test database %s: %v", name, err)
+		}
+		_ = admin.Close()
+	})
+	return db
+}
+
+// PostgresURL is the test server's URL.
+func PostgresURL() string {
+	if u := os.Getenv("WERKWIJZER_TEST_DATABASE_URL"); u != "" {
+		return u
+	}
+	return DefaultPostgresURL
+}
+
+// Required reports whether PostgreSQL tests must run rather than skip.
+func Required() bool { return os.Getenv("WERKWIJZER_REQUIRE_POSTGRES") == "1" }
+
+func unavailable(t testing.TB, err error) {
+	t.Helper()
+	if Required() {
+		t.Fatalf("%v (WERKWIJZER_REQUIRE_POSTGRES=1, so this fails instead of skipping)", err)
+	}
+	t.Skipf("skipping PostgreSQL test: %v (set WERKWIJZER_TEST_DATABASE_URL to a reachable server)", err)
+}
+
+func migrateUp(t testing.TB, db *database.DB) {
+	t.Helper()
+	m, err := db.Migrator()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.Up(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func withDatabase(serverURL, name string) (string, error) {
+	u, err := url.Parse(serverURL)
+	if err != nil {
+		return "", fmt.Errorf("parse WERKWIJZER_TEST_DATABASE_URL: %w", err)
+	}
+	u.Path = "/" + name
+	return u.String(), nil
+}
+
+func randomSuffix() string {
+	b := make([]byte, 6)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
