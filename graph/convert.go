@@ -1,0 +1,124 @@
+package graph
+
+import (
+	"github.com/werkwijzer/werkwijzer/graph/model"
+	"github.com/werkwijzer/werkwijzer/internal/content"
+)
+
+// served maps what every published entry reports about its locale.
+func served[S, F any](p *content.Published[S, F]) model.Served {
+	return model.Served{
+		ID:              p.EntryID,
+		Locale:          p.Locale,
+		RequestedLocale: p.RequestedLocale,
+		IsFallback:      p.IsFallback(),
+		Slug:            p.Slug,
+		UpdatedAt:       p.UpdatedAt,
+		PublishedAt:     p.PublishedAt,
+	}
+}
+
+func toRole(p *content.PublishedRole) *model.Role {
+	f := p.Fields
+	role := &model.Role{
+		Served:           served(p),
+		Title:            f.Title,
+		Summary:          model.RichText{Markdown: f.Summary},
+		Body:             model.RichText{Markdown: f.Body},
+		Responsibilities: nonNil(f.Responsibilities),
+		DailyTasks:       nonNil(f.DailyTasks),
+		Competencies:     nonNil(f.Competencies),
+		CareerPaths:      nonNil(f.CareerPaths),
+		Certifications:   nonNil(f.Certifications),
+		Tools:            nonNil(f.Tools),
+		SalaryNotes:      model.RichText{Markdown: f.SalaryNotes},
+		FAQIDs:           p.Structure.FAQIDs,
+	}
+	if s := p.Structure.Salary; s != nil {
+		role.Salary = &model.SalaryRange{Min: s.Min, Max: s.Max, Currency: s.Currency, Period: model.SalaryPeriod(s.Period)}
+	}
+	return role
+}
+
+func toArticle(p *content.PublishedArticle) *model.Article {
+	f := p.Fields
+	article := &model.Article{
+		Served:         served(p),
+		Title:          f.Title,
+		Lead:           model.RichText{Markdown: f.Lead},
+		SEOTitle:       f.SEOTitle,
+		SEODescription: f.SEODescription,
+		Blocks:         make([]model.ArticleBlock, 0, len(p.Structure.Blocks)),
+	}
+	if article.SEOTitle == "" {
+		article.SEOTitle = f.Title
+	}
+	for _, b := range p.Structure.Blocks {
+		if block := toBlock(b, f.Blocks[b.ID], p.RequestedLocale); block != nil {
+			article.Blocks = append(article.Blocks, block)
+		}
+	}
+	return article
+}
+
+// toBlock maps one block; related entries are loaded in the locale the
+// article was requested in, each falling back on its own. A block type this
+// version does not know is left out rather than failing the page.
+func toBlock(b content.BlockStructure, text content.BlockFields, requested string) model.ArticleBlock {
+	switch b.Type {
+	case content.BlockRichText:
+		return model.RichTextBlock{ID: b.ID, Anchor: text.Anchor, Heading: text.Heading, Body: model.RichText{Markdown: text.Body}}
+	case content.BlockComparison:
+		return model.ComparisonBlock{ID: b.ID, Anchor: text.Anchor, Heading: text.Heading, ComparisonID: b.ComparisonID, Locale: requested}
+	case content.BlockFAQ:
+		return model.FAQBlock{ID: b.ID, Anchor: text.Anchor, Heading: text.Heading, FAQIDs: b.FAQIDs, Locale: requested}
+	case content.BlockVacancyList:
+		return model.VacancyListBlock{ID: b.ID, Anchor: text.Anchor, Heading: text.Heading, RoleID: b.RoleID, Limit: b.Limit, Locale: requested}
+	case content.BlockCallToAction:
+		return model.CallToActionBlock{ID: b.ID, Label: text.Label, URL: text.URL}
+	}
+	return nil
+}
+
+func toComparison(p *content.PublishedComparison) *model.Comparison {
+	c := &model.Comparison{
+		Served:  served(p),
+		Title:   p.Fields.Title,
+		Intro:   model.RichText{Markdown: p.Fields.Intro},
+		RoleIDs: p.Structure.RoleIDs,
+		Rows:    make([]model.ComparisonRow, 0, len(p.Structure.RowIDs)),
+	}
+	for _, rowID := range p.Structure.RowIDs {
+		row := p.Fields.Rows[rowID]
+		c.Rows = append(c.Rows, model.ComparisonRow{Label: row.Label, Values: nonNil(row.Values)})
+	}
+	return c
+}
+
+func toFAQ(p *content.PublishedFAQ) *model.FAQ {
+	return &model.FAQ{Served: served(p), Question: p.Fields.Question, Answer: model.RichText{Markdown: p.Fields.Answer}}
+}
+
+func toAlternates(alts []content.Alternate) []model.Alternate {
+	out := make([]model.Alternate, len(alts))
+	for i, a := range alts {
+		out[i] = model.Alternate{Locale: a.Locale, Slug: a.Slug}
+	}
+	return out
+}
+
+// mapAll maps a slice, dereferencing the mapper's pointer results.
+func mapAll[T, M any](items []T, to func(T) *M) []M {
+	out := make([]M, len(items))
+	for i, item := range items {
+		out[i] = *to(item)
+	}
+	return out
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}

@@ -1,0 +1,158 @@
+package graph
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"runtime/debug"
+
+	"github.com/99designs/gqlgen/complexity"
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/handler"
+	"github.com/99designs/gqlgen/graphql/handler/extension"
+	"github.com/99designs/gqlgen/graphql/handler/lru"
+	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/werkwijzer/werkwijzer/graph/generated"
+	"github.com/werkwijzer/werkwijzer/internal/apperr"
+)
+
+// Limits bound what one GraphQL request may ask for.
+type Limits struct {
+	// MaxComplexity is the highest query cost accepted; every field
+	// costs 1 and a list costs its children times its page size.
+	MaxComplexity int
+	// MaxDepth is the deepest selection nesting accepted.
+	MaxDepth int
+	// Introspection allows __schema and __type queries.
+	Introspection bool
+}
+
+// DefaultLimits fit the full article page query with room to spare.
+var DefaultLimits = Limits{MaxComplexity: 5000, MaxDepth: 12, Introspection: true}
+
+// NewHandler returns the GraphQL HTTP handler: POST and GET only (no form
+// or multipart transports, which a browser could send cross-site without a
+// preflight), a parsed-query cache, automatic persisted queries for short
+// cacheable GET URLs, and bounded complexity, depth and token counts.
+func NewHandler(r *Resolver, limits Limits, log *slog.Logger) *handler.Server {
+	cfg := generated.Config{Resolvers: r}
+	pageCost := func(child int, first *int) int {
+		n := defaultPageSize
+		if first != nil && *first > 0 {
+			n = *first
+		}
+		return child * n
+	}
+	cfg.Complexity.Query.Articles = func(child int, _ *string, first *int, _ *string) int { return pageCost(child, first) }
+	cfg.Complexity.Query.Roles = func(child int, _ *string, first *int, _ *string) int { return pageCost(child, first) }
+	cfg.Complexity.Query.Faqs = func(child int, _, _, _ *string, first *int, _ *string) int { return pageCost(child, first) }
+
+	srv := handler.New(generated.NewExecutableSchema(cfg))
+	srv.AddTransport(transport.Options{})
+	srv.AddTransport(transport.GET{})
+	srv.AddTransport(transport.POST{})
+	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
+	srv.Use(extension.FixedComplexityLimit(limits.MaxComplexity, complexity.WithFixedScalarValue(0)))
+	if limits.Introspection {
+		srv.Use(extension.Introspection{})
+	}
+	// An unbounded token count lets one request burn CPU in the parser
+	// (CVE-2023-49559); "did you mean" hints leak schema when
+	// introspection is off.
+	srv.SetParserTokenLimit(15000)
+	srv.SetDisableSuggestion(!limits.Introspection)
+	srv.AroundOperations(depthLimit(limits.MaxDepth))
+	srv.SetErrorPresenter(errorPresenter(log))
+	srv.SetRecoverFunc(func(ctx context.Context, p any) error {
+		log.ErrorContext(ctx, "panic in resolver", "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+		return apperr.New(apperr.Internal, "internal error")
+	})
+	return srv
+}
+
+// errorPresenter gives every error an extensions.code. Coded domain errors
+// keep their message and details; gqlgen's own parse and validation errors
+// pass through; anything else is logged and reported as INTERNAL with no
+// details, so SQL or file paths never reach a client.
+func errorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
+	return func(ctx context.Context, err error) *gqlerror.Error {
+		presented := graphql.DefaultErrorPresenter(ctx, err)
+		var coded *apperr.Error
+		if errors.As(err, &coded) {
+			presented.Message = coded.Message
+			presented.Extensions = map[string]any{"code": string(coded.Code)}
+			for k, v := range coded.Details {
+				presented.Extensions[k] = v
+			}
+			if coded.Code == apperr.Internal {
+				presented.Message = "internal error"
+				presented.Extensions = map[string]any{"code": string(apperr.Internal)}
+			}
+			return presented
+		}
+		var gqlErr *gqlerror.Error
+		if errors.As(err, &gqlErr) && gqlErr.Err == nil {
+			if presented.Extensions == nil {
+				presented.Extensions = map[string]any{}
+			}
+			if _, ok := presented.Extensions["code"]; !ok {
+				presented.Extensions["code"] = string(apperr.BadUserInput)
+			}
+			return presented
+		}
+		log.ErrorContext(ctx, "graphql request failed", "path", presented.Path.String(), "error", err)
+		presented.Message = "internal error"
+		presented.Extensions = map[string]any{"code": string(apperr.Internal)}
+		return presented
+	}
+}
+
+// depthLimit refuses operations nested deeper than max before any resolver
+// runs; gqlgen has no such limit of its own.
+func depthLimit(max int) graphql.OperationMiddleware {
+	return func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+		op := graphql.GetOperationContext(ctx)
+		if op.Operation == nil {
+			return next(ctx)
+		}
+		if depth := selectionDepth(op.Operation.SelectionSet, op.Doc.Fragments, 0, max); depth > max {
+			err := apperr.New(apperr.BadUserInput, "query is nested %d levels deep; the limit is %d", depth, max).
+				With("field", "query")
+			return graphql.OneShot(graphql.ErrorResponse(ctx, "%s", err.Message))
+		}
+		return next(ctx)
+	}
+}
+
+// selectionDepth measures nesting, following fragments, and stops counting
+// once past limit so a cyclic or huge document cannot make it work long.
+func selectionDepth(set ast.SelectionSet, fragments ast.FragmentDefinitionList, depth, limit int) int {
+	if depth > limit {
+		return depth
+	}
+	deepest := depth
+	for _, sel := range set {
+		var d int
+		switch s := sel.(type) {
+		case *ast.Field:
+			if len(s.SelectionSet) == 0 {
+				d = depth + 1
+			} else {
+				d = selectionDepth(s.SelectionSet, fragments, depth+1, limit)
+			}
+		case *ast.InlineFragment:
+			d = selectionDepth(s.SelectionSet, fragments, depth, limit)
+		case *ast.FragmentSpread:
+			if f := fragments.ForName(s.Name); f != nil {
+				d = selectionDepth(f.SelectionSet, fragments, depth, limit)
+			}
+		}
+		deepest = max(deepest, d)
+	}
+	return deepest
+}

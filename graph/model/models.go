@@ -1,0 +1,163 @@
+// Package model holds the GraphQL transport types: hand-written ones here,
+// where a resolver needs data the schema does not expose (ids to load
+// related entries by), and generated ones in models_gen.go.
+package model
+
+import (
+	"context"
+	"time"
+)
+
+// Localized is implemented by every published, translated entry.
+type Localized interface{ IsLocalized() }
+
+// ArticleBlock is implemented by every block type of an article.
+type ArticleBlock interface{ IsArticleBlock() }
+
+// Served is what every localized entry reports about its locale.
+type Served struct {
+	ID              string
+	Locale          string
+	RequestedLocale string
+	IsFallback      bool
+	Slug            string
+	UpdatedAt       time.Time
+	PublishedAt     time.Time
+}
+
+// RichText is Markdown; its HTML is rendered only when asked for.
+type RichText struct {
+	Markdown string
+}
+
+// Role is a published role.
+type Role struct {
+	Served
+	Title            string
+	Summary          RichText
+	Body             RichText
+	Responsibilities []string
+	DailyTasks       []string
+	Competencies     []string
+	CareerPaths      []string
+	Certifications   []string
+	Tools            []string
+	SalaryNotes      RichText
+	Salary           *SalaryRange
+	// FAQIDs load Role.faqs.
+	FAQIDs []string
+}
+
+func (Role) IsLocalized() {}
+
+// Article is a published article.
+type Article struct {
+	Served
+	Title          string
+	Lead           RichText
+	SEOTitle       string
+	SEODescription string
+	Blocks         []ArticleBlock
+}
+
+func (Article) IsLocalized() {}
+
+// Comparison is a published comparison.
+type Comparison struct {
+	Served
+	Title string
+	Intro RichText
+	Rows  []ComparisonRow
+	// RoleIDs load Comparison.roles.
+	RoleIDs []string
+}
+
+func (Comparison) IsLocalized() {}
+
+// FAQ is a published FAQ.
+type FAQ struct {
+	Served
+	Question string
+	Answer   RichText
+}
+
+func (FAQ) IsLocalized() {}
+
+// RichTextBlock is a section of an article.
+type RichTextBlock struct {
+	ID      string
+	Anchor  string
+	Heading string
+	Body    RichText
+}
+
+func (RichTextBlock) IsArticleBlock() {}
+
+// ComparisonBlock shows a comparison.
+type ComparisonBlock struct {
+	ID           string
+	Anchor       string
+	Heading      string
+	ComparisonID string
+	// Locale is the article's requested locale; related entries are
+	// served in it or their own fallback.
+	Locale string
+}
+
+func (ComparisonBlock) IsArticleBlock() {}
+
+// FAQBlock lists FAQs.
+type FAQBlock struct {
+	ID      string
+	Anchor  string
+	Heading string
+	FAQIDs  []string
+	Locale  string
+}
+
+func (FAQBlock) IsArticleBlock() {}
+
+// VacancyListBlock lists a role's vacancies.
+type VacancyListBlock struct {
+	ID      string
+	Anchor  string
+	Heading string
+	RoleID  string
+	Limit   int
+	Locale  string
+}
+
+func (VacancyListBlock) IsArticleBlock() {}
+
+// CallToActionBlock asks the reader to act.
+type CallToActionBlock struct {
+	ID    string
+	Label string
+	URL   string
+}
+
+func (CallToActionBlock) IsArticleBlock() {}
+
+// Counter computes a connection's totalCount, only when it is selected.
+type Counter func(ctx context.Context) (int, error)
+
+// ArticleConnection is a page of articles.
+type ArticleConnection struct {
+	Edges    []ArticleEdge
+	PageInfo PageInfo
+	Count    Counter
+}
+
+// RoleConnection is a page of roles.
+type RoleConnection struct {
+	Edges    []RoleEdge
+	PageInfo PageInfo
+	Count    Counter
+}
+
+// FAQConnection is a page of FAQs.
+type FAQConnection struct {
+	Edges    []FAQEdge
+	PageInfo PageInfo
+	Count    Counter
+}

@@ -1,0 +1,367 @@
+// Package app wires Werkwijzer together: configuration, the subcommands
+// (serve, migrate, seed), start-up and graceful shutdown. cmd/werkwijzer
+// only calls Main.
+package app
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/werkwijzer/werkwijzer/graph"
+	"github.com/werkwijzer/werkwijzer/internal/apperr"
+	"github.com/werkwijzer/werkwijzer/internal/content"
+	"github.com/werkwijzer/werkwijzer/internal/database"
+	"github.com/werkwijzer/werkwijzer/internal/httpserver"
+	"github.com/werkwijzer/werkwijzer/internal/locale"
+	"github.com/werkwijzer/werkwijzer/internal/seed"
+	"github.com/werkwijzer/werkwijzer/internal/store"
+)
+
+const usage = `Werkwijzer: a headless CMS for career content with a GraphQL API.
+
+Usage:
+  werkwijzer [serve] [flags]          serve the API (the default command)
+  werkwijzer migrate up|down|status [flags]
+                                      apply, roll back one, or list migrations
+  werkwijzer seed [flags]             load the sample content into an empty database
+
+Run "werkwijzer COMMAND -h" for the flags; every flag has an environment variable.
+`
+
+// Main runs the command line and returns the process exit code.
+func Main(args []string, stdout, stderr io.Writer) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	command := "serve"
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		command, args = args[0], args[1:]
+	}
+	var err error
+	switch command {
+	case "serve":
+		err = runServe(ctx, args, stdout, stderr)
+	case "migrate":
+		err = runMigrate(ctx, args, stdout, stderr)
+	case "seed":
+		err = runSeed(ctx, args, stdout, stderr)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return 0
+	default:
+		fmt.Fprintf(stderr, "unknown command %q\n\n%s", command, usage)
+		return 2
+	}
+	if errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "werkwijzer %s: %v\n", command, err)
+		return 1
+	}
+	return 0
+}
+
+// parse reads the configuration for one command; rest gets the positional
+// arguments.
+func parse(command string, args []string, stderr io.Writer) (*Config, []string, error) {
+	fs := flag.NewFlagSet("werkwijzer "+command, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var cfg Config
+	envErrs := cfg.register(fs)
+	if err := fs.Parse(args); err != nil {
+		return nil, nil, err
+	}
+	if len(envErrs) > 0 {
+		return nil, nil, errors.Join(envErrs...)
+	}
+	return &cfg, fs.Args(), nil
+}
+
+func newLogger(cfg *Config, w io.Writer) (*slog.Logger, error) {
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(cfg.LogLevel)); err != nil {
+		return nil, fmt.Errorf("log level %q: want debug, info, warn or error", cfg.LogLevel)
+	}
+	opts := &slog.HandlerOptions{Level: level}
+	switch cfg.LogFormat {
+	case "text":
+		return slog.New(slog.NewTextHandler(w, opts)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(w, opts)), nil
+	}
+	return nil, fmt.Errorf("log format %q: want text or json", cfg.LogFormat)
+}
+
+// env is what every command that touches the database needs.
+type env struct {
+	cfg     *Config
+	log     *slog.Logger
+	db      *database.DB
+	content *content.Service
+}
+
+func open(ctx context.Context, cfg *Config, stderr io.Writer) (*env, error) {
+	log, err := newLogger(cfg, stderr)
+	if err != nil {
+		return nil, err
+	}
+	codes, err := locale.ParseList(cfg.Locales)
+	if err != nil {
+		return nil, fmt.Errorf("WERKWIJZER_LOCALES: %w", err)
+	}
+	locales, err := locale.NewSet(codes)
+	if err != nil {
+		return nil, fmt.Errorf("WERKWIJZER_LOCALES: %w", err)
+	}
+	db, err := database.Open(ctx, database.Config{URL: cfg.DatabaseURL, DataDir: cfg.DataDir, MaxOpenConns: cfg.DBMaxConns, Logger: log})
+	if err != nil {
+		return nil, err
+	}
+	return &env{
+		cfg:     cfg,
+		log:     log,
+		db:      db,
+		content: content.NewService(store.NewContent(db.Gorm), locales),
+	}, nil
+}
+
+func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	cfg, rest, err := parse("serve", args, stderr)
+	if err != nil {
+		return err
+	}
+	if len(rest) > 0 {
+		return fmt.Errorf("unexpected arguments %q", rest)
+	}
+	e, err := open(ctx, cfg, stderr)
+	if err != nil {
+		return err
+	}
+	defer e.db.Close()
+	e.log.Info("database opened", "dialect", e.db.Dialect, "location", e.db.Location)
+
+	if cfg.Migrate {
+		if err := e.migrateUp(ctx); err != nil {
+			return err
+		}
+	}
+	if cfg.Seed {
+		if err := e.seedIfEmpty(ctx); err != nil {
+			return err
+		}
+	}
+
+	limits := graph.DefaultLimits
+	limits.Introspection = cfg.Introspection
+	handler := httpserver.New(httpserver.Config{
+		Content:      e.content,
+		Ready:        e.db.Ping,
+		Playground:   cfg.Playground,
+		Limits:       limits,
+		PublicMaxAge: cfg.CacheMaxAge,
+		Log:          e.log,
+	})
+	listener, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+	}
+	srv := &http.Server{
+		Handler:           handler,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       15 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(e.log.Handler(), slog.LevelWarn),
+	}
+	base := "http://" + displayAddr(listener.Addr().String())
+	fmt.Fprintf(stdout, "Werkwijzer is serving on %s\n", base)
+	fmt.Fprintf(stdout, "  GraphQL API      %s/graphql\n", base)
+	if cfg.Playground {
+		fmt.Fprintf(stdout, "  Playground       %s/playground\n", base)
+	}
+	fmt.Fprintf(stdout, "  Schema (SDL)     %s/schema.graphql\n", base)
+	fmt.Fprintf(stdout, "  Editors          %s/admin/\n", base)
+	fmt.Fprintf(stdout, "  Health           %s/healthz  %s/readyz\n", base, base)
+
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- srv.Serve(listener) }()
+	select {
+	case err := <-serveErr:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	e.log.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	return nil
+}
+
+// displayAddr turns a wildcard listen address into one a browser can open.
+func displayAddr(addr string) string {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return addr
+	}
+	if ip := net.ParseIP(host); ip != nil && ip.IsUnspecified() {
+		host = "localhost"
+	}
+	return net.JoinHostPort(host, port)
+}
+
+func (e *env) migrateUp(ctx context.Context) error {
+	m, err := e.db.Migrator()
+	if err != nil {
+		return err
+	}
+	applied, err := m.Up(ctx)
+	if err != nil {
+		return err
+	}
+	if len(applied) > 0 {
+		e.log.Info("migrations applied", "versions", applied)
+	}
+	return nil
+}
+
+// seedIfEmpty loads the sample content into a database with no content.
+// Replicas starting together on one PostgreSQL database may race here: the
+// loser's transaction fails on the unique live slugs and rolls back whole,
+// which is reported and not fatal.
+func (e *env) seedIfEmpty(ctx context.Context) error {
+	empty, err := e.content.IsEmpty(ctx)
+	if err != nil {
+		return err
+	}
+	if !empty {
+		return nil
+	}
+	f, err := seed.Sample()
+	if err != nil {
+		return err
+	}
+	res, err := seed.Load(ctx, e.content, f)
+	if apperr.Is(err, apperr.Conflict) {
+		if empty, checkErr := e.content.IsEmpty(ctx); checkErr == nil && !empty {
+			e.log.Info("sample content was loaded by another process")
+			return nil
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("load sample content: %w", err)
+	}
+	e.log.Info("sample content loaded (the database was empty)",
+		"articles", res.Articles, "roles", res.Roles, "comparisons", res.Comparisons, "faqs", res.FAQs)
+	return nil
+}
+
+func runMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
+		return errors.New("want: werkwijzer migrate up|down|status [flags]")
+	}
+	action, args := args[0], args[1:]
+	cfg, rest, err := parse("migrate "+action, args, stderr)
+	if err != nil {
+		return err
+	}
+	if len(rest) > 0 {
+		return fmt.Errorf("unexpected arguments %q", rest)
+	}
+	e, err := open(ctx, cfg, stderr)
+	if err != nil {
+		return err
+	}
+	defer e.db.Close()
+	m, err := e.db.Migrator()
+	if err != nil {
+		return err
+	}
+	switch action {
+	case "up":
+		applied, err := m.Up(ctx)
+		if err != nil {
+			return err
+		}
+		if len(applied) == 0 {
+			fmt.Fprintln(stdout, "no pending migrations")
+		}
+		for _, v := range applied {
+			fmt.Fprintf(stdout, "applied %05d\n", v)
+		}
+	case "down":
+		v, err := m.Down(ctx)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "rolled back %05d\n", v)
+	case "status":
+		statuses, err := m.Status(ctx)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "%s database %s\n", e.db.Dialect, e.db.Location)
+		for _, s := range statuses {
+			state := "pending"
+			if s.Applied {
+				state = "applied"
+			}
+			fmt.Fprintf(stdout, "  %05d  %-8s %s\n", s.Version, state, s.Name)
+		}
+	default:
+		return fmt.Errorf("unknown migrate action %q; want up, down or status", action)
+	}
+	return nil
+}
+
+func runSeed(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	cfg, rest, err := parse("seed", args, stderr)
+	if err != nil {
+		return err
+	}
+	if len(rest) > 0 {
+		return fmt.Errorf("unexpected arguments %q", rest)
+	}
+	e, err := open(ctx, cfg, stderr)
+	if err != nil {
+		return err
+	}
+	defer e.db.Close()
+	if cfg.Migrate {
+		if err := e.migrateUp(ctx); err != nil {
+			return err
+		}
+	}
+	empty, err := e.content.IsEmpty(ctx)
+	if err != nil {
+		return err
+	}
+	if !empty {
+		return errors.New("the database already holds content; the sample content is only loaded into an empty database")
+	}
+	f, err := seed.Sample()
+	if err != nil {
+		return err
+	}
+	res, err := seed.Load(ctx, e.content, f)
+	if err != nil {
+		return fmt.Errorf("load sample content: %w", err)
+	}
+	fmt.Fprintf(stdout, "loaded and published %d article(s), %d role(s), %d comparison(s), %d FAQ(s)\n",
+		res.Articles, res.Roles, res.Comparisons, res.FAQs)
+	return nil
+}

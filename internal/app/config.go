@@ -1,0 +1,91 @@
+package app
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"strconv"
+	"time"
+)
+
+// Config is every setting, read from the environment and overridden by
+// flags. The README's configuration table lists the same settings; keep
+// them in step.
+type Config struct {
+	Addr          string
+	DatabaseURL   string
+	DataDir       string
+	Locales       string
+	Playground    bool
+	Introspection bool
+	Migrate       bool
+	Seed          bool
+	DBMaxConns    int
+	CacheMaxAge   time.Duration
+	LogFormat     string
+	LogLevel      string
+}
+
+// setting is one configuration value: its flag, its variable, its default.
+type setting struct {
+	flag, env, usage string
+}
+
+// register binds the settings to fs with defaults taken from the
+// environment, so a flag overrides a variable, which overrides the default.
+// Invalid variable values are collected and reported by the caller.
+func (c *Config) register(fs *flag.FlagSet) (envErrs []error) {
+	str := func(p *string, s setting, def string) {
+		if v, ok := os.LookupEnv(s.env); ok {
+			def = v
+		}
+		fs.StringVar(p, s.flag, def, s.usage+" (env "+s.env+")")
+	}
+	boolean := func(p *bool, s setting, def bool) {
+		if v, ok := os.LookupEnv(s.env); ok {
+			b, err := strconv.ParseBool(v)
+			if err != nil {
+				envErrs = append(envErrs, fmt.Errorf("%s=%q: want true or false", s.env, v))
+			} else {
+				def = b
+			}
+		}
+		fs.BoolVar(p, s.flag, def, s.usage+" (env "+s.env+")")
+	}
+	integer := func(p *int, s setting, def int) {
+		if v, ok := os.LookupEnv(s.env); ok {
+			n, err := strconv.Atoi(v)
+			if err != nil || n <= 0 {
+				envErrs = append(envErrs, fmt.Errorf("%s=%q: want a positive whole number", s.env, v))
+			} else {
+				def = n
+			}
+		}
+		fs.IntVar(p, s.flag, def, s.usage+" (env "+s.env+")")
+	}
+	duration := func(p *time.Duration, s setting, def time.Duration) {
+		if v, ok := os.LookupEnv(s.env); ok {
+			d, err := time.ParseDuration(v)
+			if err != nil || d < 0 {
+				envErrs = append(envErrs, fmt.Errorf("%s=%q: want a duration such as 60s or 5m", s.env, v))
+			} else {
+				def = d
+			}
+		}
+		fs.DurationVar(p, s.flag, def, s.usage+" (env "+s.env+")")
+	}
+
+	str(&c.Addr, setting{"addr", "ADDR", "address to listen on"}, "127.0.0.1:8080")
+	str(&c.DatabaseURL, setting{"database-url", "DATABASE_URL", "postgres://... for PostgreSQL; empty for the SQLite file in the data directory"}, "")
+	str(&c.DataDir, setting{"data-dir", "WERKWIJZER_DATA_DIR", "directory for the SQLite database and generated secrets"}, "data")
+	str(&c.Locales, setting{"locales", "WERKWIJZER_LOCALES", "supported locales, comma-separated, the default first"}, "nl,en")
+	boolean(&c.Playground, setting{"playground", "WERKWIJZER_PLAYGROUND", "serve the GraphQL playground at /playground"}, true)
+	boolean(&c.Introspection, setting{"introspection", "WERKWIJZER_INTROSPECTION", "answer GraphQL introspection queries"}, true)
+	boolean(&c.Migrate, setting{"migrate", "WERKWIJZER_MIGRATE", "apply pending migrations at start"}, true)
+	boolean(&c.Seed, setting{"seed", "WERKWIJZER_SEED", "load the sample content at start when the database is empty"}, true)
+	integer(&c.DBMaxConns, setting{"db-max-conns", "WERKWIJZER_DB_MAX_CONNS", "PostgreSQL connections per process"}, 20)
+	duration(&c.CacheMaxAge, setting{"cache-max-age", "WERKWIJZER_CACHE_MAX_AGE", "how long shared caches may keep anonymous GET answers (0 disables)"}, 60*time.Second)
+	str(&c.LogFormat, setting{"log-format", "WERKWIJZER_LOG_FORMAT", "log format: text or json"}, "text")
+	str(&c.LogLevel, setting{"log-level", "WERKWIJZER_LOG_LEVEL", "log level: debug, info, warn or error"}, "info")
+	return envErrs
+}

@@ -1,0 +1,177 @@
+// Package httpserver is Werkwijzer's HTTP front: the routes (/graphql,
+// /playground, /schema.graphql, /admin, /healthz, /readyz) and the
+// middleware every request passes (panic recovery, request ids, access log,
+// body limits, per-request dataloaders, cache headers).
+package httpserver
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql/playground"
+
+	"github.com/werkwijzer/werkwijzer/admin"
+	"github.com/werkwijzer/werkwijzer/graph"
+	"github.com/werkwijzer/werkwijzer/graph/loaders"
+	"github.com/werkwijzer/werkwijzer/internal/content"
+)
+
+// Config is what the router needs.
+type Config struct {
+	Content    *content.Service
+	Ready      func(context.Context) error // database reachable
+	Playground bool
+	Limits     graph.Limits
+	// PublicMaxAge is how long shared caches may keep anonymous GET
+	// answers of /graphql.
+	PublicMaxAge time.Duration
+	Log          *slog.Logger
+}
+
+// maxBodyBytes bounds a GraphQL request body; gqlgen reads it whole.
+const maxBodyBytes = 1 << 20
+
+// New returns the root handler.
+func New(cfg Config) http.Handler {
+	gql := graph.NewHandler(&graph.Resolver{Content: cfg.Content}, cfg.Limits, cfg.Log)
+
+	mux := http.NewServeMux()
+	mux.Handle("/graphql", publicCache(cfg.PublicMaxAge, loaders.Middleware(cfg.Content, gql)))
+	mux.HandleFunc("GET /schema.graphql", serveSchema)
+	if cfg.Playground {
+		mux.Handle("GET /playground", playground.Handler("Werkwijzer GraphQL", "/graphql"))
+	}
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		_, _ = w.Write([]byte("ok\n"))
+	})
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		defer cancel()
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.Header().Set("Cache-Control", "no-store")
+		if err := cfg.Ready(ctx); err != nil {
+			cfg.Log.WarnContext(ctx, "readiness check failed", "error", err)
+			w.WriteHeader(http.StatusServiceUnavailable)
+			_, _ = w.Write([]byte("database unreachable\n"))
+			return
+		}
+		_, _ = w.Write([]byte("ready\n"))
+	})
+	static, err := fs.Sub(admin.FS, "static")
+	if err != nil {
+		panic(err) // the embed pattern guarantees the directory exists
+	}
+	mux.Handle("GET /admin/", adminHeaders(http.StripPrefix("/admin/", http.FileServerFS(static))))
+	mux.Handle("GET /admin", http.RedirectHandler("/admin/", http.StatusMovedPermanently))
+	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "/admin/", http.StatusFound)
+	})
+
+	var h http.Handler = mux
+	h = limitBody(h)
+	h = accessLog(cfg.Log, h)
+	h = recoverPanics(cfg.Log, h)
+	h = requestID(h)
+	return h
+}
+
+func serveSchema(w http.ResponseWriter, _ *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("Cache-Control", "public, max-age=300")
+	_, _ = w.Write([]byte(graph.SDL()))
+}
+
+type requestIDKey struct{}
+
+// requestID tags each request with an id, taken from X-Request-Id when a
+// proxy set a sane one, so log lines of one request can be found together.
+func requestID(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id := r.Header.Get("X-Request-Id")
+		if id == "" || len(id) > 64 {
+			b := make([]byte, 8)
+			_, _ = rand.Read(b)
+			id = hex.EncodeToString(b)
+		}
+		w.Header().Set("X-Request-Id", id)
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), requestIDKey{}, id)))
+	})
+}
+
+// RequestID returns the request's id, or "".
+func RequestID(ctx context.Context) string {
+	id, _ := ctx.Value(requestIDKey{}).(string)
+	return id
+}
+
+func recoverPanics(log *slog.Logger, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if p := recover(); p != nil {
+				if p == http.ErrAbortHandler {
+					panic(p)
+				}
+				log.ErrorContext(r.Context(), "panic serving request", "panic", p, "path", r.URL.Path, "request_id", RequestID(r.Context()))
+				http.Error(w, "internal error", http.StatusInternalServerError)
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
+}
+
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+	bytes  int
+}
+
+func (s *statusRecorder) WriteHeader(code int) {
+	s.status = code
+	s.ResponseWriter.WriteHeader(code)
+}
+
+func (s *statusRecorder) Write(b []byte) (int, error) {
+	if s.status == 0 {
+		s.status = http.StatusOK
+	}
+	n, err := s.ResponseWriter.Write(b)
+	s.bytes += n
+	return n, err
+}
+
+func accessLog(log *slog.Logger, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		rec := &statusRecorder{ResponseWriter: w}
+		next.ServeHTTP(rec, r)
+		log.InfoContext(r.Context(), "request",
+			"method", r.Method, "path", r.URL.Path, "status", rec.status, "bytes", rec.bytes,
+			"duration_ms", float64(time.Since(start).Microseconds())/1000, "request_id", RequestID(r.Context()))
+	})
+}
+
+func limitBody(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r.Body = http.MaxBytesReader(w, r.Body, maxBodyBytes)
+		next.ServeHTTP(w, r)
+	})
+}
+
+// adminHeaders locks the editors' UI down: scripts and styles only from
+// this origin, no framing, no inline script.
+func adminHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "no-referrer")
+		h.Set("Cache-Control", "no-cache")
+		next.ServeHTTP(w, r)
+	})
+}
