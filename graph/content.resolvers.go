@@ -13,19 +13,9 @@ import (
 	"github.com/werkwijzer/werkwijzer/graph/model"
 )
 
-// Alternates is the resolver for the alternates field.
-func (r *articleResolver) Alternates(ctx context.Context, obj *model.Article) ([]model.Alternate, error) {
-	return r.alternates(ctx, obj.ID)
-}
-
 // TotalCount is the resolver for the totalCount field.
 func (r *articleConnectionResolver) TotalCount(ctx context.Context, obj *model.ArticleConnection) (int, error) {
 	return obj.Count(ctx)
-}
-
-// Alternates is the resolver for the alternates field.
-func (r *comparisonResolver) Alternates(ctx context.Context, obj *model.Comparison) ([]model.Alternate, error) {
-	return r.alternates(ctx, obj.ID)
 }
 
 // Roles is the resolver for the roles field.
@@ -39,16 +29,11 @@ func (r *comparisonResolver) Roles(ctx context.Context, obj *model.Comparison) (
 
 // Comparison is the resolver for the comparison field.
 func (r *comparisonBlockResolver) Comparison(ctx context.Context, obj *model.ComparisonBlock) (*model.Comparison, error) {
-	c, ok, err := loaders.One(ctx, r.loaders(ctx).Comparisons, loaders.Key{ID: obj.ComparisonID, Locale: obj.Locale})
-	if !ok {
+	c, err := loaders.One(ctx, r.loaders(ctx).Comparisons, loaders.Key{ID: obj.ComparisonID, Locale: obj.Locale})
+	if c == nil {
 		return nil, err
 	}
 	return toComparison(c), nil
-}
-
-// Alternates is the resolver for the alternates field.
-func (r *fAQResolver) Alternates(ctx context.Context, obj *model.FAQ) ([]model.Alternate, error) {
-	return r.alternates(ctx, obj.ID)
 }
 
 // Faqs is the resolver for the faqs field.
@@ -63,11 +48,6 @@ func (r *fAQBlockResolver) Faqs(ctx context.Context, obj *model.FAQBlock) ([]mod
 // TotalCount is the resolver for the totalCount field.
 func (r *fAQConnectionResolver) TotalCount(ctx context.Context, obj *model.FAQConnection) (int, error) {
 	return obj.Count(ctx)
-}
-
-// Alternates is the resolver for the alternates field.
-func (r *roleResolver) Alternates(ctx context.Context, obj *model.Role) ([]model.Alternate, error) {
-	return r.alternates(ctx, obj.ID)
 }
 
 // Faqs is the resolver for the faqs field.
@@ -86,15 +66,12 @@ func (r *roleConnectionResolver) TotalCount(ctx context.Context, obj *model.Role
 
 // Role is the resolver for the role field.
 func (r *vacancyListBlockResolver) Role(ctx context.Context, obj *model.VacancyListBlock) (*model.Role, error) {
-	role, ok, err := loaders.One(ctx, r.loaders(ctx).Roles, loaders.Key{ID: obj.RoleID, Locale: obj.Locale})
-	if !ok {
+	role, err := loaders.One(ctx, r.loaders(ctx).Roles, loaders.Key{ID: obj.RoleID, Locale: obj.Locale})
+	if role == nil {
 		return nil, err
 	}
 	return toRole(role), nil
 }
-
-// Article returns generated.ArticleResolver implementation.
-func (r *Resolver) Article() generated.ArticleResolver { return &articleResolver{r} }
 
 // ArticleConnection returns generated.ArticleConnectionResolver implementation.
 func (r *Resolver) ArticleConnection() generated.ArticleConnectionResolver {
@@ -108,9 +85,6 @@ func (r *Resolver) Comparison() generated.ComparisonResolver { return &compariso
 func (r *Resolver) ComparisonBlock() generated.ComparisonBlockResolver {
 	return &comparisonBlockResolver{r}
 }
-
-// FAQ returns generated.FAQResolver implementation.
-func (r *Resolver) FAQ() generated.FAQResolver { return &fAQResolver{r} }
 
 // FAQBlock returns generated.FAQBlockResolver implementation.
 func (r *Resolver) FAQBlock() generated.FAQBlockResolver { return &fAQBlockResolver{r} }
@@ -132,11 +106,9 @@ func (r *Resolver) VacancyListBlock() generated.VacancyListBlockResolver {
 }
 
 type (
-	articleResolver           struct{ *Resolver }
 	articleConnectionResolver struct{ *Resolver }
 	comparisonResolver        struct{ *Resolver }
 	comparisonBlockResolver   struct{ *Resolver }
-	fAQResolver               struct{ *Resolver }
 	fAQBlockResolver          struct{ *Resolver }
 	fAQConnectionResolver     struct{ *Resolver }
 	roleResolver              struct{ *Resolver }

@@ -13,6 +13,7 @@ func served[S, F any](p *content.Published[S, F]) model.Served {
 		RequestedLocale: p.RequestedLocale,
 		IsFallback:      p.IsFallback(),
 		Slug:            p.Slug,
+		Alternates:      toAlternates(p.Alternates),
 		UpdatedAt:       p.UpdatedAt,
 		PublishedAt:     p.PublishedAt,
 	}

@@ -121,9 +121,10 @@ func depthLimit(max int) graphql.OperationMiddleware {
 			return next(ctx)
 		}
 		if depth := selectionDepth(op.Operation.SelectionSet, op.Doc.Fragments, 0, max); depth > max {
-			err := apperr.New(apperr.BadUserInput, "query is nested %d levels deep; the limit is %d", depth, max).
-				With("field", "query")
-			return graphql.OneShot(graphql.ErrorResponse(ctx, "%s", err.Message))
+			return graphql.OneShot(&graphql.Response{Errors: gqlerror.List{{
+				Message:    fmt.Sprintf("query is nested %d levels deep; the limit is %d", depth, max),
+				Extensions: map[string]any{"code": string(apperr.BadUserInput), "maxDepth": max},
+			}}})
 		}
 		return next(ctx)
 	}

@@ -8,8 +8,8 @@ package graph
 import (
 	"context"
 
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/werkwijzer/werkwijzer/graph/loaders"
-	"github.com/werkwijzer/werkwijzer/graph/model"
 	"github.com/werkwijzer/werkwijzer/internal/content"
 )
 
@@ -22,9 +22,22 @@ func (r *Resolver) loaders(ctx context.Context) *loaders.Loaders {
 	return loaders.For(ctx, r.Content)
 }
 
-func (r *Resolver) alternates(ctx context.Context, id string) ([]model.Alternate, error) {
-	alts, _, err := loaders.One(ctx, r.loaders(ctx).Alternates, id)
-	return toAlternates(alts), err
+// primeArticleRelations loads what the articles' blocks refer to in a
+// fixed number of statements and primes the loaders with it, so the block
+// resolvers never query. It does nothing when the query selects no blocks.
+func (r *Resolver) primeArticleRelations(ctx context.Context, articles []*content.PublishedArticle, loc string) error {
+	if len(articles) == 0 || !selects(ctx, "blocks") {
+		return nil
+	}
+	rel, err := r.Content.RelatedToArticles(ctx, articles, loc)
+	if err != nil {
+		return err
+	}
+	l := r.loaders(ctx)
+	loaders.Prime(l.Comparisons, loc, rel.Comparisons)
+	loaders.Prime(l.Roles, loc, rel.Roles)
+	loaders.Prime(l.FAQs, loc, rel.FAQs)
+	return nil
 }
 
 // keys names entries for a loader, all in one requested locale.
@@ -34,4 +47,26 @@ func keys(ids []string, loc string) []loaders.Key {
 		out[i] = loaders.Key{ID: id, Locale: loc}
 	}
 	return out
+}
+
+// selects reports whether the field being resolved selects the named child
+// field, directly or inside a connection's edges { node { ... } }.
+func selects(ctx context.Context, name string) bool {
+	if !graphql.HasOperationContext(ctx) {
+		return true
+	}
+	op := graphql.GetOperationContext(ctx)
+	var walk func(fields []graphql.CollectedField) bool
+	walk = func(fields []graphql.CollectedField) bool {
+		for _, f := range fields {
+			if f.Name == name {
+				return true
+			}
+			if (f.Name == "edges" || f.Name == "node") && walk(graphql.CollectFields(op, f.Selections, nil)) {
+				return true
+			}
+		}
+		return false
+	}
+	return walk(graphql.CollectFieldsCtx(ctx, nil))
 }

@@ -27,11 +27,15 @@ func (r *queryResolver) Locales(ctx context.Context) ([]model.Locale, error) {
 
 // Article is the resolver for the article field.
 func (r *queryResolver) Article(ctx context.Context, slug string, locale *string) (*model.Article, error) {
-	p, err := r.Content.ArticleBySlug(ctx, slug, r.requestedLocale(ctx, locale))
+	loc := r.requestedLocale(ctx, locale)
+	p, err := r.Content.ArticleBySlug(ctx, slug, loc)
 	if apperr.Is(err, apperr.NotFound) {
 		return nil, nil
 	}
 	if err != nil {
+		return nil, err
+	}
+	if err := r.primeArticleRelations(ctx, []*content.PublishedArticle{p}, p.RequestedLocale); err != nil {
 		return nil, err
 	}
 	return toArticle(p), nil
@@ -47,6 +51,11 @@ func (r *queryResolver) Articles(ctx context.Context, locale *string, first *int
 	list, err := r.Content.Articles(ctx, loc, pg)
 	if err != nil {
 		return nil, err
+	}
+	if len(list.Items) > 0 {
+		if err := r.primeArticleRelations(ctx, list.Items, list.Items[0].RequestedLocale); err != nil {
+			return nil, err
+		}
 	}
 	conn := &model.ArticleConnection{
 		Edges:    make([]model.ArticleEdge, len(list.Items)),

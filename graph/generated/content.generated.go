@@ -17,22 +17,14 @@ import (
 
 // region    ************************** generated!.gotpl **************************
 
-type ArticleResolver interface {
-	Alternates(ctx context.Context, obj *model.Article) ([]model.Alternate, error)
-}
 type ArticleConnectionResolver interface {
 	TotalCount(ctx context.Context, obj *model.ArticleConnection) (int, error)
 }
 type ComparisonResolver interface {
-	Alternates(ctx context.Context, obj *model.Comparison) ([]model.Alternate, error)
-
 	Roles(ctx context.Context, obj *model.Comparison) ([]model.Role, error)
 }
 type ComparisonBlockResolver interface {
 	Comparison(ctx context.Context, obj *model.ComparisonBlock) (*model.Comparison, error)
-}
-type FAQResolver interface {
-	Alternates(ctx context.Context, obj *model.FAQ) ([]model.Alternate, error)
 }
 type FAQBlockResolver interface {
 	Faqs(ctx context.Context, obj *model.FAQBlock) ([]model.FAQ, error)
@@ -41,8 +33,6 @@ type FAQConnectionResolver interface {
 	TotalCount(ctx context.Context, obj *model.FAQConnection) (int, error)
 }
 type RoleResolver interface {
-	Alternates(ctx context.Context, obj *model.Role) ([]model.Alternate, error)
-
 	Faqs(ctx context.Context, obj *model.Role) ([]model.FAQ, error)
 }
 type RoleConnectionResolver interface {
@@ -184,7 +174,7 @@ func (ec *executionContext) _Article_alternates(ctx context.Context, field graph
 			return ec.fieldContext_Article_alternates(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Article().Alternates(ctx, obj)
+			return obj.Alternates, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []model.Alternate) graphql.Marshaler {
@@ -198,8 +188,8 @@ func (ec *executionContext) fieldContext_Article_alternates(_ context.Context, f
 	fc = &graphql.FieldContext{
 		Object:     "Article",
 		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
+		IsMethod:   false,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Alternate(ctx, field)
 		},
@@ -712,7 +702,7 @@ func (ec *executionContext) _Comparison_alternates(ctx context.Context, field gr
 			return ec.fieldContext_Comparison_alternates(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Comparison().Alternates(ctx, obj)
+			return obj.Alternates, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []model.Alternate) graphql.Marshaler {
@@ -726,8 +716,8 @@ func (ec *executionContext) fieldContext_Comparison_alternates(_ context.Context
 	fc = &graphql.FieldContext{
 		Object:     "Comparison",
 		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
+		IsMethod:   false,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Alternate(ctx, field)
 		},
@@ -1171,7 +1161,7 @@ func (ec *executionContext) _FAQ_alternates(ctx context.Context, field graphql.C
 			return ec.fieldContext_FAQ_alternates(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.FAQ().Alternates(ctx, obj)
+			return obj.Alternates, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []model.Alternate) graphql.Marshaler {
@@ -1185,8 +1175,8 @@ func (ec *executionContext) fieldContext_FAQ_alternates(_ context.Context, field
 	fc = &graphql.FieldContext{
 		Object:     "FAQ",
 		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
+		IsMethod:   false,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Alternate(ctx, field)
 		},
@@ -1763,7 +1753,7 @@ func (ec *executionContext) _Role_alternates(ctx context.Context, field graphql.
 			return ec.fieldContext_Role_alternates(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Role().Alternates(ctx, obj)
+			return obj.Alternates, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []model.Alternate) graphql.Marshaler {
@@ -1777,8 +1767,8 @@ func (ec *executionContext) fieldContext_Role_alternates(_ context.Context, fiel
 	fc = &graphql.FieldContext{
 		Object:     "Role",
 		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
+		IsMethod:   false,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Alternate(ctx, field)
 		},
@@ -2585,68 +2575,67 @@ func (ec *executionContext) _Article(ctx context.Context, sel ast.SelectionSet, 
 		case "id":
 			out.Values[i] = ec._Article_id(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "locale":
 			out.Values[i] = ec._Article_locale(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "requestedLocale":
 			out.Values[i] = ec._Article_requestedLocale(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "isFallback":
 			out.Values[i] = ec._Article_isFallback(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "slug":
 			out.Values[i] = ec._Article_slug(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "alternates":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Article_alternates(ctx, field, obj)
-				})
+			out.Values[i] = ec._Article_alternates(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "updatedAt":
 			out.Values[i] = ec._Article_updatedAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "publishedAt":
 			out.Values[i] = ec._Article_publishedAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "title":
 			out.Values[i] = ec._Article_title(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "lead":
 			out.Values[i] = ec._Article_lead(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "seoTitle":
 			out.Values[i] = ec._Article_seoTitle(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "seoDescription":
 			out.Values[i] = ec._Article_seoDescription(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "blocks":
 			out.Values[i] = ec._Article_blocks(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -2827,11 +2816,10 @@ func (ec *executionContext) _Comparison(ctx context.Context, sel ast.SelectionSe
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "alternates":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Comparison_alternates(ctx, field, obj)
-				})
+			out.Values[i] = ec._Comparison_alternates(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "updatedAt":
 			out.Values[i] = ec._Comparison_updatedAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -2981,53 +2969,52 @@ func (ec *executionContext) _FAQ(ctx context.Context, sel ast.SelectionSet, obj 
 		case "id":
 			out.Values[i] = ec._FAQ_id(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "locale":
 			out.Values[i] = ec._FAQ_locale(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "requestedLocale":
 			out.Values[i] = ec._FAQ_requestedLocale(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "isFallback":
 			out.Values[i] = ec._FAQ_isFallback(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "slug":
 			out.Values[i] = ec._FAQ_slug(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "alternates":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._FAQ_alternates(ctx, field, obj)
-				})
+			out.Values[i] = ec._FAQ_alternates(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "updatedAt":
 			out.Values[i] = ec._FAQ_updatedAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "publishedAt":
 			out.Values[i] = ec._FAQ_publishedAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "question":
 			out.Values[i] = ec._FAQ_question(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "answer":
 			out.Values[i] = ec._FAQ_answer(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -3262,11 +3249,10 @@ func (ec *executionContext) _Role(ctx context.Context, sel ast.SelectionSet, obj
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "alternates":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Role_alternates(ctx, field, obj)
-				})
+			out.Values[i] = ec._Role_alternates(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "updatedAt":
 			out.Values[i] = ec._Role_updatedAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {

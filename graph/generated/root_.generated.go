@@ -21,11 +21,9 @@ func NewExecutableSchema(cfg Config) graphql.ExecutableSchema {
 type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
-	Article() ArticleResolver
 	ArticleConnection() ArticleConnectionResolver
 	Comparison() ComparisonResolver
 	ComparisonBlock() ComparisonBlockResolver
-	FAQ() FAQResolver
 	FAQBlock() FAQBlockResolver
 	FAQConnection() FAQConnectionResolver
 	Query() QueryResolver

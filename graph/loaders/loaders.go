@@ -1,9 +1,14 @@
 // Package loaders batches the lookups GraphQL resolvers make one entry at a
 // time (the comparison of a block, the roles of a comparison, the FAQs of a
-// role, the alternates of anything) into one query per kind and locale, so
-// the number of SQL statements of a query does not grow with the number of
-// blocks or FAQs it returns. Loaders live for one request: their cache must
-// never serve one caller's data to another.
+// role) into one query per kind and locale, so the number of SQL statements
+// of a query does not grow with the number of entries it returns. Loaders
+// live for one request: their cache must never serve one caller's data to
+// another.
+//
+// Batching by time window alone is not deterministic: when resolving many
+// siblings takes longer than the window, a batch splits. Where a parent
+// knows what its children will ask for (an article's blocks), it loads that
+// up front and primes the loaders with Prime, so the children never query.
 package loaders
 
 import (
@@ -28,7 +33,6 @@ type Loaders struct {
 	Roles       *dataloadgen.Loader[Key, *content.PublishedRole]
 	Comparisons *dataloadgen.Loader[Key, *content.PublishedComparison]
 	FAQs        *dataloadgen.Loader[Key, *content.PublishedFAQ]
-	Alternates  *dataloadgen.Loader[string, []content.Alternate]
 }
 
 // New returns fresh loaders over svc.
@@ -43,9 +47,6 @@ func New(svc *content.Service) *Loaders {
 		Roles:       dataloadgen.NewMappedLoader(byLocale(svc.RolesByID), opts...),
 		Comparisons: dataloadgen.NewMappedLoader(byLocale(svc.ComparisonsByID), opts...),
 		FAQs:        dataloadgen.NewMappedLoader(byLocale(svc.FAQsByID), opts...),
-		Alternates: dataloadgen.NewMappedLoader(func(ctx context.Context, ids []string) (map[string][]content.Alternate, error) {
-			return svc.Alternates(ctx, ids)
-		}, opts...),
 	}
 }
 
@@ -91,13 +92,21 @@ func For(ctx context.Context, svc *content.Service) *Loaders {
 	return New(svc)
 }
 
-// Many loads keys in order, leaving out the ones that are not live.
-func Many[K comparable, V any](ctx context.Context, l *dataloadgen.Loader[K, V], keys []K) ([]V, error) {
-	thunks := make([]func() (V, error), len(keys))
+// Prime fills a loader's cache for loc with found, where a nil value
+// records that an entry is not live.
+func Prime[V any](l *dataloadgen.Loader[Key, *V], loc string, found map[string]*V) {
+	for id, v := range found {
+		l.Prime(Key{ID: id, Locale: loc}, v)
+	}
+}
+
+// Many loads keys in order, leaving out the entries that are not live.
+func Many[K comparable, V any](ctx context.Context, l *dataloadgen.Loader[K, *V], keys []K) ([]*V, error) {
+	thunks := make([]func() (*V, error), len(keys))
 	for i, k := range keys {
 		thunks[i] = l.LoadThunk(ctx, k)
 	}
-	out := make([]V, 0, len(keys))
+	out := make([]*V, 0, len(keys))
 	for _, thunk := range thunks {
 		v, err := thunk()
 		if errors.Is(err, dataloadgen.ErrNotFound) {
@@ -106,16 +115,19 @@ func Many[K comparable, V any](ctx context.Context, l *dataloadgen.Loader[K, V],
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, v)
+		if v != nil {
+			out = append(out, v)
+		}
 	}
 	return out, nil
 }
 
-// One loads one key; a key that is not live gives ok=false, not an error.
-func One[K comparable, V any](ctx context.Context, l *dataloadgen.Loader[K, V], key K) (v V, ok bool, err error) {
-	v, err = l.Load(ctx, key)
+// One loads one key; nil without an error means the entry is not live.
+// The fetch reports such keys as ErrNotFound, a primed cache holds nil.
+func One[K comparable, V any](ctx context.Context, l *dataloadgen.Loader[K, *V], key K) (*V, error) {
+	v, err := l.Load(ctx, key)
 	if errors.Is(err, dataloadgen.ErrNotFound) {
-		return v, false, nil
+		return nil, nil
 	}
-	return v, err == nil, err
+	return v, err
 }

@@ -21,6 +21,7 @@ type Served struct {
 	RequestedLocale string
 	IsFallback      bool
 	Slug            string
+	Alternates      []Alternate
 	UpdatedAt       time.Time
 	PublishedAt     time.Time
 }

@@ -193,6 +193,8 @@ type Published[S, F any] struct {
 	RevisionNumber  int
 	UpdatedAt       time.Time
 	PublishedAt     time.Time
+	// Alternates lists every locale the entry is live in, this one too.
+	Alternates []Alternate
 	Document[S, F]
 }
 

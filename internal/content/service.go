@@ -102,11 +102,6 @@ func (s *Service) FAQsByID(ctx context.Context, ids []string, loc string) (map[s
 	return byIDs[FAQStructure, FAQFields](ctx, s, TypeFAQ, ids, loc)
 }
 
-// Alternates returns every live locale and slug of each entry.
-func (s *Service) Alternates(ctx context.Context, ids []string) (map[string][]Alternate, error) {
-	return s.store.Alternates(ctx, ids)
-}
-
 // FAQFilter narrows FAQs to those shown with a role and/or an article.
 type FAQFilter struct {
 	RoleSlug    string
@@ -229,7 +224,7 @@ func byIDsInChain[S, F any](ctx context.Context, s *Service, typ Type, ids []str
 	if len(ids) == 0 {
 		return map[string]*Published[S, F]{}, nil
 	}
-	revs, err := s.store.PublishedRevisions(ctx, typ, ids, chain)
+	revs, alternates, err := s.store.PublishedRevisions(ctx, typ, ids, chain)
 	if err != nil {
 		return nil, fmt.Errorf("load published %ss: %w", typ, err)
 	}
@@ -246,6 +241,7 @@ func byIDsInChain[S, F any](ctx context.Context, s *Service, typ Type, ids []str
 		if err != nil {
 			return nil, err
 		}
+		p.Alternates = alternates[id]
 		out[id] = p
 	}
 	return out, nil
@@ -413,4 +409,67 @@ func (s *Service) InTx(ctx context.Context, fn func(*Service) error) error {
 	return s.store.InTx(ctx, func(tx Store) error {
 		return fn(&Service{store: tx, locales: s.locales, now: s.now})
 	})
+}
+
+// Related is what a set of articles refers to, each entry served in the
+// articles' requested locale or its own fallback. Every referenced id is a
+// key; the value is nil when that entry is not live.
+type Related struct {
+	Comparisons map[string]*PublishedComparison
+	Roles       map[string]*PublishedRole
+	FAQs        map[string]*PublishedFAQ
+}
+
+// RelatedToArticles loads everything the blocks of articles refer to, in
+// three statements however many blocks there are: the comparisons, then the
+// roles (of comparisons and vacancy lists), and the FAQs.
+func (s *Service) RelatedToArticles(ctx context.Context, articles []*PublishedArticle, loc string) (Related, error) {
+	var comparisonIDs, roleIDs, faqIDs []string
+	for _, a := range articles {
+		for _, b := range a.Structure.Blocks {
+			switch b.Type {
+			case BlockComparison:
+				comparisonIDs = appendNew(comparisonIDs, b.ComparisonID)
+			case BlockVacancyList:
+				roleIDs = appendNew(roleIDs, b.RoleID)
+			case BlockFAQ:
+				faqIDs = appendNew(faqIDs, b.FAQIDs...)
+			}
+		}
+	}
+	var rel Related
+	var err error
+	if rel.Comparisons, err = s.ComparisonsByID(ctx, comparisonIDs, loc); err != nil {
+		return Related{}, err
+	}
+	for _, c := range rel.Comparisons {
+		roleIDs = appendNew(roleIDs, c.Structure.RoleIDs...)
+	}
+	if rel.Roles, err = s.RolesByID(ctx, roleIDs, loc); err != nil {
+		return Related{}, err
+	}
+	if rel.FAQs, err = s.FAQsByID(ctx, faqIDs, loc); err != nil {
+		return Related{}, err
+	}
+	markMissing(rel.Comparisons, comparisonIDs)
+	markMissing(rel.Roles, roleIDs)
+	markMissing(rel.FAQs, faqIDs)
+	return rel, nil
+}
+
+func appendNew(ids []string, more ...string) []string {
+	for _, id := range more {
+		if id != "" && !slices.Contains(ids, id) {
+			ids = append(ids, id)
+		}
+	}
+	return ids
+}
+
+func markMissing[V any](found map[string]*V, ids []string) {
+	for _, id := range ids {
+		if _, ok := found[id]; !ok {
+			found[id] = nil
+		}
+	}
 }

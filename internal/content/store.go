@@ -19,15 +19,14 @@ type Store interface {
 	// locales of preferred when different entries use the slug.
 	FindPublishedEntry(ctx context.Context, typ Type, slug string, preferred []string) (string, error)
 	// PublishedRevisions returns the live revisions of the given entries
-	// in the given locales; entries or locales without one are absent.
-	PublishedRevisions(ctx context.Context, typ Type, entryIDs, locales []string) ([]PublishedRevision, error)
+	// in the given locales (entries or locales without one are absent),
+	// and per entry every locale it is live in.
+	PublishedRevisions(ctx context.Context, typ Type, entryIDs, locales []string) ([]PublishedRevision, map[string][]Alternate, error)
 	// PublishedEntryIDs pages through the entries of type typ that are
 	// live in at least one of locales, by id.
 	PublishedEntryIDs(ctx context.Context, typ Type, locales []string, page Page) ([]string, error)
 	// CountPublishedEntries counts what PublishedEntryIDs pages through.
 	CountPublishedEntries(ctx context.Context, typ Type, locales []string) (int, error)
-	// Alternates returns, per entry, every locale it is live in.
-	Alternates(ctx context.Context, entryIDs []string) (map[string][]Alternate, error)
 
 	// CreateEntry stores a new entry with its draft translations.
 	CreateEntry(ctx context.Context, e NewEntry) error

@@ -16,10 +16,12 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" database/sql driver for the admin connection
+	"gorm.io/gorm/logger"
 
 	"github.com/werkwijzer/werkwijzer/internal/database"
 )
@@ -151,3 +153,29 @@ func randomSuffix() string {
 	_, _ = rand.Read(b)
 	return hex.EncodeToString(b)
 }
+
+// StatementCounter counts the SQL statements a database runs, for tests
+// that prove a query's cost does not grow with the data (no N+1).
+type StatementCounter struct {
+	logger.Interface
+	n atomic.Int64
+}
+
+// CountStatements makes db count its statements from now on.
+func CountStatements(db *database.DB) *StatementCounter {
+	c := &StatementCounter{Interface: db.Gorm.Config.Logger}
+	db.Gorm.Config.Logger = c
+	return c
+}
+
+// Trace is called by GORM once per statement.
+func (c *StatementCounter) Trace(ctx context.Context, begin time.Time, fc func() (string, int64), err error) {
+	c.n.Add(1)
+	c.Interface.Trace(ctx, begin, fc, err)
+}
+
+// Reset sets the count to zero.
+func (c *StatementCounter) Reset() { c.n.Store(0) }
+
+// Count is the number of statements since the last Reset.
+func (c *StatementCounter) Count() int { return int(c.n.Load()) }

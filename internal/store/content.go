@@ -82,10 +82,11 @@ type liveRow struct {
 	Type        string
 	Locale      string
 	Slug        string
-	Number      int
-	Document    datatypes.JSON
-	UpdatedAt   time.Time
 	PublishedAt time.Time
+	// From the revision, NULL when only the alternate was wanted.
+	Number    *int
+	Document  datatypes.JSON
+	UpdatedAt *time.Time
 }
 
 func (r liveRow) toContent() content.PublishedRevision {
@@ -94,7 +95,7 @@ func (r liveRow) toContent() content.PublishedRevision {
 		Type:        content.Type(r.Type),
 		Locale:      r.Locale,
 		Slug:        r.Slug,
-		Number:      r.Number,
+		Number:      *r.Number,
 		Document:    []byte(r.Document),
 		UpdatedAt:   r.UpdatedAt.UTC(),
 		PublishedAt: r.PublishedAt.UTC(),
@@ -141,25 +142,33 @@ func rank(loc string, preferred []string) int {
 	return len(preferred)
 }
 
-// PublishedRevisions loads live revisions with their documents.
-func (s *Content) PublishedRevisions(ctx context.Context, typ content.Type, entryIDs, locales []string) ([]content.PublishedRevision, error) {
-	var out []content.PublishedRevision
+// PublishedRevisions loads the live revisions of entries in locales, and
+// every locale each entry is live in, in one statement: the revision's
+// columns are only joined for the wanted locales, the other rows bring just
+// their locale and slug.
+func (s *Content) PublishedRevisions(ctx context.Context, typ content.Type, entryIDs, locales []string) ([]content.PublishedRevision, map[string][]content.Alternate, error) {
+	var revs []content.PublishedRevision
+	alternates := make(map[string][]content.Alternate, len(entryIDs))
 	for _, ids := range chunks(entryIDs) {
 		var rows []liveRow
 		err := s.db.WithContext(ctx).
 			Table("publications AS p").
-			Select("p.entry_id, p.type, p.locale, p.slug, r.number, r.document, r.updated_at, p.published_at").
-			Joins("JOIN revisions AS r ON r.id = p.revision_id").
-			Where("p.type = ? AND p.entry_id IN ? AND p.locale IN ?", string(typ), ids, locales).
+			Select("p.entry_id, p.type, p.locale, p.slug, p.published_at, r.number, r.document, r.updated_at").
+			Joins("LEFT JOIN revisions AS r ON r.id = p.revision_id AND p.locale IN ?", locales).
+			Where("p.type = ? AND p.entry_id IN ?", string(typ), ids).
+			Order("p.entry_id, p.locale").
 			Scan(&rows).Error
 		if err != nil {
-			return nil, fmt.Errorf("load published %ss: %w", typ, err)
+			return nil, nil, fmt.Errorf("load published %ss: %w", typ, err)
 		}
 		for _, r := range rows {
-			out = append(out, r.toContent())
+			alternates[r.EntryID] = append(alternates[r.EntryID], content.Alternate{Locale: r.Locale, Slug: r.Slug})
+			if r.Document != nil {
+				revs = append(revs, r.toContent())
+			}
 		}
 	}
-	return out, nil
+	return revs, alternates, nil
 }
 
 // PublishedEntryIDs pages through live entries by id.
@@ -194,26 +203,6 @@ func (s *Content) CountPublishedEntries(ctx context.Context, typ content.Type, l
 		return 0, fmt.Errorf("count published %ss: %w", typ, err)
 	}
 	return int(n), nil
-}
-
-// Alternates returns every live locale and slug per entry, in locale order.
-func (s *Content) Alternates(ctx context.Context, entryIDs []string) (map[string][]content.Alternate, error) {
-	out := make(map[string][]content.Alternate, len(entryIDs))
-	for _, ids := range chunks(entryIDs) {
-		var rows []publicationRow
-		err := s.db.WithContext(ctx).
-			Select("entry_id", "locale", "slug").
-			Where("entry_id IN ?", ids).
-			Order("entry_id, locale").
-			Find(&rows).Error
-		if err != nil {
-			return nil, fmt.Errorf("load alternates: %w", err)
-		}
-		for _, r := range rows {
-			out[r.EntryID] = append(out[r.EntryID], content.Alternate{Locale: r.Locale, Slug: r.Slug})
-		}
-	}
-	return out, nil
 }
 
 // CreateEntry inserts an entry and its draft translations.
