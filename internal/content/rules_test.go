@@ -1,0 +1,61 @@
+package content
+
+import (
+	"encoding/json"
+	"slices"
+	"testing"
+
+	"github.com/werkwijzer/werkwijzer/internal/apperr"
+)
+
+func TestMissingFields(t *testing.T) {
+	mustJSON := func(v any) json.RawMessage {
+		b, err := json.Marshal(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	article := ArticleStructure{Blocks: []BlockStructure{
+		{ID: "b1", Type: BlockRichText}, {ID: "b2", Type: BlockCallToAction}, {ID: "b3", Type: BlockFAQ},
+	}}
+	comparison := ComparisonStructure{RoleIDs: []string{"r1", "r2"}, RowIDs: []string{"x"}}
+	for name, tc := range map[string]struct {
+		typ               Type
+		structure, fields any
+		want              []string
+	}{
+		"complete role":  {TypeRole, RoleStructure{}, RoleFields{Title: "T", Summary: "S"}, nil},
+		"blank role":     {TypeRole, RoleStructure{}, RoleFields{Title: "  "}, []string{"title", "summary"}},
+		"faq":            {TypeFAQ, FAQStructure{}, FAQFields{Question: "Q?"}, []string{"answer"}},
+		"article blocks": {TypeArticle, article, ArticleFields{Title: "T", Lead: "L", Blocks: map[string]BlockFields{"b2": {Label: "Go"}}}, []string{"blocks[0].body", "blocks[1].url"}},
+		"comparison cells": {TypeComparison, comparison, ComparisonFields{Title: "C", Rows: map[string]ComparisonRow{"x": {Label: "L", Values: []string{"a"}}}},
+			[]string{"rows[0].values[1]"}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			got, err := MissingFields(tc.typ, mustJSON(tc.structure), mustJSON(tc.fields))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(got, tc.want) {
+				t.Fatalf("missing %v, want %v", got, tc.want)
+			}
+		})
+	}
+	if _, err := MissingFields(TypeFAQ, json.RawMessage(`{}`), json.RawMessage(`not json`)); err == nil {
+		t.Fatal("undecodable fields must be an error")
+	}
+}
+
+func TestValidateSlug(t *testing.T) {
+	for _, ok := range []string{"office-manager", "a", "faq-2", "x1-y2-z3"} {
+		if err := ValidateSlug(ok); err != nil {
+			t.Errorf("%q refused: %v", ok, err)
+		}
+	}
+	for _, bad := range []string{"", "Office", "a--b", "-a", "a-", "a b", "café", "a/b", string(make([]byte, 201))} {
+		if err := ValidateSlug(bad); !apperr.Is(err, apperr.BadUserInput) {
+			t.Errorf("%q accepted or wrong error: %v", bad, err)
+		}
+	}
+}

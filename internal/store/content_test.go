@@ -1,0 +1,199 @@
+package store_test
+
+import (
+	"context"
+	"encoding/json"
+	"testing"
+	"time"
+
+	"github.com/werkwijzer/werkwijzer/internal/apperr"
+	"github.com/werkwijzer/werkwijzer/internal/content"
+	"github.com/werkwijzer/werkwijzer/internal/database"
+	"github.com/werkwijzer/werkwijzer/internal/dbtest"
+	"github.com/werkwijzer/werkwijzer/internal/store"
+)
+
+var t0 = time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC)
+
+func newFAQ(t *testing.T, s *store.Content, slugs map[string]string) string {
+	t.Helper()
+	id, err := content.NewID()
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := content.NewEntry{ID: id, Type: content.TypeFAQ, Structure: json.RawMessage(`{}`), At: t0}
+	for loc, slug := range slugs {
+		e.Translations = append(e.Translations, content.NewTranslation{
+			Locale: loc, Slug: slug, Fields: json.RawMessage(`{"question":"Q ` + slug + `?","answer":"A."}`),
+		})
+	}
+	if err := s.CreateEntry(context.Background(), e); err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
+
+func publish(t *testing.T, s *store.Content, id, loc string, at time.Time) content.PublishedRevision {
+	t.Helper()
+	ctx := context.Background()
+	d, err := s.Draft(ctx, id, loc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rev, err := s.Publish(ctx, content.Publication{
+		EntryID: id, Type: d.Type, Locale: loc, Slug: d.Slug,
+		Document: json.RawMessage(`{"structure":` + string(d.Structure) + `,"fields":` + string(d.Fields) + `}`),
+		UpdatedAt: d.UpdatedAt, At: at,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rev
+}
+
+func TestPublishingNumbersRevisionsAndMovesTheLiveOne(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+		s := store.NewContent(db.Gorm)
+		ctx := context.Background()
+		id := newFAQ(t, s, map[string]string{"nl": "vraag", "en": "question"})
+
+		if revs, _, err := s.PublishedRevisions(ctx, content.TypeFAQ, []string{id}, []string{"nl", "en"}); err != nil || len(revs) != 0 {
+			t.Fatalf("a draft is live before publishing: %v %v", revs, err)
+		}
+		first := publish(t, s, id, "nl", t0.Add(time.Hour))
+		second := publish(t, s, id, "nl", t0.Add(2*time.Hour))
+		if first.Number != 1 || second.Number != 2 {
+			t.Fatalf("revision numbers %d, %d", first.Number, second.Number)
+		}
+		revs, alternates, err := s.PublishedRevisions(ctx, content.TypeFAQ, []string{id}, []string{"nl", "en"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(revs) != 1 || revs[0].Number != 2 || !revs[0].PublishedAt.Equal(t0.Add(2*time.Hour)) {
+			t.Fatalf("live revisions %+v", revs)
+		}
+		if got := alternates[id]; len(got) != 1 || got[0] != (content.Alternate{Locale: "nl", Slug: "vraag"}) {
+			t.Fatalf("alternates %+v", got)
+		}
+		publish(t, s, id, "en", t0.Add(3*time.Hour))
+		revs, alternates, err = s.PublishedRevisions(ctx, content.TypeFAQ, []string{id}, []string{"en"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(revs) != 1 || revs[0].Locale != "en" || len(alternates[id]) != 2 {
+			t.Fatalf("only the asked locale's revision and every alternate: %+v %+v", revs, alternates)
+		}
+		if revs, _, _ := s.PublishedRevisions(ctx, content.TypeRole, []string{id}, []string{"nl"}); len(revs) != 0 {
+			t.Fatal("an FAQ was returned as a role")
+		}
+	})
+}
+
+func TestALiveSlugBelongsToOneEntryPerLocale(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+		s := store.NewContent(db.Gorm)
+		ctx := context.Background()
+		a := newFAQ(t, s, map[string]string{"nl": "zelfde"})
+		b := newFAQ(t, s, map[string]string{"nl": "zelfde", "en": "zelfde"})
+		publish(t, s, a, "nl", t0)
+		d, err := s.Draft(ctx, b, "nl")
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = s.Publish(ctx, content.Publication{EntryID: b, Type: content.TypeFAQ, Locale: "nl", Slug: d.Slug,
+			Document: json.RawMessage(`{}`), UpdatedAt: t0, At: t0})
+		if !apperr.Is(err, apperr.Conflict) {
+			t.Fatalf("publishing a taken slug: %v, want CONFLICT", err)
+		}
+		if revs, _, _ := s.PublishedRevisions(ctx, content.TypeFAQ, []string{b}, []string{"nl"}); len(revs) != 0 {
+			t.Fatal("the refused publication left a live revision")
+		}
+		// The same slug in another locale is another URL: allowed.
+		publish(t, s, b, "en", t0)
+		got, err := s.FindPublishedEntry(ctx, content.TypeFAQ, "zelfde", []string{"en", "nl"})
+		if err != nil || got != b {
+			t.Fatalf("slug lookup preferring en: %q %v, want %s", got, err, b)
+		}
+		got, err = s.FindPublishedEntry(ctx, content.TypeFAQ, "zelfde", []string{"nl"})
+		if err != nil || got != a {
+			t.Fatalf("slug lookup preferring nl: %q %v, want %s", got, err, a)
+		}
+		if _, err := s.FindPublishedEntry(ctx, content.TypeFAQ, "onbekend", []string{"nl"}); !apperr.Is(err, apperr.NotFound) {
+			t.Fatalf("unknown slug: %v, want NOT_FOUND", err)
+		}
+	})
+}
+
+func TestPublishedEntryIDsPagesByKeyset(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+		s := store.NewContent(db.Gorm)
+		ctx := context.Background()
+		var ids []string
+		for i, slug := range []string{"een", "twee", "drie", "vier", "vijf"} {
+			id := newFAQ(t, s, map[string]string{"nl": slug, "en": slug + "-en"})
+			loc := "nl"
+			if i == 4 {
+				loc = "en" // live only in English
+			}
+			publish(t, s, id, loc, t0)
+			ids = append(ids, id)
+		}
+		newFAQ(t, s, map[string]string{"nl": "concept"}) // never published
+
+		var seen []string
+		after := ""
+		for {
+			page, err := s.PublishedEntryIDs(ctx, content.TypeFAQ, []string{"nl", "en"}, content.Page{AfterID: after, Limit: 2})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(page) == 0 {
+				break
+			}
+			seen = append(seen, page...)
+			after = page[len(page)-1]
+		}
+		if len(seen) != 5 {
+			t.Fatalf("paged through %d entries, want 5: %v", len(seen), seen)
+		}
+		for i := range seen {
+			if seen[i] != ids[i] {
+				t.Fatalf("order %v, want %v", seen, ids)
+			}
+		}
+		desc, err := s.PublishedEntryIDs(ctx, content.TypeFAQ, []string{"nl"}, content.Page{Limit: 10, Descending: true, AfterID: ids[3]})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(desc) != 3 || desc[0] != ids[2] || desc[2] != ids[0] {
+			t.Fatalf("descending after the 4th: %v", desc)
+		}
+		n, err := s.CountPublishedEntries(ctx, content.TypeFAQ, []string{"nl"})
+		if err != nil || n != 4 {
+			t.Fatalf("count in nl: %d %v, want 4", n, err)
+		}
+		if n, _ := s.CountEntries(ctx); n != 6 {
+			t.Fatalf("entries %d, want 6 (drafts count too)", n)
+		}
+	})
+}
+
+func TestInTxRollsBackEverything(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+		s := store.NewContent(db.Gorm)
+		ctx := context.Background()
+		err := s.InTx(ctx, func(tx content.Store) error {
+			id, _ := content.NewID()
+			if err := tx.CreateEntry(ctx, content.NewEntry{ID: id, Type: content.TypeFAQ, Structure: json.RawMessage(`{}`), At: t0}); err != nil {
+				return err
+			}
+			return apperr.New(apperr.BadUserInput, "changed my mind")
+		})
+		if !apperr.Is(err, apperr.BadUserInput) {
+			t.Fatalf("InTx returned %v", err)
+		}
+		if n, _ := s.CountEntries(ctx); n != 0 {
+			t.Fatalf("%d entries survived the rollback", n)
+		}
+	})
+}
