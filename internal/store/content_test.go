@@ -42,7 +42,7 @@ func publish(t *testing.T, s *store.Content, id, loc string, at time.Time) conte
 	}
 	rev, err := s.Publish(ctx, content.Publication{
 		EntryID: id, Type: d.Type, Locale: loc, Slug: d.Slug,
-		Document: json.RawMessage(`{"structure":` + string(d.Structure) + `,"fields":` + string(d.Fields) + `}`),
+		Document:  json.RawMessage(`{"structure":` + string(d.Structure) + `,"fields":` + string(d.Fields) + `}`),
 		UpdatedAt: d.UpdatedAt, At: at,
 	})
 	if err != nil {
