@@ -31,18 +31,18 @@ const (
 
 // api is the full HTTP handler chain on a seeded database.
 type api struct {
-	t       *testing.T
+	t       testing.TB
 	db      *database.DB
 	content *content.Service
 	handler http.Handler
 }
 
-func newAPI(t *testing.T, db *database.DB) *api {
+func newAPI(t testing.TB, db *database.DB) *api {
 	t.Helper()
 	return newAPIWithLimits(t, db, graph.DefaultLimits)
 }
 
-func newAPIWithLimits(t *testing.T, db *database.DB, limits graph.Limits) *api {
+func newAPIWithLimits(t testing.TB, db *database.DB, limits graph.Limits) *api {
 	t.Helper()
 	locales, err := locale.NewSet([]string{"nl", "en"})
 	if err != nil {

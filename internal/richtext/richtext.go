@@ -11,6 +11,7 @@ import (
 	"bytes"
 	"regexp"
 
+	lru "github.com/hashicorp/golang-lru/v2"
 	"github.com/microcosm-cc/bluemonday"
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/extension"
@@ -72,9 +73,39 @@ func newPolicy() *bluemonday.Policy {
 	return p
 }
 
+// cache remembers recent renderings: published text changes rarely and is
+// read often, and rendering plus sanitizing costs far more than a lookup.
+// Only texts up to cacheableBytes are kept, which bounds the memory it can
+// hold to about cacheEntries × (cacheableBytes + its HTML).
+var cache = must(lru.New[string, string](cacheEntries))
+
+const (
+	cacheEntries   = 2048
+	cacheableBytes = 16 << 10
+)
+
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err) // only for constant, valid arguments
+	}
+	return v
+}
+
 // HTML renders CommonMark + GitHub Flavored Markdown (tables, strikethrough,
 // autolinks, task lists) to HTML that is safe to inject into a page.
 func HTML(markdown string) string {
+	if len(markdown) > cacheableBytes {
+		return render(markdown)
+	}
+	if html, ok := cache.Get(markdown); ok {
+		return html
+	}
+	html := render(markdown)
+	cache.Add(markdown, html)
+	return html
+}
+
+func render(markdown string) string {
 	var rendered bytes.Buffer
 	if err := converter.Convert([]byte(markdown), &rendered); err != nil {
 		// Convert only fails when writing fails, which a bytes.Buffer never

@@ -404,3 +404,19 @@ func BenchmarkHTML(b *testing.B) {
 		HTML(benchmarkDocument)
 	}
 }
+
+func TestCachedRenderingEqualsFreshRendering(t *testing.T) {
+	doc := "Een **vet** woord en <script>alert(1)</script>\n\n- een\n- twee"
+	first := HTML(doc)
+	if _, ok := cache.Get(doc); !ok {
+		t.Fatal("a small document was not cached")
+	}
+	if again := HTML(doc); again != first || again != render(doc) {
+		t.Fatalf("cached %q differs from fresh %q", again, render(doc))
+	}
+	big := strings.Repeat("woord ", cacheableBytes/5)
+	HTML(big)
+	if _, ok := cache.Get(big); ok {
+		t.Fatal("a document over the size bound was cached")
+	}
+}
