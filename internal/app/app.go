@@ -35,12 +35,15 @@ Usage:
   werkwijzer migrate up|down|status [flags]
                                       apply, roll back one, or list migrations
   werkwijzer seed [flags]             load the sample content into an empty database
+  werkwijzer user create --email E --role ADMIN|EDITOR|TRANSLATOR [--locales nl,en]
+  werkwijzer user password --email E
+                                      manage editors' accounts (password from stdin or a prompt)
 
 Run "werkwijzer COMMAND -h" for the flags; every flag has an environment variable.
 `
 
 // Main runs the command line and returns the process exit code.
-func Main(args []string, stdout, stderr io.Writer) int {
+func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
@@ -56,6 +59,8 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		err = runMigrate(ctx, args, stdout, stderr)
 	case "seed":
 		err = runSeed(ctx, args, stdout, stderr)
+	case "user":
+		err = runUser(ctx, args, stdin, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0

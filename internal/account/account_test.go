@@ -1,0 +1,134 @@
+package account
+
+import (
+	"context"
+	"testing"
+
+	"github.com/werkwijzer/werkwijzer/internal/apperr"
+)
+
+func TestRolesAreOrdered(t *testing.T) {
+	for _, tc := range []struct {
+		role, min Role
+		want      bool
+	}{
+		{RoleAdmin, RoleAdmin, true},
+		{RoleAdmin, RoleEditor, true},
+		{RoleAdmin, RoleTranslator, true},
+		{RoleEditor, RoleAdmin, false},
+		{RoleEditor, RoleEditor, true},
+		{RoleEditor, RoleTranslator, true},
+		{RoleTranslator, RoleAdmin, false},
+		{RoleTranslator, RoleEditor, false},
+		{RoleTranslator, RoleTranslator, true},
+		{"", RoleTranslator, false},
+		{"ROOT", RoleTranslator, false},
+		{RoleAdmin, "ROOT", false},
+	} {
+		p := Principal{UserID: "u", Role: tc.role}
+		if got := p.Can(tc.min); got != tc.want {
+			t.Errorf("%q.Can(%q) = %v; want %v", tc.role, tc.min, got, tc.want)
+		}
+	}
+	if (Principal{Role: RoleAdmin}).Can(RoleTranslator) {
+		t.Error("a principal without a user id can do something")
+	}
+}
+
+func TestMayEditLocale(t *testing.T) {
+	translator := Principal{UserID: "t", Role: RoleTranslator, Locales: []string{"en", "en-GB"}}
+	for loc, want := range map[string]bool{"en": true, "EN": true, "en-gb": true, "nl": false, "": false} {
+		if got := translator.MayEditLocale(loc); got != want {
+			t.Errorf("translator.MayEditLocale(%q) = %v; want %v", loc, got, want)
+		}
+	}
+	for _, r := range []Role{RoleEditor, RoleAdmin} {
+		if !(Principal{UserID: "e", Role: r}).MayEditLocale("nl") {
+			t.Errorf("%s may not edit nl", r)
+		}
+	}
+	if (Principal{}).MayEditLocale("nl") {
+		t.Error("anonymous may edit nl")
+	}
+	if (Principal{UserID: "x", Role: "GUEST", Locales: []string{"nl"}}).MayEditLocale("nl") {
+		t.Error("an unknown role may edit its locales")
+	}
+}
+
+func TestParseRole(t *testing.T) {
+	for in, want := range map[string]Role{"ADMIN": RoleAdmin, "editor": RoleEditor, " Translator ": RoleTranslator} {
+		if got, err := ParseRole(in); err != nil || got != want {
+			t.Errorf("ParseRole(%q) = %q, %v; want %q", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"", "ROOT", "admins"} {
+		if _, err := ParseRole(in); apperr.CodeOf(err) != apperr.BadUserInput {
+			t.Errorf("ParseRole(%q) error = %v; want BAD_USER_INPUT", in, err)
+		}
+	}
+}
+
+func TestPrincipalTravelsInTheContext(t *testing.T) {
+	ctx := context.Background()
+	if _, ok := PrincipalFrom(ctx); ok {
+		t.Fatal("an empty context has a principal")
+	}
+	p := Principal{UserID: "u1", Role: RoleEditor}
+	got, ok := PrincipalFrom(WithPrincipal(ctx, p))
+	if !ok || got.UserID != "u1" || got.Role != RoleEditor {
+		t.Fatalf("PrincipalFrom = %+v, %v", got, ok)
+	}
+	if _, ok := PrincipalFrom(WithPrincipal(ctx, Principal{})); ok {
+		t.Fatal("the zero principal counts as signed in")
+	}
+}
+
+func TestAdminOnlyActionsCheckTheCaller(t *testing.T) {
+	ctx := context.Background()
+	if err := requireAdmin(ctx, "x"); apperr.CodeOf(err) != apperr.Unauthenticated {
+		t.Errorf("anonymous: %v; want UNAUTHENTICATED", err)
+	}
+	if err := requireAdmin(WithPrincipal(ctx, Principal{UserID: "e", Role: RoleEditor}), "x"); apperr.CodeOf(err) != apperr.Forbidden {
+		t.Errorf("editor: %v; want FORBIDDEN", err)
+	}
+	if err := requireAdmin(WithPrincipal(ctx, Principal{UserID: "a", Role: RoleAdmin}), "x"); err != nil {
+		t.Errorf("admin: %v", err)
+	}
+	if err := requireAdmin(WithOperator(ctx), "x"); err != nil {
+		t.Errorf("operator: %v", err)
+	}
+}
+
+func TestNormalizeEmail(t *testing.T) {
+	for in, want := range map[string]string{
+		"Jan@Example.NL":       "jan@example.nl",
+		"  a.b+c@sub.example ": "a.b+c@sub.example",
+	} {
+		if got, err := NormalizeEmail(in); err != nil || got != want {
+			t.Errorf("NormalizeEmail(%q) = %q, %v; want %q", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"", "  ", "jan", "@example.nl", "jan@", "jan@@example.nl", "a@b@c", "Jan <jan@example.nl>",
+		"jan doe@example.nl", "jan@example..nl", "jan@.example.nl", "jan@example.nl.", "jan\x00@example.nl"} {
+		if _, err := NormalizeEmail(in); apperr.CodeOf(err) != apperr.BadUserInput {
+			t.Errorf("NormalizeEmail(%q) error = %v; want BAD_USER_INPUT", in, err)
+		}
+	}
+}
+
+func TestClientKey(t *testing.T) {
+	for in, want := range map[string]string{
+		"":                        "",
+		"192.0.2.7":               "192.0.2.7",
+		"192.0.2.7:51234":         "192.0.2.7",
+		"[::ffff:192.0.2.7]:443":  "192.0.2.7",
+		"2001:db8:1:2:3:4:5:6":    "2001:db8:1:2::/64",
+		"[2001:db8:1:2::9]:51234": "2001:db8:1:2::/64",
+		"[fe80::1%eth0]:80":       "fe80::/64",
+		"unix-socket":             "unix-socket",
+	} {
+		if got := clientKey(in); got != want {
+			t.Errorf("clientKey(%q) = %q; want %q", in, got, want)
+		}
+	}
+}

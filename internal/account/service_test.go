@@ -1,0 +1,637 @@
+package account_test
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"reflect"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+
+	"github.com/werkwijzer/werkwijzer/internal/account"
+	"github.com/werkwijzer/werkwijzer/internal/apperr"
+	"github.com/werkwijzer/werkwijzer/internal/database"
+	"github.com/werkwijzer/werkwijzer/internal/dbtest"
+	"github.com/werkwijzer/werkwijzer/internal/store"
+)
+
+const password = "correct horse battery staple"
+
+var operator = account.WithOperator(context.Background())
+
+func createUser(t *testing.T, svc *account.Service, email string, role account.Role, locales ...string) account.User {
+	t.Helper()
+	u, err := svc.CreateUser(operator, account.NewUser{Email: email, Role: role, Locales: locales, Password: password})
+	if err != nil {
+		t.Fatalf("create %s: %v", email, err)
+	}
+	return u
+}
+
+func wantCode(t *testing.T, err error, code apperr.Code) {
+	t.Helper()
+	if apperr.CodeOf(err) != code || err == nil {
+		t.Fatalf("error %v (code %s); want %s", err, apperr.CodeOf(err), code)
+	}
+}
+
+func TestLoginIssuesTokensAndRefreshRotatesThem(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+		ctx := context.Background()
+		clk := newClock()
+		svc := newService(t, db, clk, account.Config{})
+		u := createUser(t, svc, "Vertaler@Example.nl", account.RoleTranslator, "EN", "nl")
+		if u.Email != "vertaler@example.nl" || !reflect.DeepEqual(u.Locales, []string{"nl", "en"}) {
+			t.Fatalf("created %+v; want the email normalised and the locales canonical, in configured order", u)
+		}
+		start := clk.Now()
+
+		tokens, err := svc.Login(ctx, "  VERTALER@example.NL ", password, "192.0.2.1:5000")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if tokens.User.ID != u.ID || !tokens.User.LastLoginAt.Equal(start) {
+			t.Fatalf("tokens.User = %+v", tokens.User)
+		}
+		if !tokens.AccessTokenExpiresAt.Equal(start.Add(15*time.Minute)) || !tokens.RefreshTokenExpiresAt.Equal(start.Add(30*24*time.Hour)) {
+			t.Fatalf("expiries %v, %v; want 15 minutes and 30 days", tokens.AccessTokenExpiresAt, tokens.RefreshTokenExpiresAt)
+		}
+		// The access token carries exactly the promised claims and header.
+		var claims jwt.MapClaims
+		parsed, _, err := jwt.NewParser().ParseUnverified(tokens.AccessToken, &claims)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if parsed.Header["alg"] != "HS256" || parsed.Header["kid"] != account.KeyID(testSecret) {
+			t.Fatalf("header %v", parsed.Header)
+		}
+		for _, c := range []string{"sub", "role", "locales", "iss", "aud", "iat", "nbf", "exp", "jti"} {
+			if _, ok := claims[c]; !ok {
+				t.Errorf("access token lacks %q: %v", c, claims)
+			}
+		}
+		p, err := svc.Verify(tokens.AccessToken)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.UserID != u.ID || p.Role != account.RoleTranslator || !reflect.DeepEqual(p.Locales, []string{"nl", "en"}) {
+			t.Fatalf("principal %+v", p)
+		}
+		if !p.MayEditLocale("en") || p.MayEditLocale("de") || p.Can(account.RoleEditor) {
+			t.Fatal("the translator's principal has the wrong rights")
+		}
+
+		clk.Advance(10 * time.Minute)
+		second, err := svc.Refresh(ctx, tokens.RefreshToken, "192.0.2.1:5001")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if second.RefreshToken == tokens.RefreshToken || second.AccessToken == tokens.AccessToken {
+			t.Fatal("refresh returned the same tokens")
+		}
+		if !second.AccessTokenExpiresAt.Equal(clk.Now().Add(15 * time.Minute)) {
+			t.Fatalf("refreshed access token expires %v", second.AccessTokenExpiresAt)
+		}
+		clk.Advance(10 * time.Minute)
+		if _, err := svc.Refresh(ctx, second.RefreshToken, ""); err != nil {
+			t.Fatalf("the rotated refresh token does not work: %v", err)
+		}
+	})
+}
+
+func TestReusingARotatedRefreshTokenRevokesTheFamily(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+		ctx := context.Background()
+		svc := newService(t, db, newClock(), account.Config{})
+		createUser(t, svc, "editor@example.nl", account.RoleEditor)
+		first, err := svc.Login(ctx, "editor@example.nl", password, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		otherSession, err := svc.Login(ctx, "editor@example.nl", password, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		second, err := svc.Refresh(ctx, first.RefreshToken, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+
+		_, err = svc.Refresh(ctx, first.RefreshToken, "")
+		wantCode(t, err, apperr.Unauthenticated)
+		_, err = svc.Refresh(ctx, second.RefreshToken, "")
+		wantCode(t, err, apperr.Unauthenticated) // the thief's or the owner's successor is dead too
+
+		if _, err := svc.Refresh(ctx, otherSession.RefreshToken, ""); err != nil {
+			t.Fatalf("another session of the same user was revoked: %v", err)
+		}
+	})
+}
+
+func TestConcurrentRefreshesOfOneTokenLetExactlyOneWin(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+		ctx := context.Background()
+		svc := newService(t, db, newClock(), account.Config{})
+		createUser(t, svc, "editor@example.nl", account.RoleEditor)
+		tokens, err := svc.Login(ctx, "editor@example.nl", password, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		const n = 4
+		var (
+			wg    sync.WaitGroup
+			start = make(chan struct{})
+			errs  = make([]error, n)
+		)
+		for i := range n {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				<-start
+				_, errs[i] = svc.Refresh(ctx, tokens.RefreshToken, "")
+			}()
+		}
+		close(start)
+		wg.Wait()
+		wins := 0
+		for _, err := range errs {
+			switch {
+			case err == nil:
+				wins++
+			case apperr.CodeOf(err) != apperr.Unauthenticated:
+				t.Fatalf("a losing refresh failed with %v; want UNAUTHENTICATED", err)
+			}
+		}
+		if wins != 1 {
+			t.Fatalf("%d of %d concurrent refreshes of one token succeeded; want exactly 1", wins, n)
+		}
+	})
+}
+
+// racingStore makes the refreshes of one token all read it before any marks
+// it used, so the conditional UPDATE alone has to decide the winner.
+type racingStore struct {
+	account.Store
+	readers *sync.WaitGroup
+}
+
+func (s racingStore) InTx(ctx context.Context, fn func(account.Store) error) error {
+	return s.Store.InTx(ctx, func(tx account.Store) error { return fn(racingStore{tx, s.readers}) })
+}
+
+func (s racingStore) RefreshToken(ctx context.Context, hash string) (account.RefreshToken, error) {
+	rt, err := s.Store.RefreshToken(ctx, hash)
+	s.readers.Done()
+	s.readers.Wait()
+	return rt, err
+}
+
+func TestRefreshRaceIsDecidedByTheConditionalUpdate(t *testing.T) {
+	// SQLite takes the write lock at BEGIN, so two refreshes cannot both be
+	// inside their transactions; on PostgreSQL they can.
+	db := dbtest.Postgres(t)
+	ctx := context.Background()
+	clk := newClock()
+	plain := newService(t, db, clk, account.Config{})
+	createUser(t, plain, "editor@example.nl", account.RoleEditor)
+	tokens, err := plain.Login(ctx, "editor@example.nl", password, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var readers sync.WaitGroup
+	readers.Add(2)
+	racing, err := account.NewService(racingStore{store.NewAccounts(db.Gorm), &readers}, account.Config{
+		Keys: testRing(t), Locales: testLocales(t), Password: cheapPassword, Now: clk.Now,
+		Log: slog.New(slog.DiscardHandler),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	errs := make(chan error, 2)
+	for range 2 {
+		go func() {
+			_, err := racing.Refresh(ctx, tokens.RefreshToken, "")
+			errs <- err
+		}()
+	}
+	var failures []error
+	for range 2 {
+		if err := <-errs; err != nil {
+			failures = append(failures, err)
+		}
+	}
+	if len(failures) != 1 || apperr.CodeOf(failures[0]) != apperr.Unauthenticated {
+		t.Fatalf("two refreshes that both read the unused token: failures %v; want exactly one UNAUTHENTICATED", failures)
+	}
+}
+
+func TestRefreshTokenExpiresAndLogoutEndsTheSession(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+		ctx := context.Background()
+		clk := newClock()
+		svc := newService(t, db, clk, account.Config{RefreshTokenTTL: time.Hour})
+		createUser(t, svc, "editor@example.nl", account.RoleEditor)
+
+		a, err := svc.Login(ctx, "editor@example.nl", password, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		clk.Advance(time.Hour)
+		_, err = svc.Refresh(ctx, a.RefreshToken, "")
+		wantCode(t, err, apperr.Unauthenticated)
+
+		b, err := svc.Login(ctx, "editor@example.nl", password, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		b2, err := svc.Refresh(ctx, b.RefreshToken, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Logging out with any token of the family ends it.
+		if err := svc.Logout(ctx, b.RefreshToken); err != nil {
+			t.Fatal(err)
+		}
+		_, err = svc.Refresh(ctx, b2.RefreshToken, "")
+		wantCode(t, err, apperr.Unauthenticated)
+		if err := svc.Logout(ctx, "no-such-token"); err != nil {
+			t.Fatalf("logout with an unknown token: %v", err)
+		}
+		_, err = svc.Refresh(ctx, "", "")
+		wantCode(t, err, apperr.Unauthenticated)
+		_, err = svc.Refresh(ctx, strings.Repeat("x", 10000), "")
+		wantCode(t, err, apperr.Unauthenticated)
+	})
+}
+
+func TestLoginFailuresAreIndistinguishable(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+		ctx := context.Background()
+		svc := newService(t, db, newClock(), account.Config{})
+		createUser(t, svc, "editor@example.nl", account.RoleEditor)
+		gone := createUser(t, svc, "gone@example.nl", account.RoleEditor)
+		active := false
+		if _, err := svc.UpdateUser(operator, gone.ID, account.UserUpdate{Active: &active}); err != nil {
+			t.Fatal(err)
+		}
+
+		_, unknown := svc.Login(ctx, "nobody@example.nl", password, "")
+		_, wrong := svc.Login(ctx, "editor@example.nl", "not the password at all", "")
+		_, deactivated := svc.Login(ctx, "gone@example.nl", password, "")
+		_, tooLong := svc.Login(ctx, "editor@example.nl", strings.Repeat("x", 5000), "")
+		_, malformed := svc.Login(ctx, "not an email", password, "")
+		wantCode(t, unknown, apperr.Unauthenticated)
+		for name, err := range map[string]error{"wrong password": wrong, "deactivated": deactivated, "too long": tooLong, "malformed email": malformed} {
+			if !reflect.DeepEqual(err, unknown) {
+				t.Errorf("%s: %#v; unknown user: %#v; want identical errors", name, err, unknown)
+			}
+		}
+	})
+}
+
+func TestLoginIsRateLimitedPerAccount(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+		ctx := context.Background()
+		clk := newClock()
+		svc := newService(t, db, clk, account.Config{})
+		createUser(t, svc, "editor@example.nl", account.RoleEditor)
+		t0 := clk.Now()
+
+		// A successful sign-in clears the account's count.
+		for range 4 {
+			_, err := svc.Login(ctx, "editor@example.nl", "wrong password!", "192.0.2.1")
+			wantCode(t, err, apperr.Unauthenticated)
+		}
+		if _, err := svc.Login(ctx, "editor@example.nl", password, "192.0.2.1"); err != nil {
+			t.Fatalf("4 failures blocked the account: %v", err)
+		}
+		for i := range 5 {
+			clk.Advance(time.Minute)
+			_, err := svc.Login(ctx, "Editor@example.nl", "wrong password!", "192.0.2."+string(rune('2'+i)))
+			wantCode(t, err, apperr.Unauthenticated)
+		}
+		// Five failures (at t0+1m .. t0+5m) from five addresses: the account
+		// is locked even for the right password from a fresh address.
+		clk.Advance(time.Minute) // t0+6m
+		_, err := svc.Login(ctx, "editor@example.nl", password, "198.51.100.1")
+		wantCode(t, err, apperr.RateLimited)
+		var coded *apperr.Error
+		errors.As(err, &coded)
+		// The oldest counted failure (t0+1m) leaves the window at t0+16m.
+		if got := coded.Details["retryAfterSeconds"]; got != 600 {
+			t.Fatalf("retryAfterSeconds = %v; want 600", got)
+		}
+		clk.Advance(9*time.Minute + 59*time.Second) // t0+15m59s
+		_, err = svc.Login(ctx, "editor@example.nl", password, "198.51.100.1")
+		wantCode(t, err, apperr.RateLimited)
+		clk.Advance(2 * time.Second) // t0+16m01s
+		if _, err := svc.Login(ctx, "editor@example.nl", password, "198.51.100.1"); err != nil {
+			t.Fatalf("still locked after the window: %v (t0 %v)", err, t0)
+		}
+
+		// Unknown accounts are limited alike, so the limit reveals nothing.
+		for range 5 {
+			_, err := svc.Login(ctx, "nobody@example.nl", "wrong password!", "")
+			wantCode(t, err, apperr.Unauthenticated)
+		}
+		_, err = svc.Login(ctx, "nobody@example.nl", "wrong password!", "")
+		wantCode(t, err, apperr.RateLimited)
+	})
+}
+
+func TestLoginIsRateLimitedPerAddress(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+		ctx := context.Background()
+		clk := newClock()
+		svc := newService(t, db, clk, account.Config{})
+		createUser(t, svc, "editor@example.nl", account.RoleEditor)
+		createUser(t, svc, "admin@example.nl", account.RoleAdmin)
+
+		for i := range 20 {
+			// Different accounts and ports, one address.
+			email := "guess" + string(rune('a'+i)) + "@example.nl"
+			_, err := svc.Login(ctx, email, "wrong password!", "203.0.113.9:"+string(rune('1'+i%9))+"000")
+			wantCode(t, err, apperr.Unauthenticated)
+		}
+		// Even a correct password from that address waits...
+		_, err := svc.Login(ctx, "editor@example.nl", password, "203.0.113.9:4444")
+		wantCode(t, err, apperr.RateLimited)
+		// ...while other addresses are not affected.
+		if _, err := svc.Login(ctx, "editor@example.nl", password, "203.0.113.10:4444"); err != nil {
+			t.Fatalf("another address is limited: %v", err)
+		}
+		// A successful sign-in elsewhere does not clear the address's count.
+		_, err = svc.Login(ctx, "admin@example.nl", password, "203.0.113.9")
+		wantCode(t, err, apperr.RateLimited)
+
+		// IPv6 clients count per /64.
+		for i := range 20 {
+			email := "v6" + string(rune('a'+i)) + "@example.nl"
+			_, err := svc.Login(ctx, email, "wrong password!", "[2001:db8:7:7::"+string(rune('1'+i%9))+"]:443")
+			wantCode(t, err, apperr.Unauthenticated)
+		}
+		_, err = svc.Login(ctx, "admin@example.nl", password, "[2001:db8:7:7:ffff::1]:443")
+		wantCode(t, err, apperr.RateLimited)
+	})
+}
+
+func TestDeactivatedUsersLoseTheirSessions(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+		ctx := context.Background()
+		svc := newService(t, db, newClock(), account.Config{})
+		createUser(t, svc, "admin@example.nl", account.RoleAdmin)
+		editor := createUser(t, svc, "editor@example.nl", account.RoleEditor)
+		tokens, err := svc.Login(ctx, "editor@example.nl", password, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.Authenticate(ctx, tokens.AccessToken); err != nil {
+			t.Fatal(err)
+		}
+		inactive := false
+		if _, err := svc.UpdateUser(operator, editor.ID, account.UserUpdate{Active: &inactive}); err != nil {
+			t.Fatal(err)
+		}
+		_, err = svc.Refresh(ctx, tokens.RefreshToken, "")
+		wantCode(t, err, apperr.Unauthenticated)
+		_, err = svc.Authenticate(ctx, tokens.AccessToken)
+		wantCode(t, err, apperr.Unauthenticated)
+		if _, err := svc.Verify(tokens.AccessToken); err != nil {
+			t.Fatalf("Verify is meant to stay pure and accept the unexpired token: %v", err)
+		}
+		_, err = svc.Login(ctx, "editor@example.nl", password, "")
+		wantCode(t, err, apperr.Unauthenticated)
+	})
+}
+
+func TestAuthenticateSeesRoleAndPasswordChanges(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+		ctx := context.Background()
+		clk := newClock()
+		svc := newService(t, db, clk, account.Config{})
+		createUser(t, svc, "admin@example.nl", account.RoleAdmin)
+		u := createUser(t, svc, "editor@example.nl", account.RoleEditor)
+		tokens, err := svc.Login(ctx, "editor@example.nl", password, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		translator := account.RoleTranslator
+		if _, err := svc.UpdateUser(operator, u.ID, account.UserUpdate{Role: &translator, Locales: &[]string{"de"}}); err != nil {
+			t.Fatal(err)
+		}
+		p, err := svc.Authenticate(ctx, tokens.AccessToken)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.Role != account.RoleTranslator || !reflect.DeepEqual(p.Locales, []string{"de"}) || p.Can(account.RoleEditor) {
+			t.Fatalf("Authenticate kept the token's old role: %+v", p)
+		}
+
+		clk.Advance(2 * time.Second)
+		if err := svc.SetPassword(operator, u.ID, "a brand new password"); err != nil {
+			t.Fatal(err)
+		}
+		_, err = svc.Authenticate(ctx, tokens.AccessToken)
+		wantCode(t, err, apperr.Unauthenticated)
+		_, err = svc.Refresh(ctx, tokens.RefreshToken, "")
+		wantCode(t, err, apperr.Unauthenticated)
+		_, err = svc.Login(ctx, "editor@example.nl", password, "")
+		wantCode(t, err, apperr.Unauthenticated)
+		fresh, err := svc.Login(ctx, "editor@example.nl", "a brand new password", "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.Authenticate(ctx, fresh.AccessToken); err != nil {
+			t.Fatalf("a token issued after the password change: %v", err)
+		}
+	})
+}
+
+func TestCreateUserValidates(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+		svc := newService(t, db, newClock(), account.Config{})
+		createUser(t, svc, "taken@example.nl", account.RoleEditor)
+		for _, tc := range []struct {
+			name string
+			nu   account.NewUser
+			code apperr.Code
+		}{
+			{"short password", account.NewUser{Email: "a@example.nl", Role: account.RoleEditor, Password: "elevenchars"}, apperr.BadUserInput},
+			{"long password", account.NewUser{Email: "a@example.nl", Role: account.RoleEditor, Password: strings.Repeat("x", 1025)}, apperr.BadUserInput},
+			{"unknown role", account.NewUser{Email: "a@example.nl", Role: "ROOT", Password: password}, apperr.BadUserInput},
+			{"no role", account.NewUser{Email: "a@example.nl", Password: password}, apperr.BadUserInput},
+			{"translator without locales", account.NewUser{Email: "a@example.nl", Role: account.RoleTranslator, Password: password}, apperr.BadUserInput},
+			{"unsupported locale", account.NewUser{Email: "a@example.nl", Role: account.RoleTranslator, Locales: []string{"fr"}, Password: password}, apperr.BadUserInput},
+			{"editor with locales", account.NewUser{Email: "a@example.nl", Role: account.RoleEditor, Locales: []string{"nl"}, Password: password}, apperr.BadUserInput},
+			{"invalid email", account.NewUser{Email: "a@", Role: account.RoleEditor, Password: password}, apperr.BadUserInput},
+			{"taken email in another case", account.NewUser{Email: " Taken@Example.NL", Role: account.RoleAdmin, Password: password}, apperr.Conflict},
+		} {
+			_, err := svc.CreateUser(operator, tc.nu)
+			if apperr.CodeOf(err) != tc.code {
+				t.Errorf("%s: %v; want %s", tc.name, err, tc.code)
+			}
+		}
+		users, err := svc.ListUsers(operator)
+		if err != nil || len(users) != 1 {
+			t.Fatalf("ListUsers = %d users, %v; want only the first", len(users), err)
+		}
+	})
+}
+
+func TestUserManagementNeedsAnAdmin(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+		svc := newService(t, db, newClock(), account.Config{})
+		admin := createUser(t, svc, "admin@example.nl", account.RoleAdmin)
+		editor := createUser(t, svc, "editor@example.nl", account.RoleEditor)
+		asEditor := account.WithPrincipal(context.Background(), account.Principal{UserID: editor.ID, Role: account.RoleEditor})
+		asAdmin := account.WithPrincipal(context.Background(), account.Principal{UserID: admin.ID, Role: account.RoleAdmin})
+		anonymous := context.Background()
+		nu := account.NewUser{Email: "new@example.nl", Role: account.RoleEditor, Password: password}
+
+		_, err := svc.CreateUser(asEditor, nu)
+		wantCode(t, err, apperr.Forbidden)
+		_, err = svc.CreateUser(anonymous, nu)
+		wantCode(t, err, apperr.Unauthenticated)
+		wantCode(t, svc.SetPassword(asEditor, admin.ID, "taking over the admin"), apperr.Forbidden)
+		_, err = svc.UpdateUser(asEditor, editor.ID, account.UserUpdate{Role: ptr(account.RoleAdmin)})
+		wantCode(t, err, apperr.Forbidden)
+		_, err = svc.ListUsers(asEditor)
+		wantCode(t, err, apperr.Forbidden)
+		_, err = svc.UserByID(asEditor, admin.ID)
+		wantCode(t, err, apperr.Forbidden)
+		_, err = svc.UserByEmail(asEditor, "admin@example.nl")
+		wantCode(t, err, apperr.Forbidden)
+
+		if me, err := svc.UserByID(asEditor, editor.ID); err != nil || me.Email != "editor@example.nl" {
+			t.Fatalf("reading one's own account: %+v, %v", me, err)
+		}
+		if _, err := svc.CreateUser(asAdmin, nu); err != nil {
+			t.Fatalf("an admin cannot create users: %v", err)
+		}
+		_, err = svc.UserByID(asAdmin, "no-such-id")
+		wantCode(t, err, apperr.NotFound)
+	})
+}
+
+func ptr[T any](v T) *T { return &v }
+
+func TestTheLastActiveAdminStays(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+		svc := newService(t, db, newClock(), account.Config{})
+		first := createUser(t, svc, "first@example.nl", account.RoleAdmin)
+		_, err := svc.UpdateUser(operator, first.ID, account.UserUpdate{Role: ptr(account.RoleEditor)})
+		wantCode(t, err, apperr.Conflict)
+		_, err = svc.UpdateUser(operator, first.ID, account.UserUpdate{Active: ptr(false)})
+		wantCode(t, err, apperr.Conflict)
+
+		second := createUser(t, svc, "second@example.nl", account.RoleEditor)
+		if _, err := svc.UpdateUser(operator, second.ID, account.UserUpdate{Role: ptr(account.RoleAdmin)}); err != nil {
+			t.Fatal(err)
+		}
+		demoted, err := svc.UpdateUser(operator, first.ID, account.UserUpdate{Role: ptr(account.RoleTranslator), Locales: &[]string{"en"}})
+		if err != nil {
+			t.Fatalf("demoting one of two admins: %v", err)
+		}
+		if demoted.Role != account.RoleTranslator || !reflect.DeepEqual(demoted.Locales, []string{"en"}) {
+			t.Fatalf("demoted = %+v", demoted)
+		}
+		back, err := svc.UpdateUser(operator, first.ID, account.UserUpdate{Role: ptr(account.RoleEditor)})
+		if err != nil || len(back.Locales) != 0 {
+			t.Fatalf("a translator made editor keeps locales %v (%v)", back.Locales, err)
+		}
+		_, err = svc.UpdateUser(operator, first.ID, account.UserUpdate{Role: ptr(account.RoleTranslator)})
+		wantCode(t, err, apperr.BadUserInput) // a translator needs locales
+		stored, err := svc.UserByID(operator, first.ID)
+		if err != nil || stored.Role != account.RoleEditor {
+			t.Fatalf("a refused update changed the user: %+v, %v", stored, err)
+		}
+	})
+}
+
+func TestLoginUpgradesAnOutdatedHash(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+		ctx := context.Background()
+		clk := newClock()
+		weak := newService(t, db, clk, account.Config{})
+		u := createUser(t, weak, "editor@example.nl", account.RoleEditor)
+		strong := newService(t, db, clk, account.Config{Password: account.PasswordParams{Memory: 128, Time: 2, Threads: 1}})
+		if _, err := strong.Login(ctx, "editor@example.nl", password, ""); err != nil {
+			t.Fatal(err)
+		}
+		creds, err := store.NewAccounts(db.Gorm).Credentials(ctx, "editor@example.nl")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.HasPrefix(creds.PasswordHash, "$argon2id$v=19$m=128,t=2,p=1$") {
+			t.Fatalf("hash after sign-in with stronger parameters: %s", creds.PasswordHash)
+		}
+		if !creds.User.PasswordChangedAt.Equal(u.PasswordChangedAt) {
+			t.Fatal("rehashing counted as a password change")
+		}
+		if _, err := strong.Login(ctx, "editor@example.nl", password, ""); err != nil {
+			t.Fatalf("sign-in with the upgraded hash: %v", err)
+		}
+	})
+}
+
+func TestHasUsers(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+		svc := newService(t, db, newClock(), account.Config{})
+		if has, err := svc.HasUsers(context.Background()); err != nil || has {
+			t.Fatalf("HasUsers on an empty database = %v, %v", has, err)
+		}
+		createUser(t, svc, "admin@example.nl", account.RoleAdmin)
+		if has, err := svc.HasUsers(context.Background()); err != nil || !has {
+			t.Fatalf("HasUsers with a user = %v, %v", has, err)
+		}
+	})
+}
+
+func TestNoKeysNoTokens(t *testing.T) {
+	db := dbtest.SQLite(t)
+	svc, err := account.NewService(store.NewAccounts(db.Gorm), account.Config{Locales: testLocales(t), Password: cheapPassword})
+	if err != nil {
+		t.Fatal(err)
+	}
+	createUser(t, svc, "admin@example.nl", account.RoleAdmin)
+	if _, err := svc.Login(context.Background(), "admin@example.nl", password, ""); err == nil {
+		t.Fatal("Login without keys succeeded")
+	}
+	_, err = svc.Verify("x.y.z")
+	wantCode(t, err, apperr.Unauthenticated)
+}
+
+func TestUnknownEmailCostsAsMuchAsAWrongPassword(t *testing.T) {
+	// Without the dummy hash an unknown email would answer in a fraction
+	// of the time, telling which accounts exist. Costly enough parameters
+	// make argon2id dominate; the bound is loose against noisy machines.
+	ctx := context.Background()
+	clk := newClock()
+	svc := newService(t, dbtest.SQLite(t), clk, account.Config{
+		Password:    account.PasswordParams{Memory: 8 * 1024, Time: 3, Threads: 1},
+		LoginLimits: account.LoginLimits{PerAccount: 1000, PerAddress: 1000},
+	})
+	createUser(t, svc, "editor@example.nl", account.RoleEditor)
+	median := func(email string) time.Duration {
+		var ds []time.Duration
+		for range 7 {
+			start := time.Now()
+			if _, err := svc.Login(ctx, email, "wrong password!", ""); apperr.CodeOf(err) != apperr.Unauthenticated {
+				t.Fatalf("login %s: %v", email, err)
+			}
+			ds = append(ds, time.Since(start))
+		}
+		slices.Sort(ds)
+		return ds[len(ds)/2]
+	}
+	median("nobody@example.nl") // computes the dummy hash once
+	known, unknown := median("editor@example.nl"), median("nobody@example.nl")
+	if unknown < known/2 {
+		t.Fatalf("unknown email answered in %v, a wrong password in %v", unknown, known)
+	}
+}

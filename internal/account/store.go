@@ -1,0 +1,96 @@
+package account
+
+import (
+	"context"
+	"time"
+)
+
+// Store is the storage the account service needs. Implementations return
+// an *apperr.Error with code NotFound for a missing user or token and
+// Conflict for an email address that is taken. Times are UTC.
+type Store interface {
+	// InTx runs fn with a Store bound to one transaction; an error from fn
+	// rolls it back.
+	InTx(ctx context.Context, fn func(Store) error) error
+
+	// HasUsers reports whether any user exists, active or not.
+	HasUsers(ctx context.Context) (bool, error)
+	// CreateUser inserts u with its password hash.
+	CreateUser(ctx context.Context, u User, passwordHash string) error
+	// User returns the user with the given id.
+	User(ctx context.Context, id string) (User, error)
+	// Credentials returns the user with the given normalised email and
+	// their password hash.
+	Credentials(ctx context.Context, email string) (Credentials, error)
+	// Users returns every user, ordered by email.
+	Users(ctx context.Context) ([]User, error)
+	// UpdateUser writes u's role, locales, active flag and UpdatedAt.
+	UpdateUser(ctx context.Context, u User) error
+	// SetPasswordHash replaces a user's password hash and records when the
+	// password last changed.
+	SetPasswordHash(ctx context.Context, userID, hash string, changedAt time.Time) error
+	// RecordLogin sets a user's last sign-in time.
+	RecordLogin(ctx context.Context, userID string, at time.Time) error
+	// CountActiveAdmins counts the active users with role ADMIN.
+	CountActiveAdmins(ctx context.Context) (int, error)
+
+	// CreateRefreshToken inserts t.
+	CreateRefreshToken(ctx context.Context, t RefreshToken) error
+	// RefreshToken returns the token whose SHA-256 (hex) is tokenHash.
+	RefreshToken(ctx context.Context, tokenHash string) (RefreshToken, error)
+	// MarkRefreshTokenUsed sets used_at on the token only if it is neither
+	// used nor revoked (a conditional UPDATE) and reports whether it did:
+	// of two concurrent calls exactly one gets true.
+	MarkRefreshTokenUsed(ctx context.Context, id string, at time.Time) (bool, error)
+	// RevokeRefreshFamily revokes every token of a family not yet revoked.
+	RevokeRefreshFamily(ctx context.Context, familyID string, at time.Time) error
+	// RevokeUserRefreshTokens revokes every token of a user not yet revoked.
+	RevokeUserRefreshTokens(ctx context.Context, userID string, at time.Time) error
+	// DeleteExpiredRefreshTokens deletes the tokens that expired before
+	// before, of one user or, with userID "", of everyone.
+	DeleteExpiredRefreshTokens(ctx context.Context, userID string, before time.Time) (int, error)
+
+	// RecordLoginFailure inserts f.
+	RecordLoginFailure(ctx context.Context, f LoginFailure) error
+	// LoginFailuresByEmail returns the times of the newest (at most limit)
+	// failures counted against an email hash after since, newest first.
+	LoginFailuresByEmail(ctx context.Context, emailHash string, since time.Time, limit int) ([]time.Time, error)
+	// LoginFailuresByAddr does the same per client address.
+	LoginFailuresByAddr(ctx context.Context, addr string, since time.Time, limit int) ([]time.Time, error)
+	// ClearLoginFailures stops counting the failures against an email hash
+	// (they still count against their client addresses).
+	ClearLoginFailures(ctx context.Context, emailHash string) error
+	// DeleteLoginFailures deletes the failures recorded before before.
+	DeleteLoginFailures(ctx context.Context, before time.Time) (int, error)
+}
+
+// Credentials is a user with their password hash (PHC string format).
+type Credentials struct {
+	User         User
+	PasswordHash string
+}
+
+// RefreshToken is a stored refresh token. The token itself is never
+// stored, only its SHA-256. Tokens issued by rotating one another form a
+// family, which starts at sign-in and is revoked as a whole.
+type RefreshToken struct {
+	ID            string
+	UserID        string
+	FamilyID      string
+	TokenHash     string // hex SHA-256 of the token
+	CreatedAt     time.Time
+	ExpiresAt     time.Time
+	UsedAt        time.Time // zero until rotated
+	RevokedAt     time.Time // zero unless revoked
+	CreatedByAddr string    // client address of the sign-in or refresh
+}
+
+// LoginFailure is one failed sign-in, counted against the account (by a
+// hash of the normalised email, so typos and passwords typed into the
+// email field are not kept in clear) and against the client address.
+type LoginFailure struct {
+	ID         string
+	EmailHash  string
+	ClientAddr string // "" when unknown
+	At         time.Time
+}

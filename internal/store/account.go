@@ -1,0 +1,376 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"gorm.io/datatypes"
+	"gorm.io/gorm"
+
+	"github.com/werkwijzer/werkwijzer/internal/account"
+	"github.com/werkwijzer/werkwijzer/internal/apperr"
+)
+
+// Accounts stores users, refresh tokens and failed sign-ins.
+type Accounts struct {
+	db *gorm.DB
+}
+
+// NewAccounts returns the account store on db.
+func NewAccounts(db *gorm.DB) *Accounts { return &Accounts{db: db} }
+
+var _ account.Store = (*Accounts)(nil)
+
+// The rows set their timestamps from the service's clock, never GORM's.
+
+type userRow struct {
+	ID                string
+	Email             string
+	PasswordHash      string
+	Role              string
+	Locales           datatypes.JSON
+	Active            bool
+	CreatedAt         time.Time `gorm:"autoCreateTime:false"`
+	UpdatedAt         time.Time `gorm:"autoUpdateTime:false"`
+	PasswordChangedAt time.Time
+	LastLoginAt       *time.Time
+}
+
+func (userRow) TableName() string { return "users" }
+
+type refreshTokenRow struct {
+	ID            string
+	UserID        string
+	FamilyID      string
+	TokenHash     string
+	CreatedAt     time.Time `gorm:"autoCreateTime:false"`
+	ExpiresAt     time.Time
+	UsedAt        *time.Time
+	RevokedAt     *time.Time
+	CreatedByAddr string
+}
+
+func (refreshTokenRow) TableName() string { return "refresh_tokens" }
+
+type loginFailureRow struct {
+	ID         string
+	EmailHash  *string
+	ClientAddr string
+	FailedAt   time.Time
+}
+
+func (loginFailureRow) TableName() string { return "login_failures" }
+
+func toUserRow(u account.User, passwordHash string) (userRow, error) {
+	locales := u.Locales
+	if locales == nil {
+		locales = []string{}
+	}
+	b, err := json.Marshal(locales)
+	if err != nil {
+		return userRow{}, fmt.Errorf("encode locales: %w", err)
+	}
+	return userRow{
+		ID: u.ID, Email: u.Email, PasswordHash: passwordHash, Role: string(u.Role),
+		Locales: datatypes.JSON(b), Active: u.Active,
+		CreatedAt: u.CreatedAt, UpdatedAt: u.UpdatedAt, PasswordChangedAt: u.PasswordChangedAt,
+		LastLoginAt: timePtr(u.LastLoginAt),
+	}, nil
+}
+
+func (r userRow) toAccount() (account.User, error) {
+	var locales []string
+	if err := json.Unmarshal(r.Locales, &locales); err != nil {
+		return account.User{}, fmt.Errorf("decode locales of user %s: %w", r.ID, err)
+	}
+	if len(locales) == 0 {
+		locales = nil
+	}
+	return account.User{
+		ID: r.ID, Email: r.Email, Role: account.Role(r.Role), Locales: locales, Active: r.Active,
+		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(),
+		PasswordChangedAt: r.PasswordChangedAt.UTC(), LastLoginAt: timeOf(r.LastLoginAt),
+	}, nil
+}
+
+func (r refreshTokenRow) toAccount() account.RefreshToken {
+	return account.RefreshToken{
+		ID: r.ID, UserID: r.UserID, FamilyID: r.FamilyID, TokenHash: r.TokenHash,
+		CreatedAt: r.CreatedAt.UTC(), ExpiresAt: r.ExpiresAt.UTC(),
+		UsedAt: timeOf(r.UsedAt), RevokedAt: timeOf(r.RevokedAt), CreatedByAddr: r.CreatedByAddr,
+	}
+}
+
+// timePtr maps the zero time to NULL.
+func timePtr(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	t = t.UTC()
+	return &t
+}
+
+// timeOf maps NULL to the zero time.
+func timeOf(t *time.Time) time.Time {
+	if t == nil {
+		return time.Time{}
+	}
+	return t.UTC()
+}
+
+// InTx runs fn in one transaction.
+func (s *Accounts) InTx(ctx context.Context, fn func(account.Store) error) error {
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		return fn(&Accounts{db: tx})
+	})
+}
+
+// HasUsers reports whether the users table has a row.
+func (s *Accounts) HasUsers(ctx context.Context) (bool, error) {
+	var ids []string
+	if err := s.db.WithContext(ctx).Model(&userRow{}).Limit(1).Pluck("id", &ids).Error; err != nil {
+		return false, fmt.Errorf("look for users: %w", err)
+	}
+	return len(ids) > 0, nil
+}
+
+// CreateUser inserts a user.
+func (s *Accounts) CreateUser(ctx context.Context, u account.User, passwordHash string) error {
+	row, err := toUserRow(u, passwordHash)
+	if err != nil {
+		return err
+	}
+	err = s.db.WithContext(ctx).Create(&row).Error
+	if errors.Is(err, gorm.ErrDuplicatedKey) {
+		return apperr.New(apperr.Conflict, "a user with the email address %s already exists", u.Email).With("field", "email")
+	}
+	if err != nil {
+		return fmt.Errorf("insert user: %w", err)
+	}
+	return nil
+}
+
+// User returns a user by id.
+func (s *Accounts) User(ctx context.Context, id string) (account.User, error) {
+	var row userRow
+	if err := s.db.WithContext(ctx).Where("id = ?", id).Take(&row).Error; err != nil {
+		return account.User{}, notFoundAs(err, "user %s not found", id)
+	}
+	return row.toAccount()
+}
+
+// Credentials returns a user and password hash by normalised email.
+func (s *Accounts) Credentials(ctx context.Context, email string) (account.Credentials, error) {
+	var row userRow
+	if err := s.db.WithContext(ctx).Where("email = ?", email).Take(&row).Error; err != nil {
+		return account.Credentials{}, notFoundAs(err, "no user has the email address %s", email)
+	}
+	u, err := row.toAccount()
+	if err != nil {
+		return account.Credentials{}, err
+	}
+	return account.Credentials{User: u, PasswordHash: row.PasswordHash}, nil
+}
+
+// Users returns every user by email.
+func (s *Accounts) Users(ctx context.Context) ([]account.User, error) {
+	var rows []userRow
+	if err := s.db.WithContext(ctx).Order("email").Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("list users: %w", err)
+	}
+	out := make([]account.User, 0, len(rows))
+	for _, r := range rows {
+		u, err := r.toAccount()
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, u)
+	}
+	return out, nil
+}
+
+// UpdateUser writes a user's role, locales, active flag and update time.
+func (s *Accounts) UpdateUser(ctx context.Context, u account.User) error {
+	row, err := toUserRow(u, "")
+	if err != nil {
+		return err
+	}
+	res := s.db.WithContext(ctx).Model(&userRow{}).Where("id = ?", u.ID).
+		Updates(map[string]any{
+			"role": row.Role, "locales": row.Locales, "active": row.Active, "updated_at": row.UpdatedAt.UTC(),
+		})
+	if res.Error != nil {
+		return fmt.Errorf("update user: %w", res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return apperr.New(apperr.NotFound, "user %s not found", u.ID)
+	}
+	return nil
+}
+
+// SetPasswordHash replaces a password hash.
+func (s *Accounts) SetPasswordHash(ctx context.Context, userID, hash string, changedAt time.Time) error {
+	res := s.db.WithContext(ctx).Model(&userRow{}).Where("id = ?", userID).
+		Updates(map[string]any{"password_hash": hash, "password_changed_at": changedAt.UTC()})
+	if res.Error != nil {
+		return fmt.Errorf("set password hash: %w", res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return apperr.New(apperr.NotFound, "user %s not found", userID)
+	}
+	return nil
+}
+
+// RecordLogin sets the last sign-in time.
+func (s *Accounts) RecordLogin(ctx context.Context, userID string, at time.Time) error {
+	err := s.db.WithContext(ctx).Model(&userRow{}).Where("id = ?", userID).
+		Update("last_login_at", at.UTC()).Error
+	if err != nil {
+		return fmt.Errorf("record sign-in: %w", err)
+	}
+	return nil
+}
+
+// CountActiveAdmins counts active admins.
+func (s *Accounts) CountActiveAdmins(ctx context.Context) (int, error) {
+	var n int64
+	err := s.db.WithContext(ctx).Model(&userRow{}).
+		Where("role = ? AND active = ?", string(account.RoleAdmin), true).
+		Count(&n).Error
+	if err != nil {
+		return 0, fmt.Errorf("count admins: %w", err)
+	}
+	return int(n), nil
+}
+
+// CreateRefreshToken inserts a refresh token.
+func (s *Accounts) CreateRefreshToken(ctx context.Context, t account.RefreshToken) error {
+	row := refreshTokenRow{
+		ID: t.ID, UserID: t.UserID, FamilyID: t.FamilyID, TokenHash: t.TokenHash,
+		CreatedAt: t.CreatedAt.UTC(), ExpiresAt: t.ExpiresAt.UTC(),
+		UsedAt: timePtr(t.UsedAt), RevokedAt: timePtr(t.RevokedAt), CreatedByAddr: t.CreatedByAddr,
+	}
+	if err := s.db.WithContext(ctx).Create(&row).Error; err != nil {
+		return fmt.Errorf("insert refresh token: %w", err)
+	}
+	return nil
+}
+
+// RefreshToken returns a refresh token by the hash of the token.
+func (s *Accounts) RefreshToken(ctx context.Context, tokenHash string) (account.RefreshToken, error) {
+	var row refreshTokenRow
+	if err := s.db.WithContext(ctx).Where("token_hash = ?", tokenHash).Take(&row).Error; err != nil {
+		return account.RefreshToken{}, notFoundAs(err, "refresh token not found")
+	}
+	return row.toAccount(), nil
+}
+
+// MarkRefreshTokenUsed marks a token used if nobody did yet.
+func (s *Accounts) MarkRefreshTokenUsed(ctx context.Context, id string, at time.Time) (bool, error) {
+	res := s.db.WithContext(ctx).Model(&refreshTokenRow{}).
+		Where("id = ? AND used_at IS NULL AND revoked_at IS NULL", id).
+		Update("used_at", at.UTC())
+	if res.Error != nil {
+		return false, fmt.Errorf("mark refresh token used: %w", res.Error)
+	}
+	return res.RowsAffected == 1, nil
+}
+
+// RevokeRefreshFamily revokes a family's tokens.
+func (s *Accounts) RevokeRefreshFamily(ctx context.Context, familyID string, at time.Time) error {
+	err := s.db.WithContext(ctx).Model(&refreshTokenRow{}).
+		Where("family_id = ? AND revoked_at IS NULL", familyID).
+		Update("revoked_at", at.UTC()).Error
+	if err != nil {
+		return fmt.Errorf("revoke refresh token family: %w", err)
+	}
+	return nil
+}
+
+// RevokeUserRefreshTokens revokes a user's tokens.
+func (s *Accounts) RevokeUserRefreshTokens(ctx context.Context, userID string, at time.Time) error {
+	err := s.db.WithContext(ctx).Model(&refreshTokenRow{}).
+		Where("user_id = ? AND revoked_at IS NULL", userID).
+		Update("revoked_at", at.UTC()).Error
+	if err != nil {
+		return fmt.Errorf("revoke refresh tokens of user: %w", err)
+	}
+	return nil
+}
+
+// DeleteExpiredRefreshTokens deletes expired tokens.
+func (s *Accounts) DeleteExpiredRefreshTokens(ctx context.Context, userID string, before time.Time) (int, error) {
+	q := s.db.WithContext(ctx).Where("expires_at < ?", before.UTC())
+	if userID != "" {
+		q = q.Where("user_id = ?", userID)
+	}
+	res := q.Delete(&refreshTokenRow{})
+	if res.Error != nil {
+		return 0, fmt.Errorf("delete expired refresh tokens: %w", res.Error)
+	}
+	return int(res.RowsAffected), nil
+}
+
+// RecordLoginFailure inserts a failed sign-in.
+func (s *Accounts) RecordLoginFailure(ctx context.Context, f account.LoginFailure) error {
+	row := loginFailureRow{ID: f.ID, ClientAddr: f.ClientAddr, FailedAt: f.At.UTC()}
+	if f.EmailHash != "" {
+		row.EmailHash = &f.EmailHash
+	}
+	if err := s.db.WithContext(ctx).Create(&row).Error; err != nil {
+		return fmt.Errorf("insert sign-in failure: %w", err)
+	}
+	return nil
+}
+
+// LoginFailuresByEmail lists recent failures against an account.
+func (s *Accounts) LoginFailuresByEmail(ctx context.Context, emailHash string, since time.Time, limit int) ([]time.Time, error) {
+	return s.recentFailures(ctx, "email_hash = ?", emailHash, since, limit)
+}
+
+// LoginFailuresByAddr lists recent failures from a client address.
+func (s *Accounts) LoginFailuresByAddr(ctx context.Context, addr string, since time.Time, limit int) ([]time.Time, error) {
+	return s.recentFailures(ctx, "client_addr = ?", addr, since, limit)
+}
+
+// recentFailures lists the newest failure times matching where (a fixed
+// condition with one parameter) after since.
+func (s *Accounts) recentFailures(ctx context.Context, where string, value string, since time.Time, limit int) ([]time.Time, error) {
+	var times []time.Time
+	err := s.db.WithContext(ctx).Model(&loginFailureRow{}).
+		Where(where, value).
+		Where("failed_at > ?", since.UTC()).
+		Order("failed_at DESC").
+		Limit(limit).
+		Pluck("failed_at", &times).Error
+	if err != nil {
+		return nil, fmt.Errorf("list sign-in failures: %w", err)
+	}
+	for i := range times {
+		times[i] = times[i].UTC()
+	}
+	return times, nil
+}
+
+// ClearLoginFailures stops counting failures against an account.
+func (s *Accounts) ClearLoginFailures(ctx context.Context, emailHash string) error {
+	err := s.db.WithContext(ctx).Model(&loginFailureRow{}).
+		Where("email_hash = ?", emailHash).
+		Update("email_hash", nil).Error
+	if err != nil {
+		return fmt.Errorf("clear sign-in failures: %w", err)
+	}
+	return nil
+}
+
+// DeleteLoginFailures deletes old failures.
+func (s *Accounts) DeleteLoginFailures(ctx context.Context, before time.Time) (int, error) {
+	res := s.db.WithContext(ctx).Where("failed_at < ?", before.UTC()).Delete(&loginFailureRow{})
+	if res.Error != nil {
+		return 0, fmt.Errorf("delete old sign-in failures: %w", res.Error)
+	}
+	return int(res.RowsAffected), nil
+}
