@@ -20,7 +20,7 @@ func (r *articleConnectionResolver) TotalCount(ctx context.Context, obj *model.A
 
 // Roles is the resolver for the roles field.
 func (r *comparisonResolver) Roles(ctx context.Context, obj *model.Comparison) ([]model.Role, error) {
-	roles, err := loaders.Many(ctx, r.loaders(ctx).Roles, keys(obj.RoleIDs, obj.RequestedLocale))
+	roles, err := loaders.Many(ctx, r.loaders(ctx).Roles, keys(obj.RoleIDs, obj.RequestedLocale, obj.Preview))
 	if err != nil {
 		return nil, err
 	}
@@ -29,7 +29,7 @@ func (r *comparisonResolver) Roles(ctx context.Context, obj *model.Comparison) (
 
 // Comparison is the resolver for the comparison field.
 func (r *comparisonBlockResolver) Comparison(ctx context.Context, obj *model.ComparisonBlock) (*model.Comparison, error) {
-	c, err := loaders.One(ctx, r.loaders(ctx).Comparisons, loaders.Key{ID: obj.ComparisonID, Locale: obj.Locale})
+	c, err := loaders.One(ctx, r.loaders(ctx).Comparisons, loaders.Key{ID: obj.ComparisonID, Locale: obj.Locale, Preview: obj.Preview})
 	if c == nil {
 		return nil, err
 	}
@@ -38,7 +38,7 @@ func (r *comparisonBlockResolver) Comparison(ctx context.Context, obj *model.Com
 
 // Faqs is the resolver for the faqs field.
 func (r *fAQBlockResolver) Faqs(ctx context.Context, obj *model.FAQBlock) ([]model.FAQ, error) {
-	faqs, err := loaders.Many(ctx, r.loaders(ctx).FAQs, keys(obj.FAQIDs, obj.Locale))
+	faqs, err := loaders.Many(ctx, r.loaders(ctx).FAQs, keys(obj.FAQIDs, obj.Locale, obj.Preview))
 	if err != nil {
 		return nil, err
 	}
@@ -52,7 +52,7 @@ func (r *fAQConnectionResolver) TotalCount(ctx context.Context, obj *model.FAQCo
 
 // Faqs is the resolver for the faqs field.
 func (r *roleResolver) Faqs(ctx context.Context, obj *model.Role) ([]model.FAQ, error) {
-	faqs, err := loaders.Many(ctx, r.loaders(ctx).FAQs, keys(obj.FAQIDs, obj.RequestedLocale))
+	faqs, err := loaders.Many(ctx, r.loaders(ctx).FAQs, keys(obj.FAQIDs, obj.RequestedLocale, obj.Preview))
 	if err != nil {
 		return nil, err
 	}
@@ -66,7 +66,7 @@ func (r *roleConnectionResolver) TotalCount(ctx context.Context, obj *model.Role
 
 // Role is the resolver for the role field.
 func (r *vacancyListBlockResolver) Role(ctx context.Context, obj *model.VacancyListBlock) (*model.Role, error) {
-	role, err := loaders.One(ctx, r.loaders(ctx).Roles, loaders.Key{ID: obj.RoleID, Locale: obj.Locale})
+	role, err := loaders.One(ctx, r.loaders(ctx).Roles, loaders.Key{ID: obj.RoleID, Locale: obj.Locale, Preview: obj.Preview})
 	if role == nil {
 		return nil, err
 	}

@@ -13,9 +13,11 @@ func served[S, F any](p *content.Published[S, F]) model.Served {
 		RequestedLocale: p.RequestedLocale,
 		IsFallback:      p.IsFallback(),
 		Slug:            p.Slug,
+		SlugIsCurrent:   p.SlugIsCurrent,
 		Alternates:      toAlternates(p.Alternates),
 		UpdatedAt:       p.UpdatedAt,
 		PublishedAt:     p.PublishedAt,
+		Preview:         p.Draft,
 	}
 }
 
@@ -55,7 +57,7 @@ func toArticle(p *content.PublishedArticle) *model.Article {
 		article.SEOTitle = f.Title
 	}
 	for _, b := range p.Structure.Blocks {
-		if block := toBlock(b, f.Blocks[b.ID], p.RequestedLocale); block != nil {
+		if block := toBlock(b, f.Blocks[b.ID], p.RequestedLocale, p.Draft); block != nil {
 			article.Blocks = append(article.Blocks, block)
 		}
 	}
@@ -65,16 +67,16 @@ func toArticle(p *content.PublishedArticle) *model.Article {
 // toBlock maps one block; related entries are loaded in the locale the
 // article was requested in, each falling back on its own. A block type this
 // version does not know is left out rather than failing the page.
-func toBlock(b content.BlockStructure, text content.BlockFields, requested string) model.ArticleBlock {
+func toBlock(b content.BlockStructure, text content.BlockFields, requested string, preview bool) model.ArticleBlock {
 	switch b.Type {
 	case content.BlockRichText:
 		return model.RichTextBlock{ID: b.ID, Anchor: text.Anchor, Heading: text.Heading, Body: model.RichText{Markdown: text.Body}}
 	case content.BlockComparison:
-		return model.ComparisonBlock{ID: b.ID, Anchor: text.Anchor, Heading: text.Heading, ComparisonID: b.ComparisonID, Locale: requested}
+		return model.ComparisonBlock{ID: b.ID, Anchor: text.Anchor, Heading: text.Heading, ComparisonID: b.ComparisonID, Locale: requested, Preview: preview}
 	case content.BlockFAQ:
-		return model.FAQBlock{ID: b.ID, Anchor: text.Anchor, Heading: text.Heading, FAQIDs: b.FAQIDs, Locale: requested}
+		return model.FAQBlock{ID: b.ID, Anchor: text.Anchor, Heading: text.Heading, FAQIDs: b.FAQIDs, Locale: requested, Preview: preview}
 	case content.BlockVacancyList:
-		return model.VacancyListBlock{ID: b.ID, Anchor: text.Anchor, Heading: text.Heading, RoleID: b.RoleID, Limit: b.Limit, Locale: requested}
+		return model.VacancyListBlock{ID: b.ID, Anchor: text.Anchor, Heading: text.Heading, RoleID: b.RoleID, Limit: b.Limit, Locale: requested, Preview: preview}
 	case content.BlockCallToAction:
 		return model.CallToActionBlock{ID: b.ID, Label: text.Label, URL: text.URL}
 	}

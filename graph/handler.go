@@ -40,6 +40,7 @@ var DefaultLimits = Limits{MaxComplexity: 5000, MaxDepth: 12, Introspection: tru
 // cacheable GET URLs, and bounded complexity, depth and token counts.
 func NewHandler(r *Resolver, limits Limits, log *slog.Logger) *handler.Server {
 	cfg := generated.Config{Resolvers: r}
+	cfg.Directives.HasRole = hasRole
 	pageCost := func(child int, first *int) int {
 		n := defaultPageSize
 		if first != nil && *first > 0 {
@@ -47,9 +48,9 @@ func NewHandler(r *Resolver, limits Limits, log *slog.Logger) *handler.Server {
 		}
 		return child * n
 	}
-	cfg.Complexity.Query.Articles = func(child int, _ *string, first *int, _ *string) int { return pageCost(child, first) }
-	cfg.Complexity.Query.Roles = func(child int, _ *string, first *int, _ *string) int { return pageCost(child, first) }
-	cfg.Complexity.Query.Faqs = func(child int, _, _, _ *string, first *int, _ *string) int { return pageCost(child, first) }
+	cfg.Complexity.Query.Articles = func(child int, _ *string, first *int, _ *string, _ *bool) int { return pageCost(child, first) }
+	cfg.Complexity.Query.Roles = func(child int, _ *string, first *int, _ *string, _ *bool) int { return pageCost(child, first) }
+	cfg.Complexity.Query.Faqs = func(child int, _, _, _ *string, first *int, _ *string, _ *bool) int { return pageCost(child, first) }
 
 	srv := handler.New(generated.NewExecutableSchema(cfg))
 	srv.AddTransport(transport.Options{})

@@ -10,22 +10,25 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/werkwijzer/werkwijzer/graph/loaders"
+	"github.com/werkwijzer/werkwijzer/internal/account"
 	"github.com/werkwijzer/werkwijzer/internal/content"
 )
 
 // Resolver holds the services the resolvers call.
 type Resolver struct {
-	Content *content.Service
+	Content  *content.Service
+	Accounts *account.Service
 }
 
 func (r *Resolver) loaders(ctx context.Context) *loaders.Loaders {
-	return loaders.For(ctx, r.Content)
+	return loaders.For(ctx, r.Content, r.Accounts)
 }
 
 // primeArticleRelations loads what the articles' blocks refer to in a
 // fixed number of statements and primes the loaders with it, so the block
 // resolvers never query. It does nothing when the query selects no blocks.
 func (r *Resolver) primeArticleRelations(ctx context.Context, articles []*content.PublishedArticle, loc string) error {
+	preview := content.IsPreview(ctx)
 	if len(articles) == 0 || !selects(ctx, "blocks") {
 		return nil
 	}
@@ -34,19 +37,28 @@ func (r *Resolver) primeArticleRelations(ctx context.Context, articles []*conten
 		return err
 	}
 	l := r.loaders(ctx)
-	loaders.Prime(l.Comparisons, loc, rel.Comparisons)
-	loaders.Prime(l.Roles, loc, rel.Roles)
-	loaders.Prime(l.FAQs, loc, rel.FAQs)
+	loaders.Prime(l.Comparisons, loc, preview, rel.Comparisons)
+	loaders.Prime(l.Roles, loc, preview, rel.Roles)
+	loaders.Prime(l.FAQs, loc, preview, rel.FAQs)
 	return nil
 }
 
-// keys names entries for a loader, all in one requested locale.
-func keys(ids []string, loc string) []loaders.Key {
+// keys names entries for a loader, all in one requested locale and view.
+func keys(ids []string, loc string, preview bool) []loaders.Key {
 	out := make([]loaders.Key, len(ids))
 	for i, id := range ids {
-		out[i] = loaders.Key{ID: id, Locale: loc}
+		out[i] = loaders.Key{ID: id, Locale: loc, Preview: preview}
 	}
 	return out
+}
+
+// previewing marks ctx for drafts when the query asked for a preview; the
+// content service refuses it to anyone not signed in.
+func previewing(ctx context.Context, preview *bool) context.Context {
+	if preview != nil && *preview {
+		return content.WithPreview(ctx)
+	}
+	return ctx
 }
 
 // selects reports whether the field being resolved selects the named child
@@ -69,4 +81,8 @@ func selects(ctx context.Context, name string) bool {
 		return false
 	}
 	return walk(graphql.CollectFieldsCtx(ctx, nil))
+}
+
+func loadersUser(ctx context.Context, r *Resolver, id string) (*account.User, error) {
+	return loaders.One(ctx, r.loaders(ctx).Users, id)
 }

@@ -26,7 +26,8 @@ func (r *queryResolver) Locales(ctx context.Context) ([]model.Locale, error) {
 }
 
 // Article is the resolver for the article field.
-func (r *queryResolver) Article(ctx context.Context, slug string, locale *string) (*model.Article, error) {
+func (r *queryResolver) Article(ctx context.Context, slug string, locale *string, preview *bool) (*model.Article, error) {
+	ctx = previewing(ctx, preview)
 	loc := r.requestedLocale(ctx, locale)
 	p, err := r.Content.ArticleBySlug(ctx, slug, loc)
 	if apperr.Is(err, apperr.NotFound) {
@@ -42,7 +43,8 @@ func (r *queryResolver) Article(ctx context.Context, slug string, locale *string
 }
 
 // Articles is the resolver for the articles field.
-func (r *queryResolver) Articles(ctx context.Context, locale *string, first *int, after *string) (*model.ArticleConnection, error) {
+func (r *queryResolver) Articles(ctx context.Context, locale *string, first *int, after *string, preview *bool) (*model.ArticleConnection, error) {
+	ctx = previewing(ctx, preview)
 	loc := r.requestedLocale(ctx, locale)
 	pg, err := page(first, after)
 	if err != nil {
@@ -60,7 +62,9 @@ func (r *queryResolver) Articles(ctx context.Context, locale *string, first *int
 	conn := &model.ArticleConnection{
 		Edges:    make([]model.ArticleEdge, len(list.Items)),
 		PageInfo: model.PageInfo{HasNextPage: list.HasNextPage},
-		Count:    func(ctx context.Context) (int, error) { return r.Content.Count(ctx, content.TypeArticle, loc) },
+		Count: func(ctx context.Context) (int, error) {
+			return r.Content.Count(previewing(ctx, preview), content.TypeArticle, loc)
+		},
 	}
 	for i, p := range list.Items {
 		conn.Edges[i] = model.ArticleEdge{Cursor: encodeCursor(p.EntryID), Node: toArticle(p)}
@@ -72,7 +76,8 @@ func (r *queryResolver) Articles(ctx context.Context, locale *string, first *int
 }
 
 // Role is the resolver for the role field.
-func (r *queryResolver) Role(ctx context.Context, slug string, locale *string) (*model.Role, error) {
+func (r *queryResolver) Role(ctx context.Context, slug string, locale *string, preview *bool) (*model.Role, error) {
+	ctx = previewing(ctx, preview)
 	p, err := r.Content.RoleBySlug(ctx, slug, r.requestedLocale(ctx, locale))
 	if apperr.Is(err, apperr.NotFound) {
 		return nil, nil
@@ -84,7 +89,8 @@ func (r *queryResolver) Role(ctx context.Context, slug string, locale *string) (
 }
 
 // Roles is the resolver for the roles field.
-func (r *queryResolver) Roles(ctx context.Context, locale *string, first *int, after *string) (*model.RoleConnection, error) {
+func (r *queryResolver) Roles(ctx context.Context, locale *string, first *int, after *string, preview *bool) (*model.RoleConnection, error) {
+	ctx = previewing(ctx, preview)
 	loc := r.requestedLocale(ctx, locale)
 	pg, err := page(first, after)
 	if err != nil {
@@ -97,7 +103,9 @@ func (r *queryResolver) Roles(ctx context.Context, locale *string, first *int, a
 	conn := &model.RoleConnection{
 		Edges:    make([]model.RoleEdge, len(list.Items)),
 		PageInfo: model.PageInfo{HasNextPage: list.HasNextPage},
-		Count:    func(ctx context.Context) (int, error) { return r.Content.Count(ctx, content.TypeRole, loc) },
+		Count: func(ctx context.Context) (int, error) {
+			return r.Content.Count(previewing(ctx, preview), content.TypeRole, loc)
+		},
 	}
 	for i, p := range list.Items {
 		conn.Edges[i] = model.RoleEdge{Cursor: encodeCursor(p.EntryID), Node: toRole(p)}
@@ -109,7 +117,8 @@ func (r *queryResolver) Roles(ctx context.Context, locale *string, first *int, a
 }
 
 // Comparison is the resolver for the comparison field.
-func (r *queryResolver) Comparison(ctx context.Context, slug string, locale *string) (*model.Comparison, error) {
+func (r *queryResolver) Comparison(ctx context.Context, slug string, locale *string, preview *bool) (*model.Comparison, error) {
+	ctx = previewing(ctx, preview)
 	p, err := r.Content.ComparisonBySlug(ctx, slug, r.requestedLocale(ctx, locale))
 	if apperr.Is(err, apperr.NotFound) {
 		return nil, nil
@@ -121,7 +130,8 @@ func (r *queryResolver) Comparison(ctx context.Context, slug string, locale *str
 }
 
 // Faqs is the resolver for the faqs field.
-func (r *queryResolver) Faqs(ctx context.Context, locale *string, roleSlug *string, articleSlug *string, first *int, after *string) (*model.FAQConnection, error) {
+func (r *queryResolver) Faqs(ctx context.Context, locale *string, roleSlug *string, articleSlug *string, first *int, after *string, preview *bool) (*model.FAQConnection, error) {
+	ctx = previewing(ctx, preview)
 	loc := r.requestedLocale(ctx, locale)
 	pg, err := page(first, after)
 	if err != nil {
@@ -141,7 +151,9 @@ func (r *queryResolver) Faqs(ctx context.Context, locale *string, roleSlug *stri
 	conn := &model.FAQConnection{
 		Edges:    make([]model.FAQEdge, len(list.Items)),
 		PageInfo: model.PageInfo{HasNextPage: list.HasNextPage},
-		Count:    func(ctx context.Context) (int, error) { return r.Content.CountFAQs(ctx, loc, filter) },
+		Count: func(ctx context.Context) (int, error) {
+			return r.Content.CountFAQs(previewing(ctx, preview), loc, filter)
+		},
 	}
 	for i, p := range list.Items {
 		conn.Edges[i] = model.FAQEdge{Cursor: encodeCursor(p.EntryID), Node: toFAQ(p)}

@@ -165,6 +165,29 @@ func (ec *executionContext) fieldContext_Article_slug(_ context.Context, field g
 	return graphql.NewScalarFieldContext("Article", field, false, false, "String")
 }
 
+func (ec *executionContext) _Article_slugIsCurrent(ctx context.Context, field graphql.CollectedField, obj *model.Article) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Article_slugIsCurrent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SlugIsCurrent, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Article_slugIsCurrent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Article", field, false, false, "Boolean")
+}
+
 func (ec *executionContext) _Article_alternates(ctx context.Context, field graphql.CollectedField, obj *model.Article) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -693,6 +716,29 @@ func (ec *executionContext) fieldContext_Comparison_slug(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("Comparison", field, false, false, "String")
 }
 
+func (ec *executionContext) _Comparison_slugIsCurrent(ctx context.Context, field graphql.CollectedField, obj *model.Comparison) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Comparison_slugIsCurrent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SlugIsCurrent, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Comparison_slugIsCurrent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Comparison", field, false, false, "Boolean")
+}
+
 func (ec *executionContext) _Comparison_alternates(ctx context.Context, field graphql.CollectedField, obj *model.Comparison) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -1150,6 +1196,29 @@ func (ec *executionContext) _FAQ_slug(ctx context.Context, field graphql.Collect
 }
 func (ec *executionContext) fieldContext_FAQ_slug(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("FAQ", field, false, false, "String")
+}
+
+func (ec *executionContext) _FAQ_slugIsCurrent(ctx context.Context, field graphql.CollectedField, obj *model.FAQ) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FAQ_slugIsCurrent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SlugIsCurrent, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FAQ_slugIsCurrent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FAQ", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _FAQ_alternates(ctx context.Context, field graphql.CollectedField, obj *model.FAQ) (ret graphql.Marshaler) {
@@ -1742,6 +1811,29 @@ func (ec *executionContext) _Role_slug(ctx context.Context, field graphql.Collec
 }
 func (ec *executionContext) fieldContext_Role_slug(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Role", field, false, false, "String")
+}
+
+func (ec *executionContext) _Role_slugIsCurrent(ctx context.Context, field graphql.CollectedField, obj *model.Role) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Role_slugIsCurrent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SlugIsCurrent, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Role_slugIsCurrent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Role", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _Role_alternates(ctx context.Context, field graphql.CollectedField, obj *model.Role) (ret graphql.Marshaler) {
@@ -2597,6 +2689,11 @@ func (ec *executionContext) _Article(ctx context.Context, sel ast.SelectionSet, 
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "slugIsCurrent":
+			out.Values[i] = ec._Article_slugIsCurrent(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "alternates":
 			out.Values[i] = ec._Article_alternates(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -2815,6 +2912,11 @@ func (ec *executionContext) _Comparison(ctx context.Context, sel ast.SelectionSe
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "slugIsCurrent":
+			out.Values[i] = ec._Comparison_slugIsCurrent(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "alternates":
 			out.Values[i] = ec._Comparison_alternates(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -2988,6 +3090,11 @@ func (ec *executionContext) _FAQ(ctx context.Context, sel ast.SelectionSet, obj 
 			}
 		case "slug":
 			out.Values[i] = ec._FAQ_slug(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "slugIsCurrent":
+			out.Values[i] = ec._FAQ_slugIsCurrent(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -3245,6 +3352,11 @@ func (ec *executionContext) _Role(ctx context.Context, sel ast.SelectionSet, obj
 			}
 		case "slug":
 			out.Values[i] = ec._Role_slug(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "slugIsCurrent":
+			out.Values[i] = ec._Role_slugIsCurrent(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}

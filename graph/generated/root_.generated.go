@@ -11,6 +11,7 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	gqlparser "github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/werkwijzer/werkwijzer/graph/model"
 )
 
 // NewExecutableSchema creates an ExecutableSchema from the ResolverRoot interface.
@@ -22,11 +23,17 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
 	ArticleConnection() ArticleConnectionResolver
+	AuditEntry() AuditEntryResolver
 	Comparison() ComparisonResolver
 	ComparisonBlock() ComparisonBlockResolver
+	Entry() EntryResolver
+	EntryConnection() EntryConnectionResolver
+	EntryTranslation() EntryTranslationResolver
 	FAQBlock() FAQBlockResolver
 	FAQConnection() FAQConnectionResolver
+	Mutation() MutationResolver
 	Query() QueryResolver
+	Revision() RevisionResolver
 	RichText() RichTextResolver
 	Role() RoleResolver
 	RoleConnection() RoleConnectionResolver
@@ -34,6 +41,7 @@ type ResolverRoot interface {
 }
 
 type DirectiveRoot struct {
+	HasRole func(ctx context.Context, obj any, next graphql.Resolver, role model.UserRole) (res any, err error)
 }
 
 type ComplexityRoot struct {
@@ -54,6 +62,7 @@ type ComplexityRoot struct {
 		SEODescription  func(childComplexity int) int
 		SEOTitle        func(childComplexity int) int
 		Slug            func(childComplexity int) int
+		SlugIsCurrent   func(childComplexity int) int
 		Title           func(childComplexity int) int
 		UpdatedAt       func(childComplexity int) int
 	}
@@ -65,6 +74,27 @@ type ComplexityRoot struct {
 	}
 
 	ArticleEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	AuditEntry struct {
+		Action    func(childComplexity int) int
+		Actor     func(childComplexity int) int
+		At        func(childComplexity int) int
+		Details   func(childComplexity int) int
+		EntryID   func(childComplexity int) int
+		EntryType func(childComplexity int) int
+		ID        func(childComplexity int) int
+		Locale    func(childComplexity int) int
+	}
+
+	AuditLogConnection struct {
+		Edges    func(childComplexity int) int
+		PageInfo func(childComplexity int) int
+	}
+
+	AuditLogEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
 	}
@@ -86,6 +116,7 @@ type ComplexityRoot struct {
 		Roles           func(childComplexity int) int
 		Rows            func(childComplexity int) int
 		Slug            func(childComplexity int) int
+		SlugIsCurrent   func(childComplexity int) int
 		Title           func(childComplexity int) int
 		UpdatedAt       func(childComplexity int) int
 	}
@@ -102,6 +133,39 @@ type ComplexityRoot struct {
 		Values func(childComplexity int) int
 	}
 
+	Entry struct {
+		CreatedAt    func(childComplexity int) int
+		ID           func(childComplexity int) int
+		Label        func(childComplexity int) int
+		Live         func(childComplexity int) int
+		Status       func(childComplexity int) int
+		Structure    func(childComplexity int) int
+		Translations func(childComplexity int) int
+		Type         func(childComplexity int) int
+		UpdatedAt    func(childComplexity int) int
+		UpdatedBy    func(childComplexity int) int
+		Version      func(childComplexity int) int
+	}
+
+	EntryConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	EntryEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	EntryTranslation struct {
+		Fields    func(childComplexity int) int
+		Locale    func(childComplexity int) int
+		Slug      func(childComplexity int) int
+		UpdatedAt func(childComplexity int) int
+		UpdatedBy func(childComplexity int) int
+	}
+
 	FAQ struct {
 		Alternates      func(childComplexity int) int
 		Answer          func(childComplexity int) int
@@ -112,6 +176,7 @@ type ComplexityRoot struct {
 		Question        func(childComplexity int) int
 		RequestedLocale func(childComplexity int) int
 		Slug            func(childComplexity int) int
+		SlugIsCurrent   func(childComplexity int) int
 		UpdatedAt       func(childComplexity int) int
 	}
 
@@ -133,10 +198,38 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	LiveTranslation struct {
+		FirstPublishedAt func(childComplexity int) int
+		Locale           func(childComplexity int) int
+		PublishedAt      func(childComplexity int) int
+		RevisionNumber   func(childComplexity int) int
+		Slug             func(childComplexity int) int
+	}
+
 	Locale struct {
 		Code      func(childComplexity int) int
 		IsDefault func(childComplexity int) int
 		Name      func(childComplexity int) int
+	}
+
+	Mutation struct {
+		CreateArticle    func(childComplexity int, input model.ArticleInput) int
+		CreateComparison func(childComplexity int, input model.ComparisonInput) int
+		CreateFaq        func(childComplexity int, input model.FAQInput) int
+		CreateRole       func(childComplexity int, input model.RoleInput) int
+		CreateUser       func(childComplexity int, input model.CreateUserInput) int
+		DeleteEntry      func(childComplexity int, id string, expectedVersion int) int
+		Login            func(childComplexity int, email string, password string) int
+		Logout           func(childComplexity int, refreshToken string) int
+		Publish          func(childComplexity int, id string, locales []string) int
+		RefreshToken     func(childComplexity int, refreshToken string) int
+		RestoreRevision  func(childComplexity int, revisionID string, expectedVersion int) int
+		Unpublish        func(childComplexity int, id string, locales []string) int
+		UpdateArticle    func(childComplexity int, id string, expectedVersion int, input model.ArticleUpdateInput) int
+		UpdateComparison func(childComplexity int, id string, expectedVersion int, input model.ComparisonUpdateInput) int
+		UpdateFaq        func(childComplexity int, id string, expectedVersion int, input model.FAQInput) int
+		UpdateRole       func(childComplexity int, id string, expectedVersion int, input model.RoleUpdateInput) int
+		UpdateUser       func(childComplexity int, id string, input model.UpdateUserInput) int
 	}
 
 	PageInfo struct {
@@ -145,13 +238,33 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		Article    func(childComplexity int, slug string, locale *string) int
-		Articles   func(childComplexity int, locale *string, first *int, after *string) int
-		Comparison func(childComplexity int, slug string, locale *string) int
-		Faqs       func(childComplexity int, locale *string, roleSlug *string, articleSlug *string, first *int, after *string) int
-		Locales    func(childComplexity int) int
-		Role       func(childComplexity int, slug string, locale *string) int
-		Roles      func(childComplexity int, locale *string, first *int, after *string) int
+		Article          func(childComplexity int, slug string, locale *string, preview *bool) int
+		Articles         func(childComplexity int, locale *string, first *int, after *string, preview *bool) int
+		AuditLog         func(childComplexity int, entryID *string, actorID *string, first *int, after *string) int
+		Comparison       func(childComplexity int, slug string, locale *string, preview *bool) int
+		Entries          func(childComplexity int, typeArg *model.EntryType, first *int, after *string) int
+		Entry            func(childComplexity int, id string) int
+		Faqs             func(childComplexity int, locale *string, roleSlug *string, articleSlug *string, first *int, after *string, preview *bool) int
+		Locales          func(childComplexity int) int
+		Me               func(childComplexity int) int
+		NeedsTranslation func(childComplexity int, locale string) int
+		Revisions        func(childComplexity int, id string, locale *string) int
+		Role             func(childComplexity int, slug string, locale *string, preview *bool) int
+		Roles            func(childComplexity int, locale *string, first *int, after *string, preview *bool) int
+		Users            func(childComplexity int) int
+	}
+
+	Revision struct {
+		CreatedAt    func(childComplexity int) int
+		CreatedBy    func(childComplexity int) int
+		Document     func(childComplexity int) int
+		EntryID      func(childComplexity int) int
+		ID           func(childComplexity int) int
+		Kind         func(childComplexity int) int
+		Locale       func(childComplexity int) int
+		Number       func(childComplexity int) int
+		RestoredFrom func(childComplexity int) int
+		Slug         func(childComplexity int) int
 	}
 
 	RichText struct {
@@ -183,6 +296,7 @@ type ComplexityRoot struct {
 		Salary           func(childComplexity int) int
 		SalaryNotes      func(childComplexity int) int
 		Slug             func(childComplexity int) int
+		SlugIsCurrent    func(childComplexity int) int
 		Summary          func(childComplexity int) int
 		Title            func(childComplexity int) int
 		Tools            func(childComplexity int) int
@@ -205,6 +319,38 @@ type ComplexityRoot struct {
 		Max      func(childComplexity int) int
 		Min      func(childComplexity int) int
 		Period   func(childComplexity int) int
+	}
+
+	Session struct {
+		AccessToken           func(childComplexity int) int
+		AccessTokenExpiresAt  func(childComplexity int) int
+		RefreshToken          func(childComplexity int) int
+		RefreshTokenExpiresAt func(childComplexity int) int
+		User                  func(childComplexity int) int
+	}
+
+	TranslationStatus struct {
+		DraftDiffers   func(childComplexity int) int
+		Exists         func(childComplexity int) int
+		Locale         func(childComplexity int) int
+		MissingFields  func(childComplexity int) int
+		OutdatedFields func(childComplexity int) int
+		Published      func(childComplexity int) int
+	}
+
+	TranslationWork struct {
+		Entry  func(childComplexity int) int
+		Status func(childComplexity int) int
+	}
+
+	User struct {
+		Active      func(childComplexity int) int
+		CreatedAt   func(childComplexity int) int
+		Email       func(childComplexity int) int
+		ID          func(childComplexity int) int
+		LastLoginAt func(childComplexity int) int
+		Locales     func(childComplexity int) int
+		Role        func(childComplexity int) int
 	}
 
 	VacancyListBlock struct {
@@ -309,6 +455,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Article.Slug(childComplexity), true
+	case "Article.slugIsCurrent":
+		if e.ComplexityRoot.Article.SlugIsCurrent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Article.SlugIsCurrent(childComplexity), true
 	case "Article.title":
 		if e.ComplexityRoot.Article.Title == nil {
 			break
@@ -353,6 +505,81 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ArticleEdge.Node(childComplexity), true
+
+	case "AuditEntry.action":
+		if e.ComplexityRoot.AuditEntry.Action == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntry.Action(childComplexity), true
+	case "AuditEntry.actor":
+		if e.ComplexityRoot.AuditEntry.Actor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntry.Actor(childComplexity), true
+	case "AuditEntry.at":
+		if e.ComplexityRoot.AuditEntry.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntry.At(childComplexity), true
+	case "AuditEntry.details":
+		if e.ComplexityRoot.AuditEntry.Details == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntry.Details(childComplexity), true
+	case "AuditEntry.entryId":
+		if e.ComplexityRoot.AuditEntry.EntryID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntry.EntryID(childComplexity), true
+	case "AuditEntry.entryType":
+		if e.ComplexityRoot.AuditEntry.EntryType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntry.EntryType(childComplexity), true
+	case "AuditEntry.id":
+		if e.ComplexityRoot.AuditEntry.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntry.ID(childComplexity), true
+	case "AuditEntry.locale":
+		if e.ComplexityRoot.AuditEntry.Locale == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntry.Locale(childComplexity), true
+
+	case "AuditLogConnection.edges":
+		if e.ComplexityRoot.AuditLogConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditLogConnection.Edges(childComplexity), true
+	case "AuditLogConnection.pageInfo":
+		if e.ComplexityRoot.AuditLogConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditLogConnection.PageInfo(childComplexity), true
+
+	case "AuditLogEdge.cursor":
+		if e.ComplexityRoot.AuditLogEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditLogEdge.Cursor(childComplexity), true
+	case "AuditLogEdge.node":
+		if e.ComplexityRoot.AuditLogEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditLogEdge.Node(childComplexity), true
 
 	case "CallToActionBlock.id":
 		if e.ComplexityRoot.CallToActionBlock.ID == nil {
@@ -433,6 +660,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Comparison.Slug(childComplexity), true
+	case "Comparison.slugIsCurrent":
+		if e.ComplexityRoot.Comparison.SlugIsCurrent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Comparison.SlugIsCurrent(childComplexity), true
 	case "Comparison.title":
 		if e.ComplexityRoot.Comparison.Title == nil {
 			break
@@ -483,6 +716,136 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ComparisonRow.Values(childComplexity), true
+
+	case "Entry.createdAt":
+		if e.ComplexityRoot.Entry.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Entry.CreatedAt(childComplexity), true
+	case "Entry.id":
+		if e.ComplexityRoot.Entry.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Entry.ID(childComplexity), true
+	case "Entry.label":
+		if e.ComplexityRoot.Entry.Label == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Entry.Label(childComplexity), true
+	case "Entry.live":
+		if e.ComplexityRoot.Entry.Live == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Entry.Live(childComplexity), true
+	case "Entry.status":
+		if e.ComplexityRoot.Entry.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Entry.Status(childComplexity), true
+	case "Entry.structure":
+		if e.ComplexityRoot.Entry.Structure == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Entry.Structure(childComplexity), true
+	case "Entry.translations":
+		if e.ComplexityRoot.Entry.Translations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Entry.Translations(childComplexity), true
+	case "Entry.type":
+		if e.ComplexityRoot.Entry.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Entry.Type(childComplexity), true
+	case "Entry.updatedAt":
+		if e.ComplexityRoot.Entry.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Entry.UpdatedAt(childComplexity), true
+	case "Entry.updatedBy":
+		if e.ComplexityRoot.Entry.UpdatedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Entry.UpdatedBy(childComplexity), true
+	case "Entry.version":
+		if e.ComplexityRoot.Entry.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Entry.Version(childComplexity), true
+
+	case "EntryConnection.edges":
+		if e.ComplexityRoot.EntryConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EntryConnection.Edges(childComplexity), true
+	case "EntryConnection.pageInfo":
+		if e.ComplexityRoot.EntryConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EntryConnection.PageInfo(childComplexity), true
+	case "EntryConnection.totalCount":
+		if e.ComplexityRoot.EntryConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EntryConnection.TotalCount(childComplexity), true
+
+	case "EntryEdge.cursor":
+		if e.ComplexityRoot.EntryEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EntryEdge.Cursor(childComplexity), true
+	case "EntryEdge.node":
+		if e.ComplexityRoot.EntryEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EntryEdge.Node(childComplexity), true
+
+	case "EntryTranslation.fields":
+		if e.ComplexityRoot.EntryTranslation.Fields == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EntryTranslation.Fields(childComplexity), true
+	case "EntryTranslation.locale":
+		if e.ComplexityRoot.EntryTranslation.Locale == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EntryTranslation.Locale(childComplexity), true
+	case "EntryTranslation.slug":
+		if e.ComplexityRoot.EntryTranslation.Slug == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EntryTranslation.Slug(childComplexity), true
+	case "EntryTranslation.updatedAt":
+		if e.ComplexityRoot.EntryTranslation.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EntryTranslation.UpdatedAt(childComplexity), true
+	case "EntryTranslation.updatedBy":
+		if e.ComplexityRoot.EntryTranslation.UpdatedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EntryTranslation.UpdatedBy(childComplexity), true
 
 	case "FAQ.alternates":
 		if e.ComplexityRoot.FAQ.Alternates == nil {
@@ -538,6 +901,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.FAQ.Slug(childComplexity), true
+	case "FAQ.slugIsCurrent":
+		if e.ComplexityRoot.FAQ.SlugIsCurrent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FAQ.SlugIsCurrent(childComplexity), true
 	case "FAQ.updatedAt":
 		if e.ComplexityRoot.FAQ.UpdatedAt == nil {
 			break
@@ -602,6 +971,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.FAQEdge.Node(childComplexity), true
 
+	case "LiveTranslation.firstPublishedAt":
+		if e.ComplexityRoot.LiveTranslation.FirstPublishedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LiveTranslation.FirstPublishedAt(childComplexity), true
+	case "LiveTranslation.locale":
+		if e.ComplexityRoot.LiveTranslation.Locale == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LiveTranslation.Locale(childComplexity), true
+	case "LiveTranslation.publishedAt":
+		if e.ComplexityRoot.LiveTranslation.PublishedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LiveTranslation.PublishedAt(childComplexity), true
+	case "LiveTranslation.revisionNumber":
+		if e.ComplexityRoot.LiveTranslation.RevisionNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LiveTranslation.RevisionNumber(childComplexity), true
+	case "LiveTranslation.slug":
+		if e.ComplexityRoot.LiveTranslation.Slug == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LiveTranslation.Slug(childComplexity), true
+
 	case "Locale.code":
 		if e.ComplexityRoot.Locale.Code == nil {
 			break
@@ -620,6 +1020,194 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Locale.Name(childComplexity), true
+
+	case "Mutation.createArticle":
+		if e.ComplexityRoot.Mutation.CreateArticle == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createArticle_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateArticle(childComplexity, args["input"].(model.ArticleInput)), true
+	case "Mutation.createComparison":
+		if e.ComplexityRoot.Mutation.CreateComparison == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createComparison_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateComparison(childComplexity, args["input"].(model.ComparisonInput)), true
+	case "Mutation.createFAQ":
+		if e.ComplexityRoot.Mutation.CreateFaq == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createFAQ_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateFaq(childComplexity, args["input"].(model.FAQInput)), true
+	case "Mutation.createRole":
+		if e.ComplexityRoot.Mutation.CreateRole == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createRole_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateRole(childComplexity, args["input"].(model.RoleInput)), true
+	case "Mutation.createUser":
+		if e.ComplexityRoot.Mutation.CreateUser == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createUser_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateUser(childComplexity, args["input"].(model.CreateUserInput)), true
+	case "Mutation.deleteEntry":
+		if e.ComplexityRoot.Mutation.DeleteEntry == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteEntry_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteEntry(childComplexity, args["id"].(string), args["expectedVersion"].(int)), true
+	case "Mutation.login":
+		if e.ComplexityRoot.Mutation.Login == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_login_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.Login(childComplexity, args["email"].(string), args["password"].(string)), true
+	case "Mutation.logout":
+		if e.ComplexityRoot.Mutation.Logout == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_logout_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.Logout(childComplexity, args["refreshToken"].(string)), true
+	case "Mutation.publish":
+		if e.ComplexityRoot.Mutation.Publish == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_publish_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.Publish(childComplexity, args["id"].(string), args["locales"].([]string)), true
+	case "Mutation.refreshToken":
+		if e.ComplexityRoot.Mutation.RefreshToken == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_refreshToken_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RefreshToken(childComplexity, args["refreshToken"].(string)), true
+	case "Mutation.restoreRevision":
+		if e.ComplexityRoot.Mutation.RestoreRevision == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_restoreRevision_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RestoreRevision(childComplexity, args["revisionId"].(string), args["expectedVersion"].(int)), true
+	case "Mutation.unpublish":
+		if e.ComplexityRoot.Mutation.Unpublish == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_unpublish_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.Unpublish(childComplexity, args["id"].(string), args["locales"].([]string)), true
+	case "Mutation.updateArticle":
+		if e.ComplexityRoot.Mutation.UpdateArticle == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateArticle_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateArticle(childComplexity, args["id"].(string), args["expectedVersion"].(int), args["input"].(model.ArticleUpdateInput)), true
+	case "Mutation.updateComparison":
+		if e.ComplexityRoot.Mutation.UpdateComparison == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateComparison_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateComparison(childComplexity, args["id"].(string), args["expectedVersion"].(int), args["input"].(model.ComparisonUpdateInput)), true
+	case "Mutation.updateFAQ":
+		if e.ComplexityRoot.Mutation.UpdateFaq == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateFAQ_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateFaq(childComplexity, args["id"].(string), args["expectedVersion"].(int), args["input"].(model.FAQInput)), true
+	case "Mutation.updateRole":
+		if e.ComplexityRoot.Mutation.UpdateRole == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateRole_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateRole(childComplexity, args["id"].(string), args["expectedVersion"].(int), args["input"].(model.RoleUpdateInput)), true
+	case "Mutation.updateUser":
+		if e.ComplexityRoot.Mutation.UpdateUser == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateUser_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateUser(childComplexity, args["id"].(string), args["input"].(model.UpdateUserInput)), true
 
 	case "PageInfo.endCursor":
 		if e.ComplexityRoot.PageInfo.EndCursor == nil {
@@ -644,7 +1232,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Article(childComplexity, args["slug"].(string), args["locale"].(*string)), true
+		return e.ComplexityRoot.Query.Article(childComplexity, args["slug"].(string), args["locale"].(*string), args["preview"].(*bool)), true
 	case "Query.articles":
 		if e.ComplexityRoot.Query.Articles == nil {
 			break
@@ -655,7 +1243,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Articles(childComplexity, args["locale"].(*string), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.Articles(childComplexity, args["locale"].(*string), args["first"].(*int), args["after"].(*string), args["preview"].(*bool)), true
+	case "Query.auditLog":
+		if e.ComplexityRoot.Query.AuditLog == nil {
+			break
+		}
+
+		args, err := ec.field_Query_auditLog_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.AuditLog(childComplexity, args["entryId"].(*string), args["actorId"].(*string), args["first"].(*int), args["after"].(*string)), true
 	case "Query.comparison":
 		if e.ComplexityRoot.Query.Comparison == nil {
 			break
@@ -666,7 +1265,29 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Comparison(childComplexity, args["slug"].(string), args["locale"].(*string)), true
+		return e.ComplexityRoot.Query.Comparison(childComplexity, args["slug"].(string), args["locale"].(*string), args["preview"].(*bool)), true
+	case "Query.entries":
+		if e.ComplexityRoot.Query.Entries == nil {
+			break
+		}
+
+		args, err := ec.field_Query_entries_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Entries(childComplexity, args["type"].(*model.EntryType), args["first"].(*int), args["after"].(*string)), true
+	case "Query.entry":
+		if e.ComplexityRoot.Query.Entry == nil {
+			break
+		}
+
+		args, err := ec.field_Query_entry_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Entry(childComplexity, args["id"].(string)), true
 	case "Query.faqs":
 		if e.ComplexityRoot.Query.Faqs == nil {
 			break
@@ -677,7 +1298,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Faqs(childComplexity, args["locale"].(*string), args["roleSlug"].(*string), args["articleSlug"].(*string), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.Faqs(childComplexity, args["locale"].(*string), args["roleSlug"].(*string), args["articleSlug"].(*string), args["first"].(*int), args["after"].(*string), args["preview"].(*bool)), true
 
 	case "Query.locales":
 		if e.ComplexityRoot.Query.Locales == nil {
@@ -685,6 +1306,34 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Locales(childComplexity), true
+	case "Query.me":
+		if e.ComplexityRoot.Query.Me == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.Me(childComplexity), true
+	case "Query.needsTranslation":
+		if e.ComplexityRoot.Query.NeedsTranslation == nil {
+			break
+		}
+
+		args, err := ec.field_Query_needsTranslation_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.NeedsTranslation(childComplexity, args["locale"].(string)), true
+	case "Query.revisions":
+		if e.ComplexityRoot.Query.Revisions == nil {
+			break
+		}
+
+		args, err := ec.field_Query_revisions_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Revisions(childComplexity, args["id"].(string), args["locale"].(*string)), true
 	case "Query.role":
 		if e.ComplexityRoot.Query.Role == nil {
 			break
@@ -695,7 +1344,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Role(childComplexity, args["slug"].(string), args["locale"].(*string)), true
+		return e.ComplexityRoot.Query.Role(childComplexity, args["slug"].(string), args["locale"].(*string), args["preview"].(*bool)), true
 	case "Query.roles":
 		if e.ComplexityRoot.Query.Roles == nil {
 			break
@@ -706,7 +1355,74 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Roles(childComplexity, args["locale"].(*string), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.Roles(childComplexity, args["locale"].(*string), args["first"].(*int), args["after"].(*string), args["preview"].(*bool)), true
+	case "Query.users":
+		if e.ComplexityRoot.Query.Users == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.Users(childComplexity), true
+
+	case "Revision.createdAt":
+		if e.ComplexityRoot.Revision.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Revision.CreatedAt(childComplexity), true
+	case "Revision.createdBy":
+		if e.ComplexityRoot.Revision.CreatedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Revision.CreatedBy(childComplexity), true
+	case "Revision.document":
+		if e.ComplexityRoot.Revision.Document == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Revision.Document(childComplexity), true
+	case "Revision.entryId":
+		if e.ComplexityRoot.Revision.EntryID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Revision.EntryID(childComplexity), true
+	case "Revision.id":
+		if e.ComplexityRoot.Revision.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Revision.ID(childComplexity), true
+	case "Revision.kind":
+		if e.ComplexityRoot.Revision.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Revision.Kind(childComplexity), true
+	case "Revision.locale":
+		if e.ComplexityRoot.Revision.Locale == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Revision.Locale(childComplexity), true
+	case "Revision.number":
+		if e.ComplexityRoot.Revision.Number == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Revision.Number(childComplexity), true
+	case "Revision.restoredFrom":
+		if e.ComplexityRoot.Revision.RestoredFrom == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Revision.RestoredFrom(childComplexity), true
+	case "Revision.slug":
+		if e.ComplexityRoot.Revision.Slug == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Revision.Slug(childComplexity), true
 
 	case "RichText.html":
 		if e.ComplexityRoot.RichText.HTML == nil {
@@ -842,6 +1558,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Role.Slug(childComplexity), true
+	case "Role.slugIsCurrent":
+		if e.ComplexityRoot.Role.SlugIsCurrent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Role.SlugIsCurrent(childComplexity), true
 	case "Role.summary":
 		if e.ComplexityRoot.Role.Summary == nil {
 			break
@@ -924,6 +1646,130 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SalaryRange.Period(childComplexity), true
 
+	case "Session.accessToken":
+		if e.ComplexityRoot.Session.AccessToken == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Session.AccessToken(childComplexity), true
+	case "Session.accessTokenExpiresAt":
+		if e.ComplexityRoot.Session.AccessTokenExpiresAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Session.AccessTokenExpiresAt(childComplexity), true
+	case "Session.refreshToken":
+		if e.ComplexityRoot.Session.RefreshToken == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Session.RefreshToken(childComplexity), true
+	case "Session.refreshTokenExpiresAt":
+		if e.ComplexityRoot.Session.RefreshTokenExpiresAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Session.RefreshTokenExpiresAt(childComplexity), true
+	case "Session.user":
+		if e.ComplexityRoot.Session.User == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Session.User(childComplexity), true
+
+	case "TranslationStatus.draftDiffers":
+		if e.ComplexityRoot.TranslationStatus.DraftDiffers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TranslationStatus.DraftDiffers(childComplexity), true
+	case "TranslationStatus.exists":
+		if e.ComplexityRoot.TranslationStatus.Exists == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TranslationStatus.Exists(childComplexity), true
+	case "TranslationStatus.locale":
+		if e.ComplexityRoot.TranslationStatus.Locale == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TranslationStatus.Locale(childComplexity), true
+	case "TranslationStatus.missingFields":
+		if e.ComplexityRoot.TranslationStatus.MissingFields == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TranslationStatus.MissingFields(childComplexity), true
+	case "TranslationStatus.outdatedFields":
+		if e.ComplexityRoot.TranslationStatus.OutdatedFields == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TranslationStatus.OutdatedFields(childComplexity), true
+	case "TranslationStatus.published":
+		if e.ComplexityRoot.TranslationStatus.Published == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TranslationStatus.Published(childComplexity), true
+
+	case "TranslationWork.entry":
+		if e.ComplexityRoot.TranslationWork.Entry == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TranslationWork.Entry(childComplexity), true
+	case "TranslationWork.status":
+		if e.ComplexityRoot.TranslationWork.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TranslationWork.Status(childComplexity), true
+
+	case "User.active":
+		if e.ComplexityRoot.User.Active == nil {
+			break
+		}
+
+		return e.ComplexityRoot.User.Active(childComplexity), true
+	case "User.createdAt":
+		if e.ComplexityRoot.User.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.User.CreatedAt(childComplexity), true
+	case "User.email":
+		if e.ComplexityRoot.User.Email == nil {
+			break
+		}
+
+		return e.ComplexityRoot.User.Email(childComplexity), true
+	case "User.id":
+		if e.ComplexityRoot.User.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.User.ID(childComplexity), true
+	case "User.lastLoginAt":
+		if e.ComplexityRoot.User.LastLoginAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.User.LastLoginAt(childComplexity), true
+	case "User.locales":
+		if e.ComplexityRoot.User.Locales == nil {
+			break
+		}
+
+		return e.ComplexityRoot.User.Locales(childComplexity), true
+	case "User.role":
+		if e.ComplexityRoot.User.Role == nil {
+			break
+		}
+
+		return e.ComplexityRoot.User.Role(childComplexity), true
+
 	case "VacancyListBlock.anchor":
 		if e.ComplexityRoot.VacancyListBlock.Anchor == nil {
 			break
@@ -963,7 +1809,28 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	opCtx := graphql.GetOperationContext(ctx)
 	ec := newExecutionContext(opCtx, e, make(chan graphql.DeferredResult))
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
-		return graphql.NewInputUnmarshalerIndex()
+		return graphql.NewInputUnmarshalerIndex(
+			graphql.NewInputUnmarshaler("ArticleInput", ec.unmarshalInputArticleInput),
+			graphql.NewInputUnmarshaler("ArticleStructureInput", ec.unmarshalInputArticleStructureInput),
+			graphql.NewInputUnmarshaler("ArticleTranslationInput", ec.unmarshalInputArticleTranslationInput),
+			graphql.NewInputUnmarshaler("ArticleUpdateInput", ec.unmarshalInputArticleUpdateInput),
+			graphql.NewInputUnmarshaler("BlockInput", ec.unmarshalInputBlockInput),
+			graphql.NewInputUnmarshaler("BlockTextInput", ec.unmarshalInputBlockTextInput),
+			graphql.NewInputUnmarshaler("ComparisonInput", ec.unmarshalInputComparisonInput),
+			graphql.NewInputUnmarshaler("ComparisonRowInput", ec.unmarshalInputComparisonRowInput),
+			graphql.NewInputUnmarshaler("ComparisonStructureInput", ec.unmarshalInputComparisonStructureInput),
+			graphql.NewInputUnmarshaler("ComparisonTranslationInput", ec.unmarshalInputComparisonTranslationInput),
+			graphql.NewInputUnmarshaler("ComparisonUpdateInput", ec.unmarshalInputComparisonUpdateInput),
+			graphql.NewInputUnmarshaler("CreateUserInput", ec.unmarshalInputCreateUserInput),
+			graphql.NewInputUnmarshaler("FAQInput", ec.unmarshalInputFAQInput),
+			graphql.NewInputUnmarshaler("FAQTranslationInput", ec.unmarshalInputFAQTranslationInput),
+			graphql.NewInputUnmarshaler("RoleInput", ec.unmarshalInputRoleInput),
+			graphql.NewInputUnmarshaler("RoleStructureInput", ec.unmarshalInputRoleStructureInput),
+			graphql.NewInputUnmarshaler("RoleTranslationInput", ec.unmarshalInputRoleTranslationInput),
+			graphql.NewInputUnmarshaler("RoleUpdateInput", ec.unmarshalInputRoleUpdateInput),
+			graphql.NewInputUnmarshaler("SalaryRangeInput", ec.unmarshalInputSalaryRangeInput),
+			graphql.NewInputUnmarshaler("UpdateUserInput", ec.unmarshalInputUpdateUserInput),
+		)
 	}
 	first := true
 
@@ -997,6 +1864,21 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			}
 
 			return &response
+		}
+	case ast.Mutation:
+		return func(ctx context.Context) *graphql.Response {
+			if !first {
+				return nil
+			}
+			first = false
+			ctx = graphql.WithLazyInputUnmarshalerIndex(ctx, inputUnmarshalers)
+			data := ec._Mutation(ctx, opCtx.Operation.SelectionSet)
+			var buf bytes.Buffer
+			data.MarshalGQL(&buf)
+
+			return &graphql.Response{
+				Data: buf.Bytes(),
+			}
 		}
 
 	default:
@@ -1036,6 +1918,8 @@ type Role implements Localized {
   isFallback: Boolean!
   "The role's slug in the served locale."
   slug: String!
+  "False when looked up by a slug that is not its slug in the served locale (a former slug, or another locale's): redirect to ` + "`" + `slug` + "`" + `."
+  slugIsCurrent: Boolean!
   "Every locale the role is published in, with its slug there."
   alternates: [Alternate!]!
   "When the served text was last edited before it was published."
@@ -1102,6 +1986,8 @@ type Article implements Localized {
   isFallback: Boolean!
   "The article's slug in the served locale."
   slug: String!
+  "False when looked up by a slug that is not its slug in the served locale (a former slug, or another locale's): redirect to ` + "`" + `slug` + "`" + `."
+  slugIsCurrent: Boolean!
   "Every locale the article is published in, with its slug there."
   alternates: [Alternate!]!
   "When the served text was last edited before it was published."
@@ -1195,6 +2081,8 @@ type Comparison implements Localized {
   isFallback: Boolean!
   "The comparison's slug in the served locale."
   slug: String!
+  "False when looked up by a slug that is not its slug in the served locale (a former slug, or another locale's): redirect to ` + "`" + `slug` + "`" + `."
+  slugIsCurrent: Boolean!
   "Every locale the comparison is published in, with its slug there."
   alternates: [Alternate!]!
   "When the served text was last edited before it was published."
@@ -1231,6 +2119,8 @@ type FAQ implements Localized {
   isFallback: Boolean!
   "The FAQ's slug in the served locale."
   slug: String!
+  "False when looked up by a slug that is not its slug in the served locale (a former slug, or another locale's): redirect to ` + "`" + `slug` + "`" + `."
+  slugIsCurrent: Boolean!
   "Every locale the FAQ is published in, with its slug there."
   alternates: [Alternate!]!
   "When the served text was last edited before it was published."
@@ -1297,6 +2187,553 @@ type FAQEdge {
   node: FAQ!
 }
 `, BuiltIn: false},
+	{Name: "../schema/editor.graphqls", Input: `"""
+Requires the caller to be signed in with at least this role: ` + "`" + `ADMIN` + "`" + ` may do
+everything, ` + "`" + `EDITOR` + "`" + ` everything but users, ` + "`" + `TRANSLATOR` + "`" + ` only edit drafts in
+their locales. Anonymous callers get ` + "`" + `UNAUTHENTICATED` + "`" + `, others ` + "`" + `FORBIDDEN` + "`" + `.
+The services check the same again.
+"""
+directive @hasRole(role: UserRole!) on FIELD_DEFINITION
+
+"An account's role."
+enum UserRole {
+  "Everything, including users and API tokens."
+  ADMIN
+  "All content: create, edit, delete, publish."
+  EDITOR
+  "Edits drafts in the locales assigned to them only; cannot create, delete or publish."
+  TRANSLATOR
+}
+
+"An editor's account."
+type User {
+  "Stable id of the account."
+  id: ID!
+  "Sign-in address, lower case."
+  email: String!
+  "What the account may do."
+  role: UserRole!
+  "The locales a translator may edit; empty for other roles."
+  locales: [String!]!
+  "False once an admin deactivated the account."
+  active: Boolean!
+  "When the account was created."
+  createdAt: Time!
+  "When the account last signed in; null if never."
+  lastLoginAt: Time
+}
+
+"A signed-in session: a short-lived access token and a single-use refresh token."
+type Session {
+  "JWT to send as ` + "`" + `Authorization: Bearer <token>` + "`" + `."
+  accessToken: String!
+  "When the access token expires; refresh before then."
+  accessTokenExpiresAt: Time!
+  "Opaque token for ` + "`" + `refreshToken` + "`" + `; each works once and is replaced by the next."
+  refreshToken: String!
+  "When the refresh token expires."
+  refreshTokenExpiresAt: Time!
+  "Who signed in."
+  user: User!
+}
+
+"Arbitrary JSON, as documented where it is used."
+scalar JSON
+
+"The kind of a content entry."
+enum EntryType {
+  "A job profile."
+  ROLE
+  "A page of blocks."
+  ARTICLE
+  "Roles side by side."
+  COMPARISON
+  "A question with its answer."
+  FAQ
+}
+
+"An entry as editors see it: its drafts and what is live."
+type Entry {
+  "Stable id."
+  id: ID!
+  "What kind of entry."
+  type: EntryType!
+  "Increases with every change; send it back as ` + "`" + `expectedVersion` + "`" + ` when you change the entry."
+  version: Int!
+  "A label for lists: the default locale's title or question, else any locale's."
+  label: String!
+  "When the entry was created."
+  createdAt: Time!
+  "When the draft last changed."
+  updatedAt: Time!
+  "Who changed the draft last; null for the system (sample content)."
+  updatedBy: User
+  "The draft's locale-independent part, shaped like the type's structure input (for example ` + "`" + `{ blocks: [...] }` + "`" + ` for an article)."
+  structure: JSON!
+  "The draft of each locale that has one."
+  translations: [EntryTranslation!]!
+  "What is live in each locale that is published."
+  live: [LiveTranslation!]!
+  "Where each configured locale stands."
+  status: [TranslationStatus!]!
+}
+
+"One locale's draft."
+type EntryTranslation {
+  "BCP 47 code."
+  locale: String!
+  "The draft slug."
+  slug: String!
+  "The draft text, shaped like the type's translation input without locale and slug."
+  fields: JSON!
+  "When this draft last changed."
+  updatedAt: Time!
+  "Who changed it last; null for the system."
+  updatedBy: User
+}
+
+"What is live in one locale."
+type LiveTranslation {
+  "BCP 47 code."
+  locale: String!
+  "The live slug."
+  slug: String!
+  "Number of the live revision."
+  revisionNumber: Int!
+  "When the live revision was published."
+  publishedAt: Time!
+  "When this locale was first published."
+  firstPublishedAt: Time!
+}
+
+"Where one locale of an entry stands."
+type TranslationStatus {
+  "BCP 47 code."
+  locale: String!
+  "Whether a draft exists in this locale."
+  exists: Boolean!
+  "Whether a revision is live in this locale."
+  published: Boolean!
+  "Whether the draft differs from what is live (true when never published)."
+  draftDiffers: Boolean!
+  "Required fields that are empty: publishing is refused until they are filled."
+  missingFields: [String!]!
+  "Fields whose default-locale source changed after this translation of them: they need re-translating."
+  outdatedFields: [String!]!
+}
+
+"An entry that still needs translating in a locale."
+type TranslationWork {
+  "The entry."
+  entry: Entry!
+  "Its status in the asked locale."
+  status: TranslationStatus!
+}
+
+"Whether a revision recorded a save or a publication."
+enum RevisionKind {
+  "A draft was saved."
+  SAVED
+  "A locale was published."
+  PUBLISHED
+}
+
+"An immutable snapshot of an entry in one locale."
+type Revision {
+  "Stable id; pass it to ` + "`" + `restoreRevision` + "`" + `."
+  id: ID!
+  "The entry."
+  entryId: ID!
+  "BCP 47 code."
+  locale: String!
+  "Sequence number within the entry and locale."
+  number: Int!
+  "Save or publication."
+  kind: RevisionKind!
+  "The slug at the time."
+  slug: String!
+  "Structure and fields at the time: ` + "`" + `{ structure, fields }` + "`" + `."
+  document: JSON!
+  "When the revision was made."
+  createdAt: Time!
+  "Who made it; null for the system."
+  createdBy: User
+  "The revision this one restored, if it was a restore."
+  restoredFrom: ID
+}
+
+"One change recorded in the audit log."
+type AuditEntry {
+  "Stable id."
+  id: ID!
+  "When it happened."
+  at: Time!
+  "Who did it; null for the system."
+  actor: User
+  "What was done: create, update, delete, publish, unpublish, restore."
+  action: String!
+  "The entry changed, if any."
+  entryId: ID
+  "Its type."
+  entryType: EntryType
+  "The locale concerned, if one."
+  locale: String
+  "More about the change."
+  details: JSON!
+}
+
+"A page of entries."
+type EntryConnection {
+  "The entries on this page."
+  edges: [EntryEdge!]!
+  "Where this page ends."
+  pageInfo: PageInfo!
+  "How many entries the whole list holds."
+  totalCount: Int!
+}
+
+"An entry in a list."
+type EntryEdge {
+  "Pass as ` + "`" + `after` + "`" + ` to continue after this entry."
+  cursor: String!
+  "The entry."
+  node: Entry!
+}
+
+"A page of the audit log."
+type AuditLogConnection {
+  "The log entries on this page, newest first."
+  edges: [AuditLogEdge!]!
+  "Where this page ends."
+  pageInfo: PageInfo!
+}
+
+"A log entry in a list."
+type AuditLogEdge {
+  "Pass as ` + "`" + `after` + "`" + ` to continue after this entry."
+  cursor: String!
+  "The log entry."
+  node: AuditEntry!
+}
+
+extend type Query {
+  "The signed-in user."
+  me: User! @hasRole(role: TRANSLATOR)
+  "An entry with its drafts. Null when it does not exist."
+  entry("The entry's id." id: ID!): Entry @hasRole(role: TRANSLATOR)
+  "Entries with their drafts, newest first."
+  entries(
+    "Only entries of this type."
+    type: EntryType
+    "How many to return: 1 to 100, default 20."
+    first: Int
+    "Return the entries after this cursor."
+    after: String
+  ): EntryConnection! @hasRole(role: TRANSLATOR)
+  "An entry's history, newest first: every save and publication."
+  revisions(
+    "The entry's id."
+    id: ID!
+    "Only this locale's revisions."
+    locale: String
+  ): [Revision!]! @hasRole(role: TRANSLATOR)
+  "Entries whose translation in ` + "`" + `locale` + "`" + ` is missing, incomplete or outdated."
+  needsTranslation("BCP 47 code of the locale to check." locale: String!): [TranslationWork!]! @hasRole(role: TRANSLATOR)
+  "The audit log, newest first."
+  auditLog(
+    "Only changes to this entry."
+    entryId: ID
+    "Only changes by this user."
+    actorId: ID
+    "How many to return: 1 to 100, default 20."
+    first: Int
+    "Return the log entries after this cursor."
+    after: String
+  ): AuditLogConnection! @hasRole(role: ADMIN)
+  "Every account."
+  users: [User!]! @hasRole(role: ADMIN)
+}
+
+"Changes. Every content mutation is recorded in the audit log."
+type Mutation {
+  "Sign in. Failures never say whether the account exists; too many are ` + "`" + `RATE_LIMITED` + "`" + `."
+  login("The account's email." email: String!, "Its password." password: String!): Session!
+  "Exchange a refresh token for a new session. A token works once; presenting a used one again ends every session it belongs to."
+  refreshToken("The refresh token of the current session." refreshToken: String!): Session!
+  "Sign out: the refresh token and its whole family stop working. Always true."
+  logout("The refresh token of the session." refreshToken: String!): Boolean!
+
+  "Create a role as a draft."
+  createRole("The role's structure and first translations." input: RoleInput!): Entry! @hasRole(role: EDITOR)
+  "Change a role's draft. Translators may change only their locales' translations."
+  updateRole("The role's id." id: ID!, "The version your change is based on." expectedVersion: Int!, "What to change." input: RoleUpdateInput!): Entry! @hasRole(role: TRANSLATOR)
+  "Create an article as a draft."
+  createArticle("The article's structure and first translations." input: ArticleInput!): Entry! @hasRole(role: EDITOR)
+  "Change an article's draft: its blocks and their order, or translations."
+  updateArticle("The article's id." id: ID!, "The version your change is based on." expectedVersion: Int!, "What to change." input: ArticleUpdateInput!): Entry! @hasRole(role: TRANSLATOR)
+  "Create a comparison as a draft."
+  createComparison("The comparison's structure and first translations." input: ComparisonInput!): Entry! @hasRole(role: EDITOR)
+  "Change a comparison's draft: its roles and rows, or translations."
+  updateComparison("The comparison's id." id: ID!, "The version your change is based on." expectedVersion: Int!, "What to change." input: ComparisonUpdateInput!): Entry! @hasRole(role: TRANSLATOR)
+  "Create an FAQ as a draft. Show it by adding its id to a role's ` + "`" + `faqIds` + "`" + ` or an article's FAQ block."
+  createFAQ("The FAQ's first translations." input: FAQInput!): Entry! @hasRole(role: EDITOR)
+  "Change an FAQ's translations."
+  updateFAQ("The FAQ's id." id: ID!, "The version your change is based on." expectedVersion: Int!, "What to change." input: FAQInput!): Entry! @hasRole(role: TRANSLATOR)
+  "Delete an entry: it goes offline and out of the lists; its history stays. Always true."
+  deleteEntry("The entry's id." id: ID!, "The version your change is based on." expectedVersion: Int!): Boolean! @hasRole(role: EDITOR)
+  "Publish the draft in each locale as a new immutable revision. All locales or none: a refusal lists per locale the missing fields or the taken slug (` + "`" + `extensions.problems` + "`" + `)."
+  publish("The entry's id." id: ID!, "The locales to publish." locales: [String!]!): Entry! @hasRole(role: EDITOR)
+  "Take locales offline. Drafts and history stay."
+  unpublish("The entry's id." id: ID!, "The locales to take offline." locales: [String!]!): Entry! @hasRole(role: EDITOR)
+  "Make an old revision the draft again, as a new save; publish to make it live."
+  restoreRevision("The revision's id." revisionId: ID!, "The entry version your change is based on." expectedVersion: Int!): Entry! @hasRole(role: EDITOR)
+
+  "Create an account."
+  createUser("The new account." input: CreateUserInput!): User! @hasRole(role: ADMIN)
+  "Change an account's role, locales or whether it is active; deactivating ends its sessions."
+  updateUser("The account's id." id: ID!, "What to change." input: UpdateUserInput!): User! @hasRole(role: ADMIN)
+}
+
+"A new account."
+input CreateUserInput {
+  "Sign-in address."
+  email: String!
+  "At least 12 characters."
+  password: String!
+  "What the account may do."
+  role: UserRole!
+  "Required for translators: the locales they may edit."
+  locales: [String!]
+}
+
+"Changes to an account; absent fields stay."
+input UpdateUserInput {
+  "New role."
+  role: UserRole
+  "New locales (translators)."
+  locales: [String!]
+  "False deactivates the account."
+  active: Boolean
+  "A new password (at least 12 characters)."
+  password: String
+}
+
+"A gross salary band."
+input SalaryRangeInput {
+  "Lower bound, whole currency units, at least 0."
+  min: Int!
+  "Upper bound, at least ` + "`" + `min` + "`" + `."
+  max: Int!
+  "ISO 4217 code such as ` + "`" + `EUR` + "`" + `."
+  currency: String!
+  "What one amount pays for."
+  period: SalaryPeriod!
+}
+
+"A role's locale-independent part."
+input RoleStructureInput {
+  "Optional salary band."
+  salary: SalaryRangeInput
+  "FAQs shown with the role, in order (this is how FAQs are attached and reordered)."
+  faqIds: [ID!]!
+}
+
+"One locale of a role."
+input RoleTranslationInput {
+  "BCP 47 code."
+  locale: String!
+  "Lowercase words joined by hyphens, unique per locale among live roles."
+  slug: String!
+  "Required to publish."
+  title: String!
+  "Markdown; required to publish."
+  summary: String!
+  "Markdown."
+  body: String! = ""
+  "One item per line of the list."
+  responsibilities: [String!]! = []
+  "One item per task."
+  dailyTasks: [String!]! = []
+  "One item per competency."
+  competencies: [String!]! = []
+  "One item per career path."
+  careerPaths: [String!]! = []
+  "One item per certification."
+  certifications: [String!]! = []
+  "One item per tool."
+  tools: [String!]! = []
+  "Markdown."
+  salaryNotes: String! = ""
+}
+
+"A new role."
+input RoleInput {
+  "The locale-independent part."
+  structure: RoleStructureInput!
+  "The first translations; at least one."
+  translations: [RoleTranslationInput!]!
+}
+
+"Changes to a role; absent parts stay."
+input RoleUpdateInput {
+  "Replaces the locale-independent part (editors only)."
+  structure: RoleStructureInput
+  "Replaces these locales' drafts."
+  translations: [RoleTranslationInput!]
+}
+
+"The kind of an article block."
+enum BlockType {
+  "Text with an optional heading."
+  RICH_TEXT
+  "A comparison table."
+  COMPARISON
+  "A list of FAQs."
+  FAQ
+  "A list of vacancies for a role."
+  VACANCY_LIST
+  "A button or link."
+  CALL_TO_ACTION
+}
+
+"One block of an article: the order of the list is the order on the page."
+input BlockInput {
+  "Unique within the article, 1 to 64 of letters, digits, '-' and '_'; new blocks get one from the client (a UUID is fine) so their text can refer to them."
+  id: ID!
+  "What kind of block."
+  type: BlockType!
+  "COMPARISON: the comparison shown."
+  comparisonId: ID
+  "FAQ: the FAQs listed, in order."
+  faqIds: [ID!]
+  "VACANCY_LIST: the role."
+  roleId: ID
+  "VACANCY_LIST: how many vacancies, 1 to 50."
+  limit: Int
+}
+
+"An article's blocks."
+input ArticleStructureInput {
+  "The blocks in order."
+  blocks: [BlockInput!]!
+}
+
+"One locale's text of one block."
+input BlockTextInput {
+  "The block's id."
+  blockId: ID!
+  "Fragment id for links."
+  anchor: String! = ""
+  "Heading."
+  heading: String! = ""
+  "Markdown; required for RICH_TEXT blocks."
+  body: String! = ""
+  "CALL_TO_ACTION: the button text (required)."
+  label: String! = ""
+  "CALL_TO_ACTION: where it leads (required)."
+  url: String! = ""
+}
+
+"One locale of an article."
+input ArticleTranslationInput {
+  "BCP 47 code."
+  locale: String!
+  "Lowercase words joined by hyphens."
+  slug: String!
+  "Required to publish."
+  title: String!
+  "Markdown introduction; required to publish."
+  lead: String!
+  "HTML title; the title when empty."
+  seoTitle: String! = ""
+  "Meta description."
+  seoDescription: String! = ""
+  "Text of the blocks, by block id."
+  blocks: [BlockTextInput!]! = []
+}
+
+"A new article."
+input ArticleInput {
+  "The blocks."
+  structure: ArticleStructureInput!
+  "The first translations; at least one."
+  translations: [ArticleTranslationInput!]!
+}
+
+"Changes to an article; absent parts stay."
+input ArticleUpdateInput {
+  "Replaces the blocks (editors only)."
+  structure: ArticleStructureInput
+  "Replaces these locales' drafts."
+  translations: [ArticleTranslationInput!]
+}
+
+"A comparison's columns and rows."
+input ComparisonStructureInput {
+  "The roles compared, 2 to 10, in column order."
+  roleIds: [ID!]!
+  "Row ids in order; new rows get an id from the client."
+  rowIds: [ID!]!
+}
+
+"One locale's text of one row."
+input ComparisonRowInput {
+  "The row's id."
+  rowId: ID!
+  "What the row compares."
+  label: String!
+  "One value per role, in role order."
+  values: [String!]!
+}
+
+"One locale of a comparison."
+input ComparisonTranslationInput {
+  "BCP 47 code."
+  locale: String!
+  "Lowercase words joined by hyphens."
+  slug: String!
+  "Required to publish."
+  title: String!
+  "Markdown shown above the table."
+  intro: String! = ""
+  "The rows' text."
+  rows: [ComparisonRowInput!]!
+}
+
+"A new comparison."
+input ComparisonInput {
+  "Columns and rows."
+  structure: ComparisonStructureInput!
+  "The first translations; at least one."
+  translations: [ComparisonTranslationInput!]!
+}
+
+"Changes to a comparison; absent parts stay."
+input ComparisonUpdateInput {
+  "Replaces columns and rows (editors only)."
+  structure: ComparisonStructureInput
+  "Replaces these locales' drafts."
+  translations: [ComparisonTranslationInput!]
+}
+
+"One locale of an FAQ."
+input FAQTranslationInput {
+  "BCP 47 code."
+  locale: String!
+  "Lowercase words joined by hyphens."
+  slug: String!
+  "Required to publish."
+  question: String!
+  "Markdown; required to publish."
+  answer: String!
+}
+
+"An FAQ's translations."
+input FAQInput {
+  "The translations to create or replace."
+  translations: [FAQTranslationInput!]!
+}
+`, BuiltIn: false},
 	{Name: "../schema/schema.graphqls", Input: `"""
 Werkwijzer's public API: published career content (roles, articles,
 comparisons, FAQs) in every configured locale.
@@ -1311,6 +2748,7 @@ Errors carry ` + "`" + `extensions.code` + "`" + `: ` + "`" + `BAD_USER_INPUT` +
 """
 schema {
   query: Query
+  mutation: Mutation
 }
 
 "The public read API."
@@ -1324,6 +2762,8 @@ type Query {
     slug: String!
     "BCP 47 locale code such as ` + "`" + `nl` + "`" + ` or ` + "`" + `en` + "`" + `; see locale resolution above."
     locale: String
+    "Serve drafts instead of what is live, to preview them; only for signed-in editors (` + "`" + `UNAUTHENTICATED` + "`" + ` otherwise). Answers are never cached."
+    preview: Boolean = false
   ): Article
 
   "Published articles, newest first."
@@ -1334,6 +2774,8 @@ type Query {
     first: Int
     "Return the articles after this cursor."
     after: String
+    "Serve drafts instead of what is live, to preview them; only for signed-in editors (` + "`" + `UNAUTHENTICATED` + "`" + ` otherwise). Answers are never cached."
+    preview: Boolean = false
   ): ArticleConnection!
 
   "The role published under ` + "`" + `slug` + "`" + ` in any locale. Null when no role has that slug."
@@ -1342,6 +2784,8 @@ type Query {
     slug: String!
     "BCP 47 locale code; see locale resolution above."
     locale: String
+    "Serve drafts instead of what is live, to preview them; only for signed-in editors (` + "`" + `UNAUTHENTICATED` + "`" + ` otherwise). Answers are never cached."
+    preview: Boolean = false
   ): Role
 
   "Published roles in the order they were created."
@@ -1352,6 +2796,8 @@ type Query {
     first: Int
     "Return the roles after this cursor."
     after: String
+    "Serve drafts instead of what is live, to preview them; only for signed-in editors (` + "`" + `UNAUTHENTICATED` + "`" + ` otherwise). Answers are never cached."
+    preview: Boolean = false
   ): RoleConnection!
 
   "The comparison published under ` + "`" + `slug` + "`" + ` in any locale. Null when none has that slug."
@@ -1360,6 +2806,8 @@ type Query {
     slug: String!
     "BCP 47 locale code; see locale resolution above."
     locale: String
+    "Serve drafts instead of what is live, to preview them; only for signed-in editors (` + "`" + `UNAUTHENTICATED` + "`" + ` otherwise). Answers are never cached."
+    preview: Boolean = false
   ): Comparison
 
   """
@@ -1379,6 +2827,8 @@ type Query {
     first: Int
     "Return the FAQs after this cursor."
     after: String
+    "Serve drafts instead of what is live, to preview them; only for signed-in editors (` + "`" + `UNAUTHENTICATED` + "`" + ` otherwise). Answers are never cached."
+    preview: Boolean = false
   ): FAQConnection!
 }
 
@@ -1420,6 +2870,8 @@ interface Localized {
   isFallback: Boolean!
   "The entry's slug in the served locale."
   slug: String!
+  "False when the entry was looked up by a slug that is not its slug in the served locale (a former slug, or another locale's): redirect to ` + "`" + `slug` + "`" + `."
+  slugIsCurrent: Boolean!
   "Every locale the entry is published in, with its slug there, the served one included; for ` + "`" + `hreflang` + "`" + ` links."
   alternates: [Alternate!]!
   "When the served text was last edited before it was published."
@@ -1468,6 +2920,8 @@ func (ec *executionContext) childFields_Article(ctx context.Context, field graph
 		return ec.fieldContext_Article_isFallback(ctx, field)
 	case "slug":
 		return ec.fieldContext_Article_slug(ctx, field)
+	case "slugIsCurrent":
+		return ec.fieldContext_Article_slugIsCurrent(ctx, field)
 	case "alternates":
 		return ec.fieldContext_Article_alternates(ctx, field)
 	case "updatedAt":
@@ -1510,6 +2964,48 @@ func (ec *executionContext) childFields_ArticleEdge(ctx context.Context, field g
 	return nil, fmt.Errorf("no field named %q was found under type ArticleEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_AuditEntry(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_AuditEntry_id(ctx, field)
+	case "at":
+		return ec.fieldContext_AuditEntry_at(ctx, field)
+	case "actor":
+		return ec.fieldContext_AuditEntry_actor(ctx, field)
+	case "action":
+		return ec.fieldContext_AuditEntry_action(ctx, field)
+	case "entryId":
+		return ec.fieldContext_AuditEntry_entryId(ctx, field)
+	case "entryType":
+		return ec.fieldContext_AuditEntry_entryType(ctx, field)
+	case "locale":
+		return ec.fieldContext_AuditEntry_locale(ctx, field)
+	case "details":
+		return ec.fieldContext_AuditEntry_details(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AuditEntry", field.Name)
+}
+
+func (ec *executionContext) childFields_AuditLogConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_AuditLogConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_AuditLogConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AuditLogConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_AuditLogEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_AuditLogEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_AuditLogEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AuditLogEdge", field.Name)
+}
+
 func (ec *executionContext) childFields_Comparison(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -1522,6 +3018,8 @@ func (ec *executionContext) childFields_Comparison(ctx context.Context, field gr
 		return ec.fieldContext_Comparison_isFallback(ctx, field)
 	case "slug":
 		return ec.fieldContext_Comparison_slug(ctx, field)
+	case "slugIsCurrent":
+		return ec.fieldContext_Comparison_slugIsCurrent(ctx, field)
 	case "alternates":
 		return ec.fieldContext_Comparison_alternates(ctx, field)
 	case "updatedAt":
@@ -1550,6 +3048,72 @@ func (ec *executionContext) childFields_ComparisonRow(ctx context.Context, field
 	return nil, fmt.Errorf("no field named %q was found under type ComparisonRow", field.Name)
 }
 
+func (ec *executionContext) childFields_Entry(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Entry_id(ctx, field)
+	case "type":
+		return ec.fieldContext_Entry_type(ctx, field)
+	case "version":
+		return ec.fieldContext_Entry_version(ctx, field)
+	case "label":
+		return ec.fieldContext_Entry_label(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Entry_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_Entry_updatedAt(ctx, field)
+	case "updatedBy":
+		return ec.fieldContext_Entry_updatedBy(ctx, field)
+	case "structure":
+		return ec.fieldContext_Entry_structure(ctx, field)
+	case "translations":
+		return ec.fieldContext_Entry_translations(ctx, field)
+	case "live":
+		return ec.fieldContext_Entry_live(ctx, field)
+	case "status":
+		return ec.fieldContext_Entry_status(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Entry", field.Name)
+}
+
+func (ec *executionContext) childFields_EntryConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_EntryConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_EntryConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_EntryConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type EntryConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_EntryEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_EntryEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_EntryEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type EntryEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_EntryTranslation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "locale":
+		return ec.fieldContext_EntryTranslation_locale(ctx, field)
+	case "slug":
+		return ec.fieldContext_EntryTranslation_slug(ctx, field)
+	case "fields":
+		return ec.fieldContext_EntryTranslation_fields(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_EntryTranslation_updatedAt(ctx, field)
+	case "updatedBy":
+		return ec.fieldContext_EntryTranslation_updatedBy(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type EntryTranslation", field.Name)
+}
+
 func (ec *executionContext) childFields_FAQ(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -1562,6 +3126,8 @@ func (ec *executionContext) childFields_FAQ(ctx context.Context, field graphql.C
 		return ec.fieldContext_FAQ_isFallback(ctx, field)
 	case "slug":
 		return ec.fieldContext_FAQ_slug(ctx, field)
+	case "slugIsCurrent":
+		return ec.fieldContext_FAQ_slugIsCurrent(ctx, field)
 	case "alternates":
 		return ec.fieldContext_FAQ_alternates(ctx, field)
 	case "updatedAt":
@@ -1598,6 +3164,22 @@ func (ec *executionContext) childFields_FAQEdge(ctx context.Context, field graph
 	return nil, fmt.Errorf("no field named %q was found under type FAQEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_LiveTranslation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "locale":
+		return ec.fieldContext_LiveTranslation_locale(ctx, field)
+	case "slug":
+		return ec.fieldContext_LiveTranslation_slug(ctx, field)
+	case "revisionNumber":
+		return ec.fieldContext_LiveTranslation_revisionNumber(ctx, field)
+	case "publishedAt":
+		return ec.fieldContext_LiveTranslation_publishedAt(ctx, field)
+	case "firstPublishedAt":
+		return ec.fieldContext_LiveTranslation_firstPublishedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LiveTranslation", field.Name)
+}
+
 func (ec *executionContext) childFields_Locale(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "code":
@@ -1618,6 +3200,32 @@ func (ec *executionContext) childFields_PageInfo(ctx context.Context, field grap
 		return ec.fieldContext_PageInfo_endCursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PageInfo", field.Name)
+}
+
+func (ec *executionContext) childFields_Revision(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Revision_id(ctx, field)
+	case "entryId":
+		return ec.fieldContext_Revision_entryId(ctx, field)
+	case "locale":
+		return ec.fieldContext_Revision_locale(ctx, field)
+	case "number":
+		return ec.fieldContext_Revision_number(ctx, field)
+	case "kind":
+		return ec.fieldContext_Revision_kind(ctx, field)
+	case "slug":
+		return ec.fieldContext_Revision_slug(ctx, field)
+	case "document":
+		return ec.fieldContext_Revision_document(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Revision_createdAt(ctx, field)
+	case "createdBy":
+		return ec.fieldContext_Revision_createdBy(ctx, field)
+	case "restoredFrom":
+		return ec.fieldContext_Revision_restoredFrom(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Revision", field.Name)
 }
 
 func (ec *executionContext) childFields_RichText(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -1642,6 +3250,8 @@ func (ec *executionContext) childFields_Role(ctx context.Context, field graphql.
 		return ec.fieldContext_Role_isFallback(ctx, field)
 	case "slug":
 		return ec.fieldContext_Role_slug(ctx, field)
+	case "slugIsCurrent":
+		return ec.fieldContext_Role_slugIsCurrent(ctx, field)
 	case "alternates":
 		return ec.fieldContext_Role_alternates(ctx, field)
 	case "updatedAt":
@@ -1710,6 +3320,70 @@ func (ec *executionContext) childFields_SalaryRange(ctx context.Context, field g
 		return ec.fieldContext_SalaryRange_period(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SalaryRange", field.Name)
+}
+
+func (ec *executionContext) childFields_Session(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "accessToken":
+		return ec.fieldContext_Session_accessToken(ctx, field)
+	case "accessTokenExpiresAt":
+		return ec.fieldContext_Session_accessTokenExpiresAt(ctx, field)
+	case "refreshToken":
+		return ec.fieldContext_Session_refreshToken(ctx, field)
+	case "refreshTokenExpiresAt":
+		return ec.fieldContext_Session_refreshTokenExpiresAt(ctx, field)
+	case "user":
+		return ec.fieldContext_Session_user(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Session", field.Name)
+}
+
+func (ec *executionContext) childFields_TranslationStatus(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "locale":
+		return ec.fieldContext_TranslationStatus_locale(ctx, field)
+	case "exists":
+		return ec.fieldContext_TranslationStatus_exists(ctx, field)
+	case "published":
+		return ec.fieldContext_TranslationStatus_published(ctx, field)
+	case "draftDiffers":
+		return ec.fieldContext_TranslationStatus_draftDiffers(ctx, field)
+	case "missingFields":
+		return ec.fieldContext_TranslationStatus_missingFields(ctx, field)
+	case "outdatedFields":
+		return ec.fieldContext_TranslationStatus_outdatedFields(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TranslationStatus", field.Name)
+}
+
+func (ec *executionContext) childFields_TranslationWork(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "entry":
+		return ec.fieldContext_TranslationWork_entry(ctx, field)
+	case "status":
+		return ec.fieldContext_TranslationWork_status(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TranslationWork", field.Name)
+}
+
+func (ec *executionContext) childFields_User(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_User_id(ctx, field)
+	case "email":
+		return ec.fieldContext_User_email(ctx, field)
+	case "role":
+		return ec.fieldContext_User_role(ctx, field)
+	case "locales":
+		return ec.fieldContext_User_locales(ctx, field)
+	case "active":
+		return ec.fieldContext_User_active(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_User_createdAt(ctx, field)
+	case "lastLoginAt":
+		return ec.fieldContext_User_lastLoginAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type User", field.Name)
 }
 
 func (ec *executionContext) childFields___Directive(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

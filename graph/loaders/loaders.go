@@ -19,13 +19,16 @@ import (
 
 	"github.com/vikstrous/dataloadgen"
 
+	"github.com/werkwijzer/werkwijzer/internal/account"
 	"github.com/werkwijzer/werkwijzer/internal/content"
 )
 
-// Key names an entry as served for one requested locale.
+// Key names an entry as served for one requested locale, live or as a
+// draft (preview).
 type Key struct {
-	ID     string
-	Locale string
+	ID      string
+	Locale  string
+	Preview bool
 }
 
 // Loaders are the request-scoped loaders.
@@ -33,10 +36,12 @@ type Loaders struct {
 	Roles       *dataloadgen.Loader[Key, *content.PublishedRole]
 	Comparisons *dataloadgen.Loader[Key, *content.PublishedComparison]
 	FAQs        *dataloadgen.Loader[Key, *content.PublishedFAQ]
+	// Users resolve who changed what, for editors.
+	Users *dataloadgen.Loader[string, *account.User]
 }
 
-// New returns fresh loaders over svc.
-func New(svc *content.Service) *Loaders {
+// New returns fresh loaders over the services.
+func New(svc *content.Service, accounts *account.Service) *Loaders {
 	opts := []dataloadgen.Option{
 		// Resolvers of one level run within microseconds of each other;
 		// the default 16ms would add that much to every nesting level.
@@ -47,25 +52,45 @@ func New(svc *content.Service) *Loaders {
 		Roles:       dataloadgen.NewMappedLoader(byLocale(svc.RolesByID), opts...),
 		Comparisons: dataloadgen.NewMappedLoader(byLocale(svc.ComparisonsByID), opts...),
 		FAQs:        dataloadgen.NewMappedLoader(byLocale(svc.FAQsByID), opts...),
+		Users: dataloadgen.NewMappedLoader(func(ctx context.Context, ids []string) (map[string]*account.User, error) {
+			found, err := accounts.Colleagues(ctx, ids)
+			if err != nil {
+				return nil, err
+			}
+			out := make(map[string]*account.User, len(found))
+			for id, u := range found {
+				out[id] = &u
+			}
+			return out, nil
+		}, opts...),
 	}
 }
 
 // byLocale turns a service batch function into a loader fetch: one call
-// per distinct locale among the keys, which in practice is one.
+// per distinct locale and view among the keys, which in practice is one.
 func byLocale[V any](fetch func(ctx context.Context, ids []string, loc string) (map[string]V, error)) func(context.Context, []Key) (map[Key]V, error) {
 	return func(ctx context.Context, keys []Key) (map[Key]V, error) {
-		idsByLocale := map[string][]string{}
+		type group struct {
+			locale  string
+			preview bool
+		}
+		idsByGroup := map[group][]string{}
 		for _, k := range keys {
-			idsByLocale[k.Locale] = append(idsByLocale[k.Locale], k.ID)
+			g := group{k.Locale, k.Preview}
+			idsByGroup[g] = append(idsByGroup[g], k.ID)
 		}
 		out := make(map[Key]V, len(keys))
-		for loc, ids := range idsByLocale {
-			found, err := fetch(ctx, ids, loc)
+		for g, ids := range idsByGroup {
+			fetchCtx := ctx
+			if g.preview {
+				fetchCtx = content.WithPreview(ctx)
+			}
+			found, err := fetch(fetchCtx, ids, g.locale)
 			if err != nil {
 				return nil, err
 			}
 			for id, v := range found {
-				out[Key{ID: id, Locale: loc}] = v
+				out[Key{ID: id, Locale: g.locale, Preview: g.preview}] = v
 			}
 		}
 		return out, nil
@@ -75,9 +100,9 @@ func byLocale[V any](fetch func(ctx context.Context, ids []string, loc string) (
 type ctxKey struct{}
 
 // Middleware gives every request its own loaders.
-func Middleware(svc *content.Service, next http.Handler) http.Handler {
+func Middleware(svc *content.Service, accounts *account.Service, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ctx := context.WithValue(r.Context(), ctxKey{}, New(svc))
+		ctx := context.WithValue(r.Context(), ctxKey{}, New(svc, accounts))
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }
@@ -85,18 +110,18 @@ func Middleware(svc *content.Service, next http.Handler) http.Handler {
 // For returns the request's loaders, or fresh ones when the context has
 // none (a resolver called outside the HTTP middleware still works, it just
 // batches less).
-func For(ctx context.Context, svc *content.Service) *Loaders {
+func For(ctx context.Context, svc *content.Service, accounts *account.Service) *Loaders {
 	if l, ok := ctx.Value(ctxKey{}).(*Loaders); ok {
 		return l
 	}
-	return New(svc)
+	return New(svc, accounts)
 }
 
-// Prime fills a loader's cache for loc with found, where a nil value
-// records that an entry is not live.
-func Prime[V any](l *dataloadgen.Loader[Key, *V], loc string, found map[string]*V) {
+// Prime fills a loader's cache for loc and view with found, where a nil
+// value records that an entry is not visible.
+func Prime[V any](l *dataloadgen.Loader[Key, *V], loc string, preview bool, found map[string]*V) {
 	for id, v := range found {
-		l.Prime(Key{ID: id, Locale: loc}, v)
+		l.Prime(Key{ID: id, Locale: loc, Preview: preview}, v)
 	}
 }
 

@@ -21,9 +21,13 @@ type Served struct {
 	RequestedLocale string
 	IsFallback      bool
 	Slug            string
+	SlugIsCurrent   bool
 	Alternates      []Alternate
 	UpdatedAt       time.Time
 	PublishedAt     time.Time
+	// Preview is set on drafts served to an editor; entries they refer
+	// to are then loaded as drafts too.
+	Preview bool
 }
 
 // RichText is Markdown; its HTML is rendered only when asked for.
@@ -101,8 +105,9 @@ type ComparisonBlock struct {
 	Heading      string
 	ComparisonID string
 	// Locale is the article's requested locale; related entries are
-	// served in it or their own fallback.
-	Locale string
+	// served in it or their own fallback, and as drafts when Preview.
+	Locale  string
+	Preview bool
 }
 
 func (ComparisonBlock) IsArticleBlock() {}
@@ -114,6 +119,7 @@ type FAQBlock struct {
 	Heading string
 	FAQIDs  []string
 	Locale  string
+	Preview bool
 }
 
 func (FAQBlock) IsArticleBlock() {}
@@ -126,6 +132,7 @@ type VacancyListBlock struct {
 	RoleID  string
 	Limit   int
 	Locale  string
+	Preview bool
 }
 
 func (VacancyListBlock) IsArticleBlock() {}
@@ -159,6 +166,66 @@ type RoleConnection struct {
 // FAQConnection is a page of FAQs.
 type FAQConnection struct {
 	Edges    []FAQEdge
+	PageInfo PageInfo
+	Count    Counter
+}
+
+// Entry is an entry as editors see it.
+type Entry struct {
+	ID           string
+	Type         EntryType
+	Version      int
+	Label        string
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+	Structure    JSON
+	Translations []EntryTranslation
+	Live         []LiveTranslation
+	Status       []TranslationStatus
+	// UpdatedByID resolves Entry.updatedBy.
+	UpdatedByID string
+}
+
+// EntryTranslation is one locale's draft.
+type EntryTranslation struct {
+	Locale      string
+	Slug        string
+	Fields      JSON
+	UpdatedAt   time.Time
+	UpdatedByID string
+}
+
+// Revision is a snapshot in an entry's history.
+type Revision struct {
+	ID           string
+	EntryID      string
+	Locale       string
+	Number       int
+	Kind         RevisionKind
+	Slug         string
+	Document     JSON
+	CreatedAt    time.Time
+	RestoredFrom *string
+	// CreatedByID resolves Revision.createdBy.
+	CreatedByID string
+}
+
+// AuditEntry is one change in the audit log.
+type AuditEntry struct {
+	ID        string
+	At        time.Time
+	Action    string
+	EntryID   *string
+	EntryType *EntryType
+	Locale    *string
+	Details   JSON
+	// ActorID resolves AuditEntry.actor.
+	ActorID string
+}
+
+// EntryConnection is a page of entries.
+type EntryConnection struct {
+	Edges    []EntryEdge
 	PageInfo PageInfo
 	Count    Counter
 }

@@ -7,6 +7,9 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql"
 )
 
 // One of the locales an entry is published in, for `hreflang` links.
@@ -25,12 +28,168 @@ type ArticleEdge struct {
 	Node *Article `json:"node"`
 }
 
+// A new article.
+type ArticleInput struct {
+	// The blocks.
+	Structure *ArticleStructureInput `json:"structure"`
+	// The first translations; at least one.
+	Translations []ArticleTranslationInput `json:"translations"`
+}
+
+// An article's blocks.
+type ArticleStructureInput struct {
+	// The blocks in order.
+	Blocks []BlockInput `json:"blocks"`
+}
+
+// One locale of an article.
+type ArticleTranslationInput struct {
+	// BCP 47 code.
+	Locale string `json:"locale"`
+	// Lowercase words joined by hyphens.
+	Slug string `json:"slug"`
+	// Required to publish.
+	Title string `json:"title"`
+	// Markdown introduction; required to publish.
+	Lead string `json:"lead"`
+	// HTML title; the title when empty.
+	SeoTitle string `json:"seoTitle"`
+	// Meta description.
+	SeoDescription string `json:"seoDescription"`
+	// Text of the blocks, by block id.
+	Blocks []BlockTextInput `json:"blocks"`
+}
+
+// Changes to an article; absent parts stay.
+type ArticleUpdateInput struct {
+	// Replaces the blocks (editors only).
+	Structure graphql.Omittable[*ArticleStructureInput] `json:"structure,omitempty"`
+	// Replaces these locales' drafts.
+	Translations graphql.Omittable[[]ArticleTranslationInput] `json:"translations,omitempty"`
+}
+
+// A page of the audit log.
+type AuditLogConnection struct {
+	// The log entries on this page, newest first.
+	Edges []AuditLogEdge `json:"edges"`
+	// Where this page ends.
+	PageInfo *PageInfo `json:"pageInfo"`
+}
+
+// A log entry in a list.
+type AuditLogEdge struct {
+	// Pass as `after` to continue after this entry.
+	Cursor string `json:"cursor"`
+	// The log entry.
+	Node *AuditEntry `json:"node"`
+}
+
+// One block of an article: the order of the list is the order on the page.
+type BlockInput struct {
+	// Unique within the article, 1 to 64 of letters, digits, '-' and '_'; new blocks get one from the client (a UUID is fine) so their text can refer to them.
+	ID string `json:"id"`
+	// What kind of block.
+	Type BlockType `json:"type"`
+	// COMPARISON: the comparison shown.
+	ComparisonID graphql.Omittable[*string] `json:"comparisonId,omitempty"`
+	// FAQ: the FAQs listed, in order.
+	FaqIds graphql.Omittable[[]string] `json:"faqIds,omitempty"`
+	// VACANCY_LIST: the role.
+	RoleID graphql.Omittable[*string] `json:"roleId,omitempty"`
+	// VACANCY_LIST: how many vacancies, 1 to 50.
+	Limit graphql.Omittable[*int] `json:"limit,omitempty"`
+}
+
+// One locale's text of one block.
+type BlockTextInput struct {
+	// The block's id.
+	BlockID string `json:"blockId"`
+	// Fragment id for links.
+	Anchor string `json:"anchor"`
+	// Heading.
+	Heading string `json:"heading"`
+	// Markdown; required for RICH_TEXT blocks.
+	Body string `json:"body"`
+	// CALL_TO_ACTION: the button text (required).
+	Label string `json:"label"`
+	// CALL_TO_ACTION: where it leads (required).
+	URL string `json:"url"`
+}
+
+// A new comparison.
+type ComparisonInput struct {
+	// Columns and rows.
+	Structure *ComparisonStructureInput `json:"structure"`
+	// The first translations; at least one.
+	Translations []ComparisonTranslationInput `json:"translations"`
+}
+
 // One dimension of a comparison.
 type ComparisonRow struct {
 	// What this row compares, such as `Scope`.
 	Label string `json:"label"`
 	// One value per compared role, in the order of `Comparison.roles`.
 	Values []string `json:"values"`
+}
+
+// One locale's text of one row.
+type ComparisonRowInput struct {
+	// The row's id.
+	RowID string `json:"rowId"`
+	// What the row compares.
+	Label string `json:"label"`
+	// One value per role, in role order.
+	Values []string `json:"values"`
+}
+
+// A comparison's columns and rows.
+type ComparisonStructureInput struct {
+	// The roles compared, 2 to 10, in column order.
+	RoleIds []string `json:"roleIds"`
+	// Row ids in order; new rows get an id from the client.
+	RowIds []string `json:"rowIds"`
+}
+
+// One locale of a comparison.
+type ComparisonTranslationInput struct {
+	// BCP 47 code.
+	Locale string `json:"locale"`
+	// Lowercase words joined by hyphens.
+	Slug string `json:"slug"`
+	// Required to publish.
+	Title string `json:"title"`
+	// Markdown shown above the table.
+	Intro string `json:"intro"`
+	// The rows' text.
+	Rows []ComparisonRowInput `json:"rows"`
+}
+
+// Changes to a comparison; absent parts stay.
+type ComparisonUpdateInput struct {
+	// Replaces columns and rows (editors only).
+	Structure graphql.Omittable[*ComparisonStructureInput] `json:"structure,omitempty"`
+	// Replaces these locales' drafts.
+	Translations graphql.Omittable[[]ComparisonTranslationInput] `json:"translations,omitempty"`
+}
+
+// A new account.
+type CreateUserInput struct {
+	// Sign-in address.
+	Email string `json:"email"`
+	// At least 12 characters.
+	Password string `json:"password"`
+	// What the account may do.
+	Role UserRole `json:"role"`
+	// Required for translators: the locales they may edit.
+	Locales graphql.Omittable[[]string] `json:"locales,omitempty"`
+}
+
+// An entry in a list.
+type EntryEdge struct {
+	// Pass as `after` to continue after this entry.
+	Cursor string `json:"cursor"`
+	// The entry.
+	Node *Entry `json:"node"`
 }
 
 // An FAQ in a list.
@@ -41,6 +200,38 @@ type FAQEdge struct {
 	Node *FAQ `json:"node"`
 }
 
+// An FAQ's translations.
+type FAQInput struct {
+	// The translations to create or replace.
+	Translations []FAQTranslationInput `json:"translations"`
+}
+
+// One locale of an FAQ.
+type FAQTranslationInput struct {
+	// BCP 47 code.
+	Locale string `json:"locale"`
+	// Lowercase words joined by hyphens.
+	Slug string `json:"slug"`
+	// Required to publish.
+	Question string `json:"question"`
+	// Markdown; required to publish.
+	Answer string `json:"answer"`
+}
+
+// What is live in one locale.
+type LiveTranslation struct {
+	// BCP 47 code.
+	Locale string `json:"locale"`
+	// The live slug.
+	Slug string `json:"slug"`
+	// Number of the live revision.
+	RevisionNumber int `json:"revisionNumber"`
+	// When the live revision was published.
+	PublishedAt time.Time `json:"publishedAt"`
+	// When this locale was first published.
+	FirstPublishedAt time.Time `json:"firstPublishedAt"`
+}
+
 // A locale content can be published in.
 type Locale struct {
 	// BCP 47 code, such as `nl` or `en`.
@@ -49,6 +240,10 @@ type Locale struct {
 	Name string `json:"name"`
 	// Whether this is the default locale, the last step of every fallback.
 	IsDefault bool `json:"isDefault"`
+}
+
+// Changes. Every content mutation is recorded in the audit log.
+type Mutation struct {
 }
 
 // Pagination state of a connection.
@@ -71,6 +266,58 @@ type RoleEdge struct {
 	Node *Role `json:"node"`
 }
 
+// A new role.
+type RoleInput struct {
+	// The locale-independent part.
+	Structure *RoleStructureInput `json:"structure"`
+	// The first translations; at least one.
+	Translations []RoleTranslationInput `json:"translations"`
+}
+
+// A role's locale-independent part.
+type RoleStructureInput struct {
+	// Optional salary band.
+	Salary graphql.Omittable[*SalaryRangeInput] `json:"salary,omitempty"`
+	// FAQs shown with the role, in order (this is how FAQs are attached and reordered).
+	FaqIds []string `json:"faqIds"`
+}
+
+// One locale of a role.
+type RoleTranslationInput struct {
+	// BCP 47 code.
+	Locale string `json:"locale"`
+	// Lowercase words joined by hyphens, unique per locale among live roles.
+	Slug string `json:"slug"`
+	// Required to publish.
+	Title string `json:"title"`
+	// Markdown; required to publish.
+	Summary string `json:"summary"`
+	// Markdown.
+	Body string `json:"body"`
+	// One item per line of the list.
+	Responsibilities []string `json:"responsibilities"`
+	// One item per task.
+	DailyTasks []string `json:"dailyTasks"`
+	// One item per competency.
+	Competencies []string `json:"competencies"`
+	// One item per career path.
+	CareerPaths []string `json:"careerPaths"`
+	// One item per certification.
+	Certifications []string `json:"certifications"`
+	// One item per tool.
+	Tools []string `json:"tools"`
+	// Markdown.
+	SalaryNotes string `json:"salaryNotes"`
+}
+
+// Changes to a role; absent parts stay.
+type RoleUpdateInput struct {
+	// Replaces the locale-independent part (editors only).
+	Structure graphql.Omittable[*RoleStructureInput] `json:"structure,omitempty"`
+	// Replaces these locales' drafts.
+	Translations graphql.Omittable[[]RoleTranslationInput] `json:"translations,omitempty"`
+}
+
 // A gross salary band.
 type SalaryRange struct {
 	// Lower bound, in whole currency units.
@@ -81,6 +328,275 @@ type SalaryRange struct {
 	Currency string `json:"currency"`
 	// What one amount pays for.
 	Period SalaryPeriod `json:"period"`
+}
+
+// A gross salary band.
+type SalaryRangeInput struct {
+	// Lower bound, whole currency units, at least 0.
+	Min int `json:"min"`
+	// Upper bound, at least `min`.
+	Max int `json:"max"`
+	// ISO 4217 code such as `EUR`.
+	Currency string `json:"currency"`
+	// What one amount pays for.
+	Period SalaryPeriod `json:"period"`
+}
+
+// A signed-in session: a short-lived access token and a single-use refresh token.
+type Session struct {
+	// JWT to send as `Authorization: Bearer <token>`.
+	AccessToken string `json:"accessToken"`
+	// When the access token expires; refresh before then.
+	AccessTokenExpiresAt time.Time `json:"accessTokenExpiresAt"`
+	// Opaque token for `refreshToken`; each works once and is replaced by the next.
+	RefreshToken string `json:"refreshToken"`
+	// When the refresh token expires.
+	RefreshTokenExpiresAt time.Time `json:"refreshTokenExpiresAt"`
+	// Who signed in.
+	User *User `json:"user"`
+}
+
+// Where one locale of an entry stands.
+type TranslationStatus struct {
+	// BCP 47 code.
+	Locale string `json:"locale"`
+	// Whether a draft exists in this locale.
+	Exists bool `json:"exists"`
+	// Whether a revision is live in this locale.
+	Published bool `json:"published"`
+	// Whether the draft differs from what is live (true when never published).
+	DraftDiffers bool `json:"draftDiffers"`
+	// Required fields that are empty: publishing is refused until they are filled.
+	MissingFields []string `json:"missingFields"`
+	// Fields whose default-locale source changed after this translation of them: they need re-translating.
+	OutdatedFields []string `json:"outdatedFields"`
+}
+
+// An entry that still needs translating in a locale.
+type TranslationWork struct {
+	// The entry.
+	Entry *Entry `json:"entry"`
+	// Its status in the asked locale.
+	Status *TranslationStatus `json:"status"`
+}
+
+// Changes to an account; absent fields stay.
+type UpdateUserInput struct {
+	// New role.
+	Role graphql.Omittable[*UserRole] `json:"role,omitempty"`
+	// New locales (translators).
+	Locales graphql.Omittable[[]string] `json:"locales,omitempty"`
+	// False deactivates the account.
+	Active graphql.Omittable[*bool] `json:"active,omitempty"`
+	// A new password (at least 12 characters).
+	Password graphql.Omittable[*string] `json:"password,omitempty"`
+}
+
+// An editor's account.
+type User struct {
+	// Stable id of the account.
+	ID string `json:"id"`
+	// Sign-in address, lower case.
+	Email string `json:"email"`
+	// What the account may do.
+	Role UserRole `json:"role"`
+	// The locales a translator may edit; empty for other roles.
+	Locales []string `json:"locales"`
+	// False once an admin deactivated the account.
+	Active bool `json:"active"`
+	// When the account was created.
+	CreatedAt time.Time `json:"createdAt"`
+	// When the account last signed in; null if never.
+	LastLoginAt *time.Time `json:"lastLoginAt,omitempty"`
+}
+
+// The kind of an article block.
+type BlockType string
+
+const (
+	// Text with an optional heading.
+	BlockTypeRichText BlockType = "RICH_TEXT"
+	// A comparison table.
+	BlockTypeComparison BlockType = "COMPARISON"
+	// A list of FAQs.
+	BlockTypeFaq BlockType = "FAQ"
+	// A list of vacancies for a role.
+	BlockTypeVacancyList BlockType = "VACANCY_LIST"
+	// A button or link.
+	BlockTypeCallToAction BlockType = "CALL_TO_ACTION"
+)
+
+var AllBlockType = []BlockType{
+	BlockTypeRichText,
+	BlockTypeComparison,
+	BlockTypeFaq,
+	BlockTypeVacancyList,
+	BlockTypeCallToAction,
+}
+
+func (e BlockType) IsValid() bool {
+	switch e {
+	case BlockTypeRichText, BlockTypeComparison, BlockTypeFaq, BlockTypeVacancyList, BlockTypeCallToAction:
+		return true
+	}
+	return false
+}
+
+func (e BlockType) String() string {
+	return string(e)
+}
+
+func (e *BlockType) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = BlockType(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid BlockType", str)
+	}
+	return nil
+}
+
+func (e BlockType) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *BlockType) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e BlockType) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// The kind of a content entry.
+type EntryType string
+
+const (
+	// A job profile.
+	EntryTypeRole EntryType = "ROLE"
+	// A page of blocks.
+	EntryTypeArticle EntryType = "ARTICLE"
+	// Roles side by side.
+	EntryTypeComparison EntryType = "COMPARISON"
+	// A question with its answer.
+	EntryTypeFaq EntryType = "FAQ"
+)
+
+var AllEntryType = []EntryType{
+	EntryTypeRole,
+	EntryTypeArticle,
+	EntryTypeComparison,
+	EntryTypeFaq,
+}
+
+func (e EntryType) IsValid() bool {
+	switch e {
+	case EntryTypeRole, EntryTypeArticle, EntryTypeComparison, EntryTypeFaq:
+		return true
+	}
+	return false
+}
+
+func (e EntryType) String() string {
+	return string(e)
+}
+
+func (e *EntryType) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = EntryType(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid EntryType", str)
+	}
+	return nil
+}
+
+func (e EntryType) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *EntryType) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e EntryType) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Whether a revision recorded a save or a publication.
+type RevisionKind string
+
+const (
+	// A draft was saved.
+	RevisionKindSaved RevisionKind = "SAVED"
+	// A locale was published.
+	RevisionKindPublished RevisionKind = "PUBLISHED"
+)
+
+var AllRevisionKind = []RevisionKind{
+	RevisionKindSaved,
+	RevisionKindPublished,
+}
+
+func (e RevisionKind) IsValid() bool {
+	switch e {
+	case RevisionKindSaved, RevisionKindPublished:
+		return true
+	}
+	return false
+}
+
+func (e RevisionKind) String() string {
+	return string(e)
+}
+
+func (e *RevisionKind) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = RevisionKind(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid RevisionKind", str)
+	}
+	return nil
+}
+
+func (e RevisionKind) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *RevisionKind) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e RevisionKind) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
 }
 
 // The period a salary amount is paid for.
@@ -139,6 +655,67 @@ func (e *SalaryPeriod) UnmarshalJSON(b []byte) error {
 }
 
 func (e SalaryPeriod) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// An account's role.
+type UserRole string
+
+const (
+	// Everything, including users and API tokens.
+	UserRoleAdmin UserRole = "ADMIN"
+	// All content: create, edit, delete, publish.
+	UserRoleEditor UserRole = "EDITOR"
+	// Edits drafts in the locales assigned to them only; cannot create, delete or publish.
+	UserRoleTranslator UserRole = "TRANSLATOR"
+)
+
+var AllUserRole = []UserRole{
+	UserRoleAdmin,
+	UserRoleEditor,
+	UserRoleTranslator,
+}
+
+func (e UserRole) IsValid() bool {
+	switch e {
+	case UserRoleAdmin, UserRoleEditor, UserRoleTranslator:
+		return true
+	}
+	return false
+}
+
+func (e UserRole) String() string {
+	return string(e)
+}
+
+func (e *UserRole) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = UserRole(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid UserRole", str)
+	}
+	return nil
+}
+
+func (e UserRole) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *UserRole) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e UserRole) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

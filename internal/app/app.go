@@ -12,13 +12,16 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"time"
 
 	"github.com/werkwijzer/werkwijzer/graph"
+	"github.com/werkwijzer/werkwijzer/internal/account"
 	"github.com/werkwijzer/werkwijzer/internal/apperr"
 	"github.com/werkwijzer/werkwijzer/internal/content"
 	"github.com/werkwijzer/werkwijzer/internal/database"
@@ -168,15 +171,34 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 	}
 
+	accounts, err := e.accountService(cfg)
+	if err != nil {
+		return err
+	}
+	if has, err := accounts.HasUsers(ctx); err != nil {
+		return err
+	} else if !has {
+		e.log.Warn("no editor accounts exist yet; create the first admin with: " +
+			`printf '%s\n' "$PASSWORD" | werkwijzer user create --email you@example.com --role ADMIN` +
+			" (with go run: go run ./cmd/werkwijzer user create ...; the password needs at least 12 characters)")
+	}
+	proxies, err := parsePrefixes(cfg.TrustedProxies)
+	if err != nil {
+		return fmt.Errorf("WERKWIJZER_TRUSTED_PROXIES: %w", err)
+	}
+
 	limits := graph.DefaultLimits
 	limits.Introspection = cfg.Introspection
 	handler := httpserver.New(httpserver.Config{
-		Content:      e.content,
-		Ready:        e.db.Ping,
-		Playground:   cfg.Playground,
-		Limits:       limits,
-		PublicMaxAge: cfg.CacheMaxAge,
-		Log:          e.log,
+		Content:        e.content,
+		Accounts:       accounts,
+		Ready:          e.db.Ping,
+		Playground:     cfg.Playground,
+		Limits:         limits,
+		PublicMaxAge:   cfg.CacheMaxAge,
+		TrustedProxies: proxies,
+		CORSOrigins:    splitList(cfg.CORSOrigins),
+		Log:            e.log,
 	})
 	listener, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
@@ -215,6 +237,54 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	return nil
+}
+
+// accountService builds the account service with the signing keys,
+// generating and storing a secret in the data directory when none is
+// configured.
+func (e *env) accountService(cfg *Config) (*account.Service, error) {
+	keys, generated, err := account.LoadKeyRing(cfg.JWTSecret, splitList(cfg.JWTPreviousSecrets), cfg.DataDir)
+	if err != nil {
+		return nil, fmt.Errorf("JWT signing keys: %w", err)
+	}
+	if generated {
+		e.log.Warn("no WERKWIJZER_JWT_SECRET configured: generated one and stored it in " +
+			filepath.Join(cfg.DataDir, account.SecretFileName) +
+			"; with several replicas, set the same WERKWIJZER_JWT_SECRET on all of them")
+	} else if cfg.JWTSecret == "" {
+		e.log.Info("using the JWT signing secret stored in " + filepath.Join(cfg.DataDir, account.SecretFileName))
+	}
+	return account.NewService(store.NewAccounts(e.db.Gorm), account.Config{
+		Keys: keys, Issuer: cfg.JWTIssuer, Audience: cfg.JWTAudience,
+		AccessTokenTTL: cfg.AccessTokenTTL, RefreshTokenTTL: cfg.RefreshTokenTTL,
+		Locales: e.content.Locales(), Log: e.log,
+	})
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, part := range strings.Split(s, ",") {
+		if part = strings.TrimSpace(part); part != "" {
+			out = append(out, part)
+		}
+	}
+	return out
+}
+
+func parsePrefixes(s string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, part := range splitList(s) {
+		p, err := netip.ParsePrefix(part)
+		if err != nil {
+			addr, addrErr := netip.ParseAddr(part)
+			if addrErr != nil {
+				return nil, fmt.Errorf("%q is neither a CIDR nor an address", part)
+			}
+			p = netip.PrefixFrom(addr, addr.BitLen())
+		}
+		out = append(out, p.Masked())
+	}
+	return out, nil
 }
 
 // displayAddr turns a wildcard listen address into one a browser can open.

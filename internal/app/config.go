@@ -6,6 +6,8 @@ import (
 	"os"
 	"strconv"
 	"time"
+
+	"github.com/werkwijzer/werkwijzer/internal/account"
 )
 
 // Config is every setting, read from the environment and overridden by
@@ -24,6 +26,15 @@ type Config struct {
 	CacheMaxAge   time.Duration
 	LogFormat     string
 	LogLevel      string
+
+	JWTSecret          string
+	JWTPreviousSecrets string
+	JWTIssuer          string
+	JWTAudience        string
+	AccessTokenTTL     time.Duration
+	RefreshTokenTTL    time.Duration
+	TrustedProxies     string
+	CORSOrigins        string
 }
 
 // setting is one configuration value: its flag, its variable, its default.
@@ -87,5 +98,13 @@ func (c *Config) register(fs *flag.FlagSet) (envErrs []error) {
 	duration(&c.CacheMaxAge, setting{"cache-max-age", "WERKWIJZER_CACHE_MAX_AGE", "how long shared caches may keep anonymous GET answers (0 disables)"}, 60*time.Second)
 	str(&c.LogFormat, setting{"log-format", "WERKWIJZER_LOG_FORMAT", "log format: text or json"}, "text")
 	str(&c.LogLevel, setting{"log-level", "WERKWIJZER_LOG_LEVEL", "log level: debug, info, warn or error"}, "info")
+	str(&c.JWTSecret, setting{"jwt-secret", "WERKWIJZER_JWT_SECRET", "secret (at least 32 bytes) that signs access tokens; empty generates one in the data directory"}, "")
+	str(&c.JWTPreviousSecrets, setting{"jwt-previous-secrets", "WERKWIJZER_JWT_PREVIOUS_SECRETS", "comma-separated former secrets, still accepted for verification while tokens they signed expire"}, "")
+	str(&c.JWTIssuer, setting{"jwt-issuer", "WERKWIJZER_JWT_ISSUER", "iss of access tokens"}, account.DefaultIssuer)
+	str(&c.JWTAudience, setting{"jwt-audience", "WERKWIJZER_JWT_AUDIENCE", "aud of access tokens"}, account.DefaultAudience)
+	duration(&c.AccessTokenTTL, setting{"access-token-ttl", "WERKWIJZER_ACCESS_TOKEN_TTL", "how long an access token is accepted"}, account.DefaultAccessTokenTTL)
+	duration(&c.RefreshTokenTTL, setting{"refresh-token-ttl", "WERKWIJZER_REFRESH_TOKEN_TTL", "how long a refresh token can renew a session"}, account.DefaultRefreshTokenTTL)
+	str(&c.TrustedProxies, setting{"trusted-proxies", "WERKWIJZER_TRUSTED_PROXIES", "comma-separated CIDRs of load balancers whose X-Forwarded-For is believed"}, "")
+	str(&c.CORSOrigins, setting{"cors-origins", "WERKWIJZER_CORS_ORIGINS", "comma-separated origins allowed to call /graphql from browsers; * for any"}, "*")
 	return envErrs
 }

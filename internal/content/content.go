@@ -195,6 +195,14 @@ type Published[S, F any] struct {
 	PublishedAt     time.Time
 	// Alternates lists every locale the entry is live in, this one too.
 	Alternates []Alternate
+	// RequestedSlug is the slug it was looked up by, when it was; and
+	// SlugIsCurrent whether that is the entry's slug in the served locale
+	// (false for a former slug or another locale's: redirect to Slug).
+	RequestedSlug string
+	SlugIsCurrent bool
+	// Draft is true when this is an editor's draft (preview), not a live
+	// revision.
+	Draft bool
 	Document[S, F]
 }
 

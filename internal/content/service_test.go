@@ -5,6 +5,7 @@ import (
 	"errors"
 	"testing"
 
+	"github.com/werkwijzer/werkwijzer/internal/account"
 	"github.com/werkwijzer/werkwijzer/internal/apperr"
 	"github.com/werkwijzer/werkwijzer/internal/content"
 	"github.com/werkwijzer/werkwijzer/internal/database"
@@ -25,26 +26,28 @@ func newService(t *testing.T, db *database.DB) *content.Service {
 func TestPublishIsAllLocalesOrNone(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		svc := newService(t, db)
-		ctx := context.Background()
-		id, err := svc.Create(ctx, "", content.TypeRole, content.RoleStructure{}, map[string]content.TranslationInput{
+		ctx := account.WithOperator(context.Background())
+		e, err := svc.Create(ctx, content.TypeRole, content.RoleStructure{}, map[string]content.TranslationInput{
 			"nl": {Slug: "kok", Fields: content.RoleFields{Title: "Kok", Summary: "Kookt."}},
 			"en": {Slug: "cook", Fields: content.RoleFields{Title: "Cook"}}, // no summary
 		})
 		if err != nil {
 			t.Fatal(err)
 		}
-		err = svc.Publish(ctx, "", id, []string{"nl", "en"})
+		id := e.ID
+		_, err = svc.Publish(ctx, id, []string{"nl", "en"})
 		var coded *apperr.Error
 		if !apperr.Is(err, apperr.BadUserInput) || !errors.As(err, &coded) {
 			t.Fatalf("publishing an incomplete translation: %v", err)
 		}
-		if coded.Details["locale"] != "en" {
-			t.Fatalf("details %v do not name the incomplete locale", coded.Details)
+		if problems, _ := coded.Details["problems"].([]content.PublishProblem); len(problems) != 1 || problems[0].Locale != "en" ||
+			len(problems[0].MissingFields) != 1 || problems[0].MissingFields[0] != "summary" {
+			t.Fatalf("details %v do not name the incomplete locale and field", coded.Details)
 		}
 		if _, err := svc.RoleBySlug(ctx, "kok", "nl"); !apperr.Is(err, apperr.NotFound) {
 			t.Fatalf("Dutch went live although English failed: %v", err)
 		}
-		if err := svc.Publish(ctx, "", id, []string{"nl"}); err != nil {
+		if _, err := svc.Publish(ctx, id, []string{"nl"}); err != nil {
 			t.Fatal(err)
 		}
 		role, err := svc.RoleBySlug(ctx, "cook", "en")
@@ -60,16 +63,16 @@ func TestPublishIsAllLocalesOrNone(t *testing.T) {
 
 func TestCreateRefusesBadInput(t *testing.T) {
 	svc := newService(t, dbtest.SQLite(t))
-	ctx := context.Background()
+	ctx := account.WithOperator(context.Background())
 	for name, tr := range map[string]map[string]content.TranslationInput{
 		"unsupported locale": {"de": {Slug: "koch", Fields: content.FAQFields{}}},
 		"bad slug":           {"nl": {Slug: "Niet Goed", Fields: content.FAQFields{}}},
 	} {
-		if _, err := svc.Create(ctx, "", content.TypeFAQ, content.FAQStructure{}, tr); !apperr.Is(err, apperr.BadUserInput) {
+		if _, err := svc.Create(ctx, content.TypeFAQ, content.FAQStructure{}, tr); !apperr.Is(err, apperr.BadUserInput) {
 			t.Errorf("%s: %v, want BAD_USER_INPUT", name, err)
 		}
 	}
-	if _, err := svc.Create(ctx, "", content.TypeRole, content.FAQStructure{}, nil); err == nil {
+	if _, err := svc.Create(ctx, content.TypeRole, content.FAQStructure{}, nil); err == nil {
 		t.Error("a FAQ structure was accepted for a role")
 	}
 	if empty, _ := svc.IsEmpty(ctx); !empty {

@@ -6,37 +6,85 @@ import (
 	"time"
 )
 
+// View selects what a read sees: what is live, or the editors' drafts.
+type View int
+
+const (
+	// Live is the published revisions: what the public sees.
+	Live View = iota
+	// Drafts is the working copies, for editors' preview.
+	Drafts
+)
+
 // Store is the storage the content service needs. Implementations return
 // *apperr.Error with code NotFound for a missing entry and Conflict for a
-// live slug taken by another entry.
+// live slug taken by another entry or a stale version.
 type Store interface {
 	// InTx runs fn with a Store bound to one transaction; an error from
 	// fn rolls it back.
 	InTx(ctx context.Context, fn func(Store) error) error
 
-	// FindPublishedEntry returns the id of the entry of type typ that is
-	// live under slug in any locale, preferring a match in the earlier
-	// locales of preferred when different entries use the slug.
-	FindPublishedEntry(ctx context.Context, typ Type, slug string, preferred []string) (string, error)
-	// PublishedRevisions returns the live revisions of the given entries
-	// in the given locales (entries or locales without one are absent),
-	// and per entry every locale it is live in.
-	PublishedRevisions(ctx context.Context, typ Type, entryIDs, locales []string) ([]PublishedRevision, map[string][]Alternate, error)
-	// PublishedEntryIDs pages through the entries of type typ that are
-	// live in at least one of locales, by id.
-	PublishedEntryIDs(ctx context.Context, typ Type, locales []string, page Page) ([]string, error)
-	// CountPublishedEntries counts what PublishedEntryIDs pages through.
-	CountPublishedEntries(ctx context.Context, typ Type, locales []string) (int, error)
+	// FindBySlug returns the id of the entry of type typ that has slug in
+	// any locale of view, preferring a match in the earlier locales of
+	// preferred when different entries use the slug. In the Live view a
+	// slug the entry was live under before also matches, with
+	// current=false.
+	FindBySlug(ctx context.Context, view View, typ Type, slug string, preferred []string) (id string, current bool, err error)
+	// Documents returns the documents of the given entries in the given
+	// locales (entries or locales without one are absent), and per entry
+	// every locale it has in view with its slug.
+	Documents(ctx context.Context, view View, typ Type, entryIDs, locales []string) ([]PublishedRevision, map[string][]Alternate, error)
+	// ListIDs pages through the entries of type typ that have at least one
+	// of locales in view, by id.
+	ListIDs(ctx context.Context, view View, typ Type, locales []string, page Page) ([]string, error)
+	// CountListed counts what ListIDs pages through.
+	CountListed(ctx context.Context, view View, typ Type, locales []string) (int, error)
 
 	// CreateEntry stores a new entry with its draft translations.
 	CreateEntry(ctx context.Context, e NewEntry) error
-	// Draft returns an entry's draft structure and one locale's draft text.
-	Draft(ctx context.Context, entryID, locale string) (Draft, error)
-	// Publish freezes doc as the entry's next revision in locale and makes
-	// it the live one.
-	Publish(ctx context.Context, p Publication) (PublishedRevision, error)
-	// CountEntries counts entries that are not deleted, live or not.
-	CountEntries(ctx context.Context) (int, error)
+	// Entry returns an entry with its drafts and live publications.
+	Entry(ctx context.Context, id string) (*EntryState, error)
+	// Entries pages through entries that are not deleted, by id, newest
+	// first; typ "" means every type.
+	Entries(ctx context.Context, typ Type, page Page) ([]*EntryState, error)
+	// CountEntries counts entries that are not deleted; typ "" means all.
+	CountEntries(ctx context.Context, typ Type) (int, error)
+	// ClaimVersion moves the entry from version expected to expected+1 if
+	// it is still at expected, in one conditional statement, and records
+	// who changed it when. Otherwise it returns NotFound, or Conflict with
+	// details currentVersion, updatedBy and updatedAt.
+	ClaimVersion(ctx context.Context, id string, expected int, by string, at time.Time) error
+	// SetStructure replaces the draft structure.
+	SetStructure(ctx context.Context, id string, structure json.RawMessage) error
+	// PutTranslation inserts or replaces one locale's draft.
+	PutTranslation(ctx context.Context, t TranslationState, entryID string) error
+	// DeleteEntry marks the entry deleted and takes it offline.
+	DeleteEntry(ctx context.Context, id string, at time.Time) error
+	// TypesOf returns the type of each of ids that exists and is not
+	// deleted.
+	TypesOf(ctx context.Context, ids []string) (map[string]Type, error)
+	// SlugInUse reports whether another live entry of typ uses slug in locale.
+	SlugInUse(ctx context.Context, typ Type, locale, slug, exceptID string) (bool, error)
+
+	// AddRevision appends a revision to an entry's history and returns it
+	// with its number.
+	AddRevision(ctx context.Context, r Revision) (Revision, error)
+	// Publish makes revision rev the live one of its entry and locale,
+	// retiring the slug it replaces into the slug history.
+	Publish(ctx context.Context, typ Type, rev Revision) error
+	// Unpublish takes an entry offline in locale; it reports whether it
+	// was live there.
+	Unpublish(ctx context.Context, id, locale string) (bool, error)
+	// History lists an entry's revisions, newest first; locale "" means
+	// every locale.
+	History(ctx context.Context, id, locale string) ([]Revision, error)
+	// Revision returns one revision.
+	Revision(ctx context.Context, id string) (Revision, error)
+
+	// Audit appends to the audit log.
+	Audit(ctx context.Context, e AuditEntry) error
+	// AuditLog pages through the audit log, newest first.
+	AuditLog(ctx context.Context, filter AuditFilter, page Page) ([]AuditEntry, error)
 }
 
 // Page selects a slice of an ordered list by keyset.
@@ -48,7 +96,8 @@ type Page struct {
 	Descending bool
 }
 
-// PublishedRevision is a live revision as stored.
+// PublishedRevision is a document as stored: a live revision or, in the
+// Drafts view, a draft.
 type PublishedRevision struct {
 	EntryID     string
 	Type        Type
@@ -65,38 +114,106 @@ type NewEntry struct {
 	ID           string
 	Type         Type
 	Structure    json.RawMessage
-	Translations []NewTranslation
+	Translations []TranslationState
 	By           string
 	At           time.Time
 }
 
-// NewTranslation is one locale's first draft.
-type NewTranslation struct {
-	Locale string
-	Slug   string
-	Fields json.RawMessage
+// EntryState is an entry as editors see it: the drafts, and what is live.
+type EntryState struct {
+	ID           string
+	Type         Type
+	Version      int
+	Structure    json.RawMessage
+	CreatedAt    time.Time
+	CreatedBy    string
+	UpdatedAt    time.Time
+	UpdatedBy    string
+	Translations []TranslationState // in locale order
+	Live         []LiveState        // in locale order
 }
 
-// Draft is an entry's working copy in one locale.
-type Draft struct {
-	EntryID   string
-	Type      Type
-	Version   int
-	Structure json.RawMessage
+// Translation returns the draft in locale, or nil.
+func (e *EntryState) Translation(locale string) *TranslationState {
+	for i := range e.Translations {
+		if e.Translations[i].Locale == locale {
+			return &e.Translations[i]
+		}
+	}
+	return nil
+}
+
+// LiveIn returns what is live in locale, or nil.
+func (e *EntryState) LiveIn(locale string) *LiveState {
+	for i := range e.Live {
+		if e.Live[i].Locale == locale {
+			return &e.Live[i]
+		}
+	}
+	return nil
+}
+
+// TranslationState is one locale's draft.
+type TranslationState struct {
 	Locale    string
 	Slug      string
 	Fields    json.RawMessage
+	CreatedAt time.Time
 	UpdatedAt time.Time
+	UpdatedBy string
+	// FieldChangedAt says when each field (by path) last changed.
+	FieldChangedAt map[string]time.Time
 }
 
-// Publication is a request to freeze a draft.
-type Publication struct {
-	EntryID   string
-	Type      Type
-	Locale    string
-	Slug      string
-	Document  json.RawMessage
-	UpdatedAt time.Time // when the frozen text was last edited
-	By        string
+// LiveState is what is published in one locale.
+type LiveState struct {
+	Locale           string
+	Slug             string
+	RevisionID       string
+	RevisionNumber   int
+	Document         json.RawMessage
+	FirstPublishedAt time.Time
+	PublishedAt      time.Time
+}
+
+// RevisionKind tells a saved draft from a publication.
+type RevisionKind string
+
+const (
+	RevisionSaved     RevisionKind = "saved"
+	RevisionPublished RevisionKind = "published"
+)
+
+// Revision is one immutable snapshot of an entry in one locale.
+type Revision struct {
+	ID       string
+	EntryID  string
+	Locale   string
+	Number   int
+	Kind     RevisionKind
+	Slug     string
+	Document json.RawMessage
+	// UpdatedAt is when the snapshotted text was last edited.
+	UpdatedAt    time.Time
+	CreatedAt    time.Time
+	CreatedBy    string
+	RestoredFrom string
+}
+
+// AuditEntry records one change.
+type AuditEntry struct {
+	ID        string
 	At        time.Time
+	ActorID   string
+	Action    string
+	EntryID   string
+	EntryType Type
+	Locale    string
+	Details   map[string]any
+}
+
+// AuditFilter narrows the audit log.
+type AuditFilter struct {
+	EntryID string
+	ActorID string
 }

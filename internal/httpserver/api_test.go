@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/werkwijzer/werkwijzer/graph"
+	"github.com/werkwijzer/werkwijzer/internal/account"
 	"github.com/werkwijzer/werkwijzer/internal/content"
 	"github.com/werkwijzer/werkwijzer/internal/database"
 	"github.com/werkwijzer/werkwijzer/internal/dbtest"
@@ -31,10 +32,11 @@ const (
 
 // api is the full HTTP handler chain on a seeded database.
 type api struct {
-	t       testing.TB
-	db      *database.DB
-	content *content.Service
-	handler http.Handler
+	t        testing.TB
+	db       *database.DB
+	content  *content.Service
+	accounts *account.Service
+	handler  http.Handler
 }
 
 func newAPI(t testing.TB, db *database.DB) *api {
@@ -57,11 +59,22 @@ func newAPIWithLimits(t testing.TB, db *database.DB, limits graph.Limits) *api {
 		t.Fatal(err)
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	keys, err := account.NewKeyRing([]byte("api-test-secret-api-test-secret-0123"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	accounts, err := account.NewService(store.NewAccounts(db.Gorm), account.Config{
+		Keys: keys, Locales: locales, Log: log,
+		Password: account.PasswordParams{Memory: 64, Time: 1, Threads: 1}, // cheap in tests
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 	h := httpserver.New(httpserver.Config{
-		Content: svc, Ready: db.Ping, Playground: true, Limits: limits,
+		Content: svc, Accounts: accounts, Ready: db.Ping, Playground: true, Limits: limits,
 		PublicMaxAge: time.Minute, Log: log,
 	})
-	return &api{t: t, db: db, content: svc, handler: h}
+	return &api{t: t, db: db, content: svc, accounts: accounts, handler: h}
 }
 
 type gqlResponse struct {
@@ -118,8 +131,29 @@ func (a *api) do(req *http.Request) gqlResponse {
 	return res
 }
 
+// publishFAQ creates and publishes an FAQ as the operator, in the locales
+// given, all under slug.
+func (a *api) publishFAQ(t testing.TB, text map[string]content.FAQFields, slug string) string {
+	t.Helper()
+	ctx := account.WithOperator(context.Background())
+	tr := map[string]content.TranslationInput{}
+	var locales []string
+	for loc, f := range text {
+		tr[loc] = content.TranslationInput{Slug: slug, Fields: f}
+		locales = append(locales, loc)
+	}
+	e, err := a.content.Create(ctx, content.TypeFAQ, content.FAQStructure{}, tr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.content.Publish(ctx, e.ID, locales); err != nil {
+		t.Fatal(err)
+	}
+	return e.ID
+}
+
 // ok fails the test on any GraphQL error and decodes data into v.
-func (r gqlResponse) ok(t *testing.T, v any) {
+func (r gqlResponse) ok(t testing.TB, v any) {
 	t.Helper()
 	if len(r.Errors) > 0 {
 		t.Fatalf("unexpected errors: %s", r.raw)
@@ -130,7 +164,7 @@ func (r gqlResponse) ok(t *testing.T, v any) {
 }
 
 // code returns the extensions.code of the only error.
-func (r gqlResponse) code(t *testing.T) string {
+func (r gqlResponse) code(t testing.TB) string {
 	t.Helper()
 	if len(r.Errors) != 1 {
 		t.Fatalf("want exactly one error, got %s", r.raw)
@@ -342,16 +376,7 @@ func TestLocaleComesFromAcceptLanguageThenDefault(t *testing.T) {
 func TestEntryWithoutTranslationFallsBackWhole(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		a := newAPI(t, db)
-		ctx := context.Background()
-		id, err := a.content.Create(ctx, "", content.TypeFAQ, content.FAQStructure{}, map[string]content.TranslationInput{
-			"nl": {Slug: "alleen-nederlands", Fields: content.FAQFields{Question: "Alleen in het Nederlands?", Answer: "Ja."}},
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := a.content.Publish(ctx, "", id, []string{"nl"}); err != nil {
-			t.Fatal(err)
-		}
+		id := a.publishFAQ(t, map[string]content.FAQFields{"nl": {Question: "Alleen in het Nederlands?", Answer: "Ja."}}, "alleen-nederlands")
 		var res struct {
 			FAQs struct {
 				TotalCount int
@@ -446,16 +471,16 @@ func TestArticlePageStatementsDoNotGrowWithContent(t *testing.T) {
 // n rich-text blocks (nl and en) and returns the article's Dutch slug.
 func createBigArticle(t *testing.T, svc *content.Service, n int) string {
 	t.Helper()
-	ctx := context.Background()
+	ctx := account.WithOperator(context.Background())
 	publish := func(typ content.Type, structure any, nl, en content.TranslationInput) string {
-		id, err := svc.Create(ctx, "", typ, structure, map[string]content.TranslationInput{"nl": nl, "en": en})
+		e, err := svc.Create(ctx, typ, structure, map[string]content.TranslationInput{"nl": nl, "en": en})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := svc.Publish(ctx, "", id, []string{"nl", "en"}); err != nil {
+		if _, err := svc.Publish(ctx, e.ID, []string{"nl", "en"}); err != nil {
 			t.Fatal(err)
 		}
-		return id
+		return e.ID
 	}
 	var roleIDs []string
 	for i := range 2 {

@@ -11,6 +11,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql/playground"
@@ -18,19 +19,26 @@ import (
 	"github.com/werkwijzer/werkwijzer/admin"
 	"github.com/werkwijzer/werkwijzer/graph"
 	"github.com/werkwijzer/werkwijzer/graph/loaders"
+	"github.com/werkwijzer/werkwijzer/internal/account"
 	"github.com/werkwijzer/werkwijzer/internal/content"
 )
 
 // Config is what the router needs.
 type Config struct {
 	Content    *content.Service
+	Accounts   *account.Service
 	Ready      func(context.Context) error // database reachable
 	Playground bool
 	Limits     graph.Limits
 	// PublicMaxAge is how long shared caches may keep anonymous GET
 	// answers of /graphql.
 	PublicMaxAge time.Duration
-	Log          *slog.Logger
+	// TrustedProxies are the load balancers whose X-Forwarded-For is
+	// believed.
+	TrustedProxies []netip.Prefix
+	// CORSOrigins may call /graphql from browsers; empty or "*" is any.
+	CORSOrigins []string
+	Log         *slog.Logger
 }
 
 // maxBodyBytes bounds a GraphQL request body; gqlgen reads it whole.
@@ -38,10 +46,15 @@ const maxBodyBytes = 1 << 20
 
 // New returns the root handler.
 func New(cfg Config) http.Handler {
-	gql := graph.NewHandler(&graph.Resolver{Content: cfg.Content}, cfg.Limits, cfg.Log)
+	gql := graph.NewHandler(&graph.Resolver{Content: cfg.Content, Accounts: cfg.Accounts}, cfg.Limits, cfg.Log)
 
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", publicCache(cfg.PublicMaxAge, loaders.Middleware(cfg.Content, gql)))
+	var api http.Handler = loaders.Middleware(cfg.Content, cfg.Accounts, gql)
+	api = authenticate(cfg.Accounts, cfg.Log, api)
+	api = clientAddress(cfg.TrustedProxies, api)
+	api = publicCache(cfg.PublicMaxAge, api)
+	api = cors(cfg.CORSOrigins, api)
+	mux.Handle("/graphql", api)
 	mux.HandleFunc("GET /schema.graphql", serveSchema)
 	if cfg.Playground {
 		mux.Handle("GET /playground", playground.Handler("Werkwijzer GraphQL", "/graphql"))

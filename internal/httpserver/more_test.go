@@ -1,7 +1,6 @@
 package httpserver_test
 
 import (
-	"context"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -117,17 +116,8 @@ func TestUnknownSlugIsNull(t *testing.T) {
 func TestRichTextHTMLIsSanitized(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		a := newAPI(t, db)
-		ctx := context.Background()
 		hostile := "Klik [hier](javascript:alert(1)) of <a href=\"javascript:alert(2)\" onclick=\"x()\">daar</a>.\n\n<script>alert(3)</script>\n\n<img src=x onerror=alert(4)>\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n- een\n- twee"
-		id, err := a.content.Create(ctx, "", content.TypeFAQ, content.FAQStructure{}, map[string]content.TranslationInput{
-			"nl": {Slug: "gevaarlijk", Fields: content.FAQFields{Question: "Veilig?", Answer: hostile}},
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := a.content.Publish(ctx, "", id, []string{"nl"}); err != nil {
-			t.Fatal(err)
-		}
+		id := a.publishFAQ(t, map[string]content.FAQFields{"nl": {Question: "Veilig?", Answer: hostile}}, "gevaarlijk")
 		var res struct {
 			FAQs struct {
 				Edges []struct {

@@ -17,6 +17,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/werkwijzer/werkwijzer/internal/account"
 	"github.com/werkwijzer/werkwijzer/internal/content"
 )
 
@@ -50,6 +51,7 @@ type Result struct {
 // Load creates and publishes everything in f in one transaction: either
 // all of it is live afterwards, or none of it.
 func Load(ctx context.Context, svc *content.Service, f *File) (Result, error) {
+	ctx = account.WithOperator(ctx)
 	var res Result
 	err := svc.InTx(ctx, func(svc *content.Service) error {
 		l := loader{svc: svc, ids: map[string]string{}}
@@ -188,16 +190,17 @@ func (l *loader) create(ctx context.Context, typ content.Type, key string, struc
 	if _, dup := l.ids[string(typ)+":"+key]; dup {
 		return fmt.Errorf("%s key %q is used twice", typ, key)
 	}
-	id, err := l.svc.Create(ctx, "", typ, structure, tr)
+	created, err := l.svc.Create(ctx, typ, structure, tr)
 	if err != nil {
 		return fmt.Errorf("%s %s: %w", typ, key, err)
 	}
+	id := created.ID
 	locales := make([]string, 0, len(tr))
 	for loc := range tr {
 		locales = append(locales, loc)
 	}
 	sort.Strings(locales)
-	if err := l.svc.Publish(ctx, "", id, locales); err != nil {
+	if _, err := l.svc.Publish(ctx, id, locales); err != nil {
 		return fmt.Errorf("%s %s: %w", typ, key, err)
 	}
 	l.ids[string(typ)+":"+key] = id

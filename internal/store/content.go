@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -14,7 +15,8 @@ import (
 	"github.com/werkwijzer/werkwijzer/internal/content"
 )
 
-// Content stores content entries, their drafts, revisions and publications.
+// Content stores content entries, their drafts, revisions, publications,
+// slug history and the audit log.
 type Content struct {
 	db *gorm.DB
 }
@@ -39,30 +41,41 @@ type entryRow struct {
 func (entryRow) TableName() string { return "entries" }
 
 type translationRow struct {
-	EntryID   string `gorm:"primaryKey"`
-	Locale    string `gorm:"primaryKey"`
-	Slug      string
-	Fields    datatypes.JSON
-	CreatedAt time.Time
-	UpdatedAt time.Time
-	UpdatedBy *string
+	EntryID        string `gorm:"primaryKey"`
+	Locale         string `gorm:"primaryKey"`
+	Slug           string
+	Fields         datatypes.JSON
+	FieldChangedAt datatypes.JSONType[map[string]time.Time]
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+	UpdatedBy      *string
 }
 
 func (translationRow) TableName() string { return "translations" }
 
 type revisionRow struct {
-	ID        string
-	EntryID   string
-	Locale    string
-	Number    int
-	Slug      string
-	Document  datatypes.JSON
-	UpdatedAt time.Time
-	CreatedAt time.Time
-	CreatedBy *string
+	ID           string
+	EntryID      string
+	Locale       string
+	Number       int
+	Kind         string
+	Slug         string
+	Document     datatypes.JSON
+	UpdatedAt    time.Time
+	CreatedAt    time.Time
+	CreatedBy    *string
+	RestoredFrom *string
 }
 
 func (revisionRow) TableName() string { return "revisions" }
+
+func (r revisionRow) toContent() content.Revision {
+	return content.Revision{
+		ID: r.ID, EntryID: r.EntryID, Locale: r.Locale, Number: r.Number, Kind: content.RevisionKind(r.Kind),
+		Slug: r.Slug, Document: json.RawMessage(r.Document), UpdatedAt: r.UpdatedAt.UTC(),
+		CreatedAt: r.CreatedAt.UTC(), CreatedBy: deref(r.CreatedBy), RestoredFrom: deref(r.RestoredFrom),
+	}
+}
 
 type publicationRow struct {
 	EntryID          string `gorm:"primaryKey"`
@@ -76,31 +89,28 @@ type publicationRow struct {
 
 func (publicationRow) TableName() string { return "publications" }
 
-// liveRow is a publication joined with its revision.
-type liveRow struct {
-	EntryID     string
-	Type        string
-	Locale      string
-	Slug        string
-	PublishedAt time.Time
-	// From the revision, NULL when only the alternate was wanted.
-	Number    *int
-	Document  datatypes.JSON
-	UpdatedAt *time.Time
+type slugHistoryRow struct {
+	Type      string `gorm:"primaryKey"`
+	Locale    string `gorm:"primaryKey"`
+	Slug      string `gorm:"primaryKey"`
+	EntryID   string
+	RetiredAt time.Time
 }
 
-func (r liveRow) toContent() content.PublishedRevision {
-	return content.PublishedRevision{
-		EntryID:     r.EntryID,
-		Type:        content.Type(r.Type),
-		Locale:      r.Locale,
-		Slug:        r.Slug,
-		Number:      *r.Number,
-		Document:    []byte(r.Document),
-		UpdatedAt:   r.UpdatedAt.UTC(),
-		PublishedAt: r.PublishedAt.UTC(),
-	}
+func (slugHistoryRow) TableName() string { return "slug_history" }
+
+type auditRow struct {
+	ID        string
+	At        time.Time
+	ActorID   *string
+	Action    string
+	EntryID   *string
+	EntryType *string
+	Locale    *string
+	Details   datatypes.JSONType[map[string]any]
 }
+
+func (auditRow) TableName() string { return "audit_log" }
 
 // InTx runs fn in one transaction.
 func (s *Content) InTx(ctx context.Context, fn func(content.Store) error) error {
@@ -109,28 +119,58 @@ func (s *Content) InTx(ctx context.Context, fn func(content.Store) error) error 
 	})
 }
 
-// FindPublishedEntry finds the entry live under slug in any locale.
-func (s *Content) FindPublishedEntry(ctx context.Context, typ content.Type, slug string, preferred []string) (string, error) {
-	var rows []publicationRow
-	err := s.db.WithContext(ctx).
-		Select("entry_id", "locale").
-		Where("type = ? AND slug = ?", string(typ), slug).
-		Find(&rows).Error
-	if err != nil {
-		return "", fmt.Errorf("find %s by slug: %w", typ, err)
+// --- reads for the public API and preview ---
+
+// slugRow is one place a slug is used.
+type slugRow struct {
+	EntryID string
+	Locale  string
+}
+
+// FindBySlug finds the entry that has slug in any locale.
+func (s *Content) FindBySlug(ctx context.Context, view content.View, typ content.Type, slug string, preferred []string) (string, bool, error) {
+	var rows []slugRow
+	q := s.db.WithContext(ctx)
+	if view == content.Live {
+		q = q.Table("publications").Select("entry_id, locale").Where("type = ? AND slug = ?", string(typ), slug)
+	} else {
+		q = q.Table("translations AS t").Select("t.entry_id, t.locale").
+			Joins("JOIN entries AS e ON e.id = t.entry_id").
+			Where("e.type = ? AND t.slug = ? AND e.deleted_at IS NULL", string(typ), slug)
 	}
-	if len(rows) == 0 {
-		return "", apperr.New(apperr.NotFound, "no published %s has the slug %q", typ, slug).With("field", "slug")
+	if err := q.Scan(&rows).Error; err != nil {
+		return "", false, fmt.Errorf("find %s by slug: %w", typ, err)
 	}
-	// Different entries may share a slug across locales; the one live
-	// under it in the most preferred locale wins, then the lowest id.
+	if len(rows) > 0 {
+		return preferredEntry(rows, preferred), true, nil
+	}
+	if view == content.Live {
+		// An old slug: the entry it led to, if that is still live in
+		// some locale.
+		err := s.db.WithContext(ctx).Table("slug_history AS h").Select("h.entry_id, h.locale").
+			Joins("JOIN publications AS p ON p.entry_id = h.entry_id").
+			Where("h.type = ? AND h.slug = ?", string(typ), slug).
+			Distinct().Scan(&rows).Error
+		if err != nil {
+			return "", false, fmt.Errorf("find %s by former slug: %w", typ, err)
+		}
+		if len(rows) > 0 {
+			return preferredEntry(rows, preferred), false, nil
+		}
+	}
+	return "", false, apperr.New(apperr.NotFound, "no %s has the slug %q", typ, slug).With("field", "slug")
+}
+
+// preferredEntry picks, among entries sharing a slug, the one using it in
+// the most preferred locale, then the lowest id.
+func preferredEntry(rows []slugRow, preferred []string) string {
 	best, bestRank := rows[0], rank(rows[0].Locale, preferred)
 	for _, r := range rows[1:] {
 		if rk := rank(r.Locale, preferred); rk < bestRank || (rk == bestRank && r.EntryID < best.EntryID) {
 			best, bestRank = r, rk
 		}
 	}
-	return best.EntryID, nil
+	return best.EntryID
 }
 
 func rank(loc string, preferred []string) int {
@@ -142,40 +182,75 @@ func rank(loc string, preferred []string) int {
 	return len(preferred)
 }
 
-// PublishedRevisions loads the live revisions of entries in locales, and
-// every locale each entry is live in, in one statement: the revision's
-// columns are only joined for the wanted locales, the other rows bring just
-// their locale and slug.
-func (s *Content) PublishedRevisions(ctx context.Context, typ content.Type, entryIDs, locales []string) ([]content.PublishedRevision, map[string][]content.Alternate, error) {
-	var revs []content.PublishedRevision
+// documentRow is a publication joined with its revision, or a draft.
+type documentRow struct {
+	EntryID     string
+	Type        string
+	Locale      string
+	Slug        string
+	PublishedAt time.Time
+	// NULL when only the alternate (locale and slug) was wanted.
+	Number    *int
+	Document  datatypes.JSON
+	Structure datatypes.JSON
+	UpdatedAt *time.Time
+}
+
+// Documents loads documents of entries in locales, and every locale each
+// entry has, in one statement: the document columns are only joined for
+// the wanted locales, the other rows bring just their locale and slug.
+func (s *Content) Documents(ctx context.Context, view content.View, typ content.Type, entryIDs, locales []string) ([]content.PublishedRevision, map[string][]content.Alternate, error) {
+	var docs []content.PublishedRevision
 	alternates := make(map[string][]content.Alternate, len(entryIDs))
 	for _, ids := range chunks(entryIDs) {
-		var rows []liveRow
-		err := s.db.WithContext(ctx).
-			Table("publications AS p").
-			Select("p.entry_id, p.type, p.locale, p.slug, p.published_at, r.number, r.document, r.updated_at").
-			Joins("LEFT JOIN revisions AS r ON r.id = p.revision_id AND p.locale IN ?", locales).
-			Where("p.type = ? AND p.entry_id IN ?", string(typ), ids).
-			Order("p.entry_id, p.locale").
-			Scan(&rows).Error
-		if err != nil {
-			return nil, nil, fmt.Errorf("load published %ss: %w", typ, err)
+		var rows []documentRow
+		var q *gorm.DB
+		if view == content.Live {
+			q = s.db.WithContext(ctx).Table("publications AS p").
+				Select("p.entry_id, p.type, p.locale, p.slug, p.published_at, r.number, r.document, r.updated_at").
+				Joins("LEFT JOIN revisions AS r ON r.id = p.revision_id AND p.locale IN ?", locales).
+				Where("p.type = ? AND p.entry_id IN ?", string(typ), ids).
+				Order("p.entry_id, p.locale")
+		} else {
+			q = s.db.WithContext(ctx).Table("translations AS t").
+				Select("t.entry_id, e.type, t.locale, t.slug, t.updated_at AS published_at, "+
+					"CASE WHEN t.locale IN ? THEN e.version END AS number, "+
+					"CASE WHEN t.locale IN ? THEN t.fields END AS document, "+
+					"CASE WHEN t.locale IN ? THEN e.structure END AS structure, "+
+					"t.updated_at", locales, locales, locales).
+				Joins("JOIN entries AS e ON e.id = t.entry_id").
+				Where("e.type = ? AND t.entry_id IN ? AND e.deleted_at IS NULL", string(typ), ids).
+				Order("t.entry_id, t.locale")
+		}
+		if err := q.Scan(&rows).Error; err != nil {
+			return nil, nil, fmt.Errorf("load %ss: %w", typ, err)
 		}
 		for _, r := range rows {
 			alternates[r.EntryID] = append(alternates[r.EntryID], content.Alternate{Locale: r.Locale, Slug: r.Slug})
-			if r.Document != nil {
-				revs = append(revs, r.toContent())
+			if r.Number == nil {
+				continue
 			}
+			doc := json.RawMessage(r.Document)
+			if view == content.Drafts {
+				var err error
+				if doc, err = json.Marshal(content.Document[json.RawMessage, json.RawMessage]{
+					Structure: json.RawMessage(r.Structure), Fields: json.RawMessage(r.Document),
+				}); err != nil {
+					return nil, nil, fmt.Errorf("encode draft of %s: %w", r.EntryID, err)
+				}
+			}
+			docs = append(docs, content.PublishedRevision{
+				EntryID: r.EntryID, Type: content.Type(r.Type), Locale: r.Locale, Slug: r.Slug,
+				Number: *r.Number, Document: doc, UpdatedAt: r.UpdatedAt.UTC(), PublishedAt: r.PublishedAt.UTC(),
+			})
 		}
 	}
-	return revs, alternates, nil
+	return docs, alternates, nil
 }
 
-// PublishedEntryIDs pages through live entries by id.
-func (s *Content) PublishedEntryIDs(ctx context.Context, typ content.Type, locales []string, page content.Page) ([]string, error) {
-	q := s.db.WithContext(ctx).Model(&publicationRow{}).
-		Distinct("entry_id").
-		Where("type = ? AND locale IN ?", string(typ), locales)
+// ListIDs pages through entries that have one of locales in view, by id.
+func (s *Content) ListIDs(ctx context.Context, view content.View, typ content.Type, locales []string, page content.Page) ([]string, error) {
+	q := s.listed(ctx, view, typ, locales)
 	order := "entry_id ASC"
 	if page.Descending {
 		order = "entry_id DESC"
@@ -186,24 +261,31 @@ func (s *Content) PublishedEntryIDs(ctx context.Context, typ content.Type, local
 		q = q.Where("entry_id > ?", page.AfterID)
 	}
 	var ids []string
-	if err := q.Order(order).Limit(page.Limit).Pluck("entry_id", &ids).Error; err != nil {
-		return nil, fmt.Errorf("list published %ss: %w", typ, err)
+	if err := q.Distinct("entry_id").Order(order).Limit(page.Limit).Pluck("entry_id", &ids).Error; err != nil {
+		return nil, fmt.Errorf("list %ss: %w", typ, err)
 	}
 	return ids, nil
 }
 
-// CountPublishedEntries counts entries live in at least one of locales.
-func (s *Content) CountPublishedEntries(ctx context.Context, typ content.Type, locales []string) (int, error) {
+// CountListed counts what ListIDs pages through.
+func (s *Content) CountListed(ctx context.Context, view content.View, typ content.Type, locales []string) (int, error) {
 	var n int64
-	err := s.db.WithContext(ctx).Model(&publicationRow{}).
-		Distinct("entry_id").
-		Where("type = ? AND locale IN ?", string(typ), locales).
-		Count(&n).Error
-	if err != nil {
-		return 0, fmt.Errorf("count published %ss: %w", typ, err)
+	if err := s.listed(ctx, view, typ, locales).Distinct("entry_id").Count(&n).Error; err != nil {
+		return 0, fmt.Errorf("count %ss: %w", typ, err)
 	}
 	return int(n), nil
 }
+
+func (s *Content) listed(ctx context.Context, view content.View, typ content.Type, locales []string) *gorm.DB {
+	if view == content.Live {
+		return s.db.WithContext(ctx).Model(&publicationRow{}).Where("type = ? AND locale IN ?", string(typ), locales)
+	}
+	return s.db.WithContext(ctx).Model(&translationRow{}).
+		Where("locale IN ? AND entry_id IN (?)", locales,
+			s.db.Model(&entryRow{}).Select("id").Where("type = ?", string(typ)))
+}
+
+// --- the editors' side ---
 
 // CreateEntry inserts an entry and its draft translations.
 func (s *Content) CreateEntry(ctx context.Context, e content.NewEntry) error {
@@ -217,91 +299,344 @@ func (s *Content) CreateEntry(ctx context.Context, e content.NewEntry) error {
 			return fmt.Errorf("insert entry: %w", err)
 		}
 		for _, t := range e.Translations {
-			row := translationRow{
-				EntryID: e.ID, Locale: t.Locale, Slug: t.Slug, Fields: datatypes.JSON(t.Fields),
-				CreatedAt: e.At, UpdatedAt: e.At, UpdatedBy: by,
-			}
-			if err := tx.Create(&row).Error; err != nil {
-				return fmt.Errorf("insert %s translation: %w", t.Locale, err)
+			if err := (&Content{db: tx}).PutTranslation(ctx, t, e.ID); err != nil {
+				return err
 			}
 		}
 		return nil
 	})
 }
 
-// Draft returns the working copy of an entry in one locale.
-func (s *Content) Draft(ctx context.Context, entryID, locale string) (content.Draft, error) {
-	var entry entryRow
-	if err := s.db.WithContext(ctx).Where("id = ?", entryID).Take(&entry).Error; err != nil {
-		return content.Draft{}, notFoundAs(err, "entry %s not found", entryID)
+// Entry loads an entry that is not deleted, with drafts and publications.
+func (s *Content) Entry(ctx context.Context, id string) (*content.EntryState, error) {
+	var row entryRow
+	if err := s.db.WithContext(ctx).Where("id = ?", id).Take(&row).Error; err != nil {
+		return nil, notFoundAs(err, "entry %s not found", id)
 	}
-	var tr translationRow
-	if err := s.db.WithContext(ctx).Where("entry_id = ? AND locale = ?", entryID, locale).Take(&tr).Error; err != nil {
-		return content.Draft{}, notFoundAs(err, "%s %s has no %s translation", entry.Type, entryID, locale)
+	states, err := s.withDetails(ctx, []entryRow{row})
+	if err != nil {
+		return nil, err
 	}
-	return content.Draft{
-		EntryID: entry.ID, Type: content.Type(entry.Type), Version: entry.Version,
-		Structure: []byte(entry.Structure), Locale: tr.Locale, Slug: tr.Slug,
-		Fields: []byte(tr.Fields), UpdatedAt: tr.UpdatedAt.UTC(),
-	}, nil
+	return states[0], nil
 }
 
-// Publish inserts the next revision and points the publication at it.
-func (s *Content) Publish(ctx context.Context, p content.Publication) (content.PublishedRevision, error) {
-	var live content.PublishedRevision
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		var last int
-		err := tx.Model(&revisionRow{}).
-			Where("entry_id = ? AND locale = ?", p.EntryID, p.Locale).
-			Select("COALESCE(MAX(number), 0)").Scan(&last).Error
-		if err != nil {
-			return fmt.Errorf("next revision number: %w", err)
+// Entries pages through entries, newest first.
+func (s *Content) Entries(ctx context.Context, typ content.Type, page content.Page) ([]*content.EntryState, error) {
+	q := s.db.WithContext(ctx)
+	if typ != "" {
+		q = q.Where("type = ?", string(typ))
+	}
+	if page.AfterID != "" {
+		q = q.Where("id < ?", page.AfterID)
+	}
+	var rows []entryRow
+	if err := q.Order("id DESC").Limit(page.Limit).Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("list entries: %w", err)
+	}
+	return s.withDetails(ctx, rows)
+}
+
+// withDetails adds translations and publications to entries, in two
+// statements however many entries there are.
+func (s *Content) withDetails(ctx context.Context, rows []entryRow) ([]*content.EntryState, error) {
+	byID := make(map[string]*content.EntryState, len(rows))
+	out := make([]*content.EntryState, len(rows))
+	ids := make([]string, len(rows))
+	for i, r := range rows {
+		out[i] = &content.EntryState{
+			ID: r.ID, Type: content.Type(r.Type), Version: r.Version, Structure: json.RawMessage(r.Structure),
+			CreatedAt: r.CreatedAt.UTC(), CreatedBy: deref(r.CreatedBy), UpdatedAt: r.UpdatedAt.UTC(), UpdatedBy: deref(r.UpdatedBy),
 		}
-		id, err := content.NewID()
-		if err != nil {
-			return err
+		byID[r.ID] = out[i]
+		ids[i] = r.ID
+	}
+	for _, chunk := range chunks(ids) {
+		var trs []translationRow
+		if err := s.db.WithContext(ctx).Where("entry_id IN ?", chunk).Order("entry_id, locale").Find(&trs).Error; err != nil {
+			return nil, fmt.Errorf("load translations: %w", err)
 		}
-		rev := revisionRow{
-			ID: id, EntryID: p.EntryID, Locale: p.Locale, Number: last + 1, Slug: p.Slug,
-			Document: datatypes.JSON(p.Document), UpdatedAt: p.UpdatedAt, CreatedAt: p.At, CreatedBy: optional(p.By),
-		}
-		if err := tx.Create(&rev).Error; err != nil {
-			if errors.Is(err, gorm.ErrDuplicatedKey) {
-				return apperr.New(apperr.Conflict, "%s %s was published in %s at the same time; try again", p.Type, p.EntryID, p.Locale)
+		for _, t := range trs {
+			e := byID[t.EntryID]
+			changed := t.FieldChangedAt.Data()
+			for k, v := range changed {
+				changed[k] = v.UTC()
 			}
-			return fmt.Errorf("insert revision: %w", err)
+			e.Translations = append(e.Translations, content.TranslationState{
+				Locale: t.Locale, Slug: t.Slug, Fields: json.RawMessage(t.Fields), CreatedAt: t.CreatedAt.UTC(),
+				UpdatedAt: t.UpdatedAt.UTC(), UpdatedBy: deref(t.UpdatedBy), FieldChangedAt: changed,
+			})
 		}
-		pub := publicationRow{
-			EntryID: p.EntryID, Locale: p.Locale, Type: string(p.Type), Slug: p.Slug,
-			RevisionID: id, FirstPublishedAt: p.At, PublishedAt: p.At,
+		var live []struct {
+			EntryID, Locale, Slug, RevisionID string
+			FirstPublishedAt, PublishedAt     time.Time
+			Number                            int
+			Document                          datatypes.JSON
 		}
-		err = tx.Clauses(clause.OnConflict{
-			Columns:   []clause.Column{{Name: "entry_id"}, {Name: "locale"}},
-			DoUpdates: clause.AssignmentColumns([]string{"slug", "revision_id", "published_at"}),
-		}).Create(&pub).Error
-		if errors.Is(err, gorm.ErrDuplicatedKey) {
-			return apperr.New(apperr.Conflict, "the slug %q is already live for another %s in %s", p.Slug, p.Type, p.Locale).
-				With("field", "slug").With("locale", p.Locale)
-		}
+		err := s.db.WithContext(ctx).Table("publications AS p").
+			Select("p.entry_id, p.locale, p.slug, p.revision_id, p.first_published_at, p.published_at, r.number, r.document").
+			Joins("JOIN revisions AS r ON r.id = p.revision_id").
+			Where("p.entry_id IN ?", chunk).Order("p.entry_id, p.locale").
+			Scan(&live).Error
 		if err != nil {
-			return fmt.Errorf("update publication: %w", err)
+			return nil, fmt.Errorf("load publications: %w", err)
 		}
-		live = content.PublishedRevision{
-			EntryID: p.EntryID, Type: p.Type, Locale: p.Locale, Slug: p.Slug, Number: rev.Number,
-			Document: p.Document, UpdatedAt: p.UpdatedAt, PublishedAt: p.At,
+		for _, p := range live {
+			e := byID[p.EntryID]
+			e.Live = append(e.Live, content.LiveState{
+				Locale: p.Locale, Slug: p.Slug, RevisionID: p.RevisionID, RevisionNumber: p.Number,
+				Document: json.RawMessage(p.Document), FirstPublishedAt: p.FirstPublishedAt.UTC(), PublishedAt: p.PublishedAt.UTC(),
+			})
 		}
-		return nil
-	})
-	return live, err
+	}
+	return out, nil
 }
 
 // CountEntries counts entries that are not deleted.
-func (s *Content) CountEntries(ctx context.Context) (int, error) {
+func (s *Content) CountEntries(ctx context.Context, typ content.Type) (int, error) {
+	q := s.db.WithContext(ctx).Model(&entryRow{})
+	if typ != "" {
+		q = q.Where("type = ?", string(typ))
+	}
 	var n int64
-	if err := s.db.WithContext(ctx).Model(&entryRow{}).Count(&n).Error; err != nil {
+	if err := q.Count(&n).Error; err != nil {
 		return 0, fmt.Errorf("count entries: %w", err)
 	}
 	return int(n), nil
+}
+
+// ClaimVersion is the optimistic lock: one conditional UPDATE, so of two
+// writers starting from the same version exactly one moves it on.
+func (s *Content) ClaimVersion(ctx context.Context, id string, expected int, by string, at time.Time) error {
+	res := s.db.WithContext(ctx).Model(&entryRow{}).
+		Where("id = ? AND version = ?", id, expected).
+		Updates(map[string]any{"version": gorm.Expr("version + 1"), "updated_at": at, "updated_by": optional(by)})
+	if res.Error != nil {
+		return fmt.Errorf("update version of %s: %w", id, res.Error)
+	}
+	if res.RowsAffected == 1 {
+		return nil
+	}
+	var current entryRow
+	if err := s.db.WithContext(ctx).Where("id = ?", id).Take(&current).Error; err != nil {
+		return notFoundAs(err, "entry %s not found", id)
+	}
+	return apperr.New(apperr.Conflict, "entry %s was changed by someone else: it is at version %d, your change was based on version %d; reload it and apply your change again",
+		id, current.Version, expected).
+		With("currentVersion", current.Version).
+		With("expectedVersion", expected).
+		With("updatedBy", deref(current.UpdatedBy)).
+		With("updatedAt", current.UpdatedAt.UTC().Format(time.RFC3339Nano))
+}
+
+// SetStructure replaces an entry's draft structure.
+func (s *Content) SetStructure(ctx context.Context, id string, structure json.RawMessage) error {
+	err := s.db.WithContext(ctx).Model(&entryRow{}).Where("id = ?", id).
+		Update("structure", datatypes.JSON(structure)).Error
+	if err != nil {
+		return fmt.Errorf("update structure of %s: %w", id, err)
+	}
+	return nil
+}
+
+// PutTranslation inserts or replaces one locale's draft.
+func (s *Content) PutTranslation(ctx context.Context, t content.TranslationState, entryID string) error {
+	changed := t.FieldChangedAt
+	if changed == nil {
+		changed = map[string]time.Time{}
+	}
+	row := translationRow{
+		EntryID: entryID, Locale: t.Locale, Slug: t.Slug, Fields: datatypes.JSON(t.Fields),
+		FieldChangedAt: datatypes.NewJSONType(changed),
+		CreatedAt:      t.CreatedAt, UpdatedAt: t.UpdatedAt, UpdatedBy: optional(t.UpdatedBy),
+	}
+	err := s.db.WithContext(ctx).Clauses(clause.OnConflict{
+		Columns:   []clause.Column{{Name: "entry_id"}, {Name: "locale"}},
+		DoUpdates: clause.AssignmentColumns([]string{"slug", "fields", "field_changed_at", "updated_at", "updated_by"}),
+	}).Create(&row).Error
+	if err != nil {
+		return fmt.Errorf("save %s translation of %s: %w", t.Locale, entryID, err)
+	}
+	return nil
+}
+
+// DeleteEntry soft-deletes an entry and takes it offline everywhere. Its
+// history stays, for the audit trail.
+func (s *Content) DeleteEntry(ctx context.Context, id string, at time.Time) error {
+	if err := s.db.WithContext(ctx).Where("entry_id = ?", id).Delete(&publicationRow{}).Error; err != nil {
+		return fmt.Errorf("take %s offline: %w", id, err)
+	}
+	if err := s.db.WithContext(ctx).Where("entry_id = ?", id).Delete(&slugHistoryRow{}).Error; err != nil {
+		return fmt.Errorf("forget slugs of %s: %w", id, err)
+	}
+	if err := s.db.WithContext(ctx).Model(&entryRow{}).Where("id = ?", id).Update("deleted_at", at).Error; err != nil {
+		return fmt.Errorf("delete %s: %w", id, err)
+	}
+	return nil
+}
+
+// SlugInUse reports whether another entry of typ is live under slug in locale.
+func (s *Content) SlugInUse(ctx context.Context, typ content.Type, locale, slug, exceptID string) (bool, error) {
+	var n int64
+	err := s.db.WithContext(ctx).Model(&publicationRow{}).
+		Where("type = ? AND locale = ? AND slug = ? AND entry_id <> ?", string(typ), locale, slug, exceptID).
+		Count(&n).Error
+	if err != nil {
+		return false, fmt.Errorf("check slug %q: %w", slug, err)
+	}
+	return n > 0, nil
+}
+
+// AddRevision appends a revision with the next number of its entry and locale.
+func (s *Content) AddRevision(ctx context.Context, r content.Revision) (content.Revision, error) {
+	var last int
+	err := s.db.WithContext(ctx).Model(&revisionRow{}).
+		Where("entry_id = ? AND locale = ?", r.EntryID, r.Locale).
+		Select("COALESCE(MAX(number), 0)").Scan(&last).Error
+	if err != nil {
+		return r, fmt.Errorf("next revision number: %w", err)
+	}
+	if r.ID == "" {
+		if r.ID, err = content.NewID(); err != nil {
+			return r, err
+		}
+	}
+	r.Number = last + 1
+	row := revisionRow{
+		ID: r.ID, EntryID: r.EntryID, Locale: r.Locale, Number: r.Number, Kind: string(r.Kind), Slug: r.Slug,
+		Document: datatypes.JSON(r.Document), UpdatedAt: r.UpdatedAt, CreatedAt: r.CreatedAt,
+		CreatedBy: optional(r.CreatedBy), RestoredFrom: optional(r.RestoredFrom),
+	}
+	if err := s.db.WithContext(ctx).Create(&row).Error; err != nil {
+		if errors.Is(err, gorm.ErrDuplicatedKey) {
+			return r, apperr.New(apperr.Conflict, "entry %s got another revision in %s at the same time; try again", r.EntryID, r.Locale)
+		}
+		return r, fmt.Errorf("insert revision: %w", err)
+	}
+	return r, nil
+}
+
+// Publish points the entry's publication in rev's locale at rev.
+func (s *Content) Publish(ctx context.Context, typ content.Type, rev content.Revision) error {
+	db := s.db.WithContext(ctx)
+	var previous publicationRow
+	err := db.Where("entry_id = ? AND locale = ?", rev.EntryID, rev.Locale).Take(&previous).Error
+	switch {
+	case err == nil && previous.Slug != rev.Slug:
+		retired := slugHistoryRow{Type: string(typ), Locale: rev.Locale, Slug: previous.Slug, EntryID: rev.EntryID, RetiredAt: rev.CreatedAt}
+		err = db.Clauses(clause.OnConflict{
+			Columns:   []clause.Column{{Name: "type"}, {Name: "locale"}, {Name: "slug"}},
+			DoUpdates: clause.AssignmentColumns([]string{"entry_id", "retired_at"}),
+		}).Create(&retired).Error
+		if err != nil {
+			return fmt.Errorf("retire slug %q: %w", previous.Slug, err)
+		}
+	case err != nil && !errors.Is(err, gorm.ErrRecordNotFound):
+		return fmt.Errorf("load publication: %w", err)
+	}
+	pub := publicationRow{
+		EntryID: rev.EntryID, Locale: rev.Locale, Type: string(typ), Slug: rev.Slug,
+		RevisionID: rev.ID, FirstPublishedAt: rev.CreatedAt, PublishedAt: rev.CreatedAt,
+	}
+	err = db.Clauses(clause.OnConflict{
+		Columns:   []clause.Column{{Name: "entry_id"}, {Name: "locale"}},
+		DoUpdates: clause.AssignmentColumns([]string{"slug", "revision_id", "published_at"}),
+	}).Create(&pub).Error
+	if errors.Is(err, gorm.ErrDuplicatedKey) {
+		return apperr.New(apperr.Conflict, "the slug %q is already live for another %s in %s", rev.Slug, typ, rev.Locale).
+			With("field", "slug").With("locale", rev.Locale)
+	}
+	if err != nil {
+		return fmt.Errorf("update publication: %w", err)
+	}
+	// A slug live again is no longer a former one.
+	err = db.Where("type = ? AND locale = ? AND slug = ?", string(typ), rev.Locale, rev.Slug).Delete(&slugHistoryRow{}).Error
+	if err != nil {
+		return fmt.Errorf("clear slug history: %w", err)
+	}
+	return nil
+}
+
+// Unpublish deletes the publication of an entry in locale.
+func (s *Content) Unpublish(ctx context.Context, id, locale string) (bool, error) {
+	res := s.db.WithContext(ctx).Where("entry_id = ? AND locale = ?", id, locale).Delete(&publicationRow{})
+	if res.Error != nil {
+		return false, fmt.Errorf("unpublish %s in %s: %w", id, locale, res.Error)
+	}
+	return res.RowsAffected > 0, nil
+}
+
+// History lists revisions, newest first.
+func (s *Content) History(ctx context.Context, id, locale string) ([]content.Revision, error) {
+	q := s.db.WithContext(ctx).Where("entry_id = ?", id)
+	if locale != "" {
+		q = q.Where("locale = ?", locale)
+	}
+	var rows []revisionRow
+	if err := q.Order("created_at DESC, number DESC").Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("load history of %s: %w", id, err)
+	}
+	out := make([]content.Revision, len(rows))
+	for i, r := range rows {
+		out[i] = r.toContent()
+	}
+	return out, nil
+}
+
+// Revision loads one revision.
+func (s *Content) Revision(ctx context.Context, id string) (content.Revision, error) {
+	var row revisionRow
+	if err := s.db.WithContext(ctx).Where("id = ?", id).Take(&row).Error; err != nil {
+		return content.Revision{}, notFoundAs(err, "revision %s not found", id)
+	}
+	return row.toContent(), nil
+}
+
+// Audit appends one entry to the audit log.
+func (s *Content) Audit(ctx context.Context, e content.AuditEntry) error {
+	var err error
+	if e.ID == "" {
+		if e.ID, err = content.NewID(); err != nil {
+			return err
+		}
+	}
+	details := e.Details
+	if details == nil {
+		details = map[string]any{}
+	}
+	row := auditRow{
+		ID: e.ID, At: e.At, ActorID: optional(e.ActorID), Action: e.Action, EntryID: optional(e.EntryID),
+		EntryType: optional(string(e.EntryType)), Locale: optional(e.Locale), Details: datatypes.NewJSONType(details),
+	}
+	if err := s.db.WithContext(ctx).Create(&row).Error; err != nil {
+		return fmt.Errorf("write audit log: %w", err)
+	}
+	return nil
+}
+
+// AuditLog pages through the audit log, newest first.
+func (s *Content) AuditLog(ctx context.Context, filter content.AuditFilter, page content.Page) ([]content.AuditEntry, error) {
+	q := s.db.WithContext(ctx)
+	if filter.EntryID != "" {
+		q = q.Where("entry_id = ?", filter.EntryID)
+	}
+	if filter.ActorID != "" {
+		q = q.Where("actor_id = ?", filter.ActorID)
+	}
+	if page.AfterID != "" {
+		q = q.Where("id < ?", page.AfterID)
+	}
+	var rows []auditRow
+	if err := q.Order("id DESC").Limit(page.Limit).Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("read audit log: %w", err)
+	}
+	out := make([]content.AuditEntry, len(rows))
+	for i, r := range rows {
+		out[i] = content.AuditEntry{
+			ID: r.ID, At: r.At.UTC(), ActorID: deref(r.ActorID), Action: r.Action, EntryID: deref(r.EntryID),
+			EntryType: content.Type(deref(r.EntryType)), Locale: deref(r.Locale), Details: r.Details.Data(),
+		}
+	}
+	return out, nil
 }
 
 func optional(s string) *string {
@@ -309,4 +644,26 @@ func optional(s string) *string {
 		return nil
 	}
 	return &s
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+// TypesOf returns the type of each existing entry among ids.
+func (s *Content) TypesOf(ctx context.Context, ids []string) (map[string]content.Type, error) {
+	out := make(map[string]content.Type, len(ids))
+	for _, chunk := range chunks(ids) {
+		var rows []entryRow
+		if err := s.db.WithContext(ctx).Select("id", "type").Where("id IN ?", chunk).Find(&rows).Error; err != nil {
+			return nil, fmt.Errorf("look up entries: %w", err)
+		}
+		for _, r := range rows {
+			out[r.ID] = content.Type(r.Type)
+		}
+	}
+	return out, nil
 }

@@ -23,8 +23,9 @@ func newFAQ(t *testing.T, s *store.Content, slugs map[string]string) string {
 	}
 	e := content.NewEntry{ID: id, Type: content.TypeFAQ, Structure: json.RawMessage(`{}`), At: t0}
 	for loc, slug := range slugs {
-		e.Translations = append(e.Translations, content.NewTranslation{
+		e.Translations = append(e.Translations, content.TranslationState{
 			Locale: loc, Slug: slug, Fields: json.RawMessage(`{"question":"Q ` + slug + `?","answer":"A."}`),
+			CreatedAt: t0, UpdatedAt: t0,
 		})
 	}
 	if err := s.CreateEntry(context.Background(), e); err != nil {
@@ -33,22 +34,32 @@ func newFAQ(t *testing.T, s *store.Content, slugs map[string]string) string {
 	return id
 }
 
-func publish(t *testing.T, s *store.Content, id, loc string, at time.Time) content.PublishedRevision {
+// publish freezes the entry's draft in loc and makes it live.
+func publish(t *testing.T, s *store.Content, id, loc string, at time.Time) content.Revision {
 	t.Helper()
-	ctx := context.Background()
-	d, err := s.Draft(ctx, id, loc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rev, err := s.Publish(ctx, content.Publication{
-		EntryID: id, Type: d.Type, Locale: loc, Slug: d.Slug,
-		Document:  json.RawMessage(`{"structure":` + string(d.Structure) + `,"fields":` + string(d.Fields) + `}`),
-		UpdatedAt: d.UpdatedAt, At: at,
-	})
+	rev, err := tryPublish(s, id, loc, at)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return rev
+}
+
+func tryPublish(s *store.Content, id, loc string, at time.Time) (content.Revision, error) {
+	ctx := context.Background()
+	e, err := s.Entry(ctx, id)
+	if err != nil {
+		return content.Revision{}, err
+	}
+	tr := e.Translation(loc)
+	rev, err := s.AddRevision(ctx, content.Revision{
+		EntryID: id, Locale: loc, Kind: content.RevisionPublished, Slug: tr.Slug,
+		Document:  json.RawMessage(`{"structure":` + string(e.Structure) + `,"fields":` + string(tr.Fields) + `}`),
+		UpdatedAt: tr.UpdatedAt, CreatedAt: at,
+	})
+	if err != nil {
+		return rev, err
+	}
+	return rev, s.Publish(ctx, e.Type, rev)
 }
 
 func TestPublishingNumbersRevisionsAndMovesTheLiveOne(t *testing.T) {
@@ -57,7 +68,7 @@ func TestPublishingNumbersRevisionsAndMovesTheLiveOne(t *testing.T) {
 		ctx := context.Background()
 		id := newFAQ(t, s, map[string]string{"nl": "vraag", "en": "question"})
 
-		if revs, _, err := s.PublishedRevisions(ctx, content.TypeFAQ, []string{id}, []string{"nl", "en"}); err != nil || len(revs) != 0 {
+		if revs, _, err := s.Documents(ctx, content.Live, content.TypeFAQ, []string{id}, []string{"nl", "en"}); err != nil || len(revs) != 0 {
 			t.Fatalf("a draft is live before publishing: %v %v", revs, err)
 		}
 		first := publish(t, s, id, "nl", t0.Add(time.Hour))
@@ -65,7 +76,7 @@ func TestPublishingNumbersRevisionsAndMovesTheLiveOne(t *testing.T) {
 		if first.Number != 1 || second.Number != 2 {
 			t.Fatalf("revision numbers %d, %d", first.Number, second.Number)
 		}
-		revs, alternates, err := s.PublishedRevisions(ctx, content.TypeFAQ, []string{id}, []string{"nl", "en"})
+		revs, alternates, err := s.Documents(ctx, content.Live, content.TypeFAQ, []string{id}, []string{"nl", "en"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -76,14 +87,14 @@ func TestPublishingNumbersRevisionsAndMovesTheLiveOne(t *testing.T) {
 			t.Fatalf("alternates %+v", got)
 		}
 		publish(t, s, id, "en", t0.Add(3*time.Hour))
-		revs, alternates, err = s.PublishedRevisions(ctx, content.TypeFAQ, []string{id}, []string{"en"})
+		revs, alternates, err = s.Documents(ctx, content.Live, content.TypeFAQ, []string{id}, []string{"en"})
 		if err != nil {
 			t.Fatal(err)
 		}
 		if len(revs) != 1 || revs[0].Locale != "en" || len(alternates[id]) != 2 {
 			t.Fatalf("only the asked locale's revision and every alternate: %+v %+v", revs, alternates)
 		}
-		if revs, _, _ := s.PublishedRevisions(ctx, content.TypeRole, []string{id}, []string{"nl"}); len(revs) != 0 {
+		if revs, _, _ := s.Documents(ctx, content.Live, content.TypeRole, []string{id}, []string{"nl"}); len(revs) != 0 {
 			t.Fatal("an FAQ was returned as a role")
 		}
 	})
@@ -96,29 +107,30 @@ func TestALiveSlugBelongsToOneEntryPerLocale(t *testing.T) {
 		a := newFAQ(t, s, map[string]string{"nl": "zelfde"})
 		b := newFAQ(t, s, map[string]string{"nl": "zelfde", "en": "zelfde"})
 		publish(t, s, a, "nl", t0)
-		d, err := s.Draft(ctx, b, "nl")
-		if err != nil {
-			t.Fatal(err)
-		}
-		_, err = s.Publish(ctx, content.Publication{EntryID: b, Type: content.TypeFAQ, Locale: "nl", Slug: d.Slug,
-			Document: json.RawMessage(`{}`), UpdatedAt: t0, At: t0})
+		err := s.InTx(ctx, func(tx content.Store) error {
+			_, err := tryPublish(tx.(*store.Content), b, "nl", t0)
+			return err
+		})
 		if !apperr.Is(err, apperr.Conflict) {
 			t.Fatalf("publishing a taken slug: %v, want CONFLICT", err)
 		}
-		if revs, _, _ := s.PublishedRevisions(ctx, content.TypeFAQ, []string{b}, []string{"nl"}); len(revs) != 0 {
+		if revs, _, _ := s.Documents(ctx, content.Live, content.TypeFAQ, []string{b}, []string{"nl"}); len(revs) != 0 {
 			t.Fatal("the refused publication left a live revision")
+		}
+		if history, _ := s.History(ctx, b, "nl"); len(history) != 0 {
+			t.Fatalf("the refused publication left %d revisions", len(history))
 		}
 		// The same slug in another locale is another URL: allowed.
 		publish(t, s, b, "en", t0)
-		got, err := s.FindPublishedEntry(ctx, content.TypeFAQ, "zelfde", []string{"en", "nl"})
+		got, _, err := s.FindBySlug(ctx, content.Live, content.TypeFAQ, "zelfde", []string{"en", "nl"})
 		if err != nil || got != b {
 			t.Fatalf("slug lookup preferring en: %q %v, want %s", got, err, b)
 		}
-		got, err = s.FindPublishedEntry(ctx, content.TypeFAQ, "zelfde", []string{"nl"})
+		got, _, err = s.FindBySlug(ctx, content.Live, content.TypeFAQ, "zelfde", []string{"nl"})
 		if err != nil || got != a {
 			t.Fatalf("slug lookup preferring nl: %q %v, want %s", got, err, a)
 		}
-		if _, err := s.FindPublishedEntry(ctx, content.TypeFAQ, "onbekend", []string{"nl"}); !apperr.Is(err, apperr.NotFound) {
+		if _, _, err := s.FindBySlug(ctx, content.Live, content.TypeFAQ, "onbekend", []string{"nl"}); !apperr.Is(err, apperr.NotFound) {
 			t.Fatalf("unknown slug: %v, want NOT_FOUND", err)
 		}
 	})
@@ -143,7 +155,7 @@ func TestPublishedEntryIDsPagesByKeyset(t *testing.T) {
 		var seen []string
 		after := ""
 		for {
-			page, err := s.PublishedEntryIDs(ctx, content.TypeFAQ, []string{"nl", "en"}, content.Page{AfterID: after, Limit: 2})
+			page, err := s.ListIDs(ctx, content.Live, content.TypeFAQ, []string{"nl", "en"}, content.Page{AfterID: after, Limit: 2})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -161,18 +173,18 @@ func TestPublishedEntryIDsPagesByKeyset(t *testing.T) {
 				t.Fatalf("order %v, want %v", seen, ids)
 			}
 		}
-		desc, err := s.PublishedEntryIDs(ctx, content.TypeFAQ, []string{"nl"}, content.Page{Limit: 10, Descending: true, AfterID: ids[3]})
+		desc, err := s.ListIDs(ctx, content.Live, content.TypeFAQ, []string{"nl"}, content.Page{Limit: 10, Descending: true, AfterID: ids[3]})
 		if err != nil {
 			t.Fatal(err)
 		}
 		if len(desc) != 3 || desc[0] != ids[2] || desc[2] != ids[0] {
 			t.Fatalf("descending after the 4th: %v", desc)
 		}
-		n, err := s.CountPublishedEntries(ctx, content.TypeFAQ, []string{"nl"})
+		n, err := s.CountListed(ctx, content.Live, content.TypeFAQ, []string{"nl"})
 		if err != nil || n != 4 {
 			t.Fatalf("count in nl: %d %v, want 4", n, err)
 		}
-		if n, _ := s.CountEntries(ctx); n != 6 {
+		if n, _ := s.CountEntries(ctx, ""); n != 6 {
 			t.Fatalf("entries %d, want 6 (drafts count too)", n)
 		}
 	})
@@ -192,7 +204,7 @@ func TestInTxRollsBackEverything(t *testing.T) {
 		if !apperr.Is(err, apperr.BadUserInput) {
 			t.Fatalf("InTx returned %v", err)
 		}
-		if n, _ := s.CountEntries(ctx); n != 0 {
+		if n, _ := s.CountEntries(ctx, ""); n != 0 {
 			t.Fatalf("%d entries survived the rollback", n)
 		}
 	})

@@ -1,0 +1,549 @@
+package content
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"maps"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/google/uuid"
+
+	"github.com/werkwijzer/werkwijzer/internal/account"
+	"github.com/werkwijzer/werkwijzer/internal/apperr"
+)
+
+// authorize returns who acts and checks they hold need. The server's
+// operator (the seed loader, the command line) acts as nobody in
+// particular and may do everything.
+func authorize(ctx context.Context, need account.Role, action string) (account.Principal, error) {
+	if account.IsOperator(ctx) {
+		return account.Principal{Role: account.RoleAdmin}, nil
+	}
+	p, ok := account.PrincipalFrom(ctx)
+	if !ok {
+		return p, apperr.New(apperr.Unauthenticated, "sign in to %s", action)
+	}
+	if !p.Can(need) {
+		return p, apperr.New(apperr.Forbidden, "a %s may not %s; it takes %s", p.Role, action, need).With("requiredRole", string(need))
+	}
+	return p, nil
+}
+
+// TranslationInput is one locale's slug and text.
+type TranslationInput struct {
+	Slug   string
+	Fields any // RoleFields, ArticleFields, ComparisonFields or FAQFields
+}
+
+// Create stores a new entry as a draft; editors and admins only. structure
+// is the RoleStructure, ArticleStructure, ComparisonStructure or
+// FAQStructure matching typ.
+func (s *Service) Create(ctx context.Context, typ Type, structure any, translations map[string]TranslationInput) (*EntryState, error) {
+	p, err := authorize(ctx, account.RoleEditor, "create entries")
+	if err != nil {
+		return nil, err
+	}
+	if !typ.Valid() {
+		return nil, apperr.New(apperr.BadUserInput, "unknown entry type %q", typ).With("field", "type")
+	}
+	id, err := NewID()
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	var created *EntryState
+	err = s.store.InTx(ctx, func(tx Store) error {
+		structureJSON, err := s.checkStructure(ctx, tx, typ, structure)
+		if err != nil {
+			return err
+		}
+		entry := NewEntry{ID: id, Type: typ, Structure: structureJSON, By: p.UserID, At: now}
+		for _, loc := range sortedKeys(translations) {
+			t, err := s.checkTranslation(typ, loc, translations[loc])
+			if err != nil {
+				return err
+			}
+			t.CreatedAt, t.UpdatedAt, t.UpdatedBy = now, now, p.UserID
+			t.FieldChangedAt = changedPaths(nil, t.Fields, nil, now)
+			entry.Translations = append(entry.Translations, t)
+		}
+		if err := tx.CreateEntry(ctx, entry); err != nil {
+			return fmt.Errorf("create %s: %w", typ, err)
+		}
+		if created, err = tx.Entry(ctx, id); err != nil {
+			return err
+		}
+		if err := s.snapshot(ctx, tx, created, created.Translations, p.UserID, ""); err != nil {
+			return err
+		}
+		return tx.Audit(ctx, AuditEntry{At: now, ActorID: p.UserID, Action: "create", EntryID: id, EntryType: typ,
+			Details: map[string]any{"locales": localesOf(entry.Translations)}})
+	})
+	return created, err
+}
+
+// Update is a change to an entry's draft.
+type Update struct {
+	// ExpectedVersion is the version the change was based on.
+	ExpectedVersion int
+	// Structure replaces the locale-independent part; nil keeps it.
+	Structure any
+	// Translations replace those locales' drafts; others stay.
+	Translations map[string]TranslationInput
+}
+
+// Update changes an entry's draft. It fails with CONFLICT when the entry
+// moved past upd.ExpectedVersion, so no one overwrites what they have not
+// seen. Translators may change only the translations of their locales.
+func (s *Service) Update(ctx context.Context, id string, upd Update) (*EntryState, error) {
+	p, err := authorize(ctx, account.RoleTranslator, "edit drafts")
+	if err != nil {
+		return nil, err
+	}
+	if upd.Structure != nil && !p.Can(account.RoleEditor) {
+		return nil, apperr.New(apperr.Forbidden, "a %s may edit translations only, not an entry's structure", p.Role).With("field", "structure")
+	}
+	if upd.Structure == nil && len(upd.Translations) == 0 {
+		return nil, apperr.New(apperr.BadUserInput, "nothing to change: give a structure or translations")
+	}
+	now := s.now()
+	var updated *EntryState
+	err = s.store.InTx(ctx, func(tx Store) error {
+		before, err := tx.Entry(ctx, id)
+		if err != nil {
+			return err
+		}
+		if err := tx.ClaimVersion(ctx, id, upd.ExpectedVersion, p.UserID, now); err != nil {
+			return err
+		}
+		touched := map[string]bool{}
+		if upd.Structure != nil {
+			structureJSON, err := s.checkStructure(ctx, tx, before.Type, upd.Structure)
+			if err != nil {
+				return err
+			}
+			if err := tx.SetStructure(ctx, id, structureJSON); err != nil {
+				return err
+			}
+			for _, t := range before.Translations {
+				touched[t.Locale] = true // every locale's document changed
+			}
+		}
+		for _, loc := range sortedKeys(upd.Translations) {
+			t, err := s.checkTranslation(before.Type, loc, upd.Translations[loc])
+			if err != nil {
+				return err
+			}
+			if !p.MayEditLocale(t.Locale) {
+				return apperr.New(apperr.Forbidden, "you may not edit the %s translation", t.Locale).With("field", "locale").With("locale", t.Locale)
+			}
+			t.CreatedAt, t.UpdatedAt, t.UpdatedBy = now, now, p.UserID
+			if old := before.Translation(t.Locale); old != nil {
+				t.CreatedAt = old.CreatedAt
+				t.FieldChangedAt = changedPaths(old.Fields, t.Fields, old.FieldChangedAt, now)
+			} else {
+				t.FieldChangedAt = changedPaths(nil, t.Fields, nil, now)
+			}
+			if err := tx.PutTranslation(ctx, t, id); err != nil {
+				return err
+			}
+			touched[t.Locale] = true
+		}
+		if updated, err = tx.Entry(ctx, id); err != nil {
+			return err
+		}
+		var changed []TranslationState
+		for _, t := range updated.Translations {
+			if touched[t.Locale] {
+				changed = append(changed, t)
+			}
+		}
+		if err := s.snapshot(ctx, tx, updated, changed, p.UserID, ""); err != nil {
+			return err
+		}
+		return tx.Audit(ctx, AuditEntry{At: now, ActorID: p.UserID, Action: "update", EntryID: id, EntryType: before.Type,
+			Details: map[string]any{"structure": upd.Structure != nil, "locales": localesOf(changed), "version": updated.Version}})
+	})
+	return updated, err
+}
+
+// snapshot records a 'saved' revision of each given translation.
+func (s *Service) snapshot(ctx context.Context, tx Store, e *EntryState, translations []TranslationState, by, restoredFrom string) error {
+	for _, t := range translations {
+		doc, err := document(e.Structure, t.Fields)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.AddRevision(ctx, Revision{
+			EntryID: e.ID, Locale: t.Locale, Kind: RevisionSaved, Slug: t.Slug, Document: doc,
+			UpdatedAt: t.UpdatedAt, CreatedAt: s.now(), CreatedBy: by, RestoredFrom: restoredFrom,
+		}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Delete takes an entry offline and out of the editors' lists; its
+// history stays. Editors and admins only.
+func (s *Service) Delete(ctx context.Context, id string, expectedVersion int) error {
+	p, err := authorize(ctx, account.RoleEditor, "delete entries")
+	if err != nil {
+		return err
+	}
+	now := s.now()
+	return s.store.InTx(ctx, func(tx Store) error {
+		e, err := tx.Entry(ctx, id)
+		if err != nil {
+			return err
+		}
+		if err := tx.ClaimVersion(ctx, id, expectedVersion, p.UserID, now); err != nil {
+			return err
+		}
+		if err := tx.DeleteEntry(ctx, id, now); err != nil {
+			return err
+		}
+		return tx.Audit(ctx, AuditEntry{At: now, ActorID: p.UserID, Action: "delete", EntryID: id, EntryType: e.Type})
+	})
+}
+
+// PublishProblem is why one locale cannot be published.
+type PublishProblem struct {
+	Locale        string   `json:"locale"`
+	MissingFields []string `json:"missingFields,omitempty"`
+	NoTranslation bool     `json:"noTranslation,omitempty"`
+	SlugTaken     string   `json:"slugTaken,omitempty"`
+}
+
+// Publish freezes the entry's draft in each locale as a new immutable
+// revision and makes it live. It publishes all the locales or, when one
+// has no translation, empty required fields or a slug another live entry
+// uses, none, and says what is wrong in each. Editors and admins only.
+func (s *Service) Publish(ctx context.Context, id string, locales []string) (*EntryState, error) {
+	p, err := authorize(ctx, account.RoleEditor, "publish")
+	if err != nil {
+		return nil, err
+	}
+	locs, err := s.normalizeLocales(locales)
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	var published *EntryState
+	err = s.store.InTx(ctx, func(tx Store) error {
+		e, err := tx.Entry(ctx, id)
+		if err != nil {
+			return err
+		}
+		var problems []PublishProblem
+		for _, loc := range locs {
+			problem := PublishProblem{Locale: loc}
+			t := e.Translation(loc)
+			if t == nil {
+				problem.NoTranslation = true
+				problems = append(problems, problem)
+				continue
+			}
+			if problem.MissingFields, err = MissingFields(e.Type, e.Structure, t.Fields); err != nil {
+				return err
+			}
+			taken, err := tx.SlugInUse(ctx, e.Type, loc, t.Slug, id)
+			if err != nil {
+				return err
+			}
+			if taken {
+				problem.SlugTaken = t.Slug
+			}
+			if len(problem.MissingFields) > 0 || taken {
+				problems = append(problems, problem)
+			}
+		}
+		if len(problems) > 0 {
+			return publishRefused(e, problems)
+		}
+		for _, loc := range locs {
+			t := e.Translation(loc)
+			doc, err := document(e.Structure, t.Fields)
+			if err != nil {
+				return err
+			}
+			rev, err := tx.AddRevision(ctx, Revision{
+				EntryID: id, Locale: loc, Kind: RevisionPublished, Slug: t.Slug, Document: doc,
+				UpdatedAt: t.UpdatedAt, CreatedAt: now, CreatedBy: p.UserID,
+			})
+			if err != nil {
+				return err
+			}
+			if err := tx.Publish(ctx, e.Type, rev); err != nil {
+				return err
+			}
+			if err := tx.Audit(ctx, AuditEntry{At: now, ActorID: p.UserID, Action: "publish", EntryID: id, EntryType: e.Type,
+				Locale: loc, Details: map[string]any{"revision": rev.Number, "slug": rev.Slug}}); err != nil {
+				return err
+			}
+		}
+		published, err = tx.Entry(ctx, id)
+		return err
+	})
+	return published, err
+}
+
+func publishRefused(e *EntryState, problems []PublishProblem) error {
+	var parts []string
+	for _, pr := range problems {
+		switch {
+		case pr.NoTranslation:
+			parts = append(parts, pr.Locale+": no translation")
+		default:
+			var why []string
+			if len(pr.MissingFields) > 0 {
+				why = append(why, "required fields are empty: "+strings.Join(pr.MissingFields, ", "))
+			}
+			if pr.SlugTaken != "" {
+				why = append(why, fmt.Sprintf("the slug %q is live for another %s", pr.SlugTaken, e.Type))
+			}
+			parts = append(parts, pr.Locale+": "+strings.Join(why, "; "))
+		}
+	}
+	return apperr.New(apperr.BadUserInput, "cannot publish %s %s: %s", e.Type, e.ID, strings.Join(parts, " | ")).
+		With("problems", problems)
+}
+
+// Unpublish takes locales of an entry offline; the drafts and history stay.
+func (s *Service) Unpublish(ctx context.Context, id string, locales []string) (*EntryState, error) {
+	p, err := authorize(ctx, account.RoleEditor, "unpublish")
+	if err != nil {
+		return nil, err
+	}
+	locs, err := s.normalizeLocales(locales)
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	var e *EntryState
+	err = s.store.InTx(ctx, func(tx Store) error {
+		if e, err = tx.Entry(ctx, id); err != nil {
+			return err
+		}
+		for _, loc := range locs {
+			was, err := tx.Unpublish(ctx, id, loc)
+			if err != nil {
+				return err
+			}
+			if was {
+				if err := tx.Audit(ctx, AuditEntry{At: now, ActorID: p.UserID, Action: "unpublish", EntryID: id, EntryType: e.Type, Locale: loc}); err != nil {
+					return err
+				}
+			}
+		}
+		e, err = tx.Entry(ctx, id)
+		return err
+	})
+	return e, err
+}
+
+// Revisions lists an entry's history in one locale ("" for all), newest
+// first: every save and every publication, with who made it and when.
+func (s *Service) Revisions(ctx context.Context, id, loc string) ([]Revision, error) {
+	if _, err := authorize(ctx, account.RoleTranslator, "read revisions"); err != nil {
+		return nil, err
+	}
+	if loc != "" {
+		var err error
+		if loc, err = s.locales.Normalize(loc); err != nil {
+			return nil, apperr.New(apperr.BadUserInput, "%s", err.Error()).With("field", "locale")
+		}
+	}
+	if _, err := s.store.Entry(ctx, id); err != nil {
+		return nil, err
+	}
+	return s.store.History(ctx, id, loc)
+}
+
+// RestoreRevision makes an old revision the draft again (its structure and
+// its locale's text) as a new save; history is not rewritten and nothing
+// goes live until it is published. Editors and admins only, since the
+// structure changes for every locale.
+func (s *Service) RestoreRevision(ctx context.Context, revisionID string, expectedVersion int) (*EntryState, error) {
+	p, err := authorize(ctx, account.RoleEditor, "restore revisions")
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	var restored *EntryState
+	err = s.store.InTx(ctx, func(tx Store) error {
+		rev, err := tx.Revision(ctx, revisionID)
+		if err != nil {
+			return err
+		}
+		e, err := tx.Entry(ctx, rev.EntryID)
+		if err != nil {
+			return err
+		}
+		if err := tx.ClaimVersion(ctx, e.ID, expectedVersion, p.UserID, now); err != nil {
+			return err
+		}
+		var doc Document[json.RawMessage, json.RawMessage]
+		if err := json.Unmarshal(rev.Document, &doc); err != nil {
+			return fmt.Errorf("decode revision %s: %w", rev.ID, err)
+		}
+		if err := tx.SetStructure(ctx, e.ID, doc.Structure); err != nil {
+			return err
+		}
+		t := TranslationState{Locale: rev.Locale, Slug: rev.Slug, Fields: doc.Fields, CreatedAt: now, UpdatedAt: now, UpdatedBy: p.UserID}
+		if old := e.Translation(rev.Locale); old != nil {
+			t.CreatedAt = old.CreatedAt
+			t.FieldChangedAt = changedPaths(old.Fields, t.Fields, old.FieldChangedAt, now)
+		} else {
+			t.FieldChangedAt = changedPaths(nil, t.Fields, nil, now)
+		}
+		if err := tx.PutTranslation(ctx, t, e.ID); err != nil {
+			return err
+		}
+		if restored, err = tx.Entry(ctx, e.ID); err != nil {
+			return err
+		}
+		if err := s.snapshot(ctx, tx, restored, []TranslationState{*restored.Translation(rev.Locale)}, p.UserID, rev.ID); err != nil {
+			return err
+		}
+		return tx.Audit(ctx, AuditEntry{At: now, ActorID: p.UserID, Action: "restore", EntryID: e.ID, EntryType: e.Type,
+			Locale: rev.Locale, Details: map[string]any{"revision": rev.Number, "revisionId": rev.ID}})
+	})
+	return restored, err
+}
+
+// Entry returns an entry with its drafts, for editors.
+func (s *Service) Entry(ctx context.Context, id string) (*EntryState, error) {
+	if _, err := authorize(ctx, account.RoleTranslator, "read drafts"); err != nil {
+		return nil, err
+	}
+	return s.store.Entry(ctx, id)
+}
+
+// Entries lists entries for editors, newest first; typ "" lists every type.
+func (s *Service) Entries(ctx context.Context, typ Type, page Page) (List[*EntryState], error) {
+	if _, err := authorize(ctx, account.RoleTranslator, "read drafts"); err != nil {
+		return List[*EntryState]{}, err
+	}
+	if typ != "" && !typ.Valid() {
+		return List[*EntryState]{}, apperr.New(apperr.BadUserInput, "unknown entry type %q", typ).With("field", "type")
+	}
+	limit := page.Limit
+	page.Limit = limit + 1
+	entries, err := s.store.Entries(ctx, typ, page)
+	if err != nil {
+		return List[*EntryState]{}, err
+	}
+	hasNext := len(entries) > limit
+	return List[*EntryState]{Items: entries[:min(limit, len(entries))], HasNextPage: hasNext}, nil
+}
+
+// CountEntries counts entries for editors; typ "" counts every type.
+func (s *Service) CountEntries(ctx context.Context, typ Type) (int, error) {
+	if _, err := authorize(ctx, account.RoleTranslator, "read drafts"); err != nil {
+		return 0, err
+	}
+	return s.store.CountEntries(ctx, typ)
+}
+
+// AuditLog pages through the audit log, newest first. Admins only.
+func (s *Service) AuditLog(ctx context.Context, filter AuditFilter, page Page) (List[AuditEntry], error) {
+	if _, err := authorize(ctx, account.RoleAdmin, "read the audit log"); err != nil {
+		return List[AuditEntry]{}, err
+	}
+	limit := page.Limit
+	page.Limit = limit + 1
+	entries, err := s.store.AuditLog(ctx, filter, page)
+	if err != nil {
+		return List[AuditEntry]{}, err
+	}
+	return List[AuditEntry]{Items: entries[:min(limit, len(entries))], HasNextPage: len(entries) > limit}, nil
+}
+
+// IsEmpty reports whether no content exists yet, live or draft.
+func (s *Service) IsEmpty(ctx context.Context) (bool, error) {
+	n, err := s.store.CountEntries(ctx, "")
+	return n == 0, err
+}
+
+func (s *Service) normalizeLocales(locales []string) ([]string, error) {
+	if len(locales) == 0 {
+		return nil, apperr.New(apperr.BadUserInput, "name at least one locale").With("field", "locales")
+	}
+	var out []string
+	for _, code := range locales {
+		loc, err := s.locales.Normalize(code)
+		if err != nil {
+			return nil, apperr.New(apperr.BadUserInput, "%s", err.Error()).With("field", "locales")
+		}
+		out = appendNew(out, loc)
+	}
+	return out, nil
+}
+
+// checkTranslation validates one locale's input and encodes its fields.
+func (s *Service) checkTranslation(typ Type, code string, in TranslationInput) (TranslationState, error) {
+	loc, err := s.locales.Normalize(code)
+	if err != nil {
+		return TranslationState{}, apperr.New(apperr.BadUserInput, "%s", err.Error()).With("field", "locale")
+	}
+	if err := ValidateSlug(in.Slug); err != nil {
+		return TranslationState{}, err
+	}
+	if err := checkFieldsType(typ, in.Fields); err != nil {
+		return TranslationState{}, err
+	}
+	fields, err := json.Marshal(in.Fields)
+	if err != nil {
+		return TranslationState{}, fmt.Errorf("encode %s fields (%s): %w", typ, loc, err)
+	}
+	if path, ok := oversized(fields); !ok {
+		return TranslationState{}, apperr.New(apperr.BadUserInput, "%s (%s) is too long: at most %d bytes per text and %d items per list", path, loc, maxTextBytes, maxListItems).
+			With("field", path).With("locale", loc)
+	}
+	return TranslationState{Locale: loc, Slug: in.Slug, Fields: fields}, nil
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	return slices.Sorted(maps.Keys(m))
+}
+
+func localesOf(ts []TranslationState) []string {
+	out := make([]string, len(ts))
+	for i, t := range ts {
+		out[i] = t.Locale
+	}
+	return out
+}
+
+func document(structure, fields json.RawMessage) (json.RawMessage, error) {
+	doc, err := json.Marshal(Document[json.RawMessage, json.RawMessage]{Structure: structure, Fields: fields})
+	if err != nil {
+		return nil, fmt.Errorf("encode document: %w", err)
+	}
+	return doc, nil
+}
+
+// NewID returns a new entry id: a UUIDv7, so ids sort in creation order.
+func NewID() (string, error) {
+	id, err := uuid.NewV7()
+	if err != nil {
+		return "", fmt.Errorf("new id: %w", err)
+	}
+	return id.String(), nil
+}
+
+var slugPattern = regexp.MustCompile(`^[a-z0-9]+(?:-[a-z0-9]+)*$`)
+
+// ValidateSlug accepts lowercase ASCII words joined by single hyphens, up to
+// 200 characters: safe in a URL path without escaping.
+func ValidateSlug(slug string) error {
+	if len(slug) > 200 || !slugPattern.MatchString(slug) {
+		return apperr.New(apperr.BadUserInput, "slug %q must be lowercase letters and digits joined by single hyphens (at most 200 characters)", slug).
+			With("field", "slug")
+	}
+	return nil
+}
