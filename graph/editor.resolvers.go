@@ -13,6 +13,7 @@ import (
 	"github.com/werkwijzer/werkwijzer/internal/account"
 	"github.com/werkwijzer/werkwijzer/internal/apperr"
 	"github.com/werkwijzer/werkwijzer/internal/content"
+	"github.com/werkwijzer/werkwijzer/internal/richtext"
 )
 
 // Actor is the resolver for the actor field.
@@ -386,6 +387,14 @@ func (r *queryResolver) Users(ctx context.Context) ([]model.User, error) {
 		out[i] = *toUser(u)
 	}
 	return out, nil
+}
+
+// RenderMarkdown is the resolver for the renderMarkdown field.
+func (r *queryResolver) RenderMarkdown(ctx context.Context, markdown string) (string, error) {
+	if len(markdown) > 64<<10 {
+		return "", apperr.New(apperr.BadUserInput, "markdown is longer than 64 KiB").With("field", "markdown")
+	}
+	return richtext.HTML(markdown), nil
 }
 
 // CreatedBy is the resolver for the createdBy field.

@@ -248,6 +248,7 @@ type ComplexityRoot struct {
 		Locales          func(childComplexity int) int
 		Me               func(childComplexity int) int
 		NeedsTranslation func(childComplexity int, locale string) int
+		RenderMarkdown   func(childComplexity int, markdown string) int
 		Revisions        func(childComplexity int, id string, locale *string) int
 		Role             func(childComplexity int, slug string, locale *string, preview *bool) int
 		Roles            func(childComplexity int, locale *string, first *int, after *string, preview *bool) int
@@ -1323,6 +1324,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.NeedsTranslation(childComplexity, args["locale"].(string)), true
+	case "Query.renderMarkdown":
+		if e.ComplexityRoot.Query.RenderMarkdown == nil {
+			break
+		}
+
+		args, err := ec.field_Query_renderMarkdown_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.RenderMarkdown(childComplexity, args["markdown"].(string)), true
 	case "Query.revisions":
 		if e.ComplexityRoot.Query.Revisions == nil {
 			break
@@ -2452,6 +2464,8 @@ extend type Query {
   ): AuditLogConnection! @hasRole(role: ADMIN)
   "Every account."
   users: [User!]! @hasRole(role: ADMIN)
+  "Markdown rendered and sanitized exactly as the public API would serve it, for editors' live preview."
+  renderMarkdown("Markdown text, at most 64 KiB." markdown: String!): String! @hasRole(role: TRANSLATOR)
 }
 
 "Changes. Every content mutation is recorded in the audit log."
