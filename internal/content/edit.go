@@ -1,6 +1,7 @@
 package content
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -36,6 +37,12 @@ func authorize(ctx context.Context, need account.Role, action string) (account.P
 type TranslationInput struct {
 	Slug   string
 	Fields any // RoleFields, ArticleFields, ComparisonFields or FAQFields
+	// Patch, set instead of Fields in an update, is a JSON merge patch
+	// (RFC 7386) over the locale's current draft: members it names replace
+	// theirs (null removes), the rest stay. An empty Slug then keeps the
+	// current slug. It lets a client change one title without resending
+	// every block.
+	Patch json.RawMessage
 }
 
 // Create stores a new entry as a draft; editors and admins only. structure
@@ -133,7 +140,13 @@ func (s *Service) Update(ctx context.Context, id string, upd Update) (*EntryStat
 			}
 		}
 		for _, loc := range sortedKeys(upd.Translations) {
-			t, err := s.checkTranslation(before.Type, loc, upd.Translations[loc])
+			in := upd.Translations[loc]
+			if in.Patch != nil {
+				if in, err = s.applyPatch(before, loc, in); err != nil {
+					return err
+				}
+			}
+			t, err := s.checkTranslation(before.Type, loc, in)
 			if err != nil {
 				return err
 			}
@@ -505,6 +518,89 @@ func (s *Service) checkTranslation(typ Type, code string, in TranslationInput) (
 			With("field", path).With("locale", loc)
 	}
 	return TranslationState{Locale: loc, Slug: in.Slug, Fields: fields}, nil
+}
+
+// applyPatch turns a merge patch into the full fields it produces over
+// the entry's current draft in code. The result must still decode as the
+// entry type's fields, so a patch cannot add unknown members.
+func (s *Service) applyPatch(e *EntryState, code string, in TranslationInput) (TranslationInput, error) {
+	loc, err := s.locales.Normalize(code)
+	if err != nil {
+		return in, apperr.New(apperr.BadUserInput, "%s", err.Error()).With("field", "locale")
+	}
+	var patch any
+	if err := json.Unmarshal(in.Patch, &patch); err != nil {
+		return in, badInput("fields", "fields is not valid JSON: %v", err)
+	}
+	if _, ok := patch.(map[string]any); !ok {
+		return in, badInput("fields", "fields must be a JSON object of the members to change")
+	}
+	var current any = map[string]any{}
+	if t := e.Translation(loc); t != nil {
+		if err := json.Unmarshal(t.Fields, &current); err != nil {
+			return in, fmt.Errorf("decode %s draft of %s: %w", loc, e.ID, err)
+		}
+		if in.Slug == "" {
+			in.Slug = t.Slug
+		}
+	}
+	merged, err := json.Marshal(mergePatch(current, patch))
+	if err != nil {
+		return in, fmt.Errorf("encode merged fields: %w", err)
+	}
+	if in.Fields, err = decodeFields(e.Type, merged); err != nil {
+		return in, err
+	}
+	in.Patch = nil
+	return in, nil
+}
+
+// mergePatch applies an RFC 7386 merge patch to target.
+func mergePatch(target, patch any) any {
+	members, ok := patch.(map[string]any)
+	if !ok {
+		return patch
+	}
+	out, ok := target.(map[string]any)
+	if !ok {
+		out = map[string]any{}
+	}
+	for k, v := range members {
+		if v == nil {
+			delete(out, k)
+		} else {
+			out[k] = mergePatch(out[k], v)
+		}
+	}
+	return out
+}
+
+// decodeFields decodes a type's fields strictly: unknown members and
+// values of the wrong JSON type are bad input, named.
+func decodeFields(typ Type, raw json.RawMessage) (any, error) {
+	decode := func(v any) error {
+		dec := json.NewDecoder(bytes.NewReader(raw))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(v); err != nil {
+			return badInput("fields", "fields do not fit a %s: %v", typ, err)
+		}
+		return nil
+	}
+	switch typ {
+	case TypeRole:
+		var f RoleFields
+		return f, decode(&f)
+	case TypeArticle:
+		var f ArticleFields
+		return f, decode(&f)
+	case TypeComparison:
+		var f ComparisonFields
+		return f, decode(&f)
+	case TypeFAQ:
+		var f FAQFields
+		return f, decode(&f)
+	}
+	return nil, fmt.Errorf("unknown entry type %q", typ)
 }
 
 func sortedKeys[V any](m map[string]V) []string {

@@ -59,3 +59,27 @@ func TestValidateSlug(t *testing.T) {
 		}
 	}
 }
+
+func TestMergePatch(t *testing.T) {
+	var target, patch any
+	_ = json.Unmarshal([]byte(`{"title":"Oud","lead":"Intro","blocks":{"b1":{"heading":"Kop","body":"Tekst"},"b2":{"body":"Weg"}}}`), &target)
+	_ = json.Unmarshal([]byte(`{"title":"Nieuw","blocks":{"b1":{"heading":"Nieuwe kop"},"b2":null}}`), &patch)
+	got, _ := json.Marshal(mergePatch(target, patch))
+	want := `{"blocks":{"b1":{"body":"Tekst","heading":"Nieuwe kop"}},"lead":"Intro","title":"Nieuw"}`
+	if string(got) != want {
+		t.Fatalf("merge patch:\n got %s\nwant %s", got, want)
+	}
+}
+
+func TestDecodeFieldsIsStrict(t *testing.T) {
+	if _, err := decodeFields(TypeFAQ, json.RawMessage(`{"question":"Q?","answr":"typo"}`)); !apperr.Is(err, apperr.BadUserInput) {
+		t.Fatalf("unknown member: %v", err)
+	}
+	if _, err := decodeFields(TypeRole, json.RawMessage(`{"title":["not","a","string"]}`)); !apperr.Is(err, apperr.BadUserInput) {
+		t.Fatalf("wrong type: %v", err)
+	}
+	f, err := decodeFields(TypeFAQ, json.RawMessage(`{"question":"Q?","answer":"A."}`))
+	if err != nil || f.(FAQFields).Answer != "A." {
+		t.Fatalf("valid fields: %v %v", f, err)
+	}
+}
