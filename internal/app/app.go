@@ -223,6 +223,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fmt.Fprintf(stdout, "  Editors          %s/admin/\n", base)
 	fmt.Fprintf(stdout, "  Health           %s/healthz  %s/readyz\n", base, base)
 
+	go e.pruneEvery(ctx, time.Hour, accounts)
+
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(listener) }()
 	select {
@@ -237,6 +239,23 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	return nil
+}
+
+// pruneEvery deletes expired refresh tokens and old sign-in failures now
+// and then; every replica may do it, the deletes are idempotent.
+func (e *env) pruneEvery(ctx context.Context, interval time.Duration, accounts *account.Service) {
+	ticker := time.NewTicker(interval)
+	defer ticker.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-ticker.C:
+			if err := accounts.Prune(ctx); err != nil && ctx.Err() == nil {
+				e.log.Warn("pruning expired sessions failed", "error", err)
+			}
+		}
+	}
 }
 
 // accountService builds the account service with the signing keys,
