@@ -80,7 +80,7 @@ func (r *mutationResolver) CreateRole(ctx context.Context, input model.RoleInput
 
 // UpdateRole is the resolver for the updateRole field.
 func (r *mutationResolver) UpdateRole(ctx context.Context, id string, expectedVersion int, input model.RoleUpdateInput) (*model.Entry, error) {
-	upd := content.Update{ExpectedVersion: expectedVersion}
+	upd := content.Update{Type: content.TypeRole, ExpectedVersion: expectedVersion}
 	if s := input.Structure.Value(); s != nil {
 		upd.Structure = roleStructure(s)
 	}
@@ -109,7 +109,7 @@ func (r *mutationResolver) CreateArticle(ctx context.Context, input model.Articl
 
 // UpdateArticle is the resolver for the updateArticle field.
 func (r *mutationResolver) UpdateArticle(ctx context.Context, id string, expectedVersion int, input model.ArticleUpdateInput) (*model.Entry, error) {
-	upd := content.Update{ExpectedVersion: expectedVersion}
+	upd := content.Update{Type: content.TypeArticle, ExpectedVersion: expectedVersion}
 	if s := input.Structure.Value(); s != nil {
 		upd.Structure = articleStructure(s)
 	}
@@ -138,7 +138,7 @@ func (r *mutationResolver) CreateComparison(ctx context.Context, input model.Com
 
 // UpdateComparison is the resolver for the updateComparison field.
 func (r *mutationResolver) UpdateComparison(ctx context.Context, id string, expectedVersion int, input model.ComparisonUpdateInput) (*model.Entry, error) {
-	upd := content.Update{ExpectedVersion: expectedVersion}
+	upd := content.Update{Type: content.TypeComparison, ExpectedVersion: expectedVersion}
 	if s := input.Structure.Value(); s != nil {
 		upd.Structure = comparisonStructure(s)
 	}
@@ -171,7 +171,7 @@ func (r *mutationResolver) UpdateFaq(ctx context.Context, id string, expectedVer
 	if err != nil {
 		return nil, err
 	}
-	return r.update(ctx, id, content.Update{ExpectedVersion: expectedVersion, Translations: tr})
+	return r.update(ctx, id, content.Update{Type: content.TypeFAQ, ExpectedVersion: expectedVersion, Translations: tr})
 }
 
 // DeleteEntry is the resolver for the deleteEntry field.

@@ -50,6 +50,9 @@ func NewHandler(r *Resolver, limits Limits, log *slog.Logger) *handler.Server {
 	}
 	cfg.Complexity.Query.Articles = func(child int, _ *string, first *int, _ *string, _ *bool) int { return pageCost(child, first) }
 	cfg.Complexity.Query.Roles = func(child int, _ *string, first *int, _ *string, _ *bool) int { return pageCost(child, first) }
+	// Rendering costs with the text's size: bound the Markdown one
+	// request may have rendered (aliases would otherwise repeat it).
+	cfg.Complexity.Query.RenderMarkdown = func(_ int, markdown string) int { return 1 + len(markdown)/100 }
 	cfg.Complexity.Query.Faqs = func(child int, _, _, _ *string, first *int, _ *string, _ *bool) int { return pageCost(child, first) }
 
 	srv := handler.New(generated.NewExecutableSchema(cfg))

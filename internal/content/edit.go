@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -16,21 +17,31 @@ import (
 	"github.com/werkwijzer/werkwijzer/internal/apperr"
 )
 
-// authorize returns who acts and checks they hold need. The server's
-// operator (the seed loader, the command line) acts as nobody in
+// actor is who makes a change: a signed-in user, or the server's operator
+// (the seed loader, the command line, importers), who acts as nobody in
 // particular and may do everything.
-func authorize(ctx context.Context, need account.Role, action string) (account.Principal, error) {
+type actor struct {
+	account.Principal
+	operator bool
+}
+
+func (a actor) can(role account.Role) bool { return a.operator || a.Principal.Can(role) }
+
+func (a actor) mayEditLocale(loc string) bool { return a.operator || a.Principal.MayEditLocale(loc) }
+
+// authorize returns who acts and checks they hold need.
+func authorize(ctx context.Context, need account.Role, action string) (actor, error) {
 	if account.IsOperator(ctx) {
-		return account.Principal{Role: account.RoleAdmin}, nil
+		return actor{operator: true}, nil
 	}
 	p, ok := account.PrincipalFrom(ctx)
 	if !ok {
-		return p, apperr.New(apperr.Unauthenticated, "sign in to %s", action)
+		return actor{}, apperr.New(apperr.Unauthenticated, "sign in to %s", action)
 	}
 	if !p.Can(need) {
-		return p, apperr.New(apperr.Forbidden, "a %s may not %s; it takes %s", p.Role, action, need).With("requiredRole", string(need))
+		return actor{}, apperr.New(apperr.Forbidden, "a %s may not %s; it takes %s", p.Role, action, need).With("requiredRole", string(need))
 	}
-	return p, nil
+	return actor{Principal: p}, nil
 }
 
 // TranslationInput is one locale's slug and text.
@@ -55,6 +66,9 @@ func (s *Service) Create(ctx context.Context, typ Type, structure any, translati
 	}
 	if !typ.Valid() {
 		return nil, apperr.New(apperr.BadUserInput, "unknown entry type %q", typ).With("field", "type")
+	}
+	if err := s.checkLocaleKeys(translations); err != nil {
+		return nil, err
 	}
 	id, err := NewID()
 	if err != nil {
@@ -94,6 +108,8 @@ func (s *Service) Create(ctx context.Context, typ Type, structure any, translati
 
 // Update is a change to an entry's draft.
 type Update struct {
+	// Type, when set, is the type the caller expects the entry to have.
+	Type Type
 	// ExpectedVersion is the version the change was based on.
 	ExpectedVersion int
 	// Structure replaces the locale-independent part; nil keeps it.
@@ -110,21 +126,32 @@ func (s *Service) Update(ctx context.Context, id string, upd Update) (*EntryStat
 	if err != nil {
 		return nil, err
 	}
-	if upd.Structure != nil && !p.Can(account.RoleEditor) {
+	if upd.Structure != nil && !p.can(account.RoleEditor) {
 		return nil, apperr.New(apperr.Forbidden, "a %s may edit translations only, not an entry's structure", p.Role).With("field", "structure")
 	}
 	if upd.Structure == nil && len(upd.Translations) == 0 {
 		return nil, apperr.New(apperr.BadUserInput, "nothing to change: give a structure or translations")
 	}
 	now := s.now()
+	if err := checkID(id); err != nil {
+		return nil, err
+	}
+	if err := s.checkLocaleKeys(upd.Translations); err != nil {
+		return nil, err
+	}
 	var updated *EntryState
 	err = s.store.InTx(ctx, func(tx Store) error {
+		// Claim first: on PostgreSQL the claim locks the row, so what is
+		// read next is what this change is based on.
+		if err := tx.ClaimVersion(ctx, id, upd.ExpectedVersion, p.UserID, now); err != nil {
+			return err
+		}
 		before, err := tx.Entry(ctx, id)
 		if err != nil {
 			return err
 		}
-		if err := tx.ClaimVersion(ctx, id, upd.ExpectedVersion, p.UserID, now); err != nil {
-			return err
+		if upd.Type != "" && upd.Type != before.Type {
+			return badInput("id", "entry %s is a %s, not a %s", id, before.Type, upd.Type)
 		}
 		touched := map[string]bool{}
 		if upd.Structure != nil {
@@ -150,16 +177,16 @@ func (s *Service) Update(ctx context.Context, id string, upd Update) (*EntryStat
 			if err != nil {
 				return err
 			}
-			if !p.MayEditLocale(t.Locale) {
+			if !p.mayEditLocale(t.Locale) {
 				return apperr.New(apperr.Forbidden, "you may not edit the %s translation", t.Locale).With("field", "locale").With("locale", t.Locale)
 			}
 			t.CreatedAt, t.UpdatedAt, t.UpdatedBy = now, now, p.UserID
+			var oldFields json.RawMessage
+			var oldTimes map[string]time.Time
 			if old := before.Translation(t.Locale); old != nil {
-				t.CreatedAt = old.CreatedAt
-				t.FieldChangedAt = changedPaths(old.Fields, t.Fields, old.FieldChangedAt, now)
-			} else {
-				t.FieldChangedAt = changedPaths(nil, t.Fields, nil, now)
+				t.CreatedAt, oldFields, oldTimes = old.CreatedAt, old.Fields, old.FieldChangedAt
 			}
+			t.FieldChangedAt = changedPaths(oldFields, t.Fields, oldTimes, now)
 			if err := tx.PutTranslation(ctx, t, id); err != nil {
 				return err
 			}
@@ -207,6 +234,9 @@ func (s *Service) Delete(ctx context.Context, id string, expectedVersion int) er
 	if err != nil {
 		return err
 	}
+	if err := checkID(id); err != nil {
+		return err
+	}
 	now := s.now()
 	return s.store.InTx(ctx, func(tx Store) error {
 		e, err := tx.Entry(ctx, id)
@@ -244,9 +274,17 @@ func (s *Service) Publish(ctx context.Context, id string, locales []string) (*En
 	if err != nil {
 		return nil, err
 	}
+	if err := checkID(id); err != nil {
+		return nil, err
+	}
 	now := s.now()
 	var published *EntryState
 	err = s.store.InTx(ctx, func(tx Store) error {
+		// The lock orders this publication with concurrent saves,
+		// deletes and publications of the same entry.
+		if err := tx.LockEntry(ctx, id); err != nil {
+			return err
+		}
 		e, err := tx.Entry(ctx, id)
 		if err != nil {
 			return err
@@ -335,14 +373,20 @@ func (s *Service) Unpublish(ctx context.Context, id string, locales []string) (*
 	if err != nil {
 		return nil, err
 	}
+	if err := checkID(id); err != nil {
+		return nil, err
+	}
 	now := s.now()
 	var e *EntryState
 	err = s.store.InTx(ctx, func(tx Store) error {
+		if err := tx.LockEntry(ctx, id); err != nil {
+			return err
+		}
 		if e, err = tx.Entry(ctx, id); err != nil {
 			return err
 		}
 		for _, loc := range locs {
-			was, err := tx.Unpublish(ctx, id, loc)
+			was, err := tx.Unpublish(ctx, e.Type, id, loc, now)
 			if err != nil {
 				return err
 			}
@@ -370,10 +414,17 @@ func (s *Service) Revisions(ctx context.Context, id, loc string) ([]Revision, er
 			return nil, apperr.New(apperr.BadUserInput, "%s", err.Error()).With("field", "locale")
 		}
 	}
+	if err := checkID(id); err != nil {
+		return nil, err
+	}
+	history, err := s.store.History(ctx, id, loc)
+	if err != nil || len(history) > 0 {
+		return history, err // a deleted entry's history stays readable
+	}
 	if _, err := s.store.Entry(ctx, id); err != nil {
 		return nil, err
 	}
-	return s.store.History(ctx, id, loc)
+	return history, nil
 }
 
 // RestoreRevision makes an old revision the draft again (its structure and
@@ -387,39 +438,55 @@ func (s *Service) RestoreRevision(ctx context.Context, revisionID string, expect
 	}
 	now := s.now()
 	var restored *EntryState
+	if err := checkID(revisionID); err != nil {
+		return nil, err
+	}
 	err = s.store.InTx(ctx, func(tx Store) error {
 		rev, err := tx.Revision(ctx, revisionID)
 		if err != nil {
+			return err
+		}
+		if err := tx.ClaimVersion(ctx, rev.EntryID, expectedVersion, p.UserID, now); err != nil {
 			return err
 		}
 		e, err := tx.Entry(ctx, rev.EntryID)
 		if err != nil {
 			return err
 		}
-		if err := tx.ClaimVersion(ctx, e.ID, expectedVersion, p.UserID, now); err != nil {
-			return err
-		}
 		var doc Document[json.RawMessage, json.RawMessage]
 		if err := json.Unmarshal(rev.Document, &doc); err != nil {
 			return fmt.Errorf("decode revision %s: %w", rev.ID, err)
 		}
-		if err := tx.SetStructure(ctx, e.ID, doc.Structure); err != nil {
+		// What it refers to may have been deleted since: check as for
+		// any other change.
+		structure, err := decodeStructure(e.Type, doc.Structure)
+		if err != nil {
 			return err
 		}
-		t := TranslationState{Locale: rev.Locale, Slug: rev.Slug, Fields: doc.Fields, CreatedAt: now, UpdatedAt: now, UpdatedBy: p.UserID}
-		if old := e.Translation(rev.Locale); old != nil {
-			t.CreatedAt = old.CreatedAt
-			t.FieldChangedAt = changedPaths(old.Fields, t.Fields, old.FieldChangedAt, now)
-		} else {
-			t.FieldChangedAt = changedPaths(nil, t.Fields, nil, now)
+		structureJSON, err := s.checkStructure(ctx, tx, e.Type, structure)
+		if err != nil {
+			return err
 		}
+		if err := tx.SetStructure(ctx, e.ID, structureJSON); err != nil {
+			return err
+		}
+		// The restored text was written when the revision's text was, so
+		// a source change made since still shows it as outdated.
+		t := TranslationState{Locale: rev.Locale, Slug: rev.Slug, Fields: doc.Fields, CreatedAt: now, UpdatedAt: now, UpdatedBy: p.UserID}
+		var oldFields json.RawMessage
+		var oldTimes map[string]time.Time
+		if old := e.Translation(rev.Locale); old != nil {
+			t.CreatedAt, oldFields, oldTimes = old.CreatedAt, old.Fields, old.FieldChangedAt
+		}
+		t.FieldChangedAt = changedPaths(oldFields, t.Fields, oldTimes, rev.UpdatedAt)
 		if err := tx.PutTranslation(ctx, t, e.ID); err != nil {
 			return err
 		}
 		if restored, err = tx.Entry(ctx, e.ID); err != nil {
 			return err
 		}
-		if err := s.snapshot(ctx, tx, restored, []TranslationState{*restored.Translation(rev.Locale)}, p.UserID, rev.ID); err != nil {
+		// The structure changed for every locale: record each.
+		if err := s.snapshot(ctx, tx, restored, restored.Translations, p.UserID, rev.ID); err != nil {
 			return err
 		}
 		return tx.Audit(ctx, AuditEntry{At: now, ActorID: p.UserID, Action: "restore", EntryID: e.ID, EntryType: e.Type,
@@ -431,6 +498,9 @@ func (s *Service) RestoreRevision(ctx context.Context, revisionID string, expect
 // Entry returns an entry with its drafts, for editors.
 func (s *Service) Entry(ctx context.Context, id string) (*EntryState, error) {
 	if _, err := authorize(ctx, account.RoleTranslator, "read drafts"); err != nil {
+		return nil, err
+	}
+	if err := checkID(id); err != nil {
 		return nil, err
 	}
 	return s.store.Entry(ctx, id)
@@ -476,10 +546,11 @@ func (s *Service) AuditLog(ctx context.Context, filter AuditFilter, page Page) (
 	return List[AuditEntry]{Items: entries[:min(limit, len(entries))], HasNextPage: len(entries) > limit}, nil
 }
 
-// IsEmpty reports whether no content exists yet, live or draft.
+// IsEmpty reports whether no content was ever created: deleted entries
+// count, so deleting everything does not bring the sample content back.
 func (s *Service) IsEmpty(ctx context.Context) (bool, error) {
-	n, err := s.store.CountEntries(ctx, "")
-	return n == 0, err
+	any, err := s.store.AnyEntryEver(ctx)
+	return !any, err
 }
 
 func (s *Service) normalizeLocales(locales []string) ([]string, error) {
@@ -509,12 +580,15 @@ func (s *Service) checkTranslation(typ Type, code string, in TranslationInput) (
 	if err := checkFieldsType(typ, in.Fields); err != nil {
 		return TranslationState{}, err
 	}
+	if err := checkLinks(in.Fields); err != nil {
+		return TranslationState{}, err
+	}
 	fields, err := json.Marshal(in.Fields)
 	if err != nil {
 		return TranslationState{}, fmt.Errorf("encode %s fields (%s): %w", typ, loc, err)
 	}
 	if path, ok := oversized(fields); !ok {
-		return TranslationState{}, apperr.New(apperr.BadUserInput, "%s (%s) is too long: at most %d bytes per text and %d items per list", path, loc, maxTextBytes, maxListItems).
+		return TranslationState{}, apperr.New(apperr.BadUserInput, "%s (%s) is too long or not plain text: at most %d bytes of UTF-8 without NUL per text and %d items per list", path, loc, maxTextBytes, maxListItems).
 			With("field", path).With("locale", loc)
 	}
 	return TranslationState{Locale: loc, Slug: in.Slug, Fields: fields}, nil

@@ -294,6 +294,11 @@ func bySlug[S, F any](ctx context.Context, s *Service, typ Type, slug, loc strin
 	if err != nil {
 		return nil, err
 	}
+	if ValidateSlug(slug) != nil {
+		// No entry can have it; and a NUL byte would be an error on
+		// PostgreSQL rather than a miss.
+		return nil, apperr.New(apperr.NotFound, "no %s has the slug %q", typ, slug).With("field", "slug")
+	}
 	id, current, err := s.store.FindBySlug(ctx, view, typ, slug, chain)
 	if err != nil {
 		return nil, fmt.Errorf("find %s %q: %w", typ, slug, err)

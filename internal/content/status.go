@@ -24,12 +24,15 @@ type LocaleStatus struct {
 	// OutdatedFields are fields whose default-locale source changed after
 	// this translation of them last changed.
 	OutdatedFields []string
+	// UntranslatedFields are fields filled in the default locale but
+	// empty here (required ones are in MissingFields too).
+	UntranslatedFields []string
 }
 
 // NeedsWork reports whether the locale still needs translating or
 // re-translating.
 func (l LocaleStatus) NeedsWork() bool {
-	return !l.Exists || len(l.MissingFields) > 0 || len(l.OutdatedFields) > 0
+	return !l.Exists || len(l.MissingFields) > 0 || len(l.OutdatedFields) > 0 || len(l.UntranslatedFields) > 0
 }
 
 // Status reports every configured locale of e.
@@ -68,13 +71,13 @@ func (s *Service) Status(e *EntryState) ([]LocaleStatus, error) {
 			own := flatten(t.Fields)
 			for path := range source {
 				if _, translated := own[path]; !translated {
-					continue // empty here: missing or optional, not outdated
-				}
-				if def.FieldChangedAt[path].After(t.FieldChangedAt[path]) {
+					st.UntranslatedFields = append(st.UntranslatedFields, path)
+				} else if def.FieldChangedAt[path].After(t.FieldChangedAt[path]) {
 					st.OutdatedFields = append(st.OutdatedFields, path)
 				}
 			}
 			slices.Sort(st.OutdatedFields)
+			slices.Sort(st.UntranslatedFields)
 		}
 		out = append(out, st)
 	}

@@ -49,6 +49,13 @@ type Store interface {
 	Entries(ctx context.Context, typ Type, page Page) ([]*EntryState, error)
 	// CountEntries counts entries that are not deleted; typ "" means all.
 	CountEntries(ctx context.Context, typ Type) (int, error)
+	// AnyEntryEver reports whether any entry was ever created, deleted
+	// ones included.
+	AnyEntryEver(ctx context.Context) (bool, error)
+	// LockEntry holds the entry's row until the transaction ends, so
+	// changes to one entry happen one after another; NotFound when the
+	// entry does not exist or is deleted.
+	LockEntry(ctx context.Context, id string) error
 	// ClaimVersion moves the entry from version expected to expected+1 if
 	// it is still at expected, in one conditional statement, and records
 	// who changed it when. Otherwise it returns NotFound, or Conflict with
@@ -72,9 +79,9 @@ type Store interface {
 	// Publish makes revision rev the live one of its entry and locale,
 	// retiring the slug it replaces into the slug history.
 	Publish(ctx context.Context, typ Type, rev Revision) error
-	// Unpublish takes an entry offline in locale; it reports whether it
-	// was live there.
-	Unpublish(ctx context.Context, id, locale string) (bool, error)
+	// Unpublish takes an entry offline in locale, keeping its slug in the
+	// slug history; it reports whether it was live there.
+	Unpublish(ctx context.Context, typ Type, id, locale string, at time.Time) (bool, error)
 	// History lists an entry's revisions, newest first; locale "" means
 	// every locale.
 	History(ctx context.Context, id, locale string) ([]Revision, error)

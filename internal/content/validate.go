@@ -4,11 +4,15 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/url"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
+
+	"github.com/google/uuid"
 
 	"github.com/werkwijzer/werkwijzer/internal/apperr"
 )
@@ -179,7 +183,7 @@ func checkStructureType(typ Type, structure any) error {
 		ok = typ == TypeFAQ
 	}
 	if !ok {
-		return fmt.Errorf("structure %T does not belong to a %s", structure, typ)
+		return badInput("structure", "that structure does not belong to a %s", typ)
 	}
 	return nil
 }
@@ -197,13 +201,107 @@ func checkFieldsType(typ Type, fields any) error {
 		ok = typ == TypeFAQ
 	}
 	if !ok {
-		return fmt.Errorf("fields %T do not belong to a %s", fields, typ)
+		return badInput("fields", "those fields do not belong to a %s", typ)
 	}
 	return nil
 }
 
-// oversized finds the first text over maxTextBytes or list over
-// maxListItems in encoded fields; ok is false when there is one.
+// checkID refuses what cannot be an entry or revision id before it reaches
+// the database (PostgreSQL rejects a NUL byte as an error, not a miss).
+func checkID(id string) error {
+	if _, err := uuid.Parse(id); err != nil || len(id) != 36 {
+		return apperr.New(apperr.NotFound, "no entry or revision has the id %q", id).With("field", "id")
+	}
+	return nil
+}
+
+// checkLocaleKeys refuses two spellings of one locale ("nl" and "NL"),
+// which would otherwise silently keep only one of the two texts.
+func (s *Service) checkLocaleKeys(translations map[string]TranslationInput) error {
+	seen := map[string]string{}
+	for code := range translations {
+		loc, err := s.locales.Normalize(code)
+		if err != nil {
+			return apperr.New(apperr.BadUserInput, "%s", err.Error()).With("field", "locale")
+		}
+		if other, dup := seen[loc]; dup {
+			return badInput("locale", "the locale %s is given twice (%q and %q)", loc, other, code)
+		}
+		seen[loc] = code
+	}
+	return nil
+}
+
+// decodeStructure decodes a stored structure of typ into its Go type.
+func decodeStructure(typ Type, raw json.RawMessage) (any, error) {
+	var err error
+	switch typ {
+	case TypeRole:
+		var st RoleStructure
+		err = json.Unmarshal(raw, &st)
+		return st, err
+	case TypeArticle:
+		var st ArticleStructure
+		err = json.Unmarshal(raw, &st)
+		return st, err
+	case TypeComparison:
+		var st ComparisonStructure
+		err = json.Unmarshal(raw, &st)
+		return st, err
+	case TypeFAQ:
+		var st FAQStructure
+		err = json.Unmarshal(raw, &st)
+		return st, err
+	}
+	return nil, fmt.Errorf("unknown entry type %q", typ)
+}
+
+var anchorPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{0,100}$`)
+
+// checkLinks validates what an article's text links to: a call to
+// action leads to an http(s) URL, a path on the site, an anchor, or a
+// mail or phone link, never a script; anchors are fragment-safe.
+func checkLinks(fields any) error {
+	article, ok := fields.(ArticleFields)
+	if !ok {
+		return nil
+	}
+	for id, b := range article.Blocks {
+		if !anchorPattern.MatchString(b.Anchor) {
+			return badInput("blocks."+id+".anchor", "anchor %q must be letters, digits, '-' or '_' (at most 100)", b.Anchor)
+		}
+		if b.URL != "" && !SafeLink(b.URL) {
+			return badInput("blocks."+id+".url", "url %q must be an https or http URL, a path starting with /, an #anchor, or a mailto: or tel: link", b.URL)
+		}
+	}
+	return nil
+}
+
+// SafeLink reports whether a link is one a page may carry without risk.
+func SafeLink(link string) bool {
+	if strings.ContainsAny(link, " \t\r\n\x00\\") {
+		return false
+	}
+	switch {
+	case strings.HasPrefix(link, "/") && !strings.HasPrefix(link, "//"), strings.HasPrefix(link, "#"):
+		return true
+	}
+	u, err := url.Parse(link)
+	if err != nil {
+		return false
+	}
+	switch strings.ToLower(u.Scheme) {
+	case "https", "http":
+		return u.Host != ""
+	case "mailto", "tel":
+		return u.Opaque != ""
+	}
+	return false
+}
+
+// oversized finds the first text over maxTextBytes, with a NUL byte or
+// invalid UTF-8 (which PostgreSQL refuses and SQLite would keep), or list
+// over maxListItems in encoded fields; ok is false when there is one.
 func oversized(fields json.RawMessage) (path string, ok bool) {
 	var v any
 	if err := json.Unmarshal(fields, &v); err != nil {
@@ -213,7 +311,7 @@ func oversized(fields json.RawMessage) (path string, ok bool) {
 	walk = func(path string, v any) (string, bool) {
 		switch x := v.(type) {
 		case string:
-			return path, len(x) <= maxTextBytes
+			return path, len(x) <= maxTextBytes && !strings.ContainsRune(x, 0) && !strings.ContainsRune(x, utf8.RuneError)
 		case []any:
 			if len(x) > maxListItems {
 				return path, false

@@ -46,6 +46,12 @@ func newAPI(t testing.TB, db *database.DB) *api {
 
 func newAPIWithLimits(t testing.TB, db *database.DB, limits graph.Limits) *api {
 	t.Helper()
+	return newAPIWith(t, db, func(c *httpserver.Config) { c.Limits = limits })
+}
+
+// newAPIWith lets a test change the server's configuration.
+func newAPIWith(t testing.TB, db *database.DB, configure func(*httpserver.Config)) *api {
+	t.Helper()
 	locales, err := locale.NewSet([]string{"nl", "en"})
 	if err != nil {
 		t.Fatal(err)
@@ -70,10 +76,12 @@ func newAPIWithLimits(t testing.TB, db *database.DB, limits graph.Limits) *api {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := httpserver.New(httpserver.Config{
-		Content: svc, Accounts: accounts, Ready: db.Ping, Playground: true, Limits: limits,
+	cfg := httpserver.Config{
+		Content: svc, Accounts: accounts, Ready: db.Ping, Playground: true, Limits: graph.DefaultLimits,
 		PublicMaxAge: time.Minute, Log: log,
-	})
+	}
+	configure(&cfg)
+	h := httpserver.New(cfg)
 	return &api{t: t, db: db, content: svc, accounts: accounts, handler: h}
 }
 

@@ -28,7 +28,8 @@ func publicCache(maxAge time.Duration, next http.Handler) http.Handler {
 		for k, v := range buf.header {
 			h[k] = v
 		}
-		h.Set("Vary", "Accept-Language, Authorization")
+		h.Add("Vary", "Accept-Language")
+		h.Add("Vary", "Authorization")
 		status := buf.status
 		if status == 0 {
 			status = http.StatusOK

@@ -418,3 +418,23 @@ func TestAuditLogRecordsMutations(t *testing.T) {
 		t.Fatalf("publish entry: %+v", first)
 	}
 }
+
+func TestRenderMarkdownCostGrowsWithText(t *testing.T) {
+	a := newAPI(t, dbtest.SQLite(t))
+	editor := a.signIn(t, "editor@example.com", account.RoleEditor)
+	var one struct{ RenderMarkdown string }
+	a.post(`query($m: String!) { renderMarkdown(markdown: $m) }`, map[string]any{"m": "- een\n- twee"}, editor...).ok(t, &one)
+	if !strings.Contains(one.RenderMarkdown, "<li>een</li>") {
+		t.Fatalf("rendered %q", one.RenderMarkdown)
+	}
+	var q strings.Builder
+	q.WriteString(`query($m: String!) {`)
+	for i := range 50 {
+		fmt.Fprintf(&q, " r%d: renderMarkdown(markdown: $m)", i)
+	}
+	q.WriteString(" }")
+	big := strings.Repeat("woord ", 10000) // 60 KB, rendered 50 times over by aliases
+	if code := a.post(q.String(), map[string]any{"m": big}, editor...).code(t); code != "COMPLEXITY_LIMIT_EXCEEDED" {
+		t.Fatalf("50 aliased renderings of 60 KB: %q, want COMPLEXITY_LIMIT_EXCEEDED", code)
+	}
+}

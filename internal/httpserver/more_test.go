@@ -11,6 +11,7 @@ import (
 	"github.com/werkwijzer/werkwijzer/internal/content"
 	"github.com/werkwijzer/werkwijzer/internal/database"
 	"github.com/werkwijzer/werkwijzer/internal/dbtest"
+	"github.com/werkwijzer/werkwijzer/internal/httpserver"
 )
 
 func TestRolesPageThroughWithCursors(t *testing.T) {
@@ -200,5 +201,30 @@ func TestOperationalEndpoints(t *testing.T) {
 	a.handler.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/readyz", nil))
 	if rec.Code != http.StatusServiceUnavailable {
 		t.Fatalf("/readyz with the database closed: %d, want 503", rec.Code)
+	}
+}
+
+func TestCORSAnswersVaryByOrigin(t *testing.T) {
+	a := newAPIWith(t, dbtest.SQLite(t), func(c *httpserver.Config) { c.CORSOrigins = []string{"https://a.example", "https://b.example"} })
+	res := a.get(`{ locales { code } }`, nil, "Origin", "https://a.example")
+	if got := res.headers.Get("Access-Control-Allow-Origin"); got != "https://a.example" {
+		t.Fatalf("Allow-Origin %q", got)
+	}
+	vary := strings.Join(res.headers.Values("Vary"), ",")
+	for _, want := range []string{"Origin", "Accept-Language", "Authorization"} {
+		if !strings.Contains(vary, want) {
+			t.Fatalf("Vary %q lacks %s: a shared cache would hand one origin's answer to another", vary, want)
+		}
+	}
+	if res := a.get(`{ locales { code } }`, nil, "Origin", "https://evil.example"); res.headers.Get("Access-Control-Allow-Origin") != "" {
+		t.Fatal("an origin not on the list was allowed")
+	}
+	pre := httptest.NewRequest(http.MethodOptions, "/graphql", nil)
+	pre.Header.Set("Origin", "https://b.example")
+	pre.Header.Set("Access-Control-Request-Method", "POST")
+	rec := httptest.NewRecorder()
+	a.handler.ServeHTTP(rec, pre)
+	if rec.Code != http.StatusNoContent || !strings.Contains(rec.Header().Get("Access-Control-Allow-Headers"), "Authorization") {
+		t.Fatalf("preflight: %d %v", rec.Code, rec.Header())
 	}
 }

@@ -127,9 +127,12 @@ type slugRow struct {
 	Locale  string
 }
 
-// FindBySlug finds the entry that has slug in any locale.
+// FindBySlug finds the entry that has slug in any locale. A current slug
+// and a former one compete on equal terms by locale preference (a former
+// Dutch slug beats a current English one for a Dutch reader); at the same
+// locale the current one wins.
 func (s *Content) FindBySlug(ctx context.Context, view content.View, typ content.Type, slug string, preferred []string) (string, bool, error) {
-	var rows []slugRow
+	var current []slugRow
 	q := s.db.WithContext(ctx)
 	if view == content.Live {
 		q = q.Table("publications").Select("entry_id, locale").Where("type = ? AND slug = ?", string(typ), slug)
@@ -138,39 +141,51 @@ func (s *Content) FindBySlug(ctx context.Context, view content.View, typ content
 			Joins("JOIN entries AS e ON e.id = t.entry_id").
 			Where("e.type = ? AND t.slug = ? AND e.deleted_at IS NULL", string(typ), slug)
 	}
-	if err := q.Scan(&rows).Error; err != nil {
+	if err := q.Scan(&current).Error; err != nil {
 		return "", false, fmt.Errorf("find %s by slug: %w", typ, err)
 	}
-	if len(rows) > 0 {
-		return preferredEntry(rows, preferred), true, nil
-	}
+	var former []slugRow
 	if view == content.Live {
-		// An old slug: the entry it led to, if that is still live in
-		// some locale.
-		err := s.db.WithContext(ctx).Table("slug_history AS h").Select("h.entry_id, h.locale").
+		// An old slug leads to its entry if that is still live somewhere.
+		err := s.db.WithContext(ctx).Table("slug_history AS h").Select("DISTINCT h.entry_id, h.locale").
 			Joins("JOIN publications AS p ON p.entry_id = h.entry_id").
 			Where("h.type = ? AND h.slug = ?", string(typ), slug).
-			Distinct().Scan(&rows).Error
+			Scan(&former).Error
 		if err != nil {
 			return "", false, fmt.Errorf("find %s by former slug: %w", typ, err)
 		}
-		if len(rows) > 0 {
-			return preferredEntry(rows, preferred), false, nil
+	}
+	type candidate struct {
+		slugRow
+		current bool
+	}
+	var best *candidate
+	better := func(c candidate) bool {
+		if best == nil {
+			return true
+		}
+		if a, b := rank(c.Locale, preferred), rank(best.Locale, preferred); a != b {
+			return a < b
+		}
+		if c.current != best.current {
+			return c.current
+		}
+		return c.EntryID < best.EntryID
+	}
+	for _, r := range current {
+		if c := (candidate{r, true}); better(c) {
+			best = &c
 		}
 	}
-	return "", false, apperr.New(apperr.NotFound, "no %s has the slug %q", typ, slug).With("field", "slug")
-}
-
-// preferredEntry picks, among entries sharing a slug, the one using it in
-// the most preferred locale, then the lowest id.
-func preferredEntry(rows []slugRow, preferred []string) string {
-	best, bestRank := rows[0], rank(rows[0].Locale, preferred)
-	for _, r := range rows[1:] {
-		if rk := rank(r.Locale, preferred); rk < bestRank || (rk == bestRank && r.EntryID < best.EntryID) {
-			best, bestRank = r, rk
+	for _, r := range former {
+		if c := (candidate{r, false}); better(c) {
+			best = &c
 		}
 	}
-	return best.EntryID
+	if best == nil {
+		return "", false, apperr.New(apperr.NotFound, "no %s has the slug %q", typ, slug).With("field", "slug")
+	}
+	return best.EntryID, best.current, nil
 }
 
 func rank(loc string, preferred []string) int {
@@ -404,6 +419,30 @@ func (s *Content) CountEntries(ctx context.Context, typ content.Type) (int, erro
 	return int(n), nil
 }
 
+// AnyEntryEver reports whether an entry was ever created.
+func (s *Content) AnyEntryEver(ctx context.Context) (bool, error) {
+	var ids []string
+	if err := s.db.WithContext(ctx).Unscoped().Model(&entryRow{}).Limit(1).Pluck("id", &ids).Error; err != nil {
+		return false, fmt.Errorf("look for entries: %w", err)
+	}
+	return len(ids) > 0, nil
+}
+
+// LockEntry takes the entry's row lock with an UPDATE that changes
+// nothing: the same statement locks on PostgreSQL and on SQLite (whose
+// immediate transactions hold the database's write lock anyway), where
+// SELECT ... FOR UPDATE would not parse.
+func (s *Content) LockEntry(ctx context.Context, id string) error {
+	res := s.db.WithContext(ctx).Model(&entryRow{}).Where("id = ?", id).UpdateColumn("version", gorm.Expr("version"))
+	if res.Error != nil {
+		return fmt.Errorf("lock entry %s: %w", id, res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return apperr.New(apperr.NotFound, "entry %s not found", id)
+	}
+	return nil
+}
+
 // ClaimVersion is the optimistic lock: one conditional UPDATE, so of two
 // writers starting from the same version exactly one moves it on.
 func (s *Content) ClaimVersion(ctx context.Context, id string, expected int, by string, at time.Time) error {
@@ -431,7 +470,7 @@ func (s *Content) ClaimVersion(ctx context.Context, id string, expected int, by 
 // SetStructure replaces an entry's draft structure.
 func (s *Content) SetStructure(ctx context.Context, id string, structure json.RawMessage) error {
 	err := s.db.WithContext(ctx).Model(&entryRow{}).Where("id = ?", id).
-		Update("structure", datatypes.JSON(structure)).Error
+		UpdateColumn("structure", datatypes.JSON(structure)).Error
 	if err != nil {
 		return fmt.Errorf("update structure of %s: %w", id, err)
 	}
@@ -468,7 +507,7 @@ func (s *Content) DeleteEntry(ctx context.Context, id string, at time.Time) erro
 	if err := s.db.WithContext(ctx).Where("entry_id = ?", id).Delete(&slugHistoryRow{}).Error; err != nil {
 		return fmt.Errorf("forget slugs of %s: %w", id, err)
 	}
-	if err := s.db.WithContext(ctx).Model(&entryRow{}).Where("id = ?", id).Update("deleted_at", at).Error; err != nil {
+	if err := s.db.WithContext(ctx).Model(&entryRow{}).Where("id = ?", id).UpdateColumn("deleted_at", at).Error; err != nil {
 		return fmt.Errorf("delete %s: %w", id, err)
 	}
 	return nil
@@ -522,13 +561,8 @@ func (s *Content) Publish(ctx context.Context, typ content.Type, rev content.Rev
 	err := db.Where("entry_id = ? AND locale = ?", rev.EntryID, rev.Locale).Take(&previous).Error
 	switch {
 	case err == nil && previous.Slug != rev.Slug:
-		retired := slugHistoryRow{Type: string(typ), Locale: rev.Locale, Slug: previous.Slug, EntryID: rev.EntryID, RetiredAt: rev.CreatedAt}
-		err = db.Clauses(clause.OnConflict{
-			Columns:   []clause.Column{{Name: "type"}, {Name: "locale"}, {Name: "slug"}},
-			DoUpdates: clause.AssignmentColumns([]string{"entry_id", "retired_at"}),
-		}).Create(&retired).Error
-		if err != nil {
-			return fmt.Errorf("retire slug %q: %w", previous.Slug, err)
+		if err := s.retireSlug(ctx, typ, rev.Locale, previous.Slug, rev.EntryID, rev.CreatedAt); err != nil {
+			return err
 		}
 	case err != nil && !errors.Is(err, gorm.ErrRecordNotFound):
 		return fmt.Errorf("load publication: %w", err)
@@ -556,13 +590,37 @@ func (s *Content) Publish(ctx context.Context, typ content.Type, rev content.Rev
 	return nil
 }
 
-// Unpublish deletes the publication of an entry in locale.
-func (s *Content) Unpublish(ctx context.Context, id, locale string) (bool, error) {
-	res := s.db.WithContext(ctx).Where("entry_id = ? AND locale = ?", id, locale).Delete(&publicationRow{})
-	if res.Error != nil {
-		return false, fmt.Errorf("unpublish %s in %s: %w", id, locale, res.Error)
+// Unpublish deletes the publication of an entry in locale and keeps its
+// slug in the history, so links to it work again once it is republished
+// under another slug.
+func (s *Content) Unpublish(ctx context.Context, typ content.Type, id, locale string, at time.Time) (bool, error) {
+	var pub publicationRow
+	err := s.db.WithContext(ctx).Where("entry_id = ? AND locale = ?", id, locale).Take(&pub).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return false, nil
 	}
-	return res.RowsAffected > 0, nil
+	if err != nil {
+		return false, fmt.Errorf("load publication: %w", err)
+	}
+	if err := s.retireSlug(ctx, typ, locale, pub.Slug, id, at); err != nil {
+		return false, err
+	}
+	if err := s.db.WithContext(ctx).Where("entry_id = ? AND locale = ?", id, locale).Delete(&publicationRow{}).Error; err != nil {
+		return false, fmt.Errorf("unpublish %s in %s: %w", id, locale, err)
+	}
+	return true, nil
+}
+
+func (s *Content) retireSlug(ctx context.Context, typ content.Type, locale, slug, id string, at time.Time) error {
+	retired := slugHistoryRow{Type: string(typ), Locale: locale, Slug: slug, EntryID: id, RetiredAt: at}
+	err := s.db.WithContext(ctx).Clauses(clause.OnConflict{
+		Columns:   []clause.Column{{Name: "type"}, {Name: "locale"}, {Name: "slug"}},
+		DoUpdates: clause.AssignmentColumns([]string{"entry_id", "retired_at"}),
+	}).Create(&retired).Error
+	if err != nil {
+		return fmt.Errorf("retire slug %q: %w", slug, err)
+	}
+	return nil
 }
 
 // History lists revisions, newest first.
