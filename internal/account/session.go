@@ -101,7 +101,13 @@ func (s *Service) checkPassword(ctx context.Context, email, password string) (cr
 	if tooLong {
 		password = ""
 	}
-	creds, err = s.store.Credentials(ctx, email)
+	if _, invalid := NormalizeEmail(email); invalid != nil {
+		// No account can have it (and a NUL byte would be a database
+		// error, not a miss): fail like an unknown account.
+		err = apperr.New(apperr.NotFound, "no such account")
+	} else {
+		creds, err = s.store.Credentials(ctx, email)
+	}
 	if apperr.Is(err, apperr.NotFound) || tooLong {
 		dummy, err := s.dummy(ctx)
 		if err != nil {

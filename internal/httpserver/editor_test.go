@@ -438,3 +438,15 @@ func TestRenderMarkdownCostGrowsWithText(t *testing.T) {
 		t.Fatalf("50 aliased renderings of 60 KB: %q, want COMPLEXITY_LIMIT_EXCEEDED", code)
 	}
 }
+
+func TestHostileLoginIsAPlainFailure(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+		a := newAPI(t, db)
+		for _, email := range []string{"a\x00b@example.com", "", "not-an-email", strings.Repeat("x", 300) + "@example.com"} {
+			res := a.post(`mutation($e: String!) { login(email: $e, password: "whatever-it-is") { accessToken } }`, map[string]any{"e": email})
+			if code := res.code(t); code != "UNAUTHENTICATED" {
+				t.Errorf("login as %q: %q, want UNAUTHENTICATED", email, code)
+			}
+		}
+	})
+}
