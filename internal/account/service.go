@@ -182,10 +182,24 @@ func (s *Service) CreateUser(ctx context.Context, nu NewUser) (User, error) {
 		ID: id.String(), Email: email, Role: nu.Role, Locales: locales, Active: true,
 		CreatedAt: now, UpdatedAt: now, PasswordChangedAt: now,
 	}
-	if err := s.store.CreateUser(ctx, u, hash); err != nil {
-		return User{}, fmt.Errorf("create user %s: %w", email, err)
+	err = s.store.InTx(ctx, func(tx Store) error {
+		if err := tx.CreateUser(ctx, u, hash); err != nil {
+			return fmt.Errorf("create user %s: %w", email, err)
+		}
+		return tx.Audit(ctx, AuditRecord{At: now, ActorID: actorID(ctx), Action: "user.create", UserID: u.ID,
+			Details: map[string]any{"email": u.Email, "role": string(u.Role), "locales": u.Locales}})
+	})
+	if err != nil {
+		return User{}, err
 	}
 	return u, nil
+}
+
+// actorID is who makes a change to accounts: the signed-in user, or "" for
+// the operator.
+func actorID(ctx context.Context) string {
+	p, _ := PrincipalFrom(ctx)
+	return p.UserID
 }
 
 // CheckLocales validates a user's locales for role and returns them in
@@ -252,7 +266,8 @@ func (s *Service) SetPassword(ctx context.Context, userID, password string) erro
 		if err := tx.ClearLoginFailures(ctx, emailHash(u.Email)); err != nil {
 			return fmt.Errorf("clear sign-in failures of %s: %w", u.Email, err)
 		}
-		return nil
+		return tx.Audit(ctx, AuditRecord{At: now, ActorID: actorID(ctx), Action: "user.password", UserID: u.ID,
+			Details: map[string]any{"email": u.Email}})
 	})
 }
 
@@ -319,7 +334,8 @@ func (s *Service) UpdateUser(ctx context.Context, userID string, upd UserUpdate)
 			}
 		}
 		updated = u
-		return nil
+		return tx.Audit(ctx, AuditRecord{At: now, ActorID: actorID(ctx), Action: "user.update", UserID: u.ID,
+			Details: map[string]any{"email": u.Email, "role": string(u.Role), "locales": u.Locales, "active": u.Active}})
 	})
 	return updated, err
 }

@@ -62,6 +62,19 @@ type Store interface {
 	ClearLoginFailures(ctx context.Context, emailHash string) error
 	// DeleteLoginFailures deletes the failures recorded before before.
 	DeleteLoginFailures(ctx context.Context, before time.Time) (int, error)
+
+	// Audit appends a change to accounts to the audit log, in the same
+	// transaction as the change when called on a transaction's Store.
+	Audit(ctx context.Context, r AuditRecord) error
+}
+
+// AuditRecord is one change to an account, for the audit log.
+type AuditRecord struct {
+	At      time.Time
+	ActorID string // "" for the operator
+	Action  string // user.create, user.update, user.password
+	UserID  string
+	Details map[string]any
 }
 
 // Credentials is a user with their password hash (PHC string format).

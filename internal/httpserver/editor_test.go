@@ -450,3 +450,36 @@ func TestHostileLoginIsAPlainFailure(t *testing.T) {
 		}
 	})
 }
+
+func TestUserChangesAreAudited(t *testing.T) {
+	a := newAPI(t, dbtest.SQLite(t))
+	admin := a.signIn(t, "admin@example.com", account.RoleAdmin)
+	var created struct{ CreateUser struct{ ID string } }
+	a.post(`mutation { createUser(input: { email: "nieuw@example.com", password: "a-long-enough-password", role: TRANSLATOR, locales: ["en"] }) { id } }`,
+		nil, admin...).ok(t, &created)
+	a.post(`mutation($id: ID!) { updateUser(id: $id, input: { active: false }) { active } }`, map[string]any{"id": created.CreateUser.ID}, admin...).ok(t, new(any))
+	var res struct {
+		AuditLog struct {
+			Edges []struct {
+				Node struct {
+					Action  string
+					Details map[string]any
+					Actor   *struct{ Email string }
+				}
+			}
+		}
+	}
+	a.post(`{ auditLog(first: 5) { edges { node { action details actor { email } } } } }`, nil, admin...).ok(t, &res)
+	var actions []string
+	for _, e := range res.AuditLog.Edges {
+		if e.Node.Details["userId"] == created.CreateUser.ID {
+			actions = append(actions, e.Node.Action)
+			if e.Node.Actor == nil || e.Node.Actor.Email != "admin@example.com" {
+				t.Errorf("%s without the admin as actor", e.Node.Action)
+			}
+		}
+	}
+	if strings.Join(actions, ",") != "user.update,user.create" {
+		t.Fatalf("audit of the new user, newest first: %v", actions)
+	}
+}
