@@ -1,0 +1,473 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"gorm.io/datatypes"
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"github.com/werkwijzer/werkwijzer/internal/vacancy"
+)
+
+type vacancyRow struct {
+	ID               string
+	SourceID         string
+	ExternalID       string
+	Language         string
+	RoleID           *string
+	Title            string
+	Description      string
+	URL              string `gorm:"column:url"`
+	ApplyURL         string `gorm:"column:apply_url"`
+	OrgName          string
+	OrgURL           string `gorm:"column:org_url"`
+	OrgLogoURL       string `gorm:"column:org_logo_url"`
+	EmploymentTypes  int
+	WorkplaceType    string
+	Locations        datatypes.JSONType[[]vacancy.Location]
+	LocationKeys     string
+	HoursMin         *float64
+	HoursMax         *float64
+	SalaryMin        *int64
+	SalaryMax        *int64
+	SalaryCurrency   string
+	SalaryUnit       string
+	DatePosted       time.Time
+	DatePostedText   string
+	ValidThrough     *time.Time // the expiry instant
+	ValidThroughText string
+	SourceUpdatedAt  *time.Time
+	Status           string
+	ClosedReason     string
+	ClosedAt         *time.Time
+	FirstSeenAt      time.Time
+	LastSeenAt       time.Time
+	SeenSnapshot     string
+	ContentHash      string
+	CreatedAt        time.Time `gorm:"autoCreateTime:false"`
+	UpdatedAt        time.Time `gorm:"autoUpdateTime:false"`
+}
+
+func (vacancyRow) TableName() string { return "vacancies" }
+
+// vacancyColumns lists the columns an upsert replaces: all but the key,
+// the id and when it was first seen and created.
+var vacancyColumns = []string{
+	"role_id", "title", "description", "url", "apply_url", "org_name", "org_url", "org_logo_url",
+	"employment_types", "workplace_type", "locations", "location_keys", "hours_min", "hours_max",
+	"salary_min", "salary_max", "salary_currency", "salary_unit", "date_posted", "date_posted_text",
+	"valid_through", "valid_through_text", "source_updated_at", "status", "closed_reason", "closed_at",
+	"last_seen_at", "seen_snapshot", "content_hash", "updated_at",
+}
+
+func toVacancyRow(v *vacancy.Vacancy) vacancyRow {
+	locations := v.Locations
+	if locations == nil {
+		locations = []vacancy.Location{}
+	}
+	r := vacancyRow{
+		ID: v.ID, SourceID: v.SourceID, ExternalID: v.ExternalID, Language: v.Language, RoleID: optional(v.RoleID),
+		Title: v.Title, Description: v.Description, URL: v.URL, ApplyURL: v.ApplyURL,
+		OrgName: v.Organization.Name, OrgURL: v.Organization.URL, OrgLogoURL: v.Organization.LogoURL,
+		EmploymentTypes: vacancy.EmploymentMask(v.EmploymentTypes), WorkplaceType: string(v.WorkplaceType),
+		Locations: datatypes.NewJSONType(locations), LocationKeys: vacancy.LocationKeys(locations),
+		DatePosted: v.DatePosted.At.UTC(), DatePostedText: v.DatePosted.Text,
+		ValidThrough: timePtr(v.ExpiresAt), ValidThroughText: v.ValidThrough,
+		SourceUpdatedAt: timePtr(v.SourceUpdatedAt), Status: string(v.Status), ClosedReason: v.ClosedReason,
+		ClosedAt: timePtr(v.ClosedAt), FirstSeenAt: v.FirstSeenAt, LastSeenAt: v.LastSeenAt,
+		SeenSnapshot: v.SeenSnapshot, ContentHash: v.ContentHash, CreatedAt: v.CreatedAt, UpdatedAt: v.UpdatedAt,
+	}
+	if h := v.Hours; h != nil {
+		r.HoursMin, r.HoursMax = &h.Min, &h.Max
+	}
+	if s := v.Salary; s != nil {
+		r.SalaryMin, r.SalaryMax, r.SalaryCurrency, r.SalaryUnit = s.MinCents, s.MaxCents, s.Currency, string(s.Unit)
+	}
+	return r
+}
+
+func (r *vacancyRow) toVacancy() *vacancy.Vacancy {
+	v := &vacancy.Vacancy{
+		ID: r.ID, SourceID: r.SourceID, ExternalID: r.ExternalID, Language: r.Language, RoleID: deref(r.RoleID),
+		Title: r.Title, Description: r.Description, URL: r.URL, ApplyURL: r.ApplyURL,
+		Organization:    vacancy.Organization{Name: r.OrgName, URL: r.OrgURL, LogoURL: r.OrgLogoURL},
+		EmploymentTypes: vacancy.EmploymentTypesOf(r.EmploymentTypes), WorkplaceType: vacancy.WorkplaceType(r.WorkplaceType),
+		Locations:    r.Locations.Data(),
+		DatePosted:   vacancy.Date{At: r.DatePosted.UTC(), Text: r.DatePostedText},
+		ValidThrough: r.ValidThroughText, ExpiresAt: timeOf(r.ValidThrough), SourceUpdatedAt: timeOf(r.SourceUpdatedAt),
+		Status: vacancy.Status(r.Status), ClosedReason: r.ClosedReason, ClosedAt: timeOf(r.ClosedAt),
+		FirstSeenAt: r.FirstSeenAt.UTC(), LastSeenAt: r.LastSeenAt.UTC(), SeenSnapshot: r.SeenSnapshot,
+		ContentHash: r.ContentHash, CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(),
+	}
+	if v.Locations == nil {
+		v.Locations = []vacancy.Location{}
+	}
+	if r.HoursMin != nil && r.HoursMax != nil {
+		v.Hours = &vacancy.Hours{Min: *r.HoursMin, Max: *r.HoursMax}
+	}
+	if r.SalaryCurrency != "" {
+		v.Salary = &vacancy.Salary{MinCents: r.SalaryMin, MaxCents: r.SalaryMax, Currency: r.SalaryCurrency, Unit: vacancy.SalaryUnit(r.SalaryUnit)}
+	}
+	return v
+}
+
+func toVacancies(rows []vacancyRow) []*vacancy.Vacancy {
+	out := make([]*vacancy.Vacancy, len(rows))
+	for i := range rows {
+		out[i] = rows[i].toVacancy()
+	}
+	return out
+}
+
+// upsertBatch is how many vacancies one INSERT carries: 36 columns each,
+// well under SQLite's 32,766 and PostgreSQL's 65,535 bind parameters.
+const upsertBatch = 250
+
+// UpsertVacancies writes vacancies with multi-row INSERT ... ON CONFLICT
+// (source_id, external_id, language) DO UPDATE.
+func (s *Vacancies) UpsertVacancies(ctx context.Context, vs []*vacancy.Vacancy) error {
+	if len(vs) == 0 {
+		return nil
+	}
+	rows := make([]vacancyRow, len(vs))
+	for i, v := range vs {
+		rows[i] = toVacancyRow(v)
+	}
+	err := s.db.WithContext(ctx).Clauses(clause.OnConflict{
+		Columns:   []clause.Column{{Name: "source_id"}, {Name: "external_id"}, {Name: "language"}},
+		DoUpdates: clause.AssignmentColumns(vacancyColumns),
+	}).CreateInBatches(&rows, upsertBatch).Error
+	if err != nil {
+		return fmt.Errorf("upsert %d vacancies: %w", len(rows), err)
+	}
+	return nil
+}
+
+// VacanciesByExternalID loads a source's vacancies by external id.
+func (s *Vacancies) VacanciesByExternalID(ctx context.Context, sourceID string, externalIDs []string) ([]*vacancy.Vacancy, error) {
+	var out []*vacancy.Vacancy
+	for _, chunk := range chunks(externalIDs) {
+		var rows []vacancyRow
+		if err := s.db.WithContext(ctx).Where("source_id = ? AND external_id IN ?", sourceID, chunk).Find(&rows).Error; err != nil {
+			return nil, fmt.Errorf("load vacancies of source %s: %w", sourceID, err)
+		}
+		out = append(out, toVacancies(rows)...)
+	}
+	return out, nil
+}
+
+// MarkSeen records that vacancies were in a call (and its snapshot).
+func (s *Vacancies) MarkSeen(ctx context.Context, ids []string, at time.Time, snapshot string) error {
+	values := map[string]any{"last_seen_at": at}
+	if snapshot != "" {
+		values["seen_snapshot"] = snapshot
+	}
+	for _, chunk := range chunks(ids) {
+		if err := s.db.WithContext(ctx).Model(&vacancyRow{}).Where("id IN ?", chunk).Updates(values).Error; err != nil {
+			return fmt.Errorf("mark vacancies seen: %w", err)
+		}
+	}
+	return nil
+}
+
+func closing(reason string, at time.Time) map[string]any {
+	return map[string]any{"status": string(vacancy.StatusClosed), "closed_reason": reason, "closed_at": at, "updated_at": at}
+}
+
+// CloseVacancies closes open vacancies by id.
+func (s *Vacancies) CloseVacancies(ctx context.Context, ids []string, reason string, at time.Time) (int, error) {
+	n := 0
+	for _, chunk := range chunks(ids) {
+		res := s.db.WithContext(ctx).Model(&vacancyRow{}).Where("id IN ? AND status = ?", chunk, string(vacancy.StatusOpen)).Updates(closing(reason, at))
+		if res.Error != nil {
+			return n, fmt.Errorf("close vacancies: %w", res.Error)
+		}
+		n += int(res.RowsAffected)
+	}
+	return n, nil
+}
+
+// SnapshotCounts counts what the mass-close guard weighs, in one statement.
+func (s *Vacancies) SnapshotCounts(ctx context.Context, sourceID, snapshot string) (vacancy.SnapshotCounts, error) {
+	var c struct{ Open, Unseen, Seen *int }
+	err := s.db.WithContext(ctx).Model(&vacancyRow{}).Select(
+		"SUM(CASE WHEN status = ? THEN 1 ELSE 0 END) AS open, "+
+			"SUM(CASE WHEN status = ? AND seen_snapshot <> ? THEN 1 ELSE 0 END) AS unseen, "+
+			"SUM(CASE WHEN seen_snapshot = ? THEN 1 ELSE 0 END) AS seen",
+		string(vacancy.StatusOpen), string(vacancy.StatusOpen), snapshot, snapshot).
+		Where("source_id = ?", sourceID).Scan(&c).Error
+	if err != nil {
+		return vacancy.SnapshotCounts{}, fmt.Errorf("count snapshot %s: %w", snapshot, err)
+	}
+	val := func(p *int) int {
+		if p == nil {
+			return 0
+		}
+		return *p
+	}
+	return vacancy.SnapshotCounts{Open: val(c.Open), Unseen: val(c.Unseen), Seen: val(c.Seen)}, nil
+}
+
+// CloseUnseen closes a source's open vacancies the snapshot did not contain.
+func (s *Vacancies) CloseUnseen(ctx context.Context, sourceID, snapshot string, at time.Time) (int, error) {
+	res := s.db.WithContext(ctx).Model(&vacancyRow{}).
+		Where("source_id = ? AND status = ? AND seen_snapshot <> ?", sourceID, string(vacancy.StatusOpen), snapshot).
+		Updates(closing(vacancy.ReasonSnapshot, at))
+	if res.Error != nil {
+		return 0, fmt.Errorf("close vacancies missing from snapshot: %w", res.Error)
+	}
+	return int(res.RowsAffected), nil
+}
+
+// CloseAllOpen closes every open vacancy of a source.
+func (s *Vacancies) CloseAllOpen(ctx context.Context, sourceID, reason string, at time.Time) (int, error) {
+	res := s.db.WithContext(ctx).Model(&vacancyRow{}).
+		Where("source_id = ? AND status = ?", sourceID, string(vacancy.StatusOpen)).Updates(closing(reason, at))
+	if res.Error != nil {
+		return 0, fmt.Errorf("close vacancies of %s: %w", sourceID, res.Error)
+	}
+	return int(res.RowsAffected), nil
+}
+
+// ExpireDue marks open vacancies past their expiry expired; they closed
+// at that instant.
+func (s *Vacancies) ExpireDue(ctx context.Context, sourceID string, now time.Time) (int, error) {
+	q := s.db.WithContext(ctx).Model(&vacancyRow{}).
+		Where("status = ? AND valid_through IS NOT NULL AND valid_through <= ?", string(vacancy.StatusOpen), now)
+	if sourceID != "" {
+		q = q.Where("source_id = ?", sourceID)
+	}
+	res := q.Updates(map[string]any{
+		"status": string(vacancy.StatusExpired), "closed_reason": vacancy.ReasonExpired,
+		"closed_at": gorm.Expr("valid_through"), "updated_at": now,
+	})
+	if res.Error != nil {
+		return 0, fmt.Errorf("expire vacancies: %w", res.Error)
+	}
+	return int(res.RowsAffected), nil
+}
+
+type syncRequestRow struct {
+	SourceID       string `gorm:"primaryKey"`
+	IdempotencyKey string `gorm:"primaryKey"`
+	RequestHash    string
+	Report         datatypes.JSON
+	CreatedAt      time.Time `gorm:"autoCreateTime:false"`
+}
+
+func (syncRequestRow) TableName() string { return "vacancy_sync_requests" }
+
+// SyncRequest loads a stored request, or nil.
+func (s *Vacancies) SyncRequest(ctx context.Context, sourceID, key string) (*vacancy.StoredRequest, error) {
+	var rows []syncRequestRow
+	if err := s.db.WithContext(ctx).Where("source_id = ? AND idempotency_key = ?", sourceID, key).Limit(1).Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("load idempotency key: %w", err)
+	}
+	if len(rows) == 0 {
+		return nil, nil
+	}
+	var rep vacancy.Report
+	if err := decodeJSON(rows[0].Report, &rep); err != nil {
+		return nil, fmt.Errorf("decode stored report: %w", err)
+	}
+	return &vacancy.StoredRequest{Key: key, RequestHash: rows[0].RequestHash, Report: &rep, CreatedAt: rows[0].CreatedAt.UTC()}, nil
+}
+
+// SaveSyncRequest stores a request's report.
+func (s *Vacancies) SaveSyncRequest(ctx context.Context, sourceID string, r vacancy.StoredRequest) error {
+	b, err := encodeJSON(r.Report)
+	if err != nil {
+		return err
+	}
+	row := syncRequestRow{SourceID: sourceID, IdempotencyKey: r.Key, RequestHash: r.RequestHash, Report: datatypes.JSON(b), CreatedAt: r.CreatedAt}
+	if err := s.db.WithContext(ctx).Create(&row).Error; err != nil {
+		return fmt.Errorf("store idempotency key: %w", err)
+	}
+	return nil
+}
+
+// PruneSyncRequests deletes old stored requests.
+func (s *Vacancies) PruneSyncRequests(ctx context.Context, before time.Time) (int, error) {
+	res := s.db.WithContext(ctx).Where("created_at < ?", before).Delete(&syncRequestRow{})
+	if res.Error != nil {
+		return 0, fmt.Errorf("prune idempotency keys: %w", res.Error)
+	}
+	return int(res.RowsAffected), nil
+}
+
+// RoleIDsBySlug resolves slugs of live roles, current ones before former
+// ones, in one statement.
+func (s *Vacancies) RoleIDsBySlug(ctx context.Context, slugs []string) (map[string]string, error) {
+	out := make(map[string]string, len(slugs))
+	for _, chunk := range chunks(slugs) {
+		var rows []struct {
+			Slug    string
+			EntryID string
+			Current int
+		}
+		err := s.db.WithContext(ctx).Raw(
+			`SELECT slug, entry_id, 1 AS current FROM publications WHERE type = 'role' AND slug IN ?
+			 UNION
+			 SELECT h.slug, h.entry_id, 0 AS current FROM slug_history AS h
+			 WHERE h.type = 'role' AND h.slug IN ? AND EXISTS (SELECT 1 FROM publications AS p WHERE p.entry_id = h.entry_id)
+			 ORDER BY current, entry_id DESC`, chunk, chunk).Scan(&rows).Error
+		if err != nil {
+			return nil, fmt.Errorf("look up roles by slug: %w", err)
+		}
+		// Former slugs first, then current ones overwrite them; among
+		// equals the lowest id wins, as in content lookups.
+		for _, r := range rows {
+			out[strings.ToLower(r.Slug)] = r.EntryID
+		}
+	}
+	return out, nil
+}
+
+// openAt restricts q to vacancies served at now.
+func openAt(q *gorm.DB, now time.Time) *gorm.DB {
+	return q.Where("status = ? AND (valid_through IS NULL OR valid_through > ?)", string(vacancy.StatusOpen), now)
+}
+
+func filtered(q *gorm.DB, f vacancy.StoreFilter) *gorm.DB {
+	if f.SourceID != "" {
+		q = q.Where("source_id = ?", f.SourceID)
+	}
+	if f.RoleID != "" {
+		q = q.Where("role_id = ?", f.RoleID)
+	}
+	if f.NoRole {
+		q = q.Where("role_id IS NULL")
+	}
+	if f.Location != "" {
+		q = q.Where("location_keys LIKE ?", "%|"+f.Location+"|%")
+	}
+	if bit := f.EmploymentType.Bit(); bit != 0 {
+		q = q.Where("(employment_types & ?) <> 0", bit)
+	}
+	if f.WorkplaceType != "" {
+		q = q.Where("workplace_type = ?", string(f.WorkplaceType))
+	}
+	if f.Language != "" {
+		q = q.Where("language = ?", f.Language)
+	}
+	if !f.PostedAfter.IsZero() {
+		q = q.Where("date_posted >= ?", f.PostedAfter.UTC())
+	}
+	if f.Status != "" {
+		q = q.Where("status = ?", string(f.Status))
+	}
+	return q
+}
+
+func paged(q *gorm.DB, page vacancy.Page) *gorm.DB {
+	if page.After != nil {
+		q = q.Where("(date_posted, id) < (?, ?)", page.After.Posted.UTC(), page.After.ID)
+	}
+	return q.Order("date_posted DESC, id DESC").Limit(page.Limit)
+}
+
+// OpenVacancies pages through open vacancies, newest first.
+func (s *Vacancies) OpenVacancies(ctx context.Context, f vacancy.StoreFilter, page vacancy.Page, now time.Time) ([]*vacancy.Vacancy, error) {
+	var rows []vacancyRow
+	q := paged(filtered(openAt(s.db.WithContext(ctx).Model(&vacancyRow{}), now), f), page)
+	if err := q.Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("list vacancies: %w", err)
+	}
+	return toVacancies(rows), nil
+}
+
+// CountOpen counts open vacancies.
+func (s *Vacancies) CountOpen(ctx context.Context, f vacancy.StoreFilter, now time.Time) (int, error) {
+	var n int64
+	if err := filtered(openAt(s.db.WithContext(ctx).Model(&vacancyRow{}), now), f).Count(&n).Error; err != nil {
+		return 0, fmt.Errorf("count vacancies: %w", err)
+	}
+	return int(n), nil
+}
+
+// OpenByRoles returns each role's first limit open vacancies in one
+// statement, with a window function (PostgreSQL; SQLite 3.25 and newer).
+func (s *Vacancies) OpenByRoles(ctx context.Context, roleIDs []string, limit int, now time.Time) (map[string][]*vacancy.Vacancy, error) {
+	out := make(map[string][]*vacancy.Vacancy, len(roleIDs))
+	for _, chunk := range chunks(roleIDs) {
+		inner := openAt(s.db.Model(&vacancyRow{}), now).
+			Select("vacancies.*, ROW_NUMBER() OVER (PARTITION BY role_id ORDER BY date_posted DESC, id DESC) AS rank_in_role").
+			Where("role_id IN ?", chunk)
+		var rows []vacancyRow
+		err := s.db.WithContext(ctx).Table("(?) AS ranked", inner).
+			Where("rank_in_role <= ?", limit).Order("role_id, date_posted DESC, id DESC").Find(&rows).Error
+		if err != nil {
+			return nil, fmt.Errorf("list vacancies of roles: %w", err)
+		}
+		for _, v := range toVacancies(rows) {
+			out[v.RoleID] = append(out[v.RoleID], v)
+		}
+	}
+	return out, nil
+}
+
+// CountOpenByRoles counts open vacancies per role.
+func (s *Vacancies) CountOpenByRoles(ctx context.Context, roleIDs []string, now time.Time) (map[string]int, error) {
+	out := make(map[string]int, len(roleIDs))
+	for _, chunk := range chunks(roleIDs) {
+		var rows []struct {
+			RoleID string
+			N      int
+		}
+		err := openAt(s.db.WithContext(ctx).Model(&vacancyRow{}), now).Select("role_id, COUNT(*) AS n").
+			Where("role_id IN ?", chunk).Group("role_id").Scan(&rows).Error
+		if err != nil {
+			return nil, fmt.Errorf("count vacancies of roles: %w", err)
+		}
+		for _, r := range rows {
+			out[r.RoleID] = r.N
+		}
+	}
+	return out, nil
+}
+
+// VacanciesByID loads vacancies by id.
+func (s *Vacancies) VacanciesByID(ctx context.Context, ids []string) ([]*vacancy.Vacancy, error) {
+	var out []*vacancy.Vacancy
+	for _, chunk := range chunks(ids) {
+		var rows []vacancyRow
+		if err := s.db.WithContext(ctx).Where("id IN ?", chunk).Find(&rows).Error; err != nil {
+			return nil, fmt.Errorf("load vacancies: %w", err)
+		}
+		out = append(out, toVacancies(rows)...)
+	}
+	return out, nil
+}
+
+// AllVacancies pages through vacancies of any status.
+func (s *Vacancies) AllVacancies(ctx context.Context, f vacancy.StoreFilter, page vacancy.Page) ([]*vacancy.Vacancy, error) {
+	var rows []vacancyRow
+	if err := paged(filtered(s.db.WithContext(ctx).Model(&vacancyRow{}), f), page).Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("list vacancies: %w", err)
+	}
+	return toVacancies(rows), nil
+}
+
+// CountAll counts vacancies of any status.
+func (s *Vacancies) CountAll(ctx context.Context, f vacancy.StoreFilter) (int, error) {
+	var n int64
+	if err := filtered(s.db.WithContext(ctx).Model(&vacancyRow{}), f).Count(&n).Error; err != nil {
+		return 0, fmt.Errorf("count vacancies: %w", err)
+	}
+	return int(n), nil
+}
+
+func encodeJSON(v any) ([]byte, error) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, fmt.Errorf("encode %T: %w", v, err)
+	}
+	return b, nil
+}
+
+func decodeJSON(b []byte, v any) error { return json.Unmarshal(b, v) }
