@@ -1,0 +1,600 @@
+package admin_test
+
+// Browser tests of the editors' UI: the real server handler on a seeded
+// SQLite database, driven in Debian's headless Chromium with chromedp.
+// Without /usr/bin/chromium they skip and say how to install it, unless
+// WERKWIJZER_REQUIRE_BROWSER=1 (as in CI), where they fail instead.
+//
+// Every test fails on a console error or an uncaught exception in the page.
+// Screenshots of the dashboard, the editor and the conflict view go to
+// $WERKWIJZER_SCREENSHOT_DIR, or to werkwijzer-screenshots in the system's
+// temporary directory.
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+
+	"github.com/werkwijzer/werkwijzer/internal/account"
+)
+
+// TestEditorChangesAndPublishesTheEnglishTitle is the issue's walkthrough:
+// sign in, find the seed article on the dashboard, edit its English title
+// beside the Dutch one, save, publish English, and read it back through
+// the public API.
+func TestEditorChangesAndPublishesTheEnglishTitle(t *testing.T) {
+	srv := startServer(t, serverOptions{})
+	srv.createUser(t, "redacteur@example.com", account.RoleEditor)
+	// Some work in progress, so the dashboard has every state to show: a
+	// new FAQ in Dutch only, and a published FAQ whose Dutch question
+	// changed after it was translated.
+	token := srv.apiLogin(t, "redacteur@example.com")
+	newFAQ := srv.createDutchFAQ(t, token, "Kan ik dit ook op een tablet bijhouden?")
+	changedFAQ := srv.changeDutchQuestion(t, token, "Hoe combineer ik beide rollen in een klein bedrijf?", "Hoe combineer je beide rollen in een klein bedrijf?")
+	b := newBrowser(t, srv)
+
+	b.login(t, "redacteur@example.com")
+	b.waitVisible(t, `section[aria-labelledby="list-ARTICLE"] tbody tr`)
+	b.waitVisible(t, fmt.Sprintf(`tr[data-entry=%q] td[data-locale="nl"] .status-draft`, newFAQ))
+	b.waitVisible(t, fmt.Sprintf(`tr[data-entry=%q] td[data-locale="en"] .status-missing`, newFAQ))
+	b.waitVisible(t, fmt.Sprintf(`tr[data-entry=%q] td[data-locale="nl"] .status-newer`, changedFAQ))
+	b.waitText(t, fmt.Sprintf(`tr[data-entry=%q] td[data-locale="en"]`, changedFAQ), "1 field outdated")
+	b.waitText(t, `.work`, "Kan ik dit ook op een tablet bijhouden?")
+	b.waitText(t, `.work`, "Hoe combineer je beide rollen in een klein bedrijf?")
+	b.screenshot(t, "dashboard.png", true)
+
+	b.do(t, chromedp.Click(chromedp.CSS(`section[aria-labelledby="list-ARTICLE"] tbody th a`)))
+	b.waitVisible(t, `#f-en-title`)
+	b.waitVisible(t, `#f-nl-lead-preview p`) // the live preview rendered the Dutch lead
+	b.waitVisible(t, `#f-en-lead-preview p`)
+	if nl := b.value(t, "f-nl-title"); nl != srv.publicTitle(t, "nl") {
+		t.Fatalf("the Dutch title field shows %q, want the live Dutch title", nl)
+	}
+	b.screenshot(t, "editor.png", false)
+
+	const title = "Office manager or personal assistant: which role fits you?"
+	b.typeInto(t, "f-en-title", title)
+	b.waitText(t, `#save-state`, "Unsaved changes")
+	b.do(t, chromedp.Click(chromedp.ID("save")))
+	b.waitVisible(t, `.editor[data-version="2"]`)
+	if got := srv.publicTitle(t, "en"); got == title {
+		t.Fatal("saving a draft changed what the public API serves")
+	}
+
+	b.do(t, chromedp.Click(chromedp.ID("publish-en")))
+	b.waitVisible(t, `.locale-head[data-locale="en"] .status-published`)
+	if got := srv.publicTitle(t, "en"); got != title {
+		t.Fatalf("after publishing, the public API serves the English title %q, want %q", got, title)
+	}
+	if got := srv.publicTitle(t, "nl"); got == title {
+		t.Fatal("publishing English changed the Dutch title")
+	}
+}
+
+// TestConflictShowsWhoSavedFirstAndKeepsMyText saves from the browser
+// after another editor saved the same article through the API: the editor
+// sees who and when, keeps their own text with the other text beside it,
+// takes the new version over, and saves without losing either change.
+func TestConflictShowsWhoSavedFirstAndKeepsMyText(t *testing.T) {
+	srv := startServer(t, serverOptions{})
+	srv.createUser(t, "anna@example.com", account.RoleEditor)
+	srv.createUser(t, "bram@example.com", account.RoleEditor)
+	article := srv.seedArticle(t)
+	b := newBrowser(t, srv)
+
+	b.login(t, "anna@example.com")
+	b.open(t, "#/entry/"+article)
+	b.waitVisible(t, `#f-en-title`)
+	const mine = "Anna's English title"
+	b.typeInto(t, "f-en-title", mine)
+
+	// Bram saves first, from another session: a new title and a new SEO
+	// description.
+	const theirs, theirSEO = "Bram's English title", "Bram rewrote the meta description."
+	bram := srv.apiLogin(t, "bram@example.com")
+	srv.updateEnglish(t, bram, article, map[string]string{"title": theirs, "seoDescription": theirSEO})
+
+	b.do(t, chromedp.Click(chromedp.ID("save")))
+	b.waitVisible(t, `#conflict-banner`)
+	b.waitText(t, `#conflict-who`, "bram@example.com")
+	if got := b.value(t, "f-en-title"); got != mine {
+		t.Fatalf("after the conflict the title field holds %q, want the editor's own %q", got, mine)
+	}
+	b.waitText(t, `#f-en-title-theirs`, theirs)
+	b.waitText(t, `#f-en-seoDescription-theirs`, theirSEO)
+	b.waitVisible(t, `#conflict-fields [data-conflict-path="title"][data-locale="en"]`)
+	b.waitVisible(t, `#conflict-fields [data-conflict-path="seoDescription"][data-locale="en"]`)
+	// A taller window, so the picture holds the banner and both fields.
+	b.do(t, chromedp.EmulateViewport(1366, 1500), chromedp.Evaluate[chromedp.Void](`window.scrollTo(0, 0)`))
+	b.screenshot(t, "conflict.png", false)
+	b.do(t, chromedp.ResetViewport())
+
+	b.do(t, chromedp.Click(chromedp.ID("conflict-take-over")))
+	b.waitVisible(t, `#save:not([disabled])`)
+	if got := b.value(t, "f-en-title"); got != mine {
+		t.Fatalf("taking over the new version replaced the editor's title with %q", got)
+	}
+	if got := b.value(t, "f-en-seoDescription"); got != theirSEO {
+		t.Fatalf("taking over did not bring in the other editor's SEO description: %q", got)
+	}
+	b.do(t, chromedp.Click(chromedp.ID("save")))
+	b.waitVisible(t, `.editor[data-version="3"]`)
+	b.waitNotPresent(t, `#conflict-banner`)
+
+	draft := srv.previewFields(t, srv.apiLogin(t, "anna@example.com"), "en")
+	if draft["title"] != mine || draft["seoDescription"] != theirSEO {
+		t.Fatalf("the saved draft lost a change: title %q, SEO description %q", draft["title"], draft["seoDescription"])
+	}
+}
+
+// TestRefusedPublicationHighlightsTheMissingFields empties the English
+// title and a text block's body, publishes, and expects the refusal to
+// name both and mark their inputs invalid.
+func TestRefusedPublicationHighlightsTheMissingFields(t *testing.T) {
+	srv := startServer(t, serverOptions{})
+	srv.createUser(t, "redacteur@example.com", account.RoleEditor)
+	article := srv.seedArticle(t)
+	block := srv.firstTextBlock(t)
+	b := newBrowser(t, srv)
+
+	b.login(t, "redacteur@example.com")
+	b.open(t, "#/entry/"+article)
+	b.waitVisible(t, `#f-en-title`)
+	body := "f-en-blocks_" + block + "_body"
+	b.typeInto(t, "f-en-title", string(kb.Backspace))
+	b.typeInto(t, body, string(kb.Backspace))
+	b.do(t, chromedp.Click(chromedp.ID("publish-en")))
+	b.waitVisible(t, `#publish-problems`)
+	b.waitVisible(t, `#publish-problems li[data-locale="en"] [data-problem-path="title"]`)
+	b.waitVisible(t, fmt.Sprintf(`#publish-problems [data-problem-path="blocks.%s.body"]`, block))
+	b.waitVisible(t, `#f-en-title[aria-invalid="true"]`)
+	b.waitVisible(t, fmt.Sprintf(`#%s[aria-invalid="true"]`, body))
+	if b.exists(t, `#f-nl-title[aria-invalid="true"]`) {
+		t.Fatal("the Dutch title is marked invalid although only English was published")
+	}
+	b.do(t, chromedp.Click(chromedp.CSS(`#publish-problems [data-problem-path="title"]`)))
+	if got := b.eval(t, `document.activeElement.id`); got != "f-en-title" {
+		t.Fatalf("the problem's link focused %q, want the English title", got)
+	}
+	if got := srv.publicTitle(t, "en"); got == "" {
+		t.Fatal("a refused publication took the English title offline")
+	}
+}
+
+// TestTranslatorSeesOnlyWhatTheRoleAllows signs in as an English
+// translator: no create, delete, publish or structure controls, the Dutch
+// fields are read-only, the English ones can be saved.
+func TestTranslatorSeesOnlyWhatTheRoleAllows(t *testing.T) {
+	srv := startServer(t, serverOptions{})
+	srv.createUser(t, "vertaler@example.com", account.RoleTranslator, "en")
+	article := srv.seedArticle(t)
+	b := newBrowser(t, srv)
+
+	b.login(t, "vertaler@example.com")
+	b.waitVisible(t, `.work`)
+	for _, sel := range []string{`#new-ARTICLE`, `#new-ROLE`, `a[href="#/users"]`, `a[href="#/sources"]`} {
+		if b.exists(t, sel) {
+			t.Errorf("a translator sees %s", sel)
+		}
+	}
+	b.open(t, "#/entry/"+article)
+	b.waitVisible(t, `#f-en-title`)
+	for _, sel := range []string{`#publish-en`, `#publish-nl`, `#unpublish-en`, `#delete`, `#block-add`, `[id^="block-"][id$="-remove"]`, `#block-new-type`} {
+		if b.exists(t, sel) {
+			t.Errorf("a translator sees %s in the editor", sel)
+		}
+	}
+	if b.eval(t, `String(document.getElementById("f-nl-title").readOnly)`) != "true" {
+		t.Error("the Dutch title is editable for an English translator")
+	}
+	if b.eval(t, `String(document.getElementById("f-en-title").readOnly)`) != "false" {
+		t.Fatal("the English title is read-only for an English translator")
+	}
+	b.typeInto(t, "f-en-title", "Vertaald door de vertaler")
+	b.do(t, chromedp.Click(chromedp.ID("save")))
+	b.waitVisible(t, `.editor[data-version="2"]`)
+
+	// The interface speaks Dutch too.
+	b.do(t, chromedp.Evaluate[chromedp.Void](`(() => { const s = document.getElementById("ui-language"); s.value = "nl"; s.dispatchEvent(new Event("change")); })()`))
+	b.waitText(t, `#save`, "Concept opslaan")
+	b.waitText(t, `.topbar nav`, "Overzicht")
+	if got := b.eval(t, `document.documentElement.lang`); got != "nl" {
+		t.Errorf("after switching to Dutch the page's lang is %q", got)
+	}
+}
+
+// TestSessionRefreshesAndSurvivesAReload uses four-second access tokens:
+// the page refreshes them on its own before they run out, survives a
+// reload, and never keeps an access token where a script or a URL could
+// leak it.
+func TestSessionRefreshesAndSurvivesAReload(t *testing.T) {
+	srv := startServer(t, serverOptions{accessTTL: 4 * time.Second})
+	srv.createUser(t, "redacteur@example.com", account.RoleEditor)
+	b := newBrowser(t, srv)
+
+	b.login(t, "redacteur@example.com")
+	b.waitVisible(t, `table.entries`)
+	srv.waitRefreshes(t, b.ctx, 2) // twice, without the user doing anything
+	b.do(t, chromedp.Reload())
+	b.waitVisible(t, `table.entries`)
+	if b.exists(t, `#login-email`) {
+		t.Fatal("a reload signed the editor out")
+	}
+	b.open(t, "#/entry/"+srv.seedArticle(t))
+	b.waitVisible(t, `#f-en-title`)
+
+	stored := b.eval(t, `JSON.stringify({ session: Object.entries(sessionStorage), local: Object.entries(localStorage), url: location.href })`)
+	for _, token := range srv.bearerTokens() {
+		if strings.Contains(stored, token) {
+			t.Fatal("an access token is kept in web storage or the URL")
+		}
+	}
+	if !strings.Contains(stored, "werkwijzer.session") {
+		t.Fatal("the refresh token is not kept in sessionStorage, so a reload would sign out")
+	}
+}
+
+// TestExpiredSessionKeepsWhatWasTyped ends the session while the editor
+// has unsaved text: the page returns to the login form, and after signing
+// in again the text is back and can be saved.
+func TestExpiredSessionKeepsWhatWasTyped(t *testing.T) {
+	srv := startServer(t, serverOptions{})
+	user := srv.createUser(t, "redacteur@example.com", account.RoleEditor)
+	article := srv.seedArticle(t)
+	b := newBrowser(t, srv)
+
+	b.login(t, "redacteur@example.com")
+	b.open(t, "#/entry/"+article)
+	b.waitVisible(t, `#f-en-title`)
+	const typed = "Typed just before the session ended"
+	b.typeInto(t, "f-en-title", typed)
+	b.poll(t, `Object.keys(sessionStorage).some((k) => k.startsWith("werkwijzer.unsaved."))`)
+
+	srv.setActive(t, user, false) // ends every session of the account
+	b.do(t, chromedp.Click(chromedp.ID("save")))
+	b.waitVisible(t, `#login-email`)
+	b.waitText(t, `.login .notice`, "unsaved changes are kept")
+
+	srv.setActive(t, user, true)
+	b.submitLogin(t, "redacteur@example.com")
+	b.waitVisible(t, `#f-en-title`)
+	if got := b.value(t, "f-en-title"); got != typed {
+		t.Fatalf("after signing in again the title field holds %q, want the text typed before: %q", got, typed)
+	}
+	b.do(t, chromedp.Click(chromedp.ID("save")))
+	b.waitVisible(t, `.editor[data-version="2"]`)
+	if got := srv.previewFields(t, srv.apiLogin(t, "redacteur@example.com"), "en")["title"]; got != typed {
+		t.Fatalf("the saved English draft title is %q", got)
+	}
+}
+
+// TestVacancyScreensAreHonestWithoutTheSync opens the vacancy and source
+// screens: on a server whose API has no vacancy sync they say so, and
+// with it they list what the API returns; they never show made-up data.
+func TestVacancyScreensAreHonestWithoutTheSync(t *testing.T) {
+	srv := startServer(t, serverOptions{})
+	srv.createUser(t, "admin@example.com", account.RoleAdmin)
+	b := newBrowser(t, srv)
+	b.login(t, "admin@example.com")
+	for _, page := range []string{"#/vacancies", "#/sources"} {
+		b.open(t, page)
+		if srv.hasVacancySync(t) {
+			b.waitVisible(t, `main h1`)
+			if b.exists(t, `main .error`) {
+				t.Errorf("%s shows an error: %s", page, b.pageText())
+			}
+		} else {
+			b.waitVisible(t, `#sync-unavailable`)
+		}
+	}
+	b.open(t, "#/users")
+	b.waitVisible(t, `tr[data-user="admin@example.com"]`)
+}
+
+// --- the browser ------------------------------------------------------------
+
+const chromiumPath = "/usr/bin/chromium"
+
+type browser struct {
+	ctx  context.Context
+	base string
+}
+
+// newBrowser starts headless Chromium for one test, failing the test on
+// any console error or uncaught exception the page produces.
+func newBrowser(t *testing.T, srv *server) *browser {
+	t.Helper()
+	path := chromiumPath
+	if p := os.Getenv("WERKWIJZER_CHROMIUM"); p != "" {
+		path = p
+	}
+	if _, err := os.Stat(path); err != nil {
+		if os.Getenv("WERKWIJZER_REQUIRE_BROWSER") == "1" {
+			t.Fatalf("WERKWIJZER_REQUIRE_BROWSER=1 but there is no Chromium at %s: %v", path, err)
+		}
+		t.Skipf("skipping the browser test: no Chromium at %s; install Debian's package with `apt-get install chromium` (CI sets WERKWIJZER_REQUIRE_BROWSER=1, so there it fails instead)", path)
+	}
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(path),
+		chromedp.Headless,
+		chromedp.NoSandbox, // CI runs as root
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		chromedp.NoDefaultBrowserCheck,
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-dev-shm-usage", true),
+		chromedp.Flag("disable-extensions", true),
+		chromedp.Flag("lang", "en-US"),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(1366, 900),
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	t.Cleanup(cancel)
+	ctx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
+	t.Cleanup(cancelAlloc)
+	ctx, cancelTab := chromedp.NewContext(ctx)
+	t.Cleanup(cancelTab)
+	if err := chromedp.Do(ctx); err != nil {
+		t.Fatalf("start Chromium: %v", err)
+	}
+
+	messages := chromedp.Console(ctx)
+	problems := make(chan string, 100)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for m, err := range messages {
+			if err != nil {
+				return
+			}
+			if m.Type == chromedp.ConsoleError || m.IsException() {
+				select {
+				case problems <- fmt.Sprintf("%s (%s:%d)", m, m.URL, m.Line+1):
+				default:
+				}
+			}
+		}
+	}()
+	// Registered after the context's cleanups, so it runs first: read the
+	// console before the browser goes away.
+	t.Cleanup(func() {
+		cancelTab()
+		<-done
+		close(problems)
+		for p := range problems {
+			t.Errorf("browser console: %s", p)
+		}
+	})
+	return &browser{ctx: ctx, base: srv.URL + "/admin/"}
+}
+
+func (b *browser) do(t *testing.T, steps ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	if err := chromedp.Do(b.ctx, steps...); err != nil {
+		t.Fatalf("browser: %v\n%s", err, b.pageText())
+	}
+}
+
+// pageText is what the page shows, for failure messages.
+func (b *browser) pageText() string {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(b.ctx), 5*time.Second)
+	defer cancel()
+	text, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.body ? document.body.innerText.slice(0, 1500) : ""`))
+	if err != nil {
+		return ""
+	}
+	return "page text: " + text
+}
+
+func (b *browser) open(t *testing.T, fragment string) {
+	t.Helper()
+	b.do(t, chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`location.hash = %q`, fragment)))
+}
+
+func (b *browser) login(t *testing.T, email string) {
+	t.Helper()
+	b.do(t, chromedp.Navigate(b.base))
+	b.submitLogin(t, email)
+	b.waitVisible(t, `#logout`)
+}
+
+func (b *browser) submitLogin(t *testing.T, email string) {
+	t.Helper()
+	b.waitVisible(t, `#login-email`)
+	b.do(t,
+		chromedp.SendKeys(chromedp.ID("login-email"), email),
+		chromedp.SendKeys(chromedp.ID("login-password"), testPassword),
+		chromedp.Click(chromedp.ID("login-submit")),
+	)
+}
+
+func (b *browser) waitVisible(t *testing.T, css string) {
+	t.Helper()
+	b.do(t, chromedp.WaitVisible(chromedp.CSS(css)))
+}
+
+func (b *browser) waitNotPresent(t *testing.T, css string) {
+	t.Helper()
+	b.do(t, chromedp.WaitNotPresent(chromedp.CSS(css)))
+}
+
+// waitText waits until the element's text contains want.
+func (b *browser) waitText(t *testing.T, css, want string) {
+	t.Helper()
+	b.poll(t, fmt.Sprintf(`(() => { const el = document.querySelector(%q); return Boolean(el && el.textContent.includes(%q)); })()`, css, want))
+}
+
+// poll waits until a JavaScript expression is true.
+func (b *browser) poll(t *testing.T, expr string) {
+	t.Helper()
+	if _, err := chromedp.Run(b.ctx, chromedp.Poll[bool](expr)); err != nil {
+		t.Fatalf("waiting for %s: %v\n%s", expr, err, b.pageText())
+	}
+}
+
+func (b *browser) exists(t *testing.T, css string) bool {
+	t.Helper()
+	return b.eval(t, fmt.Sprintf(`String(document.querySelector(%q) !== null)`, css)) == "true"
+}
+
+func (b *browser) eval(t *testing.T, expr string) string {
+	t.Helper()
+	v, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](expr))
+	if err != nil {
+		t.Fatalf("evaluate %s: %v", expr, err)
+	}
+	return v
+}
+
+func (b *browser) value(t *testing.T, id string) string {
+	t.Helper()
+	return b.eval(t, fmt.Sprintf(`document.getElementById(%q).value`, id))
+}
+
+// typeInto selects the field's text and types over it, as a person would,
+// so the page sees real key and input events.
+func (b *browser) typeInto(t *testing.T, id, text string) {
+	t.Helper()
+	b.waitVisible(t, "#"+id)
+	b.do(t,
+		chromedp.ScrollIntoView(chromedp.ID(id)),
+		chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`(() => { const el = document.getElementById(%q); el.focus(); el.select(); })()`, id)),
+		chromedp.KeyEvent(text),
+	)
+}
+
+// press focuses an element and presses a key on it, as a keyboard user.
+func (b *browser) press(t *testing.T, id, key string) {
+	t.Helper()
+	b.waitVisible(t, "#"+id)
+	b.do(t,
+		chromedp.ScrollIntoView(chromedp.ID(id)),
+		chromedp.Focus(chromedp.ID(id)),
+		chromedp.KeyEvent(key),
+	)
+}
+
+// screenshot saves the viewport (or the whole page) for people to look at.
+func (b *browser) screenshot(t *testing.T, name string, fullPage bool) {
+	t.Helper()
+	dir := os.Getenv("WERKWIJZER_SCREENSHOT_DIR")
+	if dir == "" {
+		dir = filepath.Join(os.TempDir(), "werkwijzer-screenshots")
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	var shot chromedp.Action[[]byte]
+	if fullPage {
+		shot = chromedp.FullScreenshot(100) // 100 means PNG
+	} else {
+		shot = chromedp.CaptureScreenshot()
+	}
+	png, err := chromedp.Run(b.ctx, shot)
+	if err != nil {
+		t.Fatalf("screenshot %s: %v", name, err)
+	}
+	path := filepath.Join(dir, name)
+	if err := os.WriteFile(path, png, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("screenshot: %s", path)
+}
+
+// TestStructureEditsWorkFromTheKeyboard changes the lists of a role, the
+// blocks of an article and the rows of a comparison with the buttons, by
+// keyboard, and checks what the API stored.
+func TestStructureEditsWorkFromTheKeyboard(t *testing.T) {
+	srv := startServer(t, serverOptions{})
+	srv.createUser(t, "redacteur@example.com", account.RoleEditor)
+	token := srv.apiLogin(t, "redacteur@example.com")
+	b := newBrowser(t, srv)
+	b.login(t, "redacteur@example.com")
+
+	// A role's list: add an item with Enter on the add button, type, move
+	// it up with the keyboard; the focus follows the item.
+	role := srv.entryID(t, token, "ROLE", "Office manager")
+	b.open(t, "#/entry/"+role)
+	b.waitVisible(t, `#f-en-responsibilities-add`)
+	before := len(srv.fields(t, token, role, "en")["responsibilities"].([]any))
+	b.press(t, "f-en-responsibilities-add", "\r")
+	last := fmt.Sprintf("f-en-responsibilities-%d", before)
+	b.poll(t, fmt.Sprintf(`document.activeElement.id === %q`, last))
+	b.do(t, chromedp.KeyEvent("Keeps the office running smoothly"))
+	b.press(t, last+"-up", "\r")
+	moved := fmt.Sprintf("f-en-responsibilities-%d-up", before-1)
+	b.poll(t, fmt.Sprintf(`document.activeElement.id === %q`, moved))
+	b.screenshot(t, "role.png", false)
+	// Take the first FAQ off the role.
+	b.press(t, "role-faqs-0-remove", "\r")
+	b.do(t, chromedp.Click(chromedp.ID("save")))
+	b.waitVisible(t, `.editor[data-version="2"]`)
+	list := srv.fields(t, token, role, "en")["responsibilities"].([]any)
+	if len(list) != before+1 || list[before-1] != "Keeps the office running smoothly" {
+		t.Fatalf("responsibilities after adding and moving up: %v", list)
+	}
+	if n := len(srv.structure(t, token, role)["faqIds"].([]any)); n != 5 {
+		t.Fatalf("the role shows %d FAQs after removing one of six", n)
+	}
+
+	// An article: add a call-to-action block, fill it in both languages,
+	// move it above the last block.
+	article := srv.seedArticle(t)
+	b.open(t, "#/entry/"+article)
+	b.waitVisible(t, `#block-add`)
+	b.do(t, chromedp.Evaluate[chromedp.Void](`(() => { const s = document.getElementById("block-new-type"); s.value = "CALL_TO_ACTION"; })()`))
+	b.press(t, "block-add", "\r")
+	b.poll(t, `document.activeElement.id.startsWith("f-nl-blocks_") && document.activeElement.id.endsWith("_label")`)
+	newBlock := strings.TrimSuffix(strings.TrimPrefix(b.eval(t, `document.activeElement.id`), "f-nl-blocks_"), "_label")
+	b.do(t, chromedp.KeyEvent("Bekijk alle vacatures"))
+	b.typeInto(t, "f-nl-blocks_"+newBlock+"_url", "/vacatures")
+	b.typeInto(t, "f-en-blocks_"+newBlock+"_label", "See all vacancies")
+	b.typeInto(t, "f-en-blocks_"+newBlock+"_url", "/en/vacancies")
+	b.press(t, "block-"+newBlock+"-up", "\r")
+	b.do(t, chromedp.Click(chromedp.ID("save")))
+	b.waitVisible(t, `.editor[data-version="2"]`)
+	blocks := srv.structure(t, token, article)["blocks"].([]any)
+	at := -1
+	for i, raw := range blocks {
+		if raw.(map[string]any)["id"] == newBlock {
+			at = i
+		}
+	}
+	if at != len(blocks)-2 || blocks[at].(map[string]any)["type"] != "callToAction" {
+		t.Fatalf("the new block %s is at %d of %d blocks: %v", newBlock, at, len(blocks), blocks)
+	}
+	if len(newBlock) != 36 {
+		t.Errorf("the new block's id %q is not a UUID", newBlock)
+	}
+
+	// A comparison: add a row, fill it in.
+	comparison := srv.entryID(t, token, "COMPARISON", "Office manager en personal assistant vergeleken")
+	b.open(t, "#/entry/"+comparison)
+	b.waitVisible(t, `#row-add`)
+	b.press(t, "row-add", "\r")
+	b.poll(t, `document.activeElement.id.startsWith("f-nl-rows_") && document.activeElement.id.endsWith("_label")`)
+	row := strings.TrimSuffix(strings.TrimPrefix(b.eval(t, `document.activeElement.id`), "f-nl-rows_"), "_label")
+	b.do(t, chromedp.KeyEvent("Reizen"))
+	for id, text := range map[string]string{
+		"f-nl-rows_" + row + "_values_0": "Soms", "f-nl-rows_" + row + "_values_1": "Vaak",
+		"f-en-rows_" + row + "_label": "Travel", "f-en-rows_" + row + "_values_0": "Sometimes", "f-en-rows_" + row + "_values_1": "Often",
+	} {
+		b.typeInto(t, id, text)
+	}
+	b.screenshot(t, "comparison.png", false)
+	b.do(t, chromedp.Click(chromedp.ID("publish-en")))
+	b.waitVisible(t, `.locale-head[data-locale="en"] .status-published`)
+	rows := srv.fields(t, token, comparison, "en")["rows"].(map[string]any)
+	if r, ok := rows[row].(map[string]any); !ok || r["label"] != "Travel" || fmt.Sprint(r["values"]) != "[Sometimes Often]" {
+		t.Fatalf("the new row was not saved: %v", rows[row])
+	}
+}
