@@ -72,6 +72,13 @@ func require(ctx context.Context, role account.Role, action string) error {
 	return nil
 }
 
+// actorID is who changes a source: the signed-in user, or "" for the
+// operator.
+func actorID(ctx context.Context) string {
+	p, _ := account.PrincipalFrom(ctx)
+	return p.UserID
+}
+
 // NewSource is a source to create.
 type NewSource struct {
 	Name         string
@@ -131,7 +138,8 @@ func (s *Service) CreateSource(ctx context.Context, ns NewSource) (*Source, Cred
 		}
 		src.Secrets = []Secret{{ID: rec.ID, Hint: rec.Hint, CreatedAt: now}}
 		creds = c
-		return nil
+		return tx.Audit(ctx, AuditRecord{At: now, ActorID: actorID(ctx), Action: "source.create", SourceID: src.ID,
+			Details: map[string]any{"name": src.Name, "kind": string(src.Kind), "feedUrl": src.FeedURL, "allowedHosts": src.AllowedHosts}})
 	})
 	if err != nil {
 		return nil, Credentials{}, err
@@ -257,6 +265,11 @@ func (s *Service) UpdateSource(ctx context.Context, id string, upd SourceUpdate)
 		if err := tx.UpdateSource(ctx, src); err != nil {
 			return err
 		}
+		if err := tx.Audit(ctx, AuditRecord{At: src.UpdatedAt, ActorID: actorID(ctx), Action: "source.update", SourceID: src.ID,
+			Details: map[string]any{"name": src.Name, "kind": string(src.Kind), "feedUrl": src.FeedURL, "allowedHosts": src.AllowedHosts,
+				"roleRules": src.RoleRules, "language": src.Language, "timeZone": src.TimeZone}}); err != nil {
+			return err
+		}
 		out, err = tx.Source(ctx, id)
 		return err
 	})
@@ -315,6 +328,10 @@ func (s *Service) RotateSecret(ctx context.Context, id string, revokeOthers bool
 		if err := tx.AddSecret(ctx, src.ID, rec); err != nil {
 			return err
 		}
+		if err := tx.Audit(ctx, AuditRecord{At: now, ActorID: actorID(ctx), Action: "source.rotate-secret", SourceID: src.ID,
+			Details: map[string]any{"name": src.Name, "newSecretId": rec.ID, "revokedSecretIds": revoke}}); err != nil {
+			return err
+		}
 		creds = c
 		out, err = tx.Source(ctx, id)
 		return err
@@ -341,18 +358,27 @@ func (s *Service) SetActive(ctx context.Context, id string, active, closeVacanci
 		if err := tx.LockSource(ctx, id); err != nil {
 			return err
 		}
-		if _, err := tx.Source(ctx, id); err != nil {
+		src, err := tx.Source(ctx, id)
+		if err != nil {
 			return err
 		}
 		if err := tx.SetSourceActive(ctx, id, active, now); err != nil {
 			return err
 		}
+		closed := 0
 		if !active && closeVacancies {
-			if _, err := tx.CloseAllOpen(ctx, id, ReasonDisabled, now); err != nil {
+			if closed, err = tx.CloseAllOpen(ctx, id, ReasonDisabled, now); err != nil {
 				return err
 			}
 		}
-		var err error
+		action := "source.enable"
+		if !active {
+			action = "source.disable"
+		}
+		if err := tx.Audit(ctx, AuditRecord{At: now, ActorID: actorID(ctx), Action: action, SourceID: id,
+			Details: map[string]any{"name": src.Name, "closedVacancies": closed}}); err != nil {
+			return err
+		}
 		out, err = tx.Source(ctx, id)
 		return err
 	})

@@ -35,6 +35,9 @@ type Store interface {
 	// secrets by id.
 	AddSecret(ctx context.Context, sourceID string, secret SecretRecord) error
 	RevokeSecrets(ctx context.Context, ids []string, at time.Time) error
+	// Audit appends a change to sources to the audit log, in the same
+	// transaction as the change.
+	Audit(ctx context.Context, r AuditRecord) error
 	// CountByStatus counts the vacancies of each source by status.
 	CountByStatus(ctx context.Context, sourceIDs []string) (map[string]map[Status]int, error)
 
@@ -103,6 +106,15 @@ type Store interface {
 	// FinishPull releases owner's lease and records the pull; etag and
 	// lastModified, when not nil, replace the stored validators.
 	FinishPull(ctx context.Context, sourceID, owner string, at time.Time, etag, lastModified *string) error
+}
+
+// AuditRecord is one change to a source, for the audit log.
+type AuditRecord struct {
+	At       time.Time
+	ActorID  string // "" for the operator
+	Action   string // source.create, source.update, source.rotate-secret, source.disable, source.enable
+	SourceID string
+	Details  map[string]any
 }
 
 // SecretRecord is a client secret to store.
