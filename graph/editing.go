@@ -17,6 +17,9 @@ import (
 // hasRole implements @hasRole: the first gate; the services check again.
 func hasRole(ctx context.Context, _ any, next graphql.Resolver, role model.UserRole) (any, error) {
 	p, ok := account.PrincipalFrom(ctx)
+	if _, machine := account.ClientFrom(ctx); machine && !ok {
+		return nil, apperr.New(apperr.Forbidden, "a vacancy source's token may only sync vacancies; this takes a signed-in %s", role).With("requiredRole", string(role))
+	}
 	if !ok {
 		if failure := authFailure(ctx); failure != nil {
 			return nil, failure

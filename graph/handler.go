@@ -17,6 +17,7 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/werkwijzer/werkwijzer/graph/generated"
+	"github.com/werkwijzer/werkwijzer/graph/model"
 	"github.com/werkwijzer/werkwijzer/internal/apperr"
 )
 
@@ -54,6 +55,9 @@ func NewHandler(r *Resolver, limits Limits, log *slog.Logger) *handler.Server {
 	// request may have rendered (aliases would otherwise repeat it).
 	cfg.Complexity.Query.RenderMarkdown = func(_ int, markdown string) int { return 1 + len(markdown)/100 }
 	cfg.Complexity.Query.Faqs = func(child int, _, _, _ *string, first *int, _ *string, _ *bool) int { return pageCost(child, first) }
+	cfg.Complexity.Query.Vacancies = func(child int, _ *model.VacancyFilter, first *int, _ *string) int { return pageCost(child, first) }
+	cfg.Complexity.Query.VacanciesForAdmin = func(child int, _ *model.AdminVacancyFilter, first *int, _ *string) int { return pageCost(child, first) }
+	cfg.Complexity.Role.Vacancies = func(child int, first *int, _ *string) int { return pageCost(child, first) }
 
 	srv := handler.New(generated.NewExecutableSchema(cfg))
 	srv.AddTransport(transport.Options{})

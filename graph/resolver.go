@@ -12,12 +12,14 @@ import (
 	"github.com/werkwijzer/werkwijzer/graph/loaders"
 	"github.com/werkwijzer/werkwijzer/internal/account"
 	"github.com/werkwijzer/werkwijzer/internal/content"
+	"github.com/werkwijzer/werkwijzer/internal/vacancy"
 )
 
 // Resolver holds the services the resolvers call.
 type Resolver struct {
-	Content  *content.Service
-	Accounts *account.Service
+	Content        *content.Service
+	Accounts       *account.Service
+	VacancyService *vacancy.Service
 }
 
 func (r *Resolver) loaders(ctx context.Context) *loaders.Loaders {
@@ -40,7 +42,7 @@ func (r *Resolver) primeArticleRelations(ctx context.Context, articles []*conten
 	loaders.Prime(l.Comparisons, loc, preview, rel.Comparisons)
 	loaders.Prime(l.Roles, loc, preview, rel.Roles)
 	loaders.Prime(l.FAQs, loc, preview, rel.FAQs)
-	return nil
+	return r.primeVacancyLists(ctx, articles)
 }
 
 // keys names entries for a loader, all in one requested locale and view.

@@ -100,6 +100,13 @@ func (r *queryResolver) Roles(ctx context.Context, locale *string, first *int, a
 	if err != nil {
 		return nil, err
 	}
+	roleIDs := make([]string, len(list.Items))
+	for i, p := range list.Items {
+		roleIDs[i] = p.EntryID
+	}
+	if err := r.primeRoleVacancies(ctx, roleIDs); err != nil {
+		return nil, err
+	}
 	conn := &model.RoleConnection{
 		Edges:    make([]model.RoleEdge, len(list.Items)),
 		PageInfo: model.PageInfo{HasNextPage: list.HasNextPage},

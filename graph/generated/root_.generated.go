@@ -37,6 +37,8 @@ type ResolverRoot interface {
 	RichText() RichTextResolver
 	Role() RoleResolver
 	RoleConnection() RoleConnectionResolver
+	Vacancy() VacancyResolver
+	VacancyConnection() VacancyConnectionResolver
 	VacancyListBlock() VacancyListBlockResolver
 }
 
@@ -198,6 +200,18 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	HiringOrganization struct {
+		LogoURL func(childComplexity int) int
+		Name    func(childComplexity int) int
+		URL     func(childComplexity int) int
+	}
+
+	HoursPerWeek struct {
+		Max  func(childComplexity int) int
+		Min  func(childComplexity int) int
+		Text func(childComplexity int) int
+	}
+
 	LiveTranslation struct {
 		FirstPublishedAt func(childComplexity int) int
 		Locale           func(childComplexity int) int
@@ -213,23 +227,29 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
-		CreateArticle    func(childComplexity int, input model.ArticleInput) int
-		CreateComparison func(childComplexity int, input model.ComparisonInput) int
-		CreateFaq        func(childComplexity int, input model.FAQInput) int
-		CreateRole       func(childComplexity int, input model.RoleInput) int
-		CreateUser       func(childComplexity int, input model.CreateUserInput) int
-		DeleteEntry      func(childComplexity int, id string, expectedVersion int) int
-		Login            func(childComplexity int, email string, password string) int
-		Logout           func(childComplexity int, refreshToken string) int
-		Publish          func(childComplexity int, id string, locales []string) int
-		RefreshToken     func(childComplexity int, refreshToken string) int
-		RestoreRevision  func(childComplexity int, revisionID string, expectedVersion int) int
-		Unpublish        func(childComplexity int, id string, locales []string) int
-		UpdateArticle    func(childComplexity int, id string, expectedVersion int, input model.ArticleUpdateInput) int
-		UpdateComparison func(childComplexity int, id string, expectedVersion int, input model.ComparisonUpdateInput) int
-		UpdateFaq        func(childComplexity int, id string, expectedVersion int, input model.FAQInput) int
-		UpdateRole       func(childComplexity int, id string, expectedVersion int, input model.RoleUpdateInput) int
-		UpdateUser       func(childComplexity int, id string, input model.UpdateUserInput) int
+		CreateArticle      func(childComplexity int, input model.ArticleInput) int
+		CreateComparison   func(childComplexity int, input model.ComparisonInput) int
+		CreateFaq          func(childComplexity int, input model.FAQInput) int
+		CreateRole         func(childComplexity int, input model.RoleInput) int
+		CreateSource       func(childComplexity int, input model.CreateSourceInput) int
+		CreateUser         func(childComplexity int, input model.CreateUserInput) int
+		DeleteEntry        func(childComplexity int, id string, expectedVersion int) int
+		DisableSource      func(childComplexity int, id string, closeVacancies *bool) int
+		EnableSource       func(childComplexity int, id string) int
+		Login              func(childComplexity int, email string, password string) int
+		Logout             func(childComplexity int, refreshToken string) int
+		Publish            func(childComplexity int, id string, locales []string) int
+		RefreshToken       func(childComplexity int, refreshToken string) int
+		RestoreRevision    func(childComplexity int, revisionID string, expectedVersion int) int
+		RotateSourceSecret func(childComplexity int, id string, revokeOthers *bool) int
+		SyncVacancies      func(childComplexity int, input model.SyncVacanciesInput) int
+		Unpublish          func(childComplexity int, id string, locales []string) int
+		UpdateArticle      func(childComplexity int, id string, expectedVersion int, input model.ArticleUpdateInput) int
+		UpdateComparison   func(childComplexity int, id string, expectedVersion int, input model.ComparisonUpdateInput) int
+		UpdateFaq          func(childComplexity int, id string, expectedVersion int, input model.FAQInput) int
+		UpdateRole         func(childComplexity int, id string, expectedVersion int, input model.RoleUpdateInput) int
+		UpdateSource       func(childComplexity int, id string, input model.UpdateSourceInput) int
+		UpdateUser         func(childComplexity int, id string, input model.UpdateUserInput) int
 	}
 
 	PageInfo struct {
@@ -238,21 +258,26 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		Article          func(childComplexity int, slug string, locale *string, preview *bool) int
-		Articles         func(childComplexity int, locale *string, first *int, after *string, preview *bool) int
-		AuditLog         func(childComplexity int, entryID *string, actorID *string, first *int, after *string) int
-		Comparison       func(childComplexity int, slug string, locale *string, preview *bool) int
-		Entries          func(childComplexity int, typeArg *model.EntryType, first *int, after *string) int
-		Entry            func(childComplexity int, id string) int
-		Faqs             func(childComplexity int, locale *string, roleSlug *string, articleSlug *string, first *int, after *string, preview *bool) int
-		Locales          func(childComplexity int) int
-		Me               func(childComplexity int) int
-		NeedsTranslation func(childComplexity int, locale string) int
-		RenderMarkdown   func(childComplexity int, markdown string) int
-		Revisions        func(childComplexity int, id string, locale *string) int
-		Role             func(childComplexity int, slug string, locale *string, preview *bool) int
-		Roles            func(childComplexity int, locale *string, first *int, after *string, preview *bool) int
-		Users            func(childComplexity int) int
+		Article           func(childComplexity int, slug string, locale *string, preview *bool) int
+		Articles          func(childComplexity int, locale *string, first *int, after *string, preview *bool) int
+		AuditLog          func(childComplexity int, entryID *string, actorID *string, first *int, after *string) int
+		Comparison        func(childComplexity int, slug string, locale *string, preview *bool) int
+		Entries           func(childComplexity int, typeArg *model.EntryType, first *int, after *string) int
+		Entry             func(childComplexity int, id string) int
+		Faqs              func(childComplexity int, locale *string, roleSlug *string, articleSlug *string, first *int, after *string, preview *bool) int
+		Locales           func(childComplexity int) int
+		Me                func(childComplexity int) int
+		NeedsTranslation  func(childComplexity int, locale string) int
+		RenderMarkdown    func(childComplexity int, markdown string) int
+		Revisions         func(childComplexity int, id string, locale *string) int
+		Role              func(childComplexity int, slug string, locale *string, preview *bool) int
+		Roles             func(childComplexity int, locale *string, first *int, after *string, preview *bool) int
+		Source            func(childComplexity int, id string) int
+		Sources           func(childComplexity int) int
+		Users             func(childComplexity int) int
+		Vacancies         func(childComplexity int, filter *model.VacancyFilter, first *int, after *string) int
+		VacanciesForAdmin func(childComplexity int, filter *model.AdminVacancyFilter, first *int, after *string) int
+		Vacancy           func(childComplexity int, id string) int
 	}
 
 	Revision struct {
@@ -302,6 +327,7 @@ type ComplexityRoot struct {
 		Title            func(childComplexity int) int
 		Tools            func(childComplexity int) int
 		UpdatedAt        func(childComplexity int) int
+		Vacancies        func(childComplexity int, first *int, after *string) int
 	}
 
 	RoleConnection struct {
@@ -313,6 +339,12 @@ type ComplexityRoot struct {
 	RoleEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	RoleRule struct {
+		Field   func(childComplexity int) int
+		Pattern func(childComplexity int) int
+		Role    func(childComplexity int) int
 	}
 
 	SalaryRange struct {
@@ -328,6 +360,79 @@ type ComplexityRoot struct {
 		RefreshToken          func(childComplexity int) int
 		RefreshTokenExpiresAt func(childComplexity int) int
 		User                  func(childComplexity int) int
+	}
+
+	Source struct {
+		Active           func(childComplexity int) int
+		AllowedHosts     func(childComplexity int) int
+		ClosedVacancies  func(childComplexity int) int
+		CreatedAt        func(childComplexity int) int
+		DisabledAt       func(childComplexity int) int
+		ExpiredVacancies func(childComplexity int) int
+		FeedURL          func(childComplexity int) int
+		ID               func(childComplexity int) int
+		Kind             func(childComplexity int) int
+		Language         func(childComplexity int) int
+		LastError        func(childComplexity int) int
+		LastErrorAt      func(childComplexity int) int
+		LastPullAt       func(childComplexity int) int
+		LastReport       func(childComplexity int) int
+		LastSyncAt       func(childComplexity int) int
+		Name             func(childComplexity int) int
+		OpenVacancies    func(childComplexity int) int
+		RoleRules        func(childComplexity int) int
+		Secrets          func(childComplexity int) int
+		TimeZone         func(childComplexity int) int
+	}
+
+	SourceCredentials struct {
+		ClientID      func(childComplexity int) int
+		ClientSecret  func(childComplexity int) int
+		Source        func(childComplexity int) int
+		TokenEndpoint func(childComplexity int) int
+	}
+
+	SourceSecret struct {
+		CreatedAt  func(childComplexity int) int
+		Hint       func(childComplexity int) int
+		ID         func(childComplexity int) int
+		LastUsedAt func(childComplexity int) int
+		RevokedAt  func(childComplexity int) int
+	}
+
+	SyncItemReport struct {
+		ExternalID func(childComplexity int) int
+		Index      func(childComplexity int) int
+		Language   func(childComplexity int) int
+		Outcome    func(childComplexity int) int
+		Problems   func(childComplexity int) int
+	}
+
+	SyncProblem struct {
+		Code    func(childComplexity int) int
+		Field   func(childComplexity int) int
+		Message func(childComplexity int) int
+		Warning func(childComplexity int) int
+	}
+
+	SyncReport struct {
+		Closed            func(childComplexity int) int
+		Created           func(childComplexity int) int
+		DryRun            func(childComplexity int) int
+		Expired           func(childComplexity int) int
+		Items             func(childComplexity int) int
+		Mode              func(childComplexity int) int
+		Received          func(childComplexity int) int
+		Rejected          func(childComplexity int) int
+		Reopened          func(childComplexity int) int
+		Replayed          func(childComplexity int) int
+		SnapshotCompleted func(childComplexity int) int
+		SnapshotID        func(childComplexity int) int
+		Stale             func(childComplexity int) int
+		SyncedAt          func(childComplexity int) int
+		Unchanged         func(childComplexity int) int
+		Updated           func(childComplexity int) int
+		Warnings          func(childComplexity int) int
 	}
 
 	TranslationStatus struct {
@@ -354,12 +459,68 @@ type ComplexityRoot struct {
 		Role        func(childComplexity int) int
 	}
 
+	Vacancy struct {
+		ApplyURL           func(childComplexity int) int
+		ClosedAt           func(childComplexity int) int
+		ClosedReason       func(childComplexity int) int
+		DatePosted         func(childComplexity int) int
+		Description        func(childComplexity int) int
+		EmploymentTypes    func(childComplexity int) int
+		ExpiresAt          func(childComplexity int) int
+		ExternalID         func(childComplexity int) int
+		FirstSeenAt        func(childComplexity int) int
+		HiringOrganization func(childComplexity int) int
+		HoursPerWeek       func(childComplexity int) int
+		ID                 func(childComplexity int) int
+		JobPosting         func(childComplexity int) int
+		Language           func(childComplexity int) int
+		LastSeenAt         func(childComplexity int) int
+		Locations          func(childComplexity int) int
+		PostedAt           func(childComplexity int) int
+		Role               func(childComplexity int, locale *string) int
+		Salary             func(childComplexity int) int
+		Source             func(childComplexity int) int
+		Status             func(childComplexity int) int
+		Title              func(childComplexity int) int
+		URL                func(childComplexity int) int
+		UpdatedAt          func(childComplexity int) int
+		ValidThrough       func(childComplexity int) int
+		WorkplaceType      func(childComplexity int) int
+	}
+
+	VacancyConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	VacancyEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
 	VacancyListBlock struct {
-		Anchor  func(childComplexity int) int
-		Heading func(childComplexity int) int
-		ID      func(childComplexity int) int
-		Limit   func(childComplexity int) int
-		Role    func(childComplexity int) int
+		Anchor    func(childComplexity int) int
+		Heading   func(childComplexity int) int
+		ID        func(childComplexity int) int
+		Limit     func(childComplexity int) int
+		Role      func(childComplexity int) int
+		Vacancies func(childComplexity int) int
+	}
+
+	VacancyLocation struct {
+		Country       func(childComplexity int) int
+		Locality      func(childComplexity int) int
+		PostalCode    func(childComplexity int) int
+		Region        func(childComplexity int) int
+		StreetAddress func(childComplexity int) int
+	}
+
+	VacancySalary struct {
+		Currency func(childComplexity int) int
+		Max      func(childComplexity int) int
+		Min      func(childComplexity int) int
+		Unit     func(childComplexity int) int
 	}
 }
 
@@ -972,6 +1133,44 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.FAQEdge.Node(childComplexity), true
 
+	case "HiringOrganization.logoUrl":
+		if e.ComplexityRoot.HiringOrganization.LogoURL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HiringOrganization.LogoURL(childComplexity), true
+	case "HiringOrganization.name":
+		if e.ComplexityRoot.HiringOrganization.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HiringOrganization.Name(childComplexity), true
+	case "HiringOrganization.url":
+		if e.ComplexityRoot.HiringOrganization.URL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HiringOrganization.URL(childComplexity), true
+
+	case "HoursPerWeek.max":
+		if e.ComplexityRoot.HoursPerWeek.Max == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HoursPerWeek.Max(childComplexity), true
+	case "HoursPerWeek.min":
+		if e.ComplexityRoot.HoursPerWeek.Min == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HoursPerWeek.Min(childComplexity), true
+	case "HoursPerWeek.text":
+		if e.ComplexityRoot.HoursPerWeek.Text == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HoursPerWeek.Text(childComplexity), true
+
 	case "LiveTranslation.firstPublishedAt":
 		if e.ComplexityRoot.LiveTranslation.FirstPublishedAt == nil {
 			break
@@ -1066,6 +1265,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateRole(childComplexity, args["input"].(model.RoleInput)), true
+	case "Mutation.createSource":
+		if e.ComplexityRoot.Mutation.CreateSource == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createSource_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateSource(childComplexity, args["input"].(model.CreateSourceInput)), true
 	case "Mutation.createUser":
 		if e.ComplexityRoot.Mutation.CreateUser == nil {
 			break
@@ -1088,6 +1298,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DeleteEntry(childComplexity, args["id"].(string), args["expectedVersion"].(int)), true
+	case "Mutation.disableSource":
+		if e.ComplexityRoot.Mutation.DisableSource == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_disableSource_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DisableSource(childComplexity, args["id"].(string), args["closeVacancies"].(*bool)), true
+	case "Mutation.enableSource":
+		if e.ComplexityRoot.Mutation.EnableSource == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_enableSource_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.EnableSource(childComplexity, args["id"].(string)), true
 	case "Mutation.login":
 		if e.ComplexityRoot.Mutation.Login == nil {
 			break
@@ -1143,6 +1375,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RestoreRevision(childComplexity, args["revisionId"].(string), args["expectedVersion"].(int)), true
+	case "Mutation.rotateSourceSecret":
+		if e.ComplexityRoot.Mutation.RotateSourceSecret == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_rotateSourceSecret_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RotateSourceSecret(childComplexity, args["id"].(string), args["revokeOthers"].(*bool)), true
+	case "Mutation.syncVacancies":
+		if e.ComplexityRoot.Mutation.SyncVacancies == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_syncVacancies_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SyncVacancies(childComplexity, args["input"].(model.SyncVacanciesInput)), true
 	case "Mutation.unpublish":
 		if e.ComplexityRoot.Mutation.Unpublish == nil {
 			break
@@ -1198,6 +1452,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateRole(childComplexity, args["id"].(string), args["expectedVersion"].(int), args["input"].(model.RoleUpdateInput)), true
+	case "Mutation.updateSource":
+		if e.ComplexityRoot.Mutation.UpdateSource == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateSource_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateSource(childComplexity, args["id"].(string), args["input"].(model.UpdateSourceInput)), true
 	case "Mutation.updateUser":
 		if e.ComplexityRoot.Mutation.UpdateUser == nil {
 			break
@@ -1368,12 +1633,62 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Roles(childComplexity, args["locale"].(*string), args["first"].(*int), args["after"].(*string), args["preview"].(*bool)), true
+	case "Query.source":
+		if e.ComplexityRoot.Query.Source == nil {
+			break
+		}
+
+		args, err := ec.field_Query_source_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Source(childComplexity, args["id"].(string)), true
+	case "Query.sources":
+		if e.ComplexityRoot.Query.Sources == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.Sources(childComplexity), true
 	case "Query.users":
 		if e.ComplexityRoot.Query.Users == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Query.Users(childComplexity), true
+	case "Query.vacancies":
+		if e.ComplexityRoot.Query.Vacancies == nil {
+			break
+		}
+
+		args, err := ec.field_Query_vacancies_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Vacancies(childComplexity, args["filter"].(*model.VacancyFilter), args["first"].(*int), args["after"].(*string)), true
+	case "Query.vacanciesForAdmin":
+		if e.ComplexityRoot.Query.VacanciesForAdmin == nil {
+			break
+		}
+
+		args, err := ec.field_Query_vacanciesForAdmin_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.VacanciesForAdmin(childComplexity, args["filter"].(*model.AdminVacancyFilter), args["first"].(*int), args["after"].(*string)), true
+	case "Query.vacancy":
+		if e.ComplexityRoot.Query.Vacancy == nil {
+			break
+		}
+
+		args, err := ec.field_Query_vacancy_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Vacancy(childComplexity, args["id"].(string)), true
 
 	case "Revision.createdAt":
 		if e.ComplexityRoot.Revision.CreatedAt == nil {
@@ -1600,6 +1915,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Role.UpdatedAt(childComplexity), true
+	case "Role.vacancies":
+		if e.ComplexityRoot.Role.Vacancies == nil {
+			break
+		}
+
+		args, err := ec.field_Role_vacancies_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Role.Vacancies(childComplexity, args["first"].(*int), args["after"].(*string)), true
 
 	case "RoleConnection.edges":
 		if e.ComplexityRoot.RoleConnection.Edges == nil {
@@ -1632,6 +1958,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.RoleEdge.Node(childComplexity), true
+
+	case "RoleRule.field":
+		if e.ComplexityRoot.RoleRule.Field == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RoleRule.Field(childComplexity), true
+	case "RoleRule.pattern":
+		if e.ComplexityRoot.RoleRule.Pattern == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RoleRule.Pattern(childComplexity), true
+	case "RoleRule.role":
+		if e.ComplexityRoot.RoleRule.Role == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RoleRule.Role(childComplexity), true
 
 	case "SalaryRange.currency":
 		if e.ComplexityRoot.SalaryRange.Currency == nil {
@@ -1688,6 +2033,342 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Session.User(childComplexity), true
+
+	case "Source.active":
+		if e.ComplexityRoot.Source.Active == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Source.Active(childComplexity), true
+	case "Source.allowedHosts":
+		if e.ComplexityRoot.Source.AllowedHosts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Source.AllowedHosts(childComplexity), true
+	case "Source.closedVacancies":
+		if e.ComplexityRoot.Source.ClosedVacancies == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Source.ClosedVacancies(childComplexity), true
+	case "Source.createdAt":
+		if e.ComplexityRoot.Source.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Source.CreatedAt(childComplexity), true
+	case "Source.disabledAt":
+		if e.ComplexityRoot.Source.DisabledAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Source.DisabledAt(childComplexity), true
+	case "Source.expiredVacancies":
+		if e.ComplexityRoot.Source.ExpiredVacancies == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Source.ExpiredVacancies(childComplexity), true
+	case "Source.feedUrl":
+		if e.ComplexityRoot.Source.FeedURL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Source.FeedURL(childComplexity), true
+	case "Source.id":
+		if e.ComplexityRoot.Source.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Source.ID(childComplexity), true
+	case "Source.kind":
+		if e.ComplexityRoot.Source.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Source.Kind(childComplexity), true
+	case "Source.language":
+		if e.ComplexityRoot.Source.Language == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Source.Language(childComplexity), true
+	case "Source.lastError":
+		if e.ComplexityRoot.Source.LastError == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Source.LastError(childComplexity), true
+	case "Source.lastErrorAt":
+		if e.ComplexityRoot.Source.LastErrorAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Source.LastErrorAt(childComplexity), true
+	case "Source.lastPullAt":
+		if e.ComplexityRoot.Source.LastPullAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Source.LastPullAt(childComplexity), true
+	case "Source.lastReport":
+		if e.ComplexityRoot.Source.LastReport == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Source.LastReport(childComplexity), true
+	case "Source.lastSyncAt":
+		if e.ComplexityRoot.Source.LastSyncAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Source.LastSyncAt(childComplexity), true
+	case "Source.name":
+		if e.ComplexityRoot.Source.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Source.Name(childComplexity), true
+	case "Source.openVacancies":
+		if e.ComplexityRoot.Source.OpenVacancies == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Source.OpenVacancies(childComplexity), true
+	case "Source.roleRules":
+		if e.ComplexityRoot.Source.RoleRules == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Source.RoleRules(childComplexity), true
+	case "Source.secrets":
+		if e.ComplexityRoot.Source.Secrets == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Source.Secrets(childComplexity), true
+	case "Source.timeZone":
+		if e.ComplexityRoot.Source.TimeZone == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Source.TimeZone(childComplexity), true
+
+	case "SourceCredentials.clientId":
+		if e.ComplexityRoot.SourceCredentials.ClientID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SourceCredentials.ClientID(childComplexity), true
+	case "SourceCredentials.clientSecret":
+		if e.ComplexityRoot.SourceCredentials.ClientSecret == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SourceCredentials.ClientSecret(childComplexity), true
+	case "SourceCredentials.source":
+		if e.ComplexityRoot.SourceCredentials.Source == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SourceCredentials.Source(childComplexity), true
+	case "SourceCredentials.tokenEndpoint":
+		if e.ComplexityRoot.SourceCredentials.TokenEndpoint == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SourceCredentials.TokenEndpoint(childComplexity), true
+
+	case "SourceSecret.createdAt":
+		if e.ComplexityRoot.SourceSecret.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SourceSecret.CreatedAt(childComplexity), true
+	case "SourceSecret.hint":
+		if e.ComplexityRoot.SourceSecret.Hint == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SourceSecret.Hint(childComplexity), true
+	case "SourceSecret.id":
+		if e.ComplexityRoot.SourceSecret.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SourceSecret.ID(childComplexity), true
+	case "SourceSecret.lastUsedAt":
+		if e.ComplexityRoot.SourceSecret.LastUsedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SourceSecret.LastUsedAt(childComplexity), true
+	case "SourceSecret.revokedAt":
+		if e.ComplexityRoot.SourceSecret.RevokedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SourceSecret.RevokedAt(childComplexity), true
+
+	case "SyncItemReport.externalId":
+		if e.ComplexityRoot.SyncItemReport.ExternalID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SyncItemReport.ExternalID(childComplexity), true
+	case "SyncItemReport.index":
+		if e.ComplexityRoot.SyncItemReport.Index == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SyncItemReport.Index(childComplexity), true
+	case "SyncItemReport.language":
+		if e.ComplexityRoot.SyncItemReport.Language == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SyncItemReport.Language(childComplexity), true
+	case "SyncItemReport.outcome":
+		if e.ComplexityRoot.SyncItemReport.Outcome == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SyncItemReport.Outcome(childComplexity), true
+	case "SyncItemReport.problems":
+		if e.ComplexityRoot.SyncItemReport.Problems == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SyncItemReport.Problems(childComplexity), true
+
+	case "SyncProblem.code":
+		if e.ComplexityRoot.SyncProblem.Code == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SyncProblem.Code(childComplexity), true
+	case "SyncProblem.field":
+		if e.ComplexityRoot.SyncProblem.Field == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SyncProblem.Field(childComplexity), true
+	case "SyncProblem.message":
+		if e.ComplexityRoot.SyncProblem.Message == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SyncProblem.Message(childComplexity), true
+	case "SyncProblem.warning":
+		if e.ComplexityRoot.SyncProblem.Warning == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SyncProblem.Warning(childComplexity), true
+
+	case "SyncReport.closed":
+		if e.ComplexityRoot.SyncReport.Closed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SyncReport.Closed(childComplexity), true
+	case "SyncReport.created":
+		if e.ComplexityRoot.SyncReport.Created == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SyncReport.Created(childComplexity), true
+	case "SyncReport.dryRun":
+		if e.ComplexityRoot.SyncReport.DryRun == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SyncReport.DryRun(childComplexity), true
+	case "SyncReport.expired":
+		if e.ComplexityRoot.SyncReport.Expired == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SyncReport.Expired(childComplexity), true
+	case "SyncReport.items":
+		if e.ComplexityRoot.SyncReport.Items == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SyncReport.Items(childComplexity), true
+	case "SyncReport.mode":
+		if e.ComplexityRoot.SyncReport.Mode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SyncReport.Mode(childComplexity), true
+	case "SyncReport.received":
+		if e.ComplexityRoot.SyncReport.Received == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SyncReport.Received(childComplexity), true
+	case "SyncReport.rejected":
+		if e.ComplexityRoot.SyncReport.Rejected == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SyncReport.Rejected(childComplexity), true
+	case "SyncReport.reopened":
+		if e.ComplexityRoot.SyncReport.Reopened == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SyncReport.Reopened(childComplexity), true
+	case "SyncReport.replayed":
+		if e.ComplexityRoot.SyncReport.Replayed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SyncReport.Replayed(childComplexity), true
+	case "SyncReport.snapshotCompleted":
+		if e.ComplexityRoot.SyncReport.SnapshotCompleted == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SyncReport.SnapshotCompleted(childComplexity), true
+	case "SyncReport.snapshotId":
+		if e.ComplexityRoot.SyncReport.SnapshotID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SyncReport.SnapshotID(childComplexity), true
+	case "SyncReport.stale":
+		if e.ComplexityRoot.SyncReport.Stale == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SyncReport.Stale(childComplexity), true
+	case "SyncReport.syncedAt":
+		if e.ComplexityRoot.SyncReport.SyncedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SyncReport.SyncedAt(childComplexity), true
+	case "SyncReport.unchanged":
+		if e.ComplexityRoot.SyncReport.Unchanged == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SyncReport.Unchanged(childComplexity), true
+	case "SyncReport.updated":
+		if e.ComplexityRoot.SyncReport.Updated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SyncReport.Updated(childComplexity), true
+	case "SyncReport.warnings":
+		if e.ComplexityRoot.SyncReport.Warnings == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SyncReport.Warnings(childComplexity), true
 
 	case "TranslationStatus.draftDiffers":
 		if e.ComplexityRoot.TranslationStatus.DraftDiffers == nil {
@@ -1782,6 +2463,200 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.User.Role(childComplexity), true
 
+	case "Vacancy.applyUrl":
+		if e.ComplexityRoot.Vacancy.ApplyURL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Vacancy.ApplyURL(childComplexity), true
+	case "Vacancy.closedAt":
+		if e.ComplexityRoot.Vacancy.ClosedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Vacancy.ClosedAt(childComplexity), true
+	case "Vacancy.closedReason":
+		if e.ComplexityRoot.Vacancy.ClosedReason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Vacancy.ClosedReason(childComplexity), true
+	case "Vacancy.datePosted":
+		if e.ComplexityRoot.Vacancy.DatePosted == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Vacancy.DatePosted(childComplexity), true
+	case "Vacancy.description":
+		if e.ComplexityRoot.Vacancy.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Vacancy.Description(childComplexity), true
+	case "Vacancy.employmentTypes":
+		if e.ComplexityRoot.Vacancy.EmploymentTypes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Vacancy.EmploymentTypes(childComplexity), true
+	case "Vacancy.expiresAt":
+		if e.ComplexityRoot.Vacancy.ExpiresAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Vacancy.ExpiresAt(childComplexity), true
+	case "Vacancy.externalId":
+		if e.ComplexityRoot.Vacancy.ExternalID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Vacancy.ExternalID(childComplexity), true
+	case "Vacancy.firstSeenAt":
+		if e.ComplexityRoot.Vacancy.FirstSeenAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Vacancy.FirstSeenAt(childComplexity), true
+	case "Vacancy.hiringOrganization":
+		if e.ComplexityRoot.Vacancy.HiringOrganization == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Vacancy.HiringOrganization(childComplexity), true
+	case "Vacancy.hoursPerWeek":
+		if e.ComplexityRoot.Vacancy.HoursPerWeek == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Vacancy.HoursPerWeek(childComplexity), true
+	case "Vacancy.id":
+		if e.ComplexityRoot.Vacancy.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Vacancy.ID(childComplexity), true
+	case "Vacancy.jobPosting":
+		if e.ComplexityRoot.Vacancy.JobPosting == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Vacancy.JobPosting(childComplexity), true
+	case "Vacancy.language":
+		if e.ComplexityRoot.Vacancy.Language == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Vacancy.Language(childComplexity), true
+	case "Vacancy.lastSeenAt":
+		if e.ComplexityRoot.Vacancy.LastSeenAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Vacancy.LastSeenAt(childComplexity), true
+	case "Vacancy.locations":
+		if e.ComplexityRoot.Vacancy.Locations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Vacancy.Locations(childComplexity), true
+	case "Vacancy.postedAt":
+		if e.ComplexityRoot.Vacancy.PostedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Vacancy.PostedAt(childComplexity), true
+	case "Vacancy.role":
+		if e.ComplexityRoot.Vacancy.Role == nil {
+			break
+		}
+
+		args, err := ec.field_Vacancy_role_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Vacancy.Role(childComplexity, args["locale"].(*string)), true
+	case "Vacancy.salary":
+		if e.ComplexityRoot.Vacancy.Salary == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Vacancy.Salary(childComplexity), true
+	case "Vacancy.source":
+		if e.ComplexityRoot.Vacancy.Source == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Vacancy.Source(childComplexity), true
+	case "Vacancy.status":
+		if e.ComplexityRoot.Vacancy.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Vacancy.Status(childComplexity), true
+	case "Vacancy.title":
+		if e.ComplexityRoot.Vacancy.Title == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Vacancy.Title(childComplexity), true
+	case "Vacancy.url":
+		if e.ComplexityRoot.Vacancy.URL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Vacancy.URL(childComplexity), true
+	case "Vacancy.updatedAt":
+		if e.ComplexityRoot.Vacancy.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Vacancy.UpdatedAt(childComplexity), true
+	case "Vacancy.validThrough":
+		if e.ComplexityRoot.Vacancy.ValidThrough == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Vacancy.ValidThrough(childComplexity), true
+	case "Vacancy.workplaceType":
+		if e.ComplexityRoot.Vacancy.WorkplaceType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Vacancy.WorkplaceType(childComplexity), true
+
+	case "VacancyConnection.edges":
+		if e.ComplexityRoot.VacancyConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VacancyConnection.Edges(childComplexity), true
+	case "VacancyConnection.pageInfo":
+		if e.ComplexityRoot.VacancyConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VacancyConnection.PageInfo(childComplexity), true
+	case "VacancyConnection.totalCount":
+		if e.ComplexityRoot.VacancyConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VacancyConnection.TotalCount(childComplexity), true
+
+	case "VacancyEdge.cursor":
+		if e.ComplexityRoot.VacancyEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VacancyEdge.Cursor(childComplexity), true
+	case "VacancyEdge.node":
+		if e.ComplexityRoot.VacancyEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VacancyEdge.Node(childComplexity), true
+
 	case "VacancyListBlock.anchor":
 		if e.ComplexityRoot.VacancyListBlock.Anchor == nil {
 			break
@@ -1812,6 +2687,68 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.VacancyListBlock.Role(childComplexity), true
+	case "VacancyListBlock.vacancies":
+		if e.ComplexityRoot.VacancyListBlock.Vacancies == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VacancyListBlock.Vacancies(childComplexity), true
+
+	case "VacancyLocation.country":
+		if e.ComplexityRoot.VacancyLocation.Country == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VacancyLocation.Country(childComplexity), true
+	case "VacancyLocation.locality":
+		if e.ComplexityRoot.VacancyLocation.Locality == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VacancyLocation.Locality(childComplexity), true
+	case "VacancyLocation.postalCode":
+		if e.ComplexityRoot.VacancyLocation.PostalCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VacancyLocation.PostalCode(childComplexity), true
+	case "VacancyLocation.region":
+		if e.ComplexityRoot.VacancyLocation.Region == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VacancyLocation.Region(childComplexity), true
+	case "VacancyLocation.streetAddress":
+		if e.ComplexityRoot.VacancyLocation.StreetAddress == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VacancyLocation.StreetAddress(childComplexity), true
+
+	case "VacancySalary.currency":
+		if e.ComplexityRoot.VacancySalary.Currency == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VacancySalary.Currency(childComplexity), true
+	case "VacancySalary.max":
+		if e.ComplexityRoot.VacancySalary.Max == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VacancySalary.Max(childComplexity), true
+	case "VacancySalary.min":
+		if e.ComplexityRoot.VacancySalary.Min == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VacancySalary.Min(childComplexity), true
+	case "VacancySalary.unit":
+		if e.ComplexityRoot.VacancySalary.Unit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VacancySalary.Unit(childComplexity), true
 
 	}
 	return 0, false
@@ -1822,6 +2759,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	ec := newExecutionContext(opCtx, e, make(chan graphql.DeferredResult))
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
 		return graphql.NewInputUnmarshalerIndex(
+			graphql.NewInputUnmarshaler("AdminVacancyFilter", ec.unmarshalInputAdminVacancyFilter),
 			graphql.NewInputUnmarshaler("ArticleInput", ec.unmarshalInputArticleInput),
 			graphql.NewInputUnmarshaler("ArticleStructureInput", ec.unmarshalInputArticleStructureInput),
 			graphql.NewInputUnmarshaler("ArticleTranslationInput", ec.unmarshalInputArticleTranslationInput),
@@ -1833,15 +2771,26 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("ComparisonStructureInput", ec.unmarshalInputComparisonStructureInput),
 			graphql.NewInputUnmarshaler("ComparisonTranslationInput", ec.unmarshalInputComparisonTranslationInput),
 			graphql.NewInputUnmarshaler("ComparisonUpdateInput", ec.unmarshalInputComparisonUpdateInput),
+			graphql.NewInputUnmarshaler("CreateSourceInput", ec.unmarshalInputCreateSourceInput),
 			graphql.NewInputUnmarshaler("CreateUserInput", ec.unmarshalInputCreateUserInput),
 			graphql.NewInputUnmarshaler("FAQInput", ec.unmarshalInputFAQInput),
 			graphql.NewInputUnmarshaler("FAQTranslationInput", ec.unmarshalInputFAQTranslationInput),
+			graphql.NewInputUnmarshaler("HiringOrganizationInput", ec.unmarshalInputHiringOrganizationInput),
+			graphql.NewInputUnmarshaler("HoursPerWeekInput", ec.unmarshalInputHoursPerWeekInput),
 			graphql.NewInputUnmarshaler("RoleInput", ec.unmarshalInputRoleInput),
+			graphql.NewInputUnmarshaler("RoleRuleInput", ec.unmarshalInputRoleRuleInput),
 			graphql.NewInputUnmarshaler("RoleStructureInput", ec.unmarshalInputRoleStructureInput),
 			graphql.NewInputUnmarshaler("RoleTranslationInput", ec.unmarshalInputRoleTranslationInput),
 			graphql.NewInputUnmarshaler("RoleUpdateInput", ec.unmarshalInputRoleUpdateInput),
 			graphql.NewInputUnmarshaler("SalaryRangeInput", ec.unmarshalInputSalaryRangeInput),
+			graphql.NewInputUnmarshaler("SyncVacanciesInput", ec.unmarshalInputSyncVacanciesInput),
+			graphql.NewInputUnmarshaler("UpdateSourceInput", ec.unmarshalInputUpdateSourceInput),
 			graphql.NewInputUnmarshaler("UpdateUserInput", ec.unmarshalInputUpdateUserInput),
+			graphql.NewInputUnmarshaler("VacancyFilter", ec.unmarshalInputVacancyFilter),
+			graphql.NewInputUnmarshaler("VacancyInput", ec.unmarshalInputVacancyInput),
+			graphql.NewInputUnmarshaler("VacancyKeyInput", ec.unmarshalInputVacancyKeyInput),
+			graphql.NewInputUnmarshaler("VacancyLocationInput", ec.unmarshalInputVacancyLocationInput),
+			graphql.NewInputUnmarshaler("VacancySalaryInput", ec.unmarshalInputVacancySalaryInput),
 		)
 	}
 	first := true
@@ -2905,6 +3854,678 @@ type PageInfo {
   endCursor: String
 }
 `, BuiltIn: false},
+	{Name: "../schema/vacancy.graphqls", Input: `"A vacancy from a recruitment site, linked to a role. Only open vacancies are served publicly."
+type Vacancy {
+  "Stable id."
+  id: ID!
+  "The source's own id of the vacancy; unique per source and language."
+  externalId: String!
+  "BCP 47 code of the vacancy's language, such as ` + "`" + `nl` + "`" + `."
+  language: String!
+  "The job title."
+  title: String!
+  "The description as sanitized HTML: only ` + "`" + `p` + "`" + `, ` + "`" + `ul` + "`" + `, ` + "`" + `ol` + "`" + `, ` + "`" + `li` + "`" + `, ` + "`" + `strong` + "`" + `, ` + "`" + `em` + "`" + ` and ` + "`" + `br` + "`" + `, no attributes. Safe to insert into a page."
+  description: String!
+  "The vacancy's page on the recruitment site (https)."
+  url: String!
+  "Where to apply (https); the vacancy's page when the source gave no other."
+  applyUrl: String!
+  "Who hires."
+  hiringOrganization: HiringOrganization!
+  "Google's employment types, in Google's order; empty when unknown."
+  employmentTypes: [EmploymentType!]!
+  "Where the work is done; null when unknown."
+  workplaceType: WorkplaceType
+  "Places of work."
+  locations: [VacancyLocation!]!
+  "Hours per week; null when not given."
+  hoursPerWeek: HoursPerWeek
+  "Gross salary; null when not given."
+  salary: VacancySalary
+  "When it was posted, as the source gave it: a date (` + "`" + `2026-10-01` + "`" + `) or a date and time with its offset (` + "`" + `2026-10-01T09:00:00+02:00` + "`" + `)."
+  datePosted: String!
+  "` + "`" + `datePosted` + "`" + ` as an instant, for sorting."
+  postedAt: Time!
+  "The last day or moment it is valid, as the source gave it; null when open-ended."
+  validThrough: String
+  "When it stops being served: ` + "`" + `validThrough` + "`" + `, or for a date the end of that day in the source's time zone; null when open-ended."
+  expiresAt: Time
+  "The role it belongs to, served in ` + "`" + `locale` + "`" + ` (see locale resolution); null when it belongs to none or the role is not published."
+  role(
+    "BCP 47 locale code for the role; see locale resolution."
+    locale: String
+  ): Role
+  "schema.org JobPosting JSON-LD for the vacancy's detail page, ready for a ` + "`" + `<script type=\"application/ld+json\">` + "`" + ` element (` + "`" + `<` + "`" + `, ` + "`" + `>` + "`" + ` and ` + "`" + `&` + "`" + ` are escaped). Null when a property Google requires is missing: title, description, datePosted, hiringOrganization, and a place of work (an address, or for a remote job a country)."
+  jobPosting: JSON
+  "Open, closed or expired; public queries only serve open ones."
+  status: VacancyStatus!
+  "Why it closed: ` + "`" + `snapshot` + "`" + ` (a complete snapshot left it out), ` + "`" + `closed-by-source` + "`" + `, ` + "`" + `expired` + "`" + ` or ` + "`" + `source-disabled` + "`" + `; null while open."
+  closedReason: String
+  "When it closed or expired; null while open."
+  closedAt: Time
+  "When the source first sent it."
+  firstSeenAt: Time!
+  "When a sync last contained it."
+  lastSeenAt: Time!
+  "When what the public sees of it last changed."
+  updatedAt: Time!
+  "The source it came from (editors only)."
+  source: Source @hasRole(role: EDITOR)
+}
+
+"The organization that hires."
+type HiringOrganization {
+  "Its name."
+  name: String!
+  "Its website (https); null when not given."
+  url: String
+  "Its logo (https); null when not given."
+  logoUrl: String
+}
+
+"One of Google's JobPosting employment types."
+enum EmploymentType {
+  "Full-time (voltijd)."
+  FULL_TIME
+  "Part-time (deeltijd)."
+  PART_TIME
+  "Contractor or freelance (zzp)."
+  CONTRACTOR
+  "Temporary (tijdelijk, interim, uitzend)."
+  TEMPORARY
+  "Internship (stage)."
+  INTERN
+  "Volunteer (vrijwilliger)."
+  VOLUNTEER
+  "Paid by the day or on call (oproepkracht)."
+  PER_DIEM
+  "Anything else, such as a traineeship."
+  OTHER
+}
+
+"Where the work is done."
+enum WorkplaceType {
+  "At the employer's location."
+  ONSITE
+  "Partly at the location, partly from home."
+  HYBRID
+  "From anywhere, usually within the countries of ` + "`" + `locations` + "`" + `."
+  REMOTE
+}
+
+"Where a vacancy stands."
+enum VacancyStatus {
+  "Served until it expires."
+  OPEN
+  "Closed by its source, or left out of a complete snapshot."
+  CLOSED
+  "Past its validThrough."
+  EXPIRED
+}
+
+"A place of work."
+type VacancyLocation {
+  "Street and number."
+  streetAddress: String
+  "Postal code; Dutch ones as ` + "`" + `1234 AB` + "`" + `."
+  postalCode: String
+  "City or town."
+  locality: String
+  "Province or region."
+  region: String
+  "ISO 3166-1 alpha-2 country code, such as ` + "`" + `NL` + "`" + `."
+  country: String
+}
+
+"A range of hours per week."
+type HoursPerWeek {
+  "The fewest hours; equal to ` + "`" + `max` + "`" + ` for a fixed number."
+  min: Float!
+  "The most hours."
+  max: Float!
+  "For people, in the vacancy's language: ` + "`" + `32–40 uur per week` + "`" + `."
+  text: String!
+}
+
+"A gross salary range; one bound may be missing (\"from 3,000\", \"up to 3,500\")."
+type VacancySalary {
+  "The lower bound; null when only an upper bound was given."
+  min: Float
+  "The upper bound; null when only a lower bound was given."
+  max: Float
+  "ISO 4217 currency code, such as ` + "`" + `EUR` + "`" + `."
+  currency: String!
+  "What one amount pays for."
+  unit: SalaryUnit!
+}
+
+"The period a vacancy's salary amount is paid for."
+enum SalaryUnit {
+  "Per hour."
+  HOUR
+  "Per day."
+  DAY
+  "Per week."
+  WEEK
+  "Per month."
+  MONTH
+  "Per year."
+  YEAR
+}
+
+"A page of vacancies, newest first."
+type VacancyConnection {
+  "The vacancies on this page with their cursors."
+  edges: [VacancyEdge!]!
+  "Where this page ends."
+  pageInfo: PageInfo!
+  "How many vacancies the whole list holds."
+  totalCount: Int!
+}
+
+"A vacancy in a list."
+type VacancyEdge {
+  "Pass as ` + "`" + `after` + "`" + ` to continue after this vacancy."
+  cursor: String!
+  "The vacancy."
+  node: Vacancy!
+}
+
+"Narrows the vacancy list; every given condition must hold."
+input VacancyFilter {
+  "Only vacancies of this role (its slug in any locale); an unknown slug is ` + "`" + `NOT_FOUND` + "`" + `."
+  roleSlug: String
+  "Only vacancies in this city, region or country (a name, or an ISO country code such as ` + "`" + `NL` + "`" + `), matched without regard to case."
+  location: String
+  "Only vacancies of this employment type."
+  employmentType: EmploymentType
+  "Only vacancies with this workplace type."
+  workplaceType: WorkplaceType
+  "Only vacancies in this language (BCP 47, such as ` + "`" + `nl` + "`" + `)."
+  language: String
+  "Only vacancies posted at or after this moment."
+  postedAfter: Time
+}
+
+extend type Role {
+  "The role's open vacancies, newest first."
+  vacancies(
+    "How many to return: 1 to 100, default 20."
+    first: Int
+    "Return the vacancies after this cursor."
+    after: String
+  ): VacancyConnection!
+}
+
+extend type VacancyListBlock {
+  "The role's open vacancies, newest first, at most ` + "`" + `limit` + "`" + `."
+  vacancies: [Vacancy!]!
+}
+
+"How a sync treats the source's vacancies it does not mention."
+enum SyncMode {
+  "Create and update the items given; leave the rest alone."
+  UPSERT
+  "The items are everything the source has open: completing the snapshot closes its other open vacancies."
+  SNAPSHOT
+}
+
+"The organization that hires, as a source sends it."
+input HiringOrganizationInput {
+  "Required."
+  name: String
+  "Its website; https, on the source's allowed hosts. A bad one is left out with a warning."
+  url: String
+  "Its logo; https, on the source's allowed hosts. A bad one is left out with a warning."
+  logoUrl: String
+}
+
+"A place of work, as a source sends it."
+input VacancyLocationInput {
+  "Street and number."
+  streetAddress: String
+  "Postal code."
+  postalCode: String
+  "City or town."
+  locality: String
+  "Province or region."
+  region: String
+  "ISO 3166-1 alpha-2 code or a country name such as ` + "`" + `Nederland` + "`" + `; an unknown one is left out with a warning."
+  country: String
+}
+
+"Hours per week; give one bound or both."
+input HoursPerWeekInput {
+  "The fewest hours, more than 0."
+  min: Float
+  "The most hours, at most 80."
+  max: Float
+}
+
+"A gross salary; give min, max or both."
+input VacancySalaryInput {
+  "Lower bound."
+  min: Float
+  "Upper bound, at least ` + "`" + `min` + "`" + `."
+  max: Float
+  "ISO 4217 code such as ` + "`" + `EUR` + "`" + ` (or ` + "`" + `€` + "`" + `). Required with an amount."
+  currency: String
+  "HOUR, DAY, WEEK, MONTH or YEAR (also ` + "`" + `uur` + "`" + `, ` + "`" + `maand` + "`" + `, ` + "`" + `jaar` + "`" + `, ` + "`" + `monthly` + "`" + `...). Required with an amount."
+  unit: String
+}
+
+"""
+One vacancy as a source sends it. Every field is checked one by one: an
+item with a problem is rejected and reported (with a code per problem),
+without failing the other items. Required: ` + "`" + `externalId` + "`" + `, ` + "`" + `title` + "`" + `,
+` + "`" + `description` + "`" + `, ` + "`" + `url` + "`" + `, ` + "`" + `hiringOrganization.name` + "`" + `, ` + "`" + `datePosted` + "`" + `.
+"""
+input VacancyInput {
+  "The source's id of the vacancy, at most 200 characters; with ` + "`" + `language` + "`" + ` it identifies the vacancy within the source."
+  externalId: String
+  "BCP 47 code such as ` + "`" + `nl` + "`" + `; the source's default language when absent."
+  language: String
+  "The job title, plain text (tags are stripped, entities decoded), at most 200 characters."
+  title: String
+  "HTML or plain text. Paragraphs, lists, bold and italics are kept; scripts, styles, frames, event handlers and links are removed (a warning says so)."
+  description: String
+  "The vacancy's page: https only, on the source's allowed hosts."
+  url: String
+  "Where to apply: https only, on the source's allowed hosts; ` + "`" + `url` + "`" + ` when absent."
+  applyUrl: String
+  "The role's slug (in any locale). A slug no published role has rejects the item; without one the source's role rules apply, and without a match the vacancy is stored without a role (with a warning)."
+  roleSlug: String
+  "The source's categories, departments or tags, for its role rules."
+  categories: [String!]
+  "Who hires; ` + "`" + `name` + "`" + ` is required."
+  hiringOrganization: HiringOrganizationInput
+  "Employment types as the source writes them: Google's values (` + "`" + `FULL_TIME` + "`" + `...) or words such as ` + "`" + `fulltime` + "`" + `, ` + "`" + `Full-time` + "`" + `, ` + "`" + `voltijd` + "`" + `, ` + "`" + `deeltijd` + "`" + `, ` + "`" + `tijdelijk` + "`" + `, ` + "`" + `ZZP` + "`" + `, ` + "`" + `freelance` + "`" + `, ` + "`" + `stage` + "`" + `. Unknown ones are left out with a warning."
+  employmentTypes: [String!]
+  "ONSITE, HYBRID or REMOTE (also ` + "`" + `op locatie` + "`" + `, ` + "`" + `hybride` + "`" + `, ` + "`" + `thuiswerken` + "`" + `...)."
+  workplaceType: String
+  "Places of work, at most 20."
+  locations: [VacancyLocationInput!]
+  "Hours per week."
+  hoursPerWeek: HoursPerWeekInput
+  "Gross salary."
+  salary: VacancySalaryInput
+  "A date (` + "`" + `2026-10-01` + "`" + `) or RFC 3339 date and time with an offset. A time without an offset is read in the source's time zone, with a warning; ambiguous forms such as ` + "`" + `01/02/2026` + "`" + ` are rejected."
+  datePosted: String
+  "The last day (valid through its end, in the source's time zone) or moment the vacancy is valid; not before ` + "`" + `datePosted` + "`" + `. A vacancy past it is stored as expired and never served."
+  validThrough: String
+  "When the source last changed the vacancy (RFC 3339). An item older than what is stored is reported ` + "`" + `STALE` + "`" + ` and changes nothing."
+  sourceUpdatedAt: String
+}
+
+"A vacancy of the source, by its key."
+input VacancyKeyInput {
+  "The source's id of the vacancy."
+  externalId: String!
+  "Its language; the source's default language when absent."
+  language: String
+}
+
+"One sync call. Send the items as variables: the query text itself is limited to 15,000 tokens."
+input SyncVacanciesInput {
+  "UPSERT or SNAPSHOT."
+  mode: SyncMode!
+  "The vacancies, at most 1,000 per call with ` + "`" + `close` + "`" + ` (500 is a good size); a vacancy may appear once per call."
+  items: [VacancyInput!]!
+  "Vacancies the source closed (either mode)."
+  close: [VacancyKeyInput!]
+  "Do everything, report it, and write nothing: the report is exactly what a real call would report."
+  dryRun: Boolean = false
+  "Any string of at most 200 characters unique to this call's payload: a call repeated with the same key and payload returns the first call's report (` + "`" + `replayed: true` + "`" + `) without writing again; with another payload it is a ` + "`" + `CONFLICT` + "`" + `. Kept for 7 days."
+  idempotencyKey: String
+  "SNAPSHOT: ties the calls of one snapshot together. Without it the call is a whole snapshot by itself."
+  snapshotId: String
+  "SNAPSHOT with ` + "`" + `snapshotId` + "`" + `: true on the last call, which closes the source's open vacancies none of the snapshot's calls contained; false on the others. Required with ` + "`" + `snapshotId` + "`" + `."
+  complete: Boolean
+  "SNAPSHOT: let a snapshot close more than half of the source's open vacancies, or be empty. Without it such a call is refused (` + "`" + `BAD_USER_INPUT` + "`" + ` on ` + "`" + `allowMassClose` + "`" + `, with ` + "`" + `wouldClose` + "`" + ` and ` + "`" + `openVacancies` + "`" + `) and writes nothing."
+  allowMassClose: Boolean = false
+}
+
+"What a sync call did."
+type SyncReport {
+  "The mode of the call."
+  mode: SyncMode!
+  "True for a dry run: nothing was written."
+  dryRun: Boolean!
+  "True when this is the stored report of an earlier call with the same idempotency key; nothing was done now."
+  replayed: Boolean!
+  "The snapshot the call belongs to, when it was given one."
+  snapshotId: String
+  "True when this call completed a snapshot and closed what it did not contain."
+  snapshotCompleted: Boolean!
+  "Items received."
+  received: Int!
+  "Vacancies created."
+  created: Int!
+  "Vacancies whose content changed."
+  updated: Int!
+  "Items identical to what is stored; nothing was written for them."
+  unchanged: Int!
+  "Closed or expired vacancies the call made open again."
+  reopened: Int!
+  "Vacancies closed by the snapshot or the ` + "`" + `close` + "`" + ` list."
+  closed: Int!
+  "Items that arrived past their validThrough, and the source's vacancies that expired since its last sync."
+  expired: Int!
+  "Items older than what is stored (see ` + "`" + `sourceUpdatedAt` + "`" + `)."
+  stale: Int!
+  "Items rejected, with their problems in ` + "`" + `items` + "`" + `."
+  rejected: Int!
+  "Stored items with warnings."
+  warnings: Int!
+  "Every rejected, stale or warned item, and every ` + "`" + `close` + "`" + ` entry that matched nothing; other items are only counted."
+  items: [SyncItemReport!]!
+  "When the call ran."
+  syncedAt: Time!
+}
+
+"What a sync did with one item."
+enum SyncOutcome {
+  "Created."
+  CREATED
+  "Its content changed."
+  UPDATED
+  "Identical to what is stored."
+  UNCHANGED
+  "Was closed or expired, and is open again."
+  REOPENED
+  "Arrived past its validThrough, or expired now; stored as expired."
+  EXPIRED
+  "Older than what is stored; nothing changed."
+  STALE
+  "Not stored; see its problems."
+  REJECTED
+  "A ` + "`" + `close` + "`" + ` entry that closed a vacancy."
+  CLOSED
+  "A ` + "`" + `close` + "`" + ` entry naming no vacancy of the source."
+  NOT_FOUND
+}
+
+"One listed item of a sync report."
+type SyncItemReport {
+  "The item's position in ` + "`" + `items` + "`" + ` (from 0), or for ` + "`" + `close` + "`" + ` entries (problems on the field ` + "`" + `close` + "`" + `) in ` + "`" + `close` + "`" + `."
+  index: Int!
+  "The item's externalId, if it had a valid one."
+  externalId: String!
+  "The item's language."
+  language: String!
+  "What was done with it."
+  outcome: SyncOutcome!
+  "What is wrong with it; warnings did not stop it being stored."
+  problems: [SyncProblem!]!
+}
+
+"One problem with an item."
+type SyncProblem {
+  "The item's field, as a path: ` + "`" + `url` + "`" + `, ` + "`" + `salary.min` + "`" + `, ` + "`" + `locations[1].country` + "`" + `, ` + "`" + `close` + "`" + `."
+  field: String!
+  "A machine-readable code."
+  code: SyncProblemCode!
+  "What is wrong, for people."
+  message: String!
+  "True for a warning: the item was stored anyway."
+  warning: Boolean!
+}
+
+"What is wrong with an item."
+enum SyncProblemCode {
+  "A required field is missing or empty."
+  REQUIRED
+  "A field is longer than allowed."
+  TOO_LONG
+  "A field is malformed."
+  INVALID
+  "A link is not a URL."
+  INVALID_URL
+  "A link is not https (` + "`" + `http:` + "`" + `, ` + "`" + `javascript:` + "`" + `, ` + "`" + `data:` + "`" + `...)."
+  URL_SCHEME_NOT_ALLOWED
+  "A link points to a host the source may not link to, or to an IP address or local name."
+  URL_HOST_NOT_ALLOWED
+  "A date cannot be read, or is ambiguous."
+  INVALID_DATE
+  "datePosted is in the future."
+  DATE_IN_FUTURE
+  "validThrough is before datePosted."
+  DATE_ORDER
+  "A date and time had no offset and was read in the source's time zone (warning)."
+  LOCAL_TIME_ASSUMED
+  "The language is not a BCP 47 tag."
+  INVALID_LANGUAGE
+  "salary.min is more than salary.max."
+  SALARY_RANGE
+  "A salary amount is negative or implausible for its unit."
+  SALARY_IMPLAUSIBLE
+  "The currency is not a known ISO 4217 code."
+  INVALID_CURRENCY
+  "The salary unit is not HOUR, DAY, WEEK, MONTH or YEAR."
+  UNKNOWN_SALARY_UNIT
+  "A salary written as text could not be read; it was left out (warning)."
+  SALARY_UNPARSED
+  "Hours per week are out of range or min is more than max."
+  HOURS_RANGE
+  "An employment type is not known; it was left out (warning)."
+  UNKNOWN_EMPLOYMENT_TYPE
+  "The workplace type is not known; it was left out (warning)."
+  UNKNOWN_WORKPLACE_TYPE
+  "A country is not known; it was left out (warning)."
+  INVALID_COUNTRY
+  "roleSlug names no published role."
+  UNKNOWN_ROLE
+  "No role was given or matched; stored without a role (warning)."
+  ROLE_UNMAPPED
+  "The externalId (with language) appears more than once in the call, or in both ` + "`" + `items` + "`" + ` and ` + "`" + `close` + "`" + `."
+  DUPLICATE_EXTERNAL_ID
+  "Unsafe markup was removed from the description (warning)."
+  MARKUP_REMOVED
+  "A ` + "`" + `close` + "`" + ` entry names no vacancy of the source."
+  NOT_FOUND
+  "A list has too many entries."
+  TOO_MANY
+  "A newer version is stored; nothing changed."
+  STALE
+}
+
+"How Werkwijzer gets a source's vacancies."
+enum SourceKind {
+  "The source calls ` + "`" + `syncVacancies` + "`" + `."
+  PUSH
+  "Werkwijzer pulls an Indeed-style XML feed."
+  INDEED_XML
+  "Werkwijzer pulls a Recruitee careers site (its offers API)."
+  RECRUITEE
+  "Werkwijzer pulls schema.org JobPosting JSON-LD (a page or a JSON file)."
+  JSONLD
+}
+
+"Maps a source's vacancies to a role: the first rule whose pattern matches wins."
+type RoleRule {
+  "` + "`" + `title` + "`" + `, ` + "`" + `category` + "`" + ` or ` + "`" + `any` + "`" + `."
+  field: String!
+  "A regular expression (RE2), matched without regard to case."
+  pattern: String!
+  "The slug of the role."
+  role: String!
+}
+
+"A role rule to set."
+input RoleRuleInput {
+  "` + "`" + `title` + "`" + `, ` + "`" + `category` + "`" + ` (any of the item's categories) or ` + "`" + `any` + "`" + `."
+  field: String!
+  "A regular expression (RE2), matched without regard to case, at most 200 characters."
+  pattern: String!
+  "The slug of a published role, in any locale."
+  role: String!
+}
+
+"A client secret of a source; the secret itself is never shown again."
+type SourceSecret {
+  "Stable id."
+  id: ID!
+  "The start of the secret, to tell secrets apart."
+  hint: String!
+  "When it was issued."
+  createdAt: Time!
+  "When it was revoked; null while it works."
+  revokedAt: Time
+  "When it last got a token; null if never."
+  lastUsedAt: Time
+}
+
+"A recruitment site or ATS that syncs vacancies."
+type Source {
+  "Stable id; also its OAuth client id."
+  id: ID!
+  "Lower-case name, unique."
+  name: String!
+  "How its vacancies arrive."
+  kind: SourceKind!
+  "Where its feed is pulled; null for push sources."
+  feedUrl: String
+  "Hosts its links may point to (and their subdomains); empty allows any public https host."
+  allowedHosts: [String!]!
+  "Maps its vacancies to roles when they name none."
+  roleRules: [RoleRule!]!
+  "Language of its items that name none."
+  language: String!
+  "IANA time zone of its dates without an offset."
+  timeZone: String!
+  "False once disabled: it can get no tokens and its syncs are refused."
+  active: Boolean!
+  "When it was created."
+  createdAt: Time!
+  "When it was disabled; null while active."
+  disabledAt: Time
+  "Its client secrets, newest first (admins only)."
+  secrets: [SourceSecret!]! @hasRole(role: ADMIN)
+  "When it last synced successfully; null if never."
+  lastSyncAt: Time
+  "The report of its last successful sync."
+  lastReport: SyncReport
+  "Why its last sync or pull failed, cleared by the next success; null when it did not."
+  lastError: String
+  "When that failure happened."
+  lastErrorAt: Time
+  "When its feed was last pulled; null if never."
+  lastPullAt: Time
+  "Its open vacancies."
+  openVacancies: Int!
+  "Its closed vacancies."
+  closedVacancies: Int!
+  "Its expired vacancies."
+  expiredVacancies: Int!
+}
+
+"A source's OAuth client credentials. The secret is shown only here, once: store it safely."
+type SourceCredentials {
+  "The source."
+  source: Source!
+  "OAuth client_id (the source's id)."
+  clientId: String!
+  "OAuth client_secret; only its hash is kept."
+  clientSecret: String!
+  "Where to exchange them for an access token (RFC 6749 client credentials grant)."
+  tokenEndpoint: String!
+}
+
+"A new source."
+input CreateSourceInput {
+  "1 to 63 lower-case letters, digits and hyphens."
+  name: String!
+  "How its vacancies arrive (default PUSH)."
+  kind: SourceKind
+  "Where its feed is pulled (http or https)."
+  feedUrl: String
+  "Hosts its links may point to; empty allows any public https host."
+  allowedHosts: [String!]
+  "Role rules, in order."
+  roleRules: [RoleRuleInput!]
+  "BCP 47 language of its items that name none (default ` + "`" + `nl` + "`" + `)."
+  language: String
+  "IANA time zone of its dates without an offset (default ` + "`" + `Europe/Amsterdam` + "`" + `)."
+  timeZone: String
+}
+
+"Changes to a source; absent fields stay."
+input UpdateSourceInput {
+  "How its vacancies arrive."
+  kind: SourceKind
+  "Where its feed is pulled; empty to stop pulling."
+  feedUrl: String
+  "Hosts its links may point to."
+  allowedHosts: [String!]
+  "Role rules, replacing the current ones."
+  roleRules: [RoleRuleInput!]
+  "Default language."
+  language: String
+  "Time zone."
+  timeZone: String
+}
+
+"Narrows the editors' vacancy list."
+input AdminVacancyFilter {
+  "Only this source's vacancies."
+  sourceId: ID
+  "Only this role's vacancies (its slug in any locale)."
+  roleSlug: String
+  "Only vacancies that belong to no role."
+  withoutRole: Boolean
+  "Only vacancies with this status."
+  status: VacancyStatus
+}
+
+extend type Query {
+  "Open vacancies, newest first. Closed and expired ones are never served."
+  vacancies(
+    "Conditions every vacancy must meet."
+    filter: VacancyFilter
+    "How many to return: 1 to 100, default 20."
+    first: Int
+    "Return the vacancies after this cursor."
+    after: String
+  ): VacancyConnection!
+  "An open vacancy by id, for its detail page; null when it does not exist or is not open."
+  vacancy("The vacancy's id." id: ID!): Vacancy
+  "Every vacancy source with its sync state, by name."
+  sources: [Source!]! @hasRole(role: EDITOR)
+  "A vacancy source by id; null when none has it."
+  source("The source's id." id: ID!): Source @hasRole(role: EDITOR)
+  "Vacancies of any status, newest first, for editors."
+  vacanciesForAdmin(
+    "Conditions every vacancy must meet."
+    filter: AdminVacancyFilter
+    "How many to return: 1 to 100, default 20."
+    first: Int
+    "Return the vacancies after this cursor."
+    after: String
+  ): VacancyConnection! @hasRole(role: EDITOR)
+}
+
+extend type Mutation {
+  """
+  Sync vacancies: only with a source's access token (from ` + "`" + `/oauth/token` + "`" + `),
+  for that source alone. Problems with single items are in the report;
+  errors fail the whole call and write nothing: ` + "`" + `UNAUTHENTICATED` + "`" + `,
+  ` + "`" + `FORBIDDEN` + "`" + ` (an editor's token, a disabled source), ` + "`" + `BAD_USER_INPUT` + "`" + ` (a
+  malformed call, a refused mass close), ` + "`" + `CONFLICT` + "`" + ` (an idempotency key
+  reused with another payload).
+  """
+  syncVacancies("The call." input: SyncVacanciesInput!): SyncReport!
+  "Create a vacancy source with its first client secret."
+  createSource("The source." input: CreateSourceInput!): SourceCredentials! @hasRole(role: ADMIN)
+  "Change a source's settings."
+  updateSource("The source's id." id: ID!, "What to change." input: UpdateSourceInput!): Source! @hasRole(role: ADMIN)
+  "Issue a new client secret. The previous one keeps working so clients can switch over (at most two work at once; the oldest is revoked), unless ` + "`" + `revokeOthers` + "`" + `."
+  rotateSourceSecret("The source's id." id: ID!, "Revoke every other secret now (a leaked secret)." revokeOthers: Boolean = false): SourceCredentials! @hasRole(role: ADMIN)
+  "Disable a source: no new tokens, syncs refused at once. Its open vacancies stay served unless ` + "`" + `closeVacancies` + "`" + `."
+  disableSource("The source's id." id: ID!, "Close its open vacancies too." closeVacancies: Boolean = false): Source! @hasRole(role: ADMIN)
+  "Enable a disabled source again."
+  enableSource("The source's id." id: ID!): Source! @hasRole(role: ADMIN)
+}
+`, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
 
@@ -3178,6 +4799,30 @@ func (ec *executionContext) childFields_FAQEdge(ctx context.Context, field graph
 	return nil, fmt.Errorf("no field named %q was found under type FAQEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_HiringOrganization(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "name":
+		return ec.fieldContext_HiringOrganization_name(ctx, field)
+	case "url":
+		return ec.fieldContext_HiringOrganization_url(ctx, field)
+	case "logoUrl":
+		return ec.fieldContext_HiringOrganization_logoUrl(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type HiringOrganization", field.Name)
+}
+
+func (ec *executionContext) childFields_HoursPerWeek(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "min":
+		return ec.fieldContext_HoursPerWeek_min(ctx, field)
+	case "max":
+		return ec.fieldContext_HoursPerWeek_max(ctx, field)
+	case "text":
+		return ec.fieldContext_HoursPerWeek_text(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type HoursPerWeek", field.Name)
+}
+
 func (ec *executionContext) childFields_LiveTranslation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "locale":
@@ -3296,6 +4941,8 @@ func (ec *executionContext) childFields_Role(ctx context.Context, field graphql.
 		return ec.fieldContext_Role_salary(ctx, field)
 	case "faqs":
 		return ec.fieldContext_Role_faqs(ctx, field)
+	case "vacancies":
+		return ec.fieldContext_Role_vacancies(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Role", field.Name)
 }
@@ -3320,6 +4967,18 @@ func (ec *executionContext) childFields_RoleEdge(ctx context.Context, field grap
 		return ec.fieldContext_RoleEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type RoleEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_RoleRule(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "field":
+		return ec.fieldContext_RoleRule_field(ctx, field)
+	case "pattern":
+		return ec.fieldContext_RoleRule_pattern(ctx, field)
+	case "role":
+		return ec.fieldContext_RoleRule_role(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RoleRule", field.Name)
 }
 
 func (ec *executionContext) childFields_SalaryRange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3350,6 +5009,152 @@ func (ec *executionContext) childFields_Session(ctx context.Context, field graph
 		return ec.fieldContext_Session_user(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Session", field.Name)
+}
+
+func (ec *executionContext) childFields_Source(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Source_id(ctx, field)
+	case "name":
+		return ec.fieldContext_Source_name(ctx, field)
+	case "kind":
+		return ec.fieldContext_Source_kind(ctx, field)
+	case "feedUrl":
+		return ec.fieldContext_Source_feedUrl(ctx, field)
+	case "allowedHosts":
+		return ec.fieldContext_Source_allowedHosts(ctx, field)
+	case "roleRules":
+		return ec.fieldContext_Source_roleRules(ctx, field)
+	case "language":
+		return ec.fieldContext_Source_language(ctx, field)
+	case "timeZone":
+		return ec.fieldContext_Source_timeZone(ctx, field)
+	case "active":
+		return ec.fieldContext_Source_active(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Source_createdAt(ctx, field)
+	case "disabledAt":
+		return ec.fieldContext_Source_disabledAt(ctx, field)
+	case "secrets":
+		return ec.fieldContext_Source_secrets(ctx, field)
+	case "lastSyncAt":
+		return ec.fieldContext_Source_lastSyncAt(ctx, field)
+	case "lastReport":
+		return ec.fieldContext_Source_lastReport(ctx, field)
+	case "lastError":
+		return ec.fieldContext_Source_lastError(ctx, field)
+	case "lastErrorAt":
+		return ec.fieldContext_Source_lastErrorAt(ctx, field)
+	case "lastPullAt":
+		return ec.fieldContext_Source_lastPullAt(ctx, field)
+	case "openVacancies":
+		return ec.fieldContext_Source_openVacancies(ctx, field)
+	case "closedVacancies":
+		return ec.fieldContext_Source_closedVacancies(ctx, field)
+	case "expiredVacancies":
+		return ec.fieldContext_Source_expiredVacancies(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Source", field.Name)
+}
+
+func (ec *executionContext) childFields_SourceCredentials(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "source":
+		return ec.fieldContext_SourceCredentials_source(ctx, field)
+	case "clientId":
+		return ec.fieldContext_SourceCredentials_clientId(ctx, field)
+	case "clientSecret":
+		return ec.fieldContext_SourceCredentials_clientSecret(ctx, field)
+	case "tokenEndpoint":
+		return ec.fieldContext_SourceCredentials_tokenEndpoint(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SourceCredentials", field.Name)
+}
+
+func (ec *executionContext) childFields_SourceSecret(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_SourceSecret_id(ctx, field)
+	case "hint":
+		return ec.fieldContext_SourceSecret_hint(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_SourceSecret_createdAt(ctx, field)
+	case "revokedAt":
+		return ec.fieldContext_SourceSecret_revokedAt(ctx, field)
+	case "lastUsedAt":
+		return ec.fieldContext_SourceSecret_lastUsedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SourceSecret", field.Name)
+}
+
+func (ec *executionContext) childFields_SyncItemReport(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "index":
+		return ec.fieldContext_SyncItemReport_index(ctx, field)
+	case "externalId":
+		return ec.fieldContext_SyncItemReport_externalId(ctx, field)
+	case "language":
+		return ec.fieldContext_SyncItemReport_language(ctx, field)
+	case "outcome":
+		return ec.fieldContext_SyncItemReport_outcome(ctx, field)
+	case "problems":
+		return ec.fieldContext_SyncItemReport_problems(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SyncItemReport", field.Name)
+}
+
+func (ec *executionContext) childFields_SyncProblem(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "field":
+		return ec.fieldContext_SyncProblem_field(ctx, field)
+	case "code":
+		return ec.fieldContext_SyncProblem_code(ctx, field)
+	case "message":
+		return ec.fieldContext_SyncProblem_message(ctx, field)
+	case "warning":
+		return ec.fieldContext_SyncProblem_warning(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SyncProblem", field.Name)
+}
+
+func (ec *executionContext) childFields_SyncReport(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "mode":
+		return ec.fieldContext_SyncReport_mode(ctx, field)
+	case "dryRun":
+		return ec.fieldContext_SyncReport_dryRun(ctx, field)
+	case "replayed":
+		return ec.fieldContext_SyncReport_replayed(ctx, field)
+	case "snapshotId":
+		return ec.fieldContext_SyncReport_snapshotId(ctx, field)
+	case "snapshotCompleted":
+		return ec.fieldContext_SyncReport_snapshotCompleted(ctx, field)
+	case "received":
+		return ec.fieldContext_SyncReport_received(ctx, field)
+	case "created":
+		return ec.fieldContext_SyncReport_created(ctx, field)
+	case "updated":
+		return ec.fieldContext_SyncReport_updated(ctx, field)
+	case "unchanged":
+		return ec.fieldContext_SyncReport_unchanged(ctx, field)
+	case "reopened":
+		return ec.fieldContext_SyncReport_reopened(ctx, field)
+	case "closed":
+		return ec.fieldContext_SyncReport_closed(ctx, field)
+	case "expired":
+		return ec.fieldContext_SyncReport_expired(ctx, field)
+	case "stale":
+		return ec.fieldContext_SyncReport_stale(ctx, field)
+	case "rejected":
+		return ec.fieldContext_SyncReport_rejected(ctx, field)
+	case "warnings":
+		return ec.fieldContext_SyncReport_warnings(ctx, field)
+	case "items":
+		return ec.fieldContext_SyncReport_items(ctx, field)
+	case "syncedAt":
+		return ec.fieldContext_SyncReport_syncedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SyncReport", field.Name)
 }
 
 func (ec *executionContext) childFields_TranslationStatus(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3398,6 +5203,116 @@ func (ec *executionContext) childFields_User(ctx context.Context, field graphql.
 		return ec.fieldContext_User_lastLoginAt(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type User", field.Name)
+}
+
+func (ec *executionContext) childFields_Vacancy(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Vacancy_id(ctx, field)
+	case "externalId":
+		return ec.fieldContext_Vacancy_externalId(ctx, field)
+	case "language":
+		return ec.fieldContext_Vacancy_language(ctx, field)
+	case "title":
+		return ec.fieldContext_Vacancy_title(ctx, field)
+	case "description":
+		return ec.fieldContext_Vacancy_description(ctx, field)
+	case "url":
+		return ec.fieldContext_Vacancy_url(ctx, field)
+	case "applyUrl":
+		return ec.fieldContext_Vacancy_applyUrl(ctx, field)
+	case "hiringOrganization":
+		return ec.fieldContext_Vacancy_hiringOrganization(ctx, field)
+	case "employmentTypes":
+		return ec.fieldContext_Vacancy_employmentTypes(ctx, field)
+	case "workplaceType":
+		return ec.fieldContext_Vacancy_workplaceType(ctx, field)
+	case "locations":
+		return ec.fieldContext_Vacancy_locations(ctx, field)
+	case "hoursPerWeek":
+		return ec.fieldContext_Vacancy_hoursPerWeek(ctx, field)
+	case "salary":
+		return ec.fieldContext_Vacancy_salary(ctx, field)
+	case "datePosted":
+		return ec.fieldContext_Vacancy_datePosted(ctx, field)
+	case "postedAt":
+		return ec.fieldContext_Vacancy_postedAt(ctx, field)
+	case "validThrough":
+		return ec.fieldContext_Vacancy_validThrough(ctx, field)
+	case "expiresAt":
+		return ec.fieldContext_Vacancy_expiresAt(ctx, field)
+	case "role":
+		return ec.fieldContext_Vacancy_role(ctx, field)
+	case "jobPosting":
+		return ec.fieldContext_Vacancy_jobPosting(ctx, field)
+	case "status":
+		return ec.fieldContext_Vacancy_status(ctx, field)
+	case "closedReason":
+		return ec.fieldContext_Vacancy_closedReason(ctx, field)
+	case "closedAt":
+		return ec.fieldContext_Vacancy_closedAt(ctx, field)
+	case "firstSeenAt":
+		return ec.fieldContext_Vacancy_firstSeenAt(ctx, field)
+	case "lastSeenAt":
+		return ec.fieldContext_Vacancy_lastSeenAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_Vacancy_updatedAt(ctx, field)
+	case "source":
+		return ec.fieldContext_Vacancy_source(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Vacancy", field.Name)
+}
+
+func (ec *executionContext) childFields_VacancyConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_VacancyConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_VacancyConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_VacancyConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type VacancyConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_VacancyEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_VacancyEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_VacancyEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type VacancyEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_VacancyLocation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "streetAddress":
+		return ec.fieldContext_VacancyLocation_streetAddress(ctx, field)
+	case "postalCode":
+		return ec.fieldContext_VacancyLocation_postalCode(ctx, field)
+	case "locality":
+		return ec.fieldContext_VacancyLocation_locality(ctx, field)
+	case "region":
+		return ec.fieldContext_VacancyLocation_region(ctx, field)
+	case "country":
+		return ec.fieldContext_VacancyLocation_country(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type VacancyLocation", field.Name)
+}
+
+func (ec *executionContext) childFields_VacancySalary(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "min":
+		return ec.fieldContext_VacancySalary_min(ctx, field)
+	case "max":
+		return ec.fieldContext_VacancySalary_max(ctx, field)
+	case "currency":
+		return ec.fieldContext_VacancySalary_currency(ctx, field)
+	case "unit":
+		return ec.fieldContext_VacancySalary_unit(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type VacancySalary", field.Name)
 }
 
 func (ec *executionContext) childFields___Directive(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

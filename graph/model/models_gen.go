@@ -12,6 +12,18 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 )
 
+// Narrows the editors' vacancy list.
+type AdminVacancyFilter struct {
+	// Only this source's vacancies.
+	SourceID graphql.Omittable[*string] `json:"sourceId,omitempty"`
+	// Only this role's vacancies (its slug in any locale).
+	RoleSlug graphql.Omittable[*string] `json:"roleSlug,omitempty"`
+	// Only vacancies that belong to no role.
+	WithoutRole graphql.Omittable[*bool] `json:"withoutRole,omitempty"`
+	// Only vacancies with this status.
+	Status graphql.Omittable[*VacancyStatus] `json:"status,omitempty"`
+}
+
 // One of the locales an entry is published in, for `hreflang` links.
 type Alternate struct {
 	// BCP 47 code of the locale.
@@ -172,6 +184,24 @@ type ComparisonUpdateInput struct {
 	Translations graphql.Omittable[[]ComparisonTranslationInput] `json:"translations,omitempty"`
 }
 
+// A new source.
+type CreateSourceInput struct {
+	// 1 to 63 lower-case letters, digits and hyphens.
+	Name string `json:"name"`
+	// How its vacancies arrive (default PUSH).
+	Kind graphql.Omittable[*SourceKind] `json:"kind,omitempty"`
+	// Where its feed is pulled (http or https).
+	FeedURL graphql.Omittable[*string] `json:"feedUrl,omitempty"`
+	// Hosts its links may point to; empty allows any public https host.
+	AllowedHosts graphql.Omittable[[]string] `json:"allowedHosts,omitempty"`
+	// Role rules, in order.
+	RoleRules graphql.Omittable[[]RoleRuleInput] `json:"roleRules,omitempty"`
+	// BCP 47 language of its items that name none (default `nl`).
+	Language graphql.Omittable[*string] `json:"language,omitempty"`
+	// IANA time zone of its dates without an offset (default `Europe/Amsterdam`).
+	TimeZone graphql.Omittable[*string] `json:"timeZone,omitempty"`
+}
+
 // A new account.
 type CreateUserInput struct {
 	// Sign-in address.
@@ -216,6 +246,26 @@ type FAQTranslationInput struct {
 	Question string `json:"question"`
 	// Markdown; required to publish.
 	Answer string `json:"answer"`
+}
+
+// The organization that hires.
+type HiringOrganization struct {
+	// Its name.
+	Name string `json:"name"`
+	// Its website (https); null when not given.
+	URL *string `json:"url,omitempty"`
+	// Its logo (https); null when not given.
+	LogoURL *string `json:"logoUrl,omitempty"`
+}
+
+// A range of hours per week.
+type HoursPerWeek struct {
+	// The fewest hours; equal to `max` for a fixed number.
+	Min float64 `json:"min"`
+	// The most hours.
+	Max float64 `json:"max"`
+	// For people, in the vacancy's language: `32–40 uur per week`.
+	Text string `json:"text"`
 }
 
 // What is live in one locale.
@@ -272,6 +322,26 @@ type RoleInput struct {
 	Structure *RoleStructureInput `json:"structure"`
 	// The first translations; at least one.
 	Translations []RoleTranslationInput `json:"translations"`
+}
+
+// Maps a source's vacancies to a role: the first rule whose pattern matches wins.
+type RoleRule struct {
+	// `title`, `category` or `any`.
+	Field string `json:"field"`
+	// A regular expression (RE2), matched without regard to case.
+	Pattern string `json:"pattern"`
+	// The slug of the role.
+	Role string `json:"role"`
+}
+
+// A role rule to set.
+type RoleRuleInput struct {
+	// `title`, `category` (any of the item's categories) or `any`.
+	Field string `json:"field"`
+	// A regular expression (RE2), matched without regard to case, at most 200 characters.
+	Pattern string `json:"pattern"`
+	// The slug of a published role, in any locale.
+	Role string `json:"role"`
 }
 
 // A role's locale-independent part.
@@ -356,6 +426,140 @@ type Session struct {
 	User *User `json:"user"`
 }
 
+// A recruitment site or ATS that syncs vacancies.
+type Source struct {
+	// Stable id; also its OAuth client id.
+	ID string `json:"id"`
+	// Lower-case name, unique.
+	Name string `json:"name"`
+	// How its vacancies arrive.
+	Kind SourceKind `json:"kind"`
+	// Where its feed is pulled; null for push sources.
+	FeedURL *string `json:"feedUrl,omitempty"`
+	// Hosts its links may point to (and their subdomains); empty allows any public https host.
+	AllowedHosts []string `json:"allowedHosts"`
+	// Maps its vacancies to roles when they name none.
+	RoleRules []RoleRule `json:"roleRules"`
+	// Language of its items that name none.
+	Language string `json:"language"`
+	// IANA time zone of its dates without an offset.
+	TimeZone string `json:"timeZone"`
+	// False once disabled: it can get no tokens and its syncs are refused.
+	Active bool `json:"active"`
+	// When it was created.
+	CreatedAt time.Time `json:"createdAt"`
+	// When it was disabled; null while active.
+	DisabledAt *time.Time `json:"disabledAt,omitempty"`
+	// Its client secrets, newest first (admins only).
+	Secrets []SourceSecret `json:"secrets"`
+	// When it last synced successfully; null if never.
+	LastSyncAt *time.Time `json:"lastSyncAt,omitempty"`
+	// The report of its last successful sync.
+	LastReport *SyncReport `json:"lastReport,omitempty"`
+	// Why its last sync or pull failed, cleared by the next success; null when it did not.
+	LastError *string `json:"lastError,omitempty"`
+	// When that failure happened.
+	LastErrorAt *time.Time `json:"lastErrorAt,omitempty"`
+	// When its feed was last pulled; null if never.
+	LastPullAt *time.Time `json:"lastPullAt,omitempty"`
+	// Its open vacancies.
+	OpenVacancies int `json:"openVacancies"`
+	// Its closed vacancies.
+	ClosedVacancies int `json:"closedVacancies"`
+	// Its expired vacancies.
+	ExpiredVacancies int `json:"expiredVacancies"`
+}
+
+// A source's OAuth client credentials. The secret is shown only here, once: store it safely.
+type SourceCredentials struct {
+	// The source.
+	Source *Source `json:"source"`
+	// OAuth client_id (the source's id).
+	ClientID string `json:"clientId"`
+	// OAuth client_secret; only its hash is kept.
+	ClientSecret string `json:"clientSecret"`
+	// Where to exchange them for an access token (RFC 6749 client credentials grant).
+	TokenEndpoint string `json:"tokenEndpoint"`
+}
+
+// A client secret of a source; the secret itself is never shown again.
+type SourceSecret struct {
+	// Stable id.
+	ID string `json:"id"`
+	// The start of the secret, to tell secrets apart.
+	Hint string `json:"hint"`
+	// When it was issued.
+	CreatedAt time.Time `json:"createdAt"`
+	// When it was revoked; null while it works.
+	RevokedAt *time.Time `json:"revokedAt,omitempty"`
+	// When it last got a token; null if never.
+	LastUsedAt *time.Time `json:"lastUsedAt,omitempty"`
+}
+
+// One listed item of a sync report.
+type SyncItemReport struct {
+	// The item's position in `items` (from 0), or for `close` entries (problems on the field `close`) in `close`.
+	Index int `json:"index"`
+	// The item's externalId, if it had a valid one.
+	ExternalID string `json:"externalId"`
+	// The item's language.
+	Language string `json:"language"`
+	// What was done with it.
+	Outcome SyncOutcome `json:"outcome"`
+	// What is wrong with it; warnings did not stop it being stored.
+	Problems []SyncProblem `json:"problems"`
+}
+
+// One problem with an item.
+type SyncProblem struct {
+	// The item's field, as a path: `url`, `salary.min`, `locations[1].country`, `close`.
+	Field string `json:"field"`
+	// A machine-readable code.
+	Code SyncProblemCode `json:"code"`
+	// What is wrong, for people.
+	Message string `json:"message"`
+	// True for a warning: the item was stored anyway.
+	Warning bool `json:"warning"`
+}
+
+// What a sync call did.
+type SyncReport struct {
+	// The mode of the call.
+	Mode SyncMode `json:"mode"`
+	// True for a dry run: nothing was written.
+	DryRun bool `json:"dryRun"`
+	// True when this is the stored report of an earlier call with the same idempotency key; nothing was done now.
+	Replayed bool `json:"replayed"`
+	// The snapshot the call belongs to, when it was given one.
+	SnapshotID *string `json:"snapshotId,omitempty"`
+	// True when this call completed a snapshot and closed what it did not contain.
+	SnapshotCompleted bool `json:"snapshotCompleted"`
+	// Items received.
+	Received int `json:"received"`
+	// Vacancies created.
+	Created int `json:"created"`
+	// Vacancies whose content changed.
+	Updated int `json:"updated"`
+	// Items identical to what is stored; nothing was written for them.
+	Unchanged int `json:"unchanged"`
+	// Closed or expired vacancies the call made open again.
+	Reopened int `json:"reopened"`
+	// Vacancies closed by the snapshot or the `close` list.
+	Closed int `json:"closed"`
+	// Items that arrived past their validThrough, and the source's vacancies that expired since its last sync.
+	Expired int `json:"expired"`
+	// Items older than what is stored (see `sourceUpdatedAt`).
+	Stale int `json:"stale"`
+	// Items rejected, with their problems in `items`.
+	Rejected int `json:"rejected"`
+	// Stored items with warnings.
+	Warnings int `json:"warnings"`
+	// Every rejected, stale or warned item, and every `close` entry that matched nothing; other items are only counted.
+	Items []SyncItemReport `json:"items"`
+	// When the call ran.
+	SyncedAt time.Time `json:"syncedAt"`
+}
+
 // Where one locale of an entry stands.
 type TranslationStatus struct {
 	// BCP 47 code.
@@ -378,6 +582,22 @@ type TranslationWork struct {
 	Entry *Entry `json:"entry"`
 	// Its status in the asked locale.
 	Status *TranslationStatus `json:"status"`
+}
+
+// Changes to a source; absent fields stay.
+type UpdateSourceInput struct {
+	// How its vacancies arrive.
+	Kind graphql.Omittable[*SourceKind] `json:"kind,omitempty"`
+	// Where its feed is pulled; empty to stop pulling.
+	FeedURL graphql.Omittable[*string] `json:"feedUrl,omitempty"`
+	// Hosts its links may point to.
+	AllowedHosts graphql.Omittable[[]string] `json:"allowedHosts,omitempty"`
+	// Role rules, replacing the current ones.
+	RoleRules graphql.Omittable[[]RoleRuleInput] `json:"roleRules,omitempty"`
+	// Default language.
+	Language graphql.Omittable[*string] `json:"language,omitempty"`
+	// Time zone.
+	TimeZone graphql.Omittable[*string] `json:"timeZone,omitempty"`
 }
 
 // Changes to an account; absent fields stay.
@@ -408,6 +628,56 @@ type User struct {
 	CreatedAt time.Time `json:"createdAt"`
 	// When the account last signed in; null if never.
 	LastLoginAt *time.Time `json:"lastLoginAt,omitempty"`
+}
+
+// A vacancy in a list.
+type VacancyEdge struct {
+	// Pass as `after` to continue after this vacancy.
+	Cursor string `json:"cursor"`
+	// The vacancy.
+	Node *Vacancy `json:"node"`
+}
+
+// Narrows the vacancy list; every given condition must hold.
+type VacancyFilter struct {
+	// Only vacancies of this role (its slug in any locale); an unknown slug is `NOT_FOUND`.
+	RoleSlug graphql.Omittable[*string] `json:"roleSlug,omitempty"`
+	// Only vacancies in this city, region or country (a name, or an ISO country code such as `NL`), matched without regard to case.
+	Location graphql.Omittable[*string] `json:"location,omitempty"`
+	// Only vacancies of this employment type.
+	EmploymentType graphql.Omittable[*EmploymentType] `json:"employmentType,omitempty"`
+	// Only vacancies with this workplace type.
+	WorkplaceType graphql.Omittable[*WorkplaceType] `json:"workplaceType,omitempty"`
+	// Only vacancies in this language (BCP 47, such as `nl`).
+	Language graphql.Omittable[*string] `json:"language,omitempty"`
+	// Only vacancies posted at or after this moment.
+	PostedAfter graphql.Omittable[*time.Time] `json:"postedAfter,omitempty"`
+}
+
+// A place of work.
+type VacancyLocation struct {
+	// Street and number.
+	StreetAddress *string `json:"streetAddress,omitempty"`
+	// Postal code; Dutch ones as `1234 AB`.
+	PostalCode *string `json:"postalCode,omitempty"`
+	// City or town.
+	Locality *string `json:"locality,omitempty"`
+	// Province or region.
+	Region *string `json:"region,omitempty"`
+	// ISO 3166-1 alpha-2 country code, such as `NL`.
+	Country *string `json:"country,omitempty"`
+}
+
+// A gross salary range; one bound may be missing ("from 3,000", "up to 3,500").
+type VacancySalary struct {
+	// The lower bound; null when only an upper bound was given.
+	Min *float64 `json:"min,omitempty"`
+	// The upper bound; null when only a lower bound was given.
+	Max *float64 `json:"max,omitempty"`
+	// ISO 4217 currency code, such as `EUR`.
+	Currency string `json:"currency"`
+	// What one amount pays for.
+	Unit SalaryUnit `json:"unit"`
 }
 
 // The kind of an article block.
@@ -472,6 +742,82 @@ func (e *BlockType) UnmarshalJSON(b []byte) error {
 }
 
 func (e BlockType) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// One of Google's JobPosting employment types.
+type EmploymentType string
+
+const (
+	// Full-time (voltijd).
+	EmploymentTypeFullTime EmploymentType = "FULL_TIME"
+	// Part-time (deeltijd).
+	EmploymentTypePartTime EmploymentType = "PART_TIME"
+	// Contractor or freelance (zzp).
+	EmploymentTypeContractor EmploymentType = "CONTRACTOR"
+	// Temporary (tijdelijk, interim, uitzend).
+	EmploymentTypeTemporary EmploymentType = "TEMPORARY"
+	// Internship (stage).
+	EmploymentTypeIntern EmploymentType = "INTERN"
+	// Volunteer (vrijwilliger).
+	EmploymentTypeVolunteer EmploymentType = "VOLUNTEER"
+	// Paid by the day or on call (oproepkracht).
+	EmploymentTypePerDiem EmploymentType = "PER_DIEM"
+	// Anything else, such as a traineeship.
+	EmploymentTypeOther EmploymentType = "OTHER"
+)
+
+var AllEmploymentType = []EmploymentType{
+	EmploymentTypeFullTime,
+	EmploymentTypePartTime,
+	EmploymentTypeContractor,
+	EmploymentTypeTemporary,
+	EmploymentTypeIntern,
+	EmploymentTypeVolunteer,
+	EmploymentTypePerDiem,
+	EmploymentTypeOther,
+}
+
+func (e EmploymentType) IsValid() bool {
+	switch e {
+	case EmploymentTypeFullTime, EmploymentTypePartTime, EmploymentTypeContractor, EmploymentTypeTemporary, EmploymentTypeIntern, EmploymentTypeVolunteer, EmploymentTypePerDiem, EmploymentTypeOther:
+		return true
+	}
+	return false
+}
+
+func (e EmploymentType) String() string {
+	return string(e)
+}
+
+func (e *EmploymentType) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = EmploymentType(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid EmploymentType", str)
+	}
+	return nil
+}
+
+func (e EmploymentType) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *EmploymentType) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e EmploymentType) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
@@ -660,6 +1006,407 @@ func (e SalaryPeriod) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// The period a vacancy's salary amount is paid for.
+type SalaryUnit string
+
+const (
+	// Per hour.
+	SalaryUnitHour SalaryUnit = "HOUR"
+	// Per day.
+	SalaryUnitDay SalaryUnit = "DAY"
+	// Per week.
+	SalaryUnitWeek SalaryUnit = "WEEK"
+	// Per month.
+	SalaryUnitMonth SalaryUnit = "MONTH"
+	// Per year.
+	SalaryUnitYear SalaryUnit = "YEAR"
+)
+
+var AllSalaryUnit = []SalaryUnit{
+	SalaryUnitHour,
+	SalaryUnitDay,
+	SalaryUnitWeek,
+	SalaryUnitMonth,
+	SalaryUnitYear,
+}
+
+func (e SalaryUnit) IsValid() bool {
+	switch e {
+	case SalaryUnitHour, SalaryUnitDay, SalaryUnitWeek, SalaryUnitMonth, SalaryUnitYear:
+		return true
+	}
+	return false
+}
+
+func (e SalaryUnit) String() string {
+	return string(e)
+}
+
+func (e *SalaryUnit) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = SalaryUnit(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid SalaryUnit", str)
+	}
+	return nil
+}
+
+func (e SalaryUnit) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *SalaryUnit) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e SalaryUnit) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// How Werkwijzer gets a source's vacancies.
+type SourceKind string
+
+const (
+	// The source calls `syncVacancies`.
+	SourceKindPush SourceKind = "PUSH"
+	// Werkwijzer pulls an Indeed-style XML feed.
+	SourceKindIndeedXML SourceKind = "INDEED_XML"
+	// Werkwijzer pulls a Recruitee careers site (its offers API).
+	SourceKindRecruitee SourceKind = "RECRUITEE"
+	// Werkwijzer pulls schema.org JobPosting JSON-LD (a page or a JSON file).
+	SourceKindJSONLd SourceKind = "JSONLD"
+)
+
+var AllSourceKind = []SourceKind{
+	SourceKindPush,
+	SourceKindIndeedXML,
+	SourceKindRecruitee,
+	SourceKindJSONLd,
+}
+
+func (e SourceKind) IsValid() bool {
+	switch e {
+	case SourceKindPush, SourceKindIndeedXML, SourceKindRecruitee, SourceKindJSONLd:
+		return true
+	}
+	return false
+}
+
+func (e SourceKind) String() string {
+	return string(e)
+}
+
+func (e *SourceKind) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = SourceKind(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid SourceKind", str)
+	}
+	return nil
+}
+
+func (e SourceKind) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *SourceKind) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e SourceKind) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// How a sync treats the source's vacancies it does not mention.
+type SyncMode string
+
+const (
+	// Create and update the items given; leave the rest alone.
+	SyncModeUpsert SyncMode = "UPSERT"
+	// The items are everything the source has open: completing the snapshot closes its other open vacancies.
+	SyncModeSnapshot SyncMode = "SNAPSHOT"
+)
+
+var AllSyncMode = []SyncMode{
+	SyncModeUpsert,
+	SyncModeSnapshot,
+}
+
+func (e SyncMode) IsValid() bool {
+	switch e {
+	case SyncModeUpsert, SyncModeSnapshot:
+		return true
+	}
+	return false
+}
+
+func (e SyncMode) String() string {
+	return string(e)
+}
+
+func (e *SyncMode) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = SyncMode(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid SyncMode", str)
+	}
+	return nil
+}
+
+func (e SyncMode) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *SyncMode) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e SyncMode) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What a sync did with one item.
+type SyncOutcome string
+
+const (
+	// Created.
+	SyncOutcomeCreated SyncOutcome = "CREATED"
+	// Its content changed.
+	SyncOutcomeUpdated SyncOutcome = "UPDATED"
+	// Identical to what is stored.
+	SyncOutcomeUnchanged SyncOutcome = "UNCHANGED"
+	// Was closed or expired, and is open again.
+	SyncOutcomeReopened SyncOutcome = "REOPENED"
+	// Arrived past its validThrough, or expired now; stored as expired.
+	SyncOutcomeExpired SyncOutcome = "EXPIRED"
+	// Older than what is stored; nothing changed.
+	SyncOutcomeStale SyncOutcome = "STALE"
+	// Not stored; see its problems.
+	SyncOutcomeRejected SyncOutcome = "REJECTED"
+	// A `close` entry that closed a vacancy.
+	SyncOutcomeClosed SyncOutcome = "CLOSED"
+	// A `close` entry naming no vacancy of the source.
+	SyncOutcomeNotFound SyncOutcome = "NOT_FOUND"
+)
+
+var AllSyncOutcome = []SyncOutcome{
+	SyncOutcomeCreated,
+	SyncOutcomeUpdated,
+	SyncOutcomeUnchanged,
+	SyncOutcomeReopened,
+	SyncOutcomeExpired,
+	SyncOutcomeStale,
+	SyncOutcomeRejected,
+	SyncOutcomeClosed,
+	SyncOutcomeNotFound,
+}
+
+func (e SyncOutcome) IsValid() bool {
+	switch e {
+	case SyncOutcomeCreated, SyncOutcomeUpdated, SyncOutcomeUnchanged, SyncOutcomeReopened, SyncOutcomeExpired, SyncOutcomeStale, SyncOutcomeRejected, SyncOutcomeClosed, SyncOutcomeNotFound:
+		return true
+	}
+	return false
+}
+
+func (e SyncOutcome) String() string {
+	return string(e)
+}
+
+func (e *SyncOutcome) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = SyncOutcome(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid SyncOutcome", str)
+	}
+	return nil
+}
+
+func (e SyncOutcome) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *SyncOutcome) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e SyncOutcome) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What is wrong with an item.
+type SyncProblemCode string
+
+const (
+	// A required field is missing or empty.
+	SyncProblemCodeRequired SyncProblemCode = "REQUIRED"
+	// A field is longer than allowed.
+	SyncProblemCodeTooLong SyncProblemCode = "TOO_LONG"
+	// A field is malformed.
+	SyncProblemCodeInvalid SyncProblemCode = "INVALID"
+	// A link is not a URL.
+	SyncProblemCodeInvalidURL SyncProblemCode = "INVALID_URL"
+	// A link is not https (`http:`, `javascript:`, `data:`...).
+	SyncProblemCodeURLSchemeNotAllowed SyncProblemCode = "URL_SCHEME_NOT_ALLOWED"
+	// A link points to a host the source may not link to, or to an IP address or local name.
+	SyncProblemCodeURLHostNotAllowed SyncProblemCode = "URL_HOST_NOT_ALLOWED"
+	// A date cannot be read, or is ambiguous.
+	SyncProblemCodeInvalidDate SyncProblemCode = "INVALID_DATE"
+	// datePosted is in the future.
+	SyncProblemCodeDateInFuture SyncProblemCode = "DATE_IN_FUTURE"
+	// validThrough is before datePosted.
+	SyncProblemCodeDateOrder SyncProblemCode = "DATE_ORDER"
+	// A date and time had no offset and was read in the source's time zone (warning).
+	SyncProblemCodeLocalTimeAssumed SyncProblemCode = "LOCAL_TIME_ASSUMED"
+	// The language is not a BCP 47 tag.
+	SyncProblemCodeInvalidLanguage SyncProblemCode = "INVALID_LANGUAGE"
+	// salary.min is more than salary.max.
+	SyncProblemCodeSalaryRange SyncProblemCode = "SALARY_RANGE"
+	// A salary amount is negative or implausible for its unit.
+	SyncProblemCodeSalaryImplausible SyncProblemCode = "SALARY_IMPLAUSIBLE"
+	// The currency is not a known ISO 4217 code.
+	SyncProblemCodeInvalidCurrency SyncProblemCode = "INVALID_CURRENCY"
+	// The salary unit is not HOUR, DAY, WEEK, MONTH or YEAR.
+	SyncProblemCodeUnknownSalaryUnit SyncProblemCode = "UNKNOWN_SALARY_UNIT"
+	// A salary written as text could not be read; it was left out (warning).
+	SyncProblemCodeSalaryUnparsed SyncProblemCode = "SALARY_UNPARSED"
+	// Hours per week are out of range or min is more than max.
+	SyncProblemCodeHoursRange SyncProblemCode = "HOURS_RANGE"
+	// An employment type is not known; it was left out (warning).
+	SyncProblemCodeUnknownEmploymentType SyncProblemCode = "UNKNOWN_EMPLOYMENT_TYPE"
+	// The workplace type is not known; it was left out (warning).
+	SyncProblemCodeUnknownWorkplaceType SyncProblemCode = "UNKNOWN_WORKPLACE_TYPE"
+	// A country is not known; it was left out (warning).
+	SyncProblemCodeInvalidCountry SyncProblemCode = "INVALID_COUNTRY"
+	// roleSlug names no published role.
+	SyncProblemCodeUnknownRole SyncProblemCode = "UNKNOWN_ROLE"
+	// No role was given or matched; stored without a role (warning).
+	SyncProblemCodeRoleUnmapped SyncProblemCode = "ROLE_UNMAPPED"
+	// The externalId (with language) appears more than once in the call, or in both `items` and `close`.
+	SyncProblemCodeDuplicateExternalID SyncProblemCode = "DUPLICATE_EXTERNAL_ID"
+	// Unsafe markup was removed from the description (warning).
+	SyncProblemCodeMarkupRemoved SyncProblemCode = "MARKUP_REMOVED"
+	// A `close` entry names no vacancy of the source.
+	SyncProblemCodeNotFound SyncProblemCode = "NOT_FOUND"
+	// A list has too many entries.
+	SyncProblemCodeTooMany SyncProblemCode = "TOO_MANY"
+	// A newer version is stored; nothing changed.
+	SyncProblemCodeStale SyncProblemCode = "STALE"
+)
+
+var AllSyncProblemCode = []SyncProblemCode{
+	SyncProblemCodeRequired,
+	SyncProblemCodeTooLong,
+	SyncProblemCodeInvalid,
+	SyncProblemCodeInvalidURL,
+	SyncProblemCodeURLSchemeNotAllowed,
+	SyncProblemCodeURLHostNotAllowed,
+	SyncProblemCodeInvalidDate,
+	SyncProblemCodeDateInFuture,
+	SyncProblemCodeDateOrder,
+	SyncProblemCodeLocalTimeAssumed,
+	SyncProblemCodeInvalidLanguage,
+	SyncProblemCodeSalaryRange,
+	SyncProblemCodeSalaryImplausible,
+	SyncProblemCodeInvalidCurrency,
+	SyncProblemCodeUnknownSalaryUnit,
+	SyncProblemCodeSalaryUnparsed,
+	SyncProblemCodeHoursRange,
+	SyncProblemCodeUnknownEmploymentType,
+	SyncProblemCodeUnknownWorkplaceType,
+	SyncProblemCodeInvalidCountry,
+	SyncProblemCodeUnknownRole,
+	SyncProblemCodeRoleUnmapped,
+	SyncProblemCodeDuplicateExternalID,
+	SyncProblemCodeMarkupRemoved,
+	SyncProblemCodeNotFound,
+	SyncProblemCodeTooMany,
+	SyncProblemCodeStale,
+}
+
+func (e SyncProblemCode) IsValid() bool {
+	switch e {
+	case SyncProblemCodeRequired, SyncProblemCodeTooLong, SyncProblemCodeInvalid, SyncProblemCodeInvalidURL, SyncProblemCodeURLSchemeNotAllowed, SyncProblemCodeURLHostNotAllowed, SyncProblemCodeInvalidDate, SyncProblemCodeDateInFuture, SyncProblemCodeDateOrder, SyncProblemCodeLocalTimeAssumed, SyncProblemCodeInvalidLanguage, SyncProblemCodeSalaryRange, SyncProblemCodeSalaryImplausible, SyncProblemCodeInvalidCurrency, SyncProblemCodeUnknownSalaryUnit, SyncProblemCodeSalaryUnparsed, SyncProblemCodeHoursRange, SyncProblemCodeUnknownEmploymentType, SyncProblemCodeUnknownWorkplaceType, SyncProblemCodeInvalidCountry, SyncProblemCodeUnknownRole, SyncProblemCodeRoleUnmapped, SyncProblemCodeDuplicateExternalID, SyncProblemCodeMarkupRemoved, SyncProblemCodeNotFound, SyncProblemCodeTooMany, SyncProblemCodeStale:
+		return true
+	}
+	return false
+}
+
+func (e SyncProblemCode) String() string {
+	return string(e)
+}
+
+func (e *SyncProblemCode) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = SyncProblemCode(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid SyncProblemCode", str)
+	}
+	return nil
+}
+
+func (e SyncProblemCode) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *SyncProblemCode) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e SyncProblemCode) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 // An account's role.
 type UserRole string
 
@@ -716,6 +1463,128 @@ func (e *UserRole) UnmarshalJSON(b []byte) error {
 }
 
 func (e UserRole) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Where a vacancy stands.
+type VacancyStatus string
+
+const (
+	// Served until it expires.
+	VacancyStatusOpen VacancyStatus = "OPEN"
+	// Closed by its source, or left out of a complete snapshot.
+	VacancyStatusClosed VacancyStatus = "CLOSED"
+	// Past its validThrough.
+	VacancyStatusExpired VacancyStatus = "EXPIRED"
+)
+
+var AllVacancyStatus = []VacancyStatus{
+	VacancyStatusOpen,
+	VacancyStatusClosed,
+	VacancyStatusExpired,
+}
+
+func (e VacancyStatus) IsValid() bool {
+	switch e {
+	case VacancyStatusOpen, VacancyStatusClosed, VacancyStatusExpired:
+		return true
+	}
+	return false
+}
+
+func (e VacancyStatus) String() string {
+	return string(e)
+}
+
+func (e *VacancyStatus) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = VacancyStatus(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid VacancyStatus", str)
+	}
+	return nil
+}
+
+func (e VacancyStatus) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *VacancyStatus) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e VacancyStatus) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Where the work is done.
+type WorkplaceType string
+
+const (
+	// At the employer's location.
+	WorkplaceTypeOnsite WorkplaceType = "ONSITE"
+	// Partly at the location, partly from home.
+	WorkplaceTypeHybrid WorkplaceType = "HYBRID"
+	// From anywhere, usually within the countries of `locations`.
+	WorkplaceTypeRemote WorkplaceType = "REMOTE"
+)
+
+var AllWorkplaceType = []WorkplaceType{
+	WorkplaceTypeOnsite,
+	WorkplaceTypeHybrid,
+	WorkplaceTypeRemote,
+}
+
+func (e WorkplaceType) IsValid() bool {
+	switch e {
+	case WorkplaceTypeOnsite, WorkplaceTypeHybrid, WorkplaceTypeRemote:
+		return true
+	}
+	return false
+}
+
+func (e WorkplaceType) String() string {
+	return string(e)
+}
+
+func (e *WorkplaceType) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = WorkplaceType(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid WorkplaceType", str)
+	}
+	return nil
+}
+
+func (e WorkplaceType) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *WorkplaceType) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e WorkplaceType) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

@@ -41,6 +41,11 @@ Usage:
   werkwijzer user create --email E --role ADMIN|EDITOR|TRANSLATOR [--locales nl,en]
   werkwijzer user password --email E
                                       manage editors' accounts (password from stdin or a prompt)
+  werkwijzer source create --name NAME [--kind push|indeed-xml|recruitee|jsonld] [--json]
+  werkwijzer source list|update|rotate-secret|disable|enable ...
+                                      manage vacancy sources and their OAuth client secrets
+  werkwijzer import vacancies --source NAME [FILE|URL] [--dry-run]
+                                      import a vacancy feed through the sync engine
 
 Run "werkwijzer COMMAND -h" for the flags; every flag has an environment variable.
 `
@@ -64,6 +69,10 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		err = runSeed(ctx, args, stdout, stderr)
 	case "user":
 		err = runUser(ctx, args, stdin, stdout, stderr)
+	case "source":
+		err = runSource(ctx, args, stdout, stderr)
+	case "import":
+		err = runImport(ctx, args, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
@@ -118,6 +127,8 @@ type env struct {
 	log     *slog.Logger
 	db      *database.DB
 	content *content.Service
+	// keys sign editors' and sources' tokens; set by accountService.
+	keys *account.KeyRing
 }
 
 func open(ctx context.Context, cfg *Config, stderr io.Writer) (*env, error) {
@@ -189,9 +200,16 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 
 	limits := graph.DefaultLimits
 	limits.Introspection = cfg.Introspection
+	vacancies := e.vacancyService()
+	clients, err := e.clientService(cfg)
+	if err != nil {
+		return err
+	}
 	handler := httpserver.New(httpserver.Config{
 		Content:        e.content,
 		Accounts:       accounts,
+		Vacancies:      vacancies,
+		Clients:        clients,
 		Ready:          e.db.Ping,
 		Playground:     cfg.Playground,
 		Limits:         limits,
@@ -224,6 +242,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fmt.Fprintf(stdout, "  Health           %s/healthz  %s/readyz\n", base, base)
 
 	go e.pruneEvery(ctx, time.Hour, accounts)
+	go e.runScheduler(ctx, cfg, vacancies)
 
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(listener) }()
@@ -266,6 +285,7 @@ func (e *env) accountService(cfg *Config) (*account.Service, error) {
 	if err != nil {
 		return nil, fmt.Errorf("JWT signing keys: %w", err)
 	}
+	e.keys = keys
 	if generated {
 		e.log.Warn("no WERKWIJZER_JWT_SECRET configured: generated one and stored it in " +
 			filepath.Join(cfg.DataDir, account.SecretFileName) +
@@ -361,7 +381,7 @@ func (e *env) seedIfEmpty(ctx context.Context) error {
 	}
 	e.log.Info("sample content loaded (the database was empty)",
 		"articles", res.Articles, "roles", res.Roles, "comparisons", res.Comparisons, "faqs", res.FAQs)
-	return nil
+	return e.seedVacancies(ctx)
 }
 
 func runMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -457,5 +477,5 @@ func runSeed(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	fmt.Fprintf(stdout, "loaded and published %d article(s), %d role(s), %d comparison(s), %d FAQ(s)\n",
 		res.Articles, res.Roles, res.Comparisons, res.FAQs)
-	return nil
+	return e.seedVacancies(ctx)
 }

@@ -35,6 +35,8 @@ type Config struct {
 	RefreshTokenTTL    time.Duration
 	TrustedProxies     string
 	CORSOrigins        string
+
+	PullInterval time.Duration
 }
 
 // setting is one configuration value: its flag, its variable, its default.
@@ -106,5 +108,6 @@ func (c *Config) register(fs *flag.FlagSet) (envErrs []error) {
 	duration(&c.RefreshTokenTTL, setting{"refresh-token-ttl", "WERKWIJZER_REFRESH_TOKEN_TTL", "how long a refresh token can renew a session"}, account.DefaultRefreshTokenTTL)
 	str(&c.TrustedProxies, setting{"trusted-proxies", "WERKWIJZER_TRUSTED_PROXIES", "comma-separated CIDRs of load balancers whose X-Forwarded-For is believed"}, "")
 	str(&c.CORSOrigins, setting{"cors-origins", "WERKWIJZER_CORS_ORIGINS", "comma-separated origins allowed to call /graphql from browsers; * for any"}, "*")
+	duration(&c.PullInterval, setting{"pull-interval", "WERKWIJZER_PULL_INTERVAL", "how often vacancy feeds of pulled sources are fetched (0 disables pulling)"}, 15*time.Minute)
 	return envErrs
 }

@@ -15,7 +15,12 @@ import (
 // It never rejects a request: public reads need no token, and a request
 // whose token does not verify goes on anonymously with the failure noted,
 // so fields that need a role can say why they refuse.
-func authenticate(accounts *account.Service, log *slog.Logger, next http.Handler) http.Handler {
+//
+// A Bearer token is an editor's access token or, failing that, a vacancy
+// source's (clients); each is verified by its own parser pinned to HS256
+// with its own audience, so neither passes for the other. A source goes
+// into the context as an account.Client, never as a Principal.
+func authenticate(accounts *account.Service, clients *account.Clients, log *slog.Logger, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		header := r.Header.Get("Authorization")
 		if header == "" {
@@ -27,6 +32,10 @@ func authenticate(accounts *account.Service, log *slog.Logger, next http.Handler
 		if !strings.EqualFold(scheme, "Bearer") || token == "" {
 			ctx = graph.WithAuthFailure(ctx, errMalformedAuthorization)
 		} else if p, err := accounts.Authenticate(ctx, strings.TrimSpace(token)); err != nil {
+			if c, clientErr := verifyClient(clients, strings.TrimSpace(token)); clientErr == nil {
+				next.ServeHTTP(w, r.WithContext(account.WithClient(ctx, c)))
+				return
+			}
 			reason := err.Error()
 			if invalid, ok := err.(*account.InvalidTokenError); ok {
 				reason = invalid.Reason()
@@ -38,6 +47,14 @@ func authenticate(accounts *account.Service, log *slog.Logger, next http.Handler
 		}
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
+}
+
+// verifyClient checks a vacancy source's token, when sources are served.
+func verifyClient(clients *account.Clients, token string) (account.Client, error) {
+	if clients == nil {
+		return account.Client{}, errMalformedAuthorization
+	}
+	return clients.Verify(token)
 }
 
 type authError string

@@ -1,5 +1,5 @@
 // Package httpserver is Werkwijzer's HTTP front: the routes (/graphql,
-// /playground, /schema.graphql, /admin, /healthz, /readyz) and the
+// /oauth/token, /playground, /schema.graphql, /admin, /healthz, /readyz) and the
 // middleware every request passes (panic recovery, request ids, access log,
 // body limits, per-request dataloaders, cache headers).
 package httpserver
@@ -21,12 +21,17 @@ import (
 	"github.com/werkwijzer/werkwijzer/graph/loaders"
 	"github.com/werkwijzer/werkwijzer/internal/account"
 	"github.com/werkwijzer/werkwijzer/internal/content"
+	"github.com/werkwijzer/werkwijzer/internal/vacancy"
 )
 
 // Config is what the router needs.
 type Config struct {
-	Content    *content.Service
-	Accounts   *account.Service
+	Content  *content.Service
+	Accounts *account.Service
+	// Vacancies and Clients serve vacancy sources: syncVacancies with a
+	// source's token from /oauth/token, and the vacancy queries.
+	Vacancies  *vacancy.Service
+	Clients    *account.Clients
 	Ready      func(context.Context) error // database reachable
 	Playground bool
 	Limits     graph.Limits
@@ -46,15 +51,20 @@ const maxBodyBytes = 1 << 20
 
 // New returns the root handler.
 func New(cfg Config) http.Handler {
-	gql := graph.NewHandler(&graph.Resolver{Content: cfg.Content, Accounts: cfg.Accounts}, cfg.Limits, cfg.Log)
+	gql := graph.NewHandler(&graph.Resolver{Content: cfg.Content, Accounts: cfg.Accounts, VacancyService: cfg.Vacancies}, cfg.Limits, cfg.Log)
 
 	mux := http.NewServeMux()
 	var api http.Handler = loaders.Middleware(cfg.Content, cfg.Accounts, gql)
-	api = authenticate(cfg.Accounts, cfg.Log, api)
+	api = loaders.VacancyMiddleware(cfg.Vacancies, api)
+	api = limitGraphQLBody(api)
+	api = authenticate(cfg.Accounts, cfg.Clients, cfg.Log, api)
 	api = clientAddress(cfg.TrustedProxies, api)
 	api = publicCache(cfg.PublicMaxAge, api)
 	api = cors(cfg.CORSOrigins, api)
 	mux.Handle("/graphql", api)
+	if cfg.Clients != nil {
+		mux.Handle("/oauth/token", tokenEndpoint(cfg.Clients, cfg.Log))
+	}
 	mux.HandleFunc("GET /schema.graphql", serveSchema)
 	if cfg.Playground {
 		mux.Handle("GET /playground", playground.Handler("Werkwijzer GraphQL", "/graphql"))
@@ -171,7 +181,25 @@ func accessLog(log *slog.Logger, next http.Handler) http.Handler {
 
 func limitBody(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		r.Body = http.MaxBytesReader(w, r.Body, maxBodyBytes)
+		if r.URL.Path != "/graphql" { // limitGraphQLBody, once it knows who calls
+			r.Body = http.MaxBytesReader(w, r.Body, maxBodyBytes)
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// maxSyncBodyBytes bounds a GraphQL request of an authenticated vacancy
+// source: a sync call of 1,000 items with long descriptions is far more
+// than 1 MiB. Anonymous callers never get more than maxBodyBytes.
+const maxSyncBodyBytes = 32 << 20
+
+func limitGraphQLBody(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		limit := int64(maxBodyBytes)
+		if _, ok := account.ClientFrom(r.Context()); ok {
+			limit = maxSyncBodyBytes
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, limit)
 		next.ServeHTTP(w, r)
 	})
 }

@@ -1,0 +1,130 @@
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/werkwijzer/werkwijzer/internal/account"
+	"github.com/werkwijzer/werkwijzer/internal/vacancy"
+	"github.com/werkwijzer/werkwijzer/internal/vacancy/pull"
+)
+
+const importUsage = `Usage:
+  werkwijzer import vacancies --source NAME [FILE|URL] [--dry-run] [--allow-mass-close] [--upsert] [--json]
+
+Imports a vacancy feed for a source through the same sync engine as
+syncVacancies: the feed of the source's kind (indeed-xml, recruitee or
+jsonld) from FILE, from URL, or without either from the source's feed URL.
+
+The feed is one snapshot: the source's open vacancies it no longer holds
+are closed, once the whole feed is synced (in calls of 500). A feed that
+cannot be fetched or read closes nothing, and a snapshot that would close
+more than half of the source's open vacancies (or is empty) is refused
+unless --allow-mass-close. --upsert only creates and updates. --dry-run
+reports what would happen and writes nothing. Progress goes to standard
+error, the report to standard output (as JSON with --json).
+
+Flags shared with the other commands:
+`
+
+// runImport imports a vacancy feed by hand.
+func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 || args[0] != "vacancies" {
+		fmt.Fprint(stderr, importUsage)
+		return errors.New("want: werkwijzer import vacancies --source NAME [FILE|URL]")
+	}
+	flags, args, err := takeCLIFlags(args[1:], []string{"source"}, []string{"dry-run", "allow-mass-close", "upsert", "json"}, nil)
+	if err != nil {
+		return err
+	}
+	if wantsHelp(args) {
+		fmt.Fprint(stderr, importUsage)
+	}
+	cfg, rest, err := parse("import vacancies", args, stderr)
+	if err != nil {
+		return err
+	}
+	if len(rest) > 1 {
+		return fmt.Errorf("unexpected arguments %q: give one FILE or URL", rest[1:])
+	}
+	name := flags.value("source")
+	if name == "" {
+		return errors.New("--source is required")
+	}
+	e, err := open(ctx, cfg, stderr)
+	if err != nil {
+		return err
+	}
+	defer e.db.Close()
+	if cfg.Migrate {
+		if err := e.migrateUp(ctx); err != nil {
+			return err
+		}
+	}
+	ctx = account.WithOperator(ctx)
+	svc := e.vacancyService()
+	src, err := svc.SourceByName(ctx, name)
+	if err != nil {
+		return err
+	}
+	if !src.Kind.Pulls() {
+		return fmt.Errorf("source %s is a push source: it has no feed format to read (make it indeed-xml, recruitee or jsonld with werkwijzer source update)", src.Name)
+	}
+	opt := pull.Options{DryRun: flags.on("dry-run"), AllowMassClose: flags.on("allow-mass-close")}
+	if flags.on("upsert") {
+		opt.Mode = vacancy.ModeUpsert
+	}
+	im := &pull.Importer{Vacancies: svc, Fetcher: pull.NewFetcher(), Progress: stderr, Log: e.log}
+	var res pull.Result
+	switch {
+	case len(rest) == 1 && pull.IsURL(rest[0]):
+		res, err = im.ImportURL(ctx, src, rest[0], opt)
+	case len(rest) == 1:
+		res, err = im.ImportFile(ctx, src, rest[0], opt)
+	case src.FeedURL != "":
+		res, err = im.ImportURL(ctx, src, src.FeedURL, opt)
+	default:
+		return fmt.Errorf("source %s has no feed URL: give a FILE or URL", src.Name)
+	}
+	if err != nil {
+		if res.Calls > 0 {
+			printImport(stdout, res, false)
+		}
+		return err
+	}
+	if flags.on("json") {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(res.Total)
+	}
+	printImport(stdout, res, true)
+	return nil
+}
+
+func printImport(w io.Writer, res pull.Result, complete bool) {
+	t := res.Total
+	what := "imported"
+	if t.DryRun {
+		what = "dry run: would import"
+	}
+	fmt.Fprintf(w, "%s %d vacancies in %d call(s): %d created, %d updated, %d unchanged, %d reopened, %d closed, %d expired, %d stale, %d rejected, %d with warnings\n",
+		what, res.Items, res.Calls, t.Created, t.Updated, t.Unchanged, t.Reopened, t.Closed, t.Expired, t.Stale, t.Rejected, t.Warnings)
+	if !complete {
+		fmt.Fprintln(w, "the import stopped before the snapshot was complete: nothing was closed")
+	}
+	for _, it := range t.Items {
+		var probs []string
+		for _, p := range it.Problems {
+			kind := "error"
+			if p.Warning {
+				kind = "warning"
+			}
+			probs = append(probs, fmt.Sprintf("%s %s %s: %s", kind, p.Code, p.Field, p.Message))
+		}
+		fmt.Fprintf(w, "  #%d %s (%s) %s\n      %s\n", it.Index, it.ExternalID, it.Language, it.Outcome, strings.Join(probs, "\n      "))
+	}
+}

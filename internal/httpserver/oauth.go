@@ -1,0 +1,139 @@
+package httpserver
+
+import (
+	"encoding/json"
+	"log/slog"
+	"mime"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/werkwijzer/werkwijzer/internal/account"
+	"github.com/werkwijzer/werkwijzer/internal/apperr"
+)
+
+// maxTokenRequestBytes bounds a token request's form.
+const maxTokenRequestBytes = 16 << 10
+
+// oauthError is an error answer of RFC 6749 section 5.2.
+type oauthError struct {
+	status      int
+	err         error  // an internal failure, for the log
+	Code        string `json:"error"`
+	Description string `json:"error_description,omitempty"`
+}
+
+// tokenEndpoint is the OAuth 2.0 token endpoint for machine clients: the
+// client credentials grant of RFC 6749 section 4.4. The client
+// authenticates with HTTP Basic (section 2.3.1, id and secret
+// form-urlencoded first) or with client_id and client_secret form fields,
+// not both; the answer is {access_token, token_type: "Bearer",
+// expires_in, scope} or an error object, never cached.
+func tokenEndpoint(clients *account.Clients, log *slog.Logger) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Cache-Control", "no-store")
+		h.Set("Pragma", "no-cache")
+		if r.Method != http.MethodPost {
+			h.Set("Allow", http.MethodPost)
+			writeOAuthError(w, oauthError{status: http.StatusMethodNotAllowed, Code: "invalid_request", Description: "use POST"})
+			return
+		}
+		token, basic, oerr := issueToken(w, r, clients)
+		if oerr != nil {
+			if oerr.err != nil {
+				log.ErrorContext(r.Context(), "issuing a client token failed", "error", oerr.err, "request_id", RequestID(r.Context()))
+			}
+			if oerr.Code == "invalid_client" {
+				// RFC 6749 5.2: 401 with the scheme the client may use.
+				h.Set("WWW-Authenticate", `Basic realm="werkwijzer", charset="UTF-8"`)
+				log.InfoContext(r.Context(), "client authentication failed", "basic", basic, "request_id", RequestID(r.Context()))
+			}
+			writeOAuthError(w, *oerr)
+			return
+		}
+		h.Set("Content-Type", "application/json;charset=UTF-8")
+		_ = json.NewEncoder(w).Encode(map[string]any{
+			"access_token": token.AccessToken,
+			"token_type":   "Bearer",
+			"expires_in":   int(time.Until(token.ExpiresAt).Round(time.Second).Seconds()),
+			"scope":        strings.Join(token.Scopes, " "),
+		})
+	})
+}
+
+func issueToken(w http.ResponseWriter, r *http.Request, clients *account.Clients) (account.ClientToken, bool, *oauthError) {
+	bad := func(code, desc string) *oauthError {
+		status := http.StatusBadRequest
+		if code == "invalid_client" {
+			status = http.StatusUnauthorized
+		}
+		return &oauthError{status: status, Code: code, Description: desc}
+	}
+	if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != "application/x-www-form-urlencoded" {
+		return account.ClientToken{}, false, bad("invalid_request", "send the parameters as application/x-www-form-urlencoded")
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, maxTokenRequestBytes)
+	if err := r.ParseForm(); err != nil {
+		return account.ClientToken{}, false, bad("invalid_request", "the form cannot be read")
+	}
+	form := r.PostForm
+	if len(r.URL.Query()) > 0 {
+		// Credentials in the URL end up in logs.
+		return account.ClientToken{}, false, bad("invalid_request", "send the parameters in the body, not the URL")
+	}
+	for k, v := range form {
+		if len(v) > 1 {
+			return account.ClientToken{}, false, bad("invalid_request", "the parameter "+k+" is repeated")
+		}
+	}
+	switch form.Get("grant_type") {
+	case "":
+		return account.ClientToken{}, false, bad("invalid_request", "grant_type is missing")
+	case "client_credentials":
+	default:
+		return account.ClientToken{}, false, bad("unsupported_grant_type", "only the client_credentials grant is supported")
+	}
+	id, secret, basic := r.BasicAuth()
+	if basic {
+		if form.Has("client_id") && form.Get("client_id") != "" && form.Get("client_id") != decodeBasic(id) || form.Has("client_secret") {
+			return account.ClientToken{}, true, bad("invalid_request", "authenticate with HTTP Basic or with form fields, not both")
+		}
+		id, secret = decodeBasic(id), decodeBasic(secret)
+	} else {
+		if h := r.Header.Get("Authorization"); h != "" {
+			return account.ClientToken{}, false, bad("invalid_client", "only HTTP Basic client authentication is supported in the Authorization header")
+		}
+		id, secret = form.Get("client_id"), form.Get("client_secret")
+		if id == "" || secret == "" {
+			return account.ClientToken{}, false, bad("invalid_client", "client authentication failed: send client_id and client_secret")
+		}
+	}
+	token, err := clients.IssueToken(r.Context(), id, secret, form.Get("scope"))
+	switch {
+	case err == nil:
+		return token, basic, nil
+	case apperr.Is(err, apperr.Unauthenticated):
+		return account.ClientToken{}, basic, bad("invalid_client", "client authentication failed")
+	case apperr.Is(err, apperr.Forbidden):
+		return account.ClientToken{}, basic, bad("invalid_scope", err.Error())
+	}
+	return account.ClientToken{}, basic, &oauthError{status: http.StatusInternalServerError, Code: "server_error", err: err}
+}
+
+// decodeBasic undoes the form-urlencoding RFC 6749 2.3.1 asks clients to
+// apply to the id and secret before HTTP Basic; a value that does not
+// decode is used as it is.
+func decodeBasic(s string) string {
+	if d, err := url.QueryUnescape(s); err == nil {
+		return d
+	}
+	return s
+}
+
+func writeOAuthError(w http.ResponseWriter, e oauthError) {
+	w.Header().Set("Content-Type", "application/json;charset=UTF-8")
+	w.WriteHeader(e.status)
+	_ = json.NewEncoder(w).Encode(e)
+}
