@@ -47,10 +47,14 @@ const app = {
   sessionMessage: '',
 };
 
-/** notify shows a status message in the live region at the top of the page. */
-export function notify(message, kind = 'info') {
+/**
+ * notify shows a status message in the live region at the top of the
+ * page. It goes away with the next page, unless keep is set (for a message
+ * about the navigation that follows it).
+ */
+export function notify(message, kind = 'info', { keep = false } = {}) {
   if (!app.notice) return;
-  const box = h('div', { class: ['notice', `notice-${kind}`] },
+  const box = h('div', { class: ['notice', `notice-${kind}`], 'data-keep': keep ? '1' : null },
     h('span', null, message),
     h('button', { type: 'button', class: 'link', 'aria-label': t('common.dismiss'), onclick: () => box.remove() }, '×'));
   replace(app.notice, box);
@@ -100,6 +104,10 @@ let routeSeq = 0;
 async function route() {
   const seq = ++routeSeq;
   if (app.current && app.current.destroy) app.current.destroy();
+  for (const box of [...app.notice.children]) {
+    if (box.dataset.keep) delete box.dataset.keep;
+    else box.remove();
+  }
   app.current = null;
   renderHeader();
   if (!app.signedIn) {

@@ -176,11 +176,17 @@ export function translationInput(type, structure, locale, t) {
   }
 }
 
-/** cleaned is the model as the server will store it (empty list items dropped), to compare after a save. */
+/**
+ * cleaned is the model's content as the server will store it: structure,
+ * slugs and fields, with empty list items dropped and without the
+ * bookkeeping (whether a translation exists yet). Compare these to tell
+ * whether anything is unsaved.
+ */
 export function cleaned(type, model) {
-  const out = clone(model);
-  if (type === 'ROLE') {
-    for (const t of Object.values(out.tr)) for (const l of ROLE_LISTS) t.fields[l] = cleanList(t.fields[l]);
+  const out = { structure: clone(model.structure), tr: {} };
+  for (const [loc, t] of Object.entries(model.tr)) {
+    out.tr[loc] = { slug: t.slug, fields: clone(t.fields) };
+    if (type === 'ROLE') for (const l of ROLE_LISTS) out.tr[loc].fields[l] = cleanList(out.tr[loc].fields[l]);
   }
   return out;
 }

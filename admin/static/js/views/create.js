@@ -60,7 +60,7 @@ export async function createView(main, { type }) {
       submit.disabled = true;
       try {
         const data = await gql(CREATE[type], { in: input(type, locale.value, slug.value.trim(), title.value.trim(), roleIds) });
-        notify(t('create.done', { type: typeName(type) }), 'success');
+        notify(t('create.done', { type: typeName(type) }), 'success', { keep: true });
         navigate(`#/entry/${encodeURIComponent(data.created.id)}`);
       } catch (err) {
         submit.disabled = false;

@@ -401,10 +401,9 @@ class Editor {
     state.invalid = null;
     state.note = '';
     this.render();
-    const sent = clone(state.work);
     try {
       const data = await gql(updateMutation(state.type), { id: this.id, v: state.entry.version, in: input });
-      this.accept(updateResult(state.type, data), sent);
+      this.accept(updateResult(state.type, data));
       state.conflict = null;
       state.busy = '';
       this.saveLocally();
@@ -429,13 +428,20 @@ class Editor {
     }
   }
 
-  /** accept takes the server's entry as the new base; text typed while a request ran stays. */
-  accept(entry, sent) {
+  /**
+   * accept takes the server's entry as the new base. The working copy
+   * follows it when it holds nothing more; unsaved edits (made before a
+   * publish, or typed while a save ran) stay.
+   */
+  accept(entry) {
     const { state } = this;
     state.entry = entry;
     state.base = fromEntry(entry, this.codes);
-    const typedMeanwhile = sent && !same(cleaned(state.type, state.work), cleaned(state.type, sent));
-    if (!typedMeanwhile) state.work = clone(state.base);
+    if (same(cleaned(state.type, state.work), cleaned(state.type, state.base))) {
+      state.work = clone(state.base);
+    } else {
+      for (const loc of this.codes) state.work.tr[loc].exists = state.base.tr[loc].exists;
+    }
   }
 
   async enterConflict(ext) {
@@ -500,7 +506,7 @@ class Editor {
     this.render();
     try {
       const data = await gql(PUBLISH, { id: this.id, l: [loc] });
-      this.accept(data.publish, null);
+      this.accept(data.publish);
       state.busy = '';
       this.saveLocally();
       this.render();
@@ -531,7 +537,7 @@ class Editor {
     this.render();
     try {
       const data = await gql(UNPUBLISH, { id: this.id, l: [loc] });
-      this.accept(data.unpublish, clone(state.work));
+      this.accept(data.unpublish);
       state.busy = '';
       this.render(`publish-${loc}`);
       notify(t('editor.unpublished', { locale: this.localeName(loc) }), 'success');
@@ -549,8 +555,8 @@ class Editor {
       await gql(DELETE, { id: this.id, v: state.entry.version });
       unsaved.clear(this.user.id, this.id);
       this.destroy = () => {};
+      notify(t('editor.deleted', { label: state.entry.label }), 'success', { keep: true });
       navigate('#/');
-      notify(t('editor.deleted', { label: state.entry.label }), 'success');
     } catch (err) {
       state.busy = '';
       state.confirm = '';

@@ -77,7 +77,7 @@ export async function revisionsView(main, { id }) {
               busy = true;
               try {
                 await gql(RESTORE, { r: r.id, v: e.version });
-                notify(t('revisions.restoredMsg', { n: r.number, locale: localeName(locales, r.locale) }), 'success');
+                notify(t('revisions.restoredMsg', { n: r.number, locale: localeName(locales, r.locale) }), 'success', { keep: true });
                 navigate(`#/entry/${encodeURIComponent(id)}`);
               } catch (err) {
                 busy = false;
