@@ -78,8 +78,8 @@ function label(key) {
 function show(value) {
   if (value === null || value === undefined || value === '') return '—';
   if (typeof value === 'boolean') return value ? t('common.yes') : t('common.no');
-  if (Array.isArray(value)) return value.length ? value.map(show).join(', ') : '—';
-  if (typeof value === 'object') return Object.entries(value).filter(([, v]) => v !== null && v !== '').map(([k, v]) => `${label(k)}: ${show(v)}`).join('; ') || '—';
+  if (Array.isArray(value)) return value.length ? value.map(show).join(value.some((v) => v && typeof v === 'object') ? '; ' : ', ') : '—';
+  if (typeof value === 'object') return Object.values(value).filter((v) => v !== null && v !== '' && v !== undefined).map(show).join(', ') || '—';
   if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(value)) return formatDate(value);
   return String(value);
 }
@@ -110,10 +110,18 @@ function notYet(main, title, text) {
 const ACTION_NAMES = {
   rotateSourceSecret: 'sync.action.rotate', disableSource: 'sync.action.disable', enableSource: 'sync.action.enable',
   revokeSourceSecret: 'sync.action.revoke', deleteSource: 'sync.action.delete',
+  'rotateSourceSecret+revokeOthers': 'sync.action.rotateRevoke', 'disableSource+closeVacancies': 'sync.action.disableClose',
 };
 
-function actionLabel(name) {
-  return ACTION_NAMES[name] ? t(ACTION_NAMES[name]) : label(name);
+function actionLabel(name, flag) {
+  const key = flag ? `${name}+${flag}` : name;
+  if (ACTION_NAMES[key]) return t(ACTION_NAMES[key]);
+  return flag ? `${actionLabel(name)} (${label(flag)})` : label(name);
+}
+
+/** dangerous actions take a second click. */
+function dangerous(name, flag) {
+  return /disable|revoke|delete/i.test(name) || Boolean(flag);
 }
 
 /** sourceMutations sorts the Mutation fields about sources into a create form, per-source and per-secret actions. */
@@ -152,7 +160,16 @@ function control(schema, field, id) {
   if (base === 'Boolean') return { el: h('input', { id, type: 'checkbox' }), kind: 'bool' };
   if (base === 'Int' || base === 'Float') return { el: h('input', { id, type: 'number' }), kind: base === 'Int' ? 'int' : 'float' };
   if (schema.isLeaf(base)) return { el: h('input', { id, autocomplete: 'off' }), kind: 'text' };
-  return { el: h('textarea', { id, rows: 3, class: 'code', 'aria-describedby': `${id}-help` }), kind: 'json' };
+  return { el: h('textarea', { id, rows: 3, class: 'code', 'aria-describedby': `${id}-help`, placeholder: jsonExample(schema, field.type) }), kind: 'json' };
+}
+
+/** jsonExample shows the shape an input object (or a list of them) takes. */
+function jsonExample(schema, type) {
+  const ty = schema.type(sdl.baseName(type));
+  if (!ty || ty.kind !== 'input') return '';
+  const obj = Object.fromEntries([...ty.fields.values()].map((f) => [f.name, '…']));
+  const text = JSON.stringify(obj);
+  return type.list || (type.of && type.of.list) ? `[${text}]` : text;
 }
 
 function readControl(c) {
@@ -168,21 +185,22 @@ function readControl(c) {
 
 /** onceBox shows what a create or rotate returned: the secret appears once and only here. */
 function onceBox(result) {
+  // The credentials themselves; of a nested object (the source) only its name.
   const flat = [];
-  const walk = (obj, prefix) => {
-    for (const [k, v] of Object.entries(obj || {})) {
-      if (v && typeof v === 'object' && !Array.isArray(v)) walk(v, `${prefix}${k}.`);
-      else flat.push([`${prefix}${k}`, v]);
+  for (const [k, v] of Object.entries(result || {})) {
+    if (v && typeof v === 'object' && !Array.isArray(v)) {
+      if (v.name) flat.push([k, v.name]);
+    } else {
+      flat.push([k, typeof v === 'string' && /endpoint/i.test(k) && v.startsWith('/') ? `${location.origin}${v}` : v]);
     }
-  };
-  walk(result, '');
+  }
   return h('section', { class: 'notice notice-warning once', id: 'secret-once', role: 'alert', tabindex: '-1' },
     h('h2', null, t('sync.onceTitle')),
     h('p', null, t('sync.onceText')),
     h('dl', { class: 'doc' }, flat.map(([k, v]) => {
-      const secret = /secret|token/i.test(k) && typeof v === 'string';
-      return [h('dt', null, label(k.split('.').pop())), h('dd', null, secret
-        ? [h('code', { class: 'secret' }, v), ' ', h('button', {
+      const secret = /secret|token|clientId/i.test(k) && typeof v === 'string';
+      return [h('dt', null, label(k)), h('dd', null, secret
+        ? [h('code', { class: 'secret', 'data-key': k }, v), ' ', h('button', {
           type: 'button', class: 'secondary small',
           onclick: () => navigator.clipboard.writeText(v).then(() => notify(t('sync.copied')), () => notify(t('sync.copyFailed'), 'error')),
         }, t('sync.copy'))]
@@ -200,6 +218,7 @@ export async function sourcesView(main) {
   }
   const muts = sourceMutations(schema);
   let once = null;
+  let confirming = '';
 
   const render = async (focusId) => {
     let sources;
@@ -209,7 +228,7 @@ export async function sourcesView(main) {
       replace(main, h('h1', { tabindex: '-1' }, t('sync.sourcesTitle')), h('p', { class: 'error' }, errorText(err)));
       return;
     }
-    const run = async (f, args, reloadFocus) => {
+    const run = async (f, args, reloadFocus, flag) => {
       const decls = f.args.filter((a) => args[a.name] !== undefined).map((a) => `$${a.name}: ${typeString(a.type)}`);
       const pass = f.args.filter((a) => args[a.name] !== undefined).map((a) => `${a.name}: $${a.name}`);
       const base = sdl.baseName(f.type);
@@ -219,7 +238,7 @@ export async function sourcesView(main) {
         const r = data.result;
         once = r && typeof r === 'object' && Object.keys(r).some((k) => /secret|token/i.test(k) && typeof r[k] === 'string') ? r : null;
         await render(once ? 'secret-once' : reloadFocus);
-        notify(t('sync.done', { action: actionLabel(f.name) }), 'success');
+        notify(t('sync.done', { action: actionLabel(f.name, flag) }), 'success');
       } catch (err) {
         notify(err.code === 'BAD_USER_INPUT' || err.code === 'CONFLICT' ? err.message : errorText(err), 'error');
       }
@@ -276,16 +295,43 @@ export async function sourcesView(main) {
       Array.isArray(src.secrets) && h('div', { class: 'secrets' },
         h('h3', null, t('sync.secrets')),
         src.secrets.length === 0 ? h('p', { class: 'muted' }, t('list.empty')) : h('ul', null, src.secrets.map((sec) => h('li', null,
-          h('code', null, sec.hint || sec.id), ' ', h('span', { class: 'muted small' }, show({ createdAt: sec.createdAt, lastUsedAt: sec.lastUsedAt, revokedAt: sec.revokedAt })),
+          h('code', null, sec.hint || sec.id), ' ',
+          sec.revokedAt ? h('span', { class: 'badge badge-saved' }, t('sync.revoked')) : h('span', { class: 'badge badge-published' }, t('sync.works')), ' ',
+          h('span', { class: 'muted small' }, [
+            sec.createdAt && `${label('createdAt')} ${show(sec.createdAt)}`,
+            sec.lastUsedAt && `${label('lastUsedAt')} ${show(sec.lastUsedAt)}`,
+            sec.revokedAt && `${label('revokedAt')} ${show(sec.revokedAt)}`,
+          ].filter(Boolean).join(' · ')),
           muts.perSecret.filter(visible).map((f) => {
             const args = {};
             for (const a of f.args) if (a.type.nonNull) args[a.name] = /secret/i.test(a.name) ? sec.id : src.id;
             return [' ', h('button', { type: 'button', class: 'secondary small', onclick: () => run(f, args, `source-${i}-title`) }, actionLabel(f.name))];
           }))))),
-      h('div', { class: 'actions' }, muts.perSource.filter((f) => applies(f, src)).map((f) => h('button', {
-        type: 'button', class: /^disable/i.test(f.name) ? 'secondary small danger-text' : 'secondary small', 'data-action': f.name,
-        onclick: () => run(f, { [f.args.find((a) => a.type.nonNull).name]: src.id }, `source-${i}-title`),
-      }, actionLabel(f.name)))));
+      h('div', { class: 'actions' }, muts.perSource.filter((f) => applies(f, src)).flatMap((f) => {
+        // Each optional true/false argument (revokeOthers, closeVacancies)
+        // is a second, stronger variant of the action.
+        const flags = [null, ...f.args.filter((a) => !a.type.nonNull && sdl.baseName(a.type) === 'Boolean').map((a) => a.name)];
+        return flags.map((flag) => {
+          const key = `${src.id}:${f.name}:${flag || ''}`;
+          const id = `source-${i}-${f.name}${flag ? `-${flag}` : ''}`;
+          const args = { [f.args.find((a) => a.type.nonNull).name]: src.id };
+          if (flag) args[flag] = true;
+          const armed = confirming === key;
+          return h('button', {
+            type: 'button', id, 'data-action': f.name, 'data-flag': flag || null,
+            class: dangerous(f.name, flag) ? (armed ? 'danger small' : 'secondary small danger-text') : 'secondary small',
+            onclick: () => {
+              if (dangerous(f.name, flag) && !armed) {
+                confirming = key;
+                render(id);
+                return;
+              }
+              confirming = '';
+              run(f, args, `source-${i}-title`, flag);
+            },
+          }, armed ? t('sync.confirm', { action: actionLabel(f.name, flag) }) : actionLabel(f.name, flag));
+        });
+      })));
 
     replace(main,
       h('h1', { tabindex: '-1' }, t('sync.sourcesTitle')),
@@ -301,6 +347,14 @@ export async function sourcesView(main) {
 }
 
 // --- vacancies ---------------------------------------------------------------
+
+function cellValue(column, v) {
+  if (column === 'title' && v.url) return h('a', { href: v.url, rel: 'noopener noreferrer', target: '_blank' }, v.title);
+  if (column === 'status' && v.status && has(`sync.status.${v.status}`)) {
+    return h('span', { class: ['badge', v.status === 'OPEN' ? 'badge-published' : 'badge-saved'] }, t(`sync.status.${v.status}`));
+  }
+  return show(v[column]);
+}
 
 const COLUMNS = ['title', 'status', 'hiringOrganization', 'locations', 'language', 'datePosted', 'validThrough', 'lastSeenAt', 'closedReason'];
 const STATUSES = ['OPEN', 'CLOSED', 'EXPIRED'];
@@ -369,7 +423,7 @@ export async function vacanciesView(main) {
           h('div', { class: 'table-wrap' }, h('table', null,
             h('thead', null, h('tr', null, columns.map((c) => h('th', { scope: 'col' }, label(c))))),
             h('tbody', null, list.map((v) => h('tr', { 'data-vacancy': v.id || '' }, columns.map((c) => h('td', null,
-              c === 'title' && v.url ? h('a', { href: v.url, rel: 'noopener noreferrer', target: '_blank' }, v.title) : show(v[c])))))))))));
+              cellValue(c, v)))))))))));
     if (focusId) document.getElementById(focusId)?.focus();
   };
   render();
