@@ -359,8 +359,11 @@ func (s *Vacancies) ClaimPull(ctx context.Context, sourceID, owner string, now, 
 
 // FinishPull records a pull; with an owner it also releases that owner's
 // lease (and only theirs).
-func (s *Vacancies) FinishPull(ctx context.Context, sourceID, owner string, at time.Time, etag, lastModified *string) error {
+func (s *Vacancies) FinishPull(ctx context.Context, sourceID, owner string, at time.Time, etag, lastModified *string, succeeded bool) error {
 	values := map[string]any{"last_pull_at": at}
+	if succeeded {
+		values["last_error"], values["last_error_at"] = "", nil
+	}
 	if etag != nil {
 		values["feed_etag"] = *etag
 	}

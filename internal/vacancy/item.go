@@ -437,15 +437,19 @@ func (n *normalizer) hours(ps *problems, in *HoursInput) *Hours {
 	return &h
 }
 
-// salaryBounds are the plausible amounts per unit; anything outside is
-// almost always a unit mix-up (a monthly amount sent as yearly) or a typo.
+// salaryBounds are the plausible amounts per unit in currencies of about
+// the euro's size (boundedCurrencies); anything outside is almost always a
+// unit mix-up (a monthly amount sent as yearly) or a typo. The bounds are
+// wide on purpose: they catch mistakes, not low pay.
 var salaryBounds = map[SalaryUnit][2]float64{
 	PerHour:  {1, 1000},
 	PerDay:   {8, 10_000},
 	PerWeek:  {40, 50_000},
 	PerMonth: {100, 200_000},
-	PerYear:  {1000, 2_000_000},
+	PerYear:  {5000, 2_000_000},
 }
+
+var boundedCurrencies = map[string]bool{"EUR": true, "USD": true, "GBP": true, "CHF": true, "CAD": true, "AUD": true, "NZD": true, "SGD": true}
 
 func (n *normalizer) salary(ps *problems, in *SalaryInput) *Salary {
 	if in == nil {
@@ -502,7 +506,7 @@ func (n *normalizer) salary(ps *problems, in *SalaryInput) *Salary {
 			bad = true
 			continue
 		}
-		if unit != "" && (v < bounds[0] || v > bounds[1]) {
+		if unit != "" && boundedCurrencies[currency] && (v < bounds[0] || v > bounds[1]) {
 			ps.err(b.field, ProblemSalaryImplausible, "%s %g %s per %s is implausible (expected %g to %g); is the unit right?",
 				b.field, v, currency, strings.ToLower(string(unit)), bounds[0], bounds[1])
 			bad = true
@@ -544,7 +548,7 @@ func (n *normalizer) dates(ps *problems, item Item, v *Vacancy) {
 			}
 			v.ValidThrough = d.Text
 			v.ExpiresAt = expiry(d, n.loc)
-			if !v.DatePosted.IsZero() && v.ExpiresAt.Before(v.DatePosted.At) {
+			if !v.DatePosted.IsZero() && !v.ExpiresAt.After(v.DatePosted.At) {
 				ps.err("validThrough", ProblemDateOrder, "validThrough %s is before datePosted %s", d.Text, v.DatePosted.Text)
 			}
 		}
@@ -646,4 +650,17 @@ func unixOrZero(t time.Time) int64 {
 		return 0
 	}
 	return t.UnixMicro()
+}
+
+// Normalize checks and cleans one item of src exactly as a sync would, at
+// now, with roles mapping lower-case role slugs to the ids of live roles.
+// The vacancy is meaningful only when the problems hold no error (see
+// Rejected); it has no id or timestamps yet.
+func Normalize(src *Source, roles map[string]string, now time.Time, item Item) (Vacancy, []Problem, error) {
+	n, err := newNormalizer(src, roles, now)
+	if err != nil {
+		return Vacancy{}, nil, err
+	}
+	v, ps := n.normalize(item)
+	return v, ps, nil
 }

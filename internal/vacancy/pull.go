@@ -36,12 +36,13 @@ func (s *Service) ClaimPull(ctx context.Context, sourceID, owner string, interva
 // owner's lease ("" for a pull run by hand, which holds none). etag and
 // lastModified are the validators of a feed imported whole; nil keeps the
 // stored ones (a failed pull must not make the next one skip a feed it
-// never read).
-func (s *Service) FinishPull(ctx context.Context, sourceID, owner string, startedAt time.Time, etag, lastModified *string) error {
+// never read). A pull that succeeded, if only with "not modified", clears
+// the source's last error.
+func (s *Service) FinishPull(ctx context.Context, sourceID, owner string, startedAt time.Time, etag, lastModified *string, succeeded bool) error {
 	if err := requireOperator(ctx); err != nil {
 		return err
 	}
-	return s.store.FinishPull(ctx, sourceID, owner, startedAt, etag, lastModified)
+	return s.store.FinishPull(ctx, sourceID, owner, startedAt, etag, lastModified, succeeded)
 }
 
 // RecordFailure stores why a pull failed, for the admin.

@@ -311,7 +311,12 @@ func (s *Service) RotateSecret(ctx context.Context, id string, revokeOthers bool
 				active = append(active, sec)
 			}
 		}
-		slices.SortFunc(active, func(a, b Secret) int { return b.CreatedAt.Compare(a.CreatedAt) }) // newest first
+		slices.SortFunc(active, func(a, b Secret) int { // newest first; ids are UUIDv7, in creation order
+			if c := b.CreatedAt.Compare(a.CreatedAt); c != 0 {
+				return c
+			}
+			return strings.Compare(b.ID, a.ID)
+		})
 		keep := MaxActiveSecrets - 1
 		if revokeOthers {
 			keep = 0

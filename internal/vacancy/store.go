@@ -104,8 +104,9 @@ type Store interface {
 	// replicas trying at once, exactly one gets true.
 	ClaimPull(ctx context.Context, sourceID, owner string, now, leaseUntil, dueBefore time.Time) (bool, error)
 	// FinishPull releases owner's lease and records the pull; etag and
-	// lastModified, when not nil, replace the stored validators.
-	FinishPull(ctx context.Context, sourceID, owner string, at time.Time, etag, lastModified *string) error
+	// lastModified, when not nil, replace the stored validators, and a
+	// pull that succeeded clears the source's last error.
+	FinishPull(ctx context.Context, sourceID, owner string, at time.Time, etag, lastModified *string, succeeded bool) error
 }
 
 // AuditRecord is one change to a source, for the audit log.

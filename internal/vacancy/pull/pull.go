@@ -196,7 +196,7 @@ func (im *Importer) ImportURL(ctx context.Context, src *vacancy.Source, rawURL s
 	im.progress("fetched %s (%d KiB)", rawURL, len(resp.Body)>>10)
 	res, err := im.ImportData(ctx, src, resp.Body, resp.URL, opt)
 	if err == nil && !opt.DryRun && rawURL == src.FeedURL {
-		err = im.Vacancies.FinishPull(ctx, src.ID, "", started, &resp.ETag, &resp.LastModified)
+		err = im.Vacancies.FinishPull(ctx, src.ID, "", started, &resp.ETag, &resp.LastModified, true)
 	}
 	return res, err
 }
@@ -213,7 +213,7 @@ func (im *Importer) Pull(ctx context.Context, src *vacancy.Source, owner string,
 	}
 	// Validators are kept only for a feed imported whole; after a failure
 	// the next pull must fetch it again.
-	if finErr := im.Vacancies.FinishPull(context.WithoutCancel(ctx), src.ID, owner, startedAt, etag, lastModified); finErr != nil && err == nil {
+	if finErr := im.Vacancies.FinishPull(context.WithoutCancel(ctx), src.ID, owner, startedAt, etag, lastModified, err == nil); finErr != nil && err == nil {
 		err = finErr
 	}
 	return res, err
