@@ -7,6 +7,7 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -262,6 +263,10 @@ func (c *Clients) IssueToken(ctx context.Context, clientID, secret, scope string
 type clientClaims struct {
 	ClientID string `json:"client_id"`
 	Scope    string `json:"scope"`
+	// Role and Locales belong to editors' tokens; a token with them is not
+	// one we issued to a client.
+	Role    *json.RawMessage `json:"role,omitempty"`
+	Locales *json.RawMessage `json:"locales,omitempty"`
 	jwt.RegisteredClaims
 }
 
@@ -279,6 +284,8 @@ func (c clientClaims) Validate() error {
 		return errors.New("no iat claim")
 	case strings.TrimSpace(c.Scope) == "":
 		return errors.New("no scope claim")
+	case c.Role != nil || c.Locales != nil:
+		return errors.New("an editor's claims in a client token")
 	}
 	return nil
 }
