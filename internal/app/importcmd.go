@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"strings"
@@ -44,10 +45,12 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if wantsHelp(args) {
 		fmt.Fprint(stderr, importUsage)
 	}
+	positional, args := splitPositional(args)
 	cfg, rest, err := parse("import vacancies", args, stderr)
 	if err != nil {
 		return err
 	}
+	rest = append(positional, rest...)
 	if len(rest) > 1 {
 		return fmt.Errorf("unexpected arguments %q: give one FILE or URL", rest[1:])
 	}
@@ -103,6 +106,38 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	printImport(stdout, res, true)
 	return nil
+}
+
+// splitPositional takes the arguments that are neither flags nor flag
+// values out of args, so FILE may come before or after the flags.
+func splitPositional(args []string) (positional, flags []string) {
+	fs := flag.NewFlagSet("", flag.ContinueOnError)
+	var cfg Config
+	cfg.register(fs)
+	for i := 0; i < len(args); i++ {
+		arg := args[i]
+		if arg == "--" {
+			return append(positional, args[i+1:]...), flags
+		}
+		if !strings.HasPrefix(arg, "-") || arg == "-" {
+			positional = append(positional, arg)
+			continue
+		}
+		flags = append(flags, arg)
+		name, _, hasValue := strings.Cut(strings.TrimLeft(arg, "-"), "=")
+		f := fs.Lookup(name)
+		if hasValue || f == nil {
+			continue
+		}
+		if b, ok := f.Value.(interface{ IsBoolFlag() bool }); ok && b.IsBoolFlag() {
+			continue
+		}
+		if i+1 < len(args) {
+			i++
+			flags = append(flags, args[i])
+		}
+	}
+	return positional, flags
 }
 
 func printImport(w io.Writer, res pull.Result, complete bool) {

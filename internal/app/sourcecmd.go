@@ -212,14 +212,22 @@ func printCredentials(w io.Writer, src *vacancy.Source, creds vacancy.Credential
 func printSources(w io.Writer, list []*vacancy.Source, asJSON bool) error {
 	if asJSON {
 		type out struct {
-			ID, Name, Kind, FeedURL, Language, TimeZone string
-			AllowedHosts                                []string
-			RoleRules                                   []vacancy.RoleRule
-			Active                                      bool
-			ActiveSecrets                               int
-			Open, Closed, Expired                       int
-			LastSyncAt, LastPullAt                      *time.Time
-			LastError                                   string
+			ID            string             `json:"id"`
+			Name          string             `json:"name"`
+			Kind          string             `json:"kind"`
+			FeedURL       string             `json:"feedUrl"`
+			Language      string             `json:"language"`
+			TimeZone      string             `json:"timeZone"`
+			AllowedHosts  []string           `json:"allowedHosts"`
+			RoleRules     []vacancy.RoleRule `json:"roleRules"`
+			Active        bool               `json:"active"`
+			ActiveSecrets int                `json:"activeSecrets"`
+			Open          int                `json:"openVacancies"`
+			Closed        int                `json:"closedVacancies"`
+			Expired       int                `json:"expiredVacancies"`
+			LastSyncAt    *time.Time         `json:"lastSyncAt"`
+			LastPullAt    *time.Time         `json:"lastPullAt"`
+			LastError     string             `json:"lastError"`
 		}
 		res := make([]out, 0, len(list))
 		for _, s := range list {
