@@ -50,9 +50,11 @@ type Store interface {
 	SyncRequest(ctx context.Context, sourceID, key string) (*StoredRequest, error)
 	// SaveSyncRequest stores a request's report under its key.
 	SaveSyncRequest(ctx context.Context, sourceID string, r StoredRequest) error
-	// VacanciesByExternalID returns a source's vacancies with those
-	// external ids, in any language.
-	VacanciesByExternalID(ctx context.Context, sourceID string, externalIDs []string) ([]*Vacancy, error)
+	// VacancyStates returns a source's vacancies with those external ids,
+	// in any language, with only what a sync compares an item with: the
+	// key, id, content hash, status, how and when it closed, and the
+	// timestamps; not the content itself.
+	VacancyStates(ctx context.Context, sourceID string, externalIDs []string) ([]*Vacancy, error)
 	// UpsertVacancies inserts vacancies or, when (source, external id,
 	// language) exists, replaces every column but id, first_seen_at and
 	// created_at, in as few statements as the bind-parameter limits

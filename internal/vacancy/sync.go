@@ -356,11 +356,13 @@ func (s *Service) apply(ctx context.Context, tx Store, src *Source, req SyncRequ
 		ids = append(ids, k.ExternalID)
 	}
 	for _, k := range closeKeys {
-		ids = append(ids, k.ExternalID)
+		if k.ExternalID != "" && utf8.ValidString(k.ExternalID) && !strings.ContainsFunc(k.ExternalID, isControl) {
+			ids = append(ids, k.ExternalID)
+		}
 	}
 	stored := map[Key]*Vacancy{}
 	if len(ids) > 0 {
-		found, err := tx.VacanciesByExternalID(ctx, src.ID, ids)
+		found, err := tx.VacancyStates(ctx, src.ID, ids)
 		if err != nil {
 			return nil, fmt.Errorf("load stored vacancies: %w", err)
 		}
@@ -421,8 +423,9 @@ func (s *Service) apply(ctx context.Context, tx Store, src *Source, req SyncRequ
 
 	var closeIDs []string
 	for i, k := range closeKeys {
-		if k.ExternalID == "" {
-			rep.Items = append(rep.Items, ItemReport{Index: i, Outcome: OutcomeRejected, Problems: []Problem{{Field: "close", Code: ProblemRequired, Message: "close entries need an externalId"}}})
+		if k.ExternalID == "" || len(k.ExternalID) > 4*MaxExternalIDLength || !utf8.ValidString(k.ExternalID) || strings.ContainsFunc(k.ExternalID, isControl) {
+			rep.Items = append(rep.Items, ItemReport{Index: i, Outcome: OutcomeRejected, Problems: []Problem{{Field: "close", Code: ProblemInvalid,
+				Message: "close entries need an externalId of printable characters, as the vacancy was sent with"}}})
 			rep.Rejected++
 			continue
 		}

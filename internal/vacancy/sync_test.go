@@ -121,6 +121,32 @@ func TestReplayedIdempotencyKeyReturnsTheFirstReport(t *testing.T) {
 	})
 }
 
+func TestExternalIDsOfAnyPrintableCharacters(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+		e := newEnv(t, db)
+		src, ctx := e.source("devries")
+		var list []vacancy.Item
+		for i, id := range []string{`a"b`, `c\d`, `e,f`, `{g}`, `h i`, `NULL`, `'j'`, `ü-€-日本`} {
+			it := item(id)
+			it.URL = fmt.Sprintf("https://werkenbij.example.com/v/%d", i)
+			list = append(list, it)
+		}
+		if rep := e.sync(ctx, upsert(list...)); rep.Created != len(list) {
+			t.Fatalf("first: %+v", rep)
+		}
+		if rep := e.sync(ctx, upsert(list...)); rep.Unchanged != len(list) {
+			t.Fatalf("the stored ones were not found again: %+v", rep)
+		}
+		rep := e.sync(ctx, vacancy.SyncRequest{Mode: vacancy.ModeUpsert, Close: []vacancy.Key{{ExternalID: `a"b`}, {ExternalID: "x\x00y"}}})
+		if rep.Closed != 1 || rep.Rejected != 1 || rep.Items[0].Index != 1 {
+			t.Fatalf("close: %+v", rep)
+		}
+		if v := e.all(src.ID)[`a"b/nl`]; v.Status != vacancy.StatusClosed {
+			t.Fatalf("a\"b is %s", v.Status)
+		}
+	})
+}
+
 func TestInvalidItemsAreRejectedAndTheRestStored(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		e := newEnv(t, db)
