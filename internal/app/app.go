@@ -242,7 +242,18 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fmt.Fprintf(stdout, "  Health           %s/healthz  %s/readyz\n", base, base)
 
 	go e.pruneEvery(ctx, time.Hour, accounts)
-	go e.runScheduler(ctx, cfg, vacancies)
+	// The scheduler stops before the database closes (defers run last
+	// first), so a pull in progress ends cleanly and releases its lease.
+	schedulerCtx, stopScheduler := context.WithCancel(ctx)
+	schedulerDone := make(chan struct{})
+	go func() {
+		defer close(schedulerDone)
+		e.runScheduler(schedulerCtx, cfg, vacancies)
+	}()
+	defer func() {
+		stopScheduler()
+		<-schedulerDone
+	}()
 
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(listener) }()

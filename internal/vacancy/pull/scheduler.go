@@ -68,6 +68,9 @@ func (s *Scheduler) RunOnce(ctx context.Context) int {
 		log = slog.Default()
 	}
 	if n, err := s.Vacancies.ExpireDue(ctx); err != nil {
+		if ctx.Err() != nil {
+			return 0 // shutting down
+		}
 		log.Warn("expiring vacancies failed", "error", err)
 	} else if n > 0 {
 		log.Info("vacancies expired", "count", n)
@@ -116,6 +119,8 @@ func (s *Scheduler) RunOnce(ctx context.Context) int {
 		cancel()
 		pulled++
 		switch {
+		case err != nil && ctx.Err() != nil:
+			return pulled // shutting down; the pull was rolled back
 		case err != nil:
 			log.Warn("pulling a vacancy feed failed; nothing was closed", "source", src.Name, "error", err)
 		case res.NotModified:
