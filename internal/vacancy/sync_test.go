@@ -612,7 +612,7 @@ func TestConcurrentSyncsOfOneSourceRunOneAfterAnother(t *testing.T) {
 // lock: the second sync is queued behind the first, not running beside it.
 func waitForAdvisoryLockWaiter(t *testing.T, db *database.DB) {
 	t.Helper()
-	for range 500 {
+	for range 6000 { // up to a minute, for slow machines; it returns as soon as it sees the waiter
 		var n int
 		if err := db.Gorm.Raw("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted").Scan(&n).Error; err != nil {
 			t.Fatal(err)
