@@ -19,12 +19,18 @@ func (r *articleConnectionResolver) TotalCount(ctx context.Context, obj *model.A
 }
 
 // Roles is the resolver for the roles field.
-func (r *comparisonResolver) Roles(ctx context.Context, obj *model.Comparison) ([]model.Role, error) {
-	roles, err := loaders.Many(ctx, r.loaders(ctx).Roles, keys(obj.RoleIDs, obj.RequestedLocale, obj.Preview))
+func (r *comparisonResolver) Roles(ctx context.Context, obj *model.Comparison) ([]*model.Role, error) {
+	roles, err := loaders.Slots(ctx, r.loaders(ctx).Roles, keys(obj.RoleIDs, obj.RequestedLocale, obj.Preview))
 	if err != nil {
 		return nil, err
 	}
-	return mapAll(roles, toRole), nil
+	out := make([]*model.Role, len(roles))
+	for i, role := range roles {
+		if role != nil {
+			out[i] = toRole(role)
+		}
+	}
+	return out, nil
 }
 
 // Comparison is the resolver for the comparison field.

@@ -109,6 +109,7 @@ func toStatus(st content.LocaleStatus) model.TranslationStatus {
 	return model.TranslationStatus{
 		Locale: st.Locale, Exists: st.Exists, Published: st.Published, DraftDiffers: st.DraftDiffers,
 		MissingFields: nonNil(st.MissingFields), OutdatedFields: nonNil(st.OutdatedFields),
+		UntranslatedFields: nonNil(st.UntranslatedFields),
 	}
 }
 

@@ -7,6 +7,7 @@ package graph
 
 import (
 	"context"
+	"encoding/json"
 
 	"github.com/werkwijzer/werkwijzer/graph/generated"
 	"github.com/werkwijzer/werkwijzer/graph/model"
@@ -163,6 +164,15 @@ func (r *mutationResolver) CreateFaq(ctx context.Context, input model.FAQInput) 
 		return nil, err
 	}
 	return r.toEntry(e)
+}
+
+// UpdateTranslation is the resolver for the updateTranslation field.
+func (r *mutationResolver) UpdateTranslation(ctx context.Context, id string, expectedVersion int, locale string, slug *string, fields model.JSON) (*model.Entry, error) {
+	in := content.TranslationInput{Patch: json.RawMessage(fields)}
+	if slug != nil {
+		in.Slug = *slug
+	}
+	return r.update(ctx, id, content.Update{ExpectedVersion: expectedVersion, Translations: map[string]content.TranslationInput{locale: in}})
 }
 
 // UpdateFaq is the resolver for the updateFAQ field.

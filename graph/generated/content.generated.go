@@ -21,7 +21,7 @@ type ArticleConnectionResolver interface {
 	TotalCount(ctx context.Context, obj *model.ArticleConnection) (int, error)
 }
 type ComparisonResolver interface {
-	Roles(ctx context.Context, obj *model.Comparison) ([]model.Role, error)
+	Roles(ctx context.Context, obj *model.Comparison) ([]*model.Role, error)
 }
 type ComparisonBlockResolver interface {
 	Comparison(ctx context.Context, obj *model.ComparisonBlock) (*model.Comparison, error)
@@ -909,8 +909,8 @@ func (ec *executionContext) _Comparison_roles(ctx context.Context, field graphql
 			return ec.Resolvers.Comparison().Roles(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.Role) graphql.Marshaler {
-			return ec.marshalNRole2ᚕgithubᚗcomᚋwerkwijzerᚋwerkwijzerᚋgraphᚋmodelᚐRoleᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Role) graphql.Marshaler {
+			return ec.marshalNRole2ᚕᚖgithubᚗcomᚋwerkwijzerᚋwerkwijzerᚋgraphᚋmodelᚐRole(ctx, selections, v)
 		},
 		true,
 		true,
@@ -3890,22 +3890,12 @@ func (ec *executionContext) marshalNFAQEdge2ᚕgithubᚗcomᚋwerkwijzerᚋwerkw
 	return ret
 }
 
-func (ec *executionContext) marshalNRole2githubᚗcomᚋwerkwijzerᚋwerkwijzerᚋgraphᚋmodelᚐRole(ctx context.Context, sel ast.SelectionSet, v model.Role) graphql.Marshaler {
-	return ec._Role(ctx, sel, &v)
-}
-
-func (ec *executionContext) marshalNRole2ᚕgithubᚗcomᚋwerkwijzerᚋwerkwijzerᚋgraphᚋmodelᚐRoleᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Role) graphql.Marshaler {
+func (ec *executionContext) marshalNRole2ᚕᚖgithubᚗcomᚋwerkwijzerᚋwerkwijzerᚋgraphᚋmodelᚐRole(ctx context.Context, sel ast.SelectionSet, v []*model.Role) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNRole2githubᚗcomᚋwerkwijzerᚋwerkwijzerᚋgraphᚋmodelᚐRole(ctx, sel, v[i])
+		return ec.marshalORole2ᚖgithubᚗcomᚋwerkwijzerᚋwerkwijzerᚋgraphᚋmodelᚐRole(ctx, sel, v[i])
 	})
-
-	for _, e := range ret {
-		if e == graphql.Null {
-			return graphql.Null
-		}
-	}
 
 	return ret
 }

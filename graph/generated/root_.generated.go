@@ -249,6 +249,7 @@ type ComplexityRoot struct {
 		UpdateFaq          func(childComplexity int, id string, expectedVersion int, input model.FAQInput) int
 		UpdateRole         func(childComplexity int, id string, expectedVersion int, input model.RoleUpdateInput) int
 		UpdateSource       func(childComplexity int, id string, input model.UpdateSourceInput) int
+		UpdateTranslation  func(childComplexity int, id string, expectedVersion int, locale string, slug *string, fields model.JSON) int
 		UpdateUser         func(childComplexity int, id string, input model.UpdateUserInput) int
 	}
 
@@ -436,12 +437,13 @@ type ComplexityRoot struct {
 	}
 
 	TranslationStatus struct {
-		DraftDiffers   func(childComplexity int) int
-		Exists         func(childComplexity int) int
-		Locale         func(childComplexity int) int
-		MissingFields  func(childComplexity int) int
-		OutdatedFields func(childComplexity int) int
-		Published      func(childComplexity int) int
+		DraftDiffers       func(childComplexity int) int
+		Exists             func(childComplexity int) int
+		Locale             func(childComplexity int) int
+		MissingFields      func(childComplexity int) int
+		OutdatedFields     func(childComplexity int) int
+		Published          func(childComplexity int) int
+		UntranslatedFields func(childComplexity int) int
 	}
 
 	TranslationWork struct {
@@ -1463,6 +1465,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateSource(childComplexity, args["id"].(string), args["input"].(model.UpdateSourceInput)), true
+	case "Mutation.updateTranslation":
+		if e.ComplexityRoot.Mutation.UpdateTranslation == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateTranslation_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateTranslation(childComplexity, args["id"].(string), args["expectedVersion"].(int), args["locale"].(string), args["slug"].(*string), args["fields"].(model.JSON)), true
 	case "Mutation.updateUser":
 		if e.ComplexityRoot.Mutation.UpdateUser == nil {
 			break
@@ -2406,6 +2419,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.TranslationStatus.Published(childComplexity), true
+	case "TranslationStatus.untranslatedFields":
+		if e.ComplexityRoot.TranslationStatus.UntranslatedFields == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TranslationStatus.UntranslatedFields(childComplexity), true
 
 	case "TranslationWork.entry":
 		if e.ComplexityRoot.TranslationWork.Entry == nil {
@@ -3054,8 +3073,8 @@ type Comparison implements Localized {
   title: String!
   "Text shown above the table; may be empty."
   intro: RichText!
-  "The roles compared: the table's columns, in order. Each role is served in its own best locale for the request."
-  roles: [Role!]!
+  "The roles compared: the table's columns, in order, one per value of each row. Each role is served in its own best locale for the request; a column whose role is not published is null, so values stay under their role."
+  roles: [Role]!
   "The table's rows, in order."
   rows: [ComparisonRow!]!
 }
@@ -3281,6 +3300,8 @@ type TranslationStatus {
   missingFields: [String!]!
   "Fields whose default-locale source changed after this translation of them: they need re-translating."
   outdatedFields: [String!]!
+  "Fields filled in the default locale but empty in this translation."
+  untranslatedFields: [String!]!
 }
 
 "An entry that still needs translating in a locale."
@@ -3440,6 +3461,15 @@ type Mutation {
   updateComparison("The comparison's id." id: ID!, "The version your change is based on." expectedVersion: Int!, "What to change." input: ComparisonUpdateInput!): Entry! @hasRole(role: TRANSLATOR)
   "Create an FAQ as a draft. Show it by adding its id to a role's ` + "`" + `faqIds` + "`" + ` or an article's FAQ block."
   createFAQ("The FAQ's first translations." input: FAQInput!): Entry! @hasRole(role: EDITOR)
+  """
+  Change one locale's draft of any entry by naming only what changes:
+  ` + "`" + `fields` + "`" + ` is a JSON merge patch (RFC 7386) over the draft's fields, shaped
+  like ` + "`" + `Entry.translations.fields` + "`" + ` (for example ` + "`" + `{title: "New title"}` + "`" + ` or
+  ` + "`" + `{blocks: {"<block id>": {heading: "New heading"}}}` + "`" + `; null removes a
+  member). Without ` + "`" + `slug` + "`" + ` the slug stays. Translators may patch their
+  locales.
+  """
+  updateTranslation("The entry's id." id: ID!, "The version your change is based on." expectedVersion: Int!, "The locale to change." locale: String!, "A new slug, if it changes." slug: String, "The members to change, as a JSON object." fields: JSON!): Entry! @hasRole(role: TRANSLATOR)
   "Change an FAQ's translations."
   updateFAQ("The FAQ's id." id: ID!, "The version your change is based on." expectedVersion: Int!, "What to change." input: FAQInput!): Entry! @hasRole(role: TRANSLATOR)
   "Delete an entry: it goes offline and out of the lists; its history stays. Always true."
@@ -5171,6 +5201,8 @@ func (ec *executionContext) childFields_TranslationStatus(ctx context.Context, f
 		return ec.fieldContext_TranslationStatus_missingFields(ctx, field)
 	case "outdatedFields":
 		return ec.fieldContext_TranslationStatus_outdatedFields(ctx, field)
+	case "untranslatedFields":
+		return ec.fieldContext_TranslationStatus_untranslatedFields(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type TranslationStatus", field.Name)
 }

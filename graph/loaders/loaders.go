@@ -147,6 +147,24 @@ func Many[K comparable, V any](ctx context.Context, l *dataloadgen.Loader[K, *V]
 	return out, nil
 }
 
+// Slots loads keys in order, one result per key: nil where the entry is
+// not visible, so positions keep their meaning (a comparison's columns).
+func Slots[K comparable, V any](ctx context.Context, l *dataloadgen.Loader[K, *V], keys []K) ([]*V, error) {
+	thunks := make([]func() (*V, error), len(keys))
+	for i, k := range keys {
+		thunks[i] = l.LoadThunk(ctx, k)
+	}
+	out := make([]*V, len(keys))
+	for i, thunk := range thunks {
+		v, err := thunk()
+		if err != nil && !errors.Is(err, dataloadgen.ErrNotFound) {
+			return nil, err
+		}
+		out[i] = v
+	}
+	return out, nil
+}
+
 // One loads one key; nil without an error means the entry is not live.
 // The fetch reports such keys as ErrNotFound, a primed cache holds nil.
 func One[K comparable, V any](ctx context.Context, l *dataloadgen.Loader[K, *V], key K) (*V, error) {

@@ -574,6 +574,8 @@ type TranslationStatus struct {
 	MissingFields []string `json:"missingFields"`
 	// Fields whose default-locale source changed after this translation of them: they need re-translating.
 	OutdatedFields []string `json:"outdatedFields"`
+	// Fields filled in the default locale but empty in this translation.
+	UntranslatedFields []string `json:"untranslatedFields"`
 }
 
 // An entry that still needs translating in a locale.

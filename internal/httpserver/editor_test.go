@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/werkwijzer/werkwijzer/internal/account"
+	"github.com/werkwijzer/werkwijzer/internal/content"
 	"github.com/werkwijzer/werkwijzer/internal/database"
 	"github.com/werkwijzer/werkwijzer/internal/dbtest"
 )
@@ -481,5 +482,86 @@ func TestUserChangesAreAudited(t *testing.T) {
 	}
 	if strings.Join(actions, ",") != "user.update,user.create" {
 		t.Fatalf("audit of the new user, newest first: %v", actions)
+	}
+}
+
+func TestUpdateTranslationChangesOnlyWhatItNames(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+		a := newAPI(t, db)
+		editor := a.signIn(t, "editor@example.com", account.RoleEditor)
+		article := a.seedArticle(t, editor)
+		var res struct{ UpdateTranslation entryView }
+		a.post(`mutation($id: ID!, $v: Int!) { updateTranslation(id: $id, expectedVersion: $v, locale: "en", fields: {title: "Patched title"}) { `+entryFields+` } }`,
+			map[string]any{"id": article.ID, "v": article.Version}, editor...).ok(t, &res)
+		var before, after map[string]any
+		for _, tr := range article.Translations {
+			if tr.Locale == "en" {
+				_ = json.Unmarshal(tr.Fields, &before)
+			}
+		}
+		for _, tr := range res.UpdateTranslation.Translations {
+			if tr.Locale == "en" {
+				_ = json.Unmarshal(tr.Fields, &after)
+			}
+		}
+		if after["title"] != "Patched title" {
+			t.Fatalf("title after the patch: %v", after["title"])
+		}
+		delete(before, "title")
+		delete(after, "title")
+		b1, _ := json.Marshal(before)
+		b2, _ := json.Marshal(after)
+		if string(b1) != string(b2) {
+			t.Fatal("the patch changed fields it did not name")
+		}
+		bad := a.post(`mutation($id: ID!, $v: Int!) { updateTranslation(id: $id, expectedVersion: $v, locale: "en", fields: {titel: "typo"}) { id } }`,
+			map[string]any{"id": article.ID, "v": res.UpdateTranslation.Version}, editor...)
+		if bad.code(t) != "BAD_USER_INPUT" {
+			t.Fatalf("a patch with an unknown member: %s", bad.raw)
+		}
+	})
+}
+
+func TestComparisonColumnsStayUnderTheirRole(t *testing.T) {
+	a := newAPI(t, dbtest.SQLite(t))
+	ctx := account.WithOperator(context.Background())
+	roleIn := func(loc, slug, title string) map[string]content.TranslationInput {
+		return map[string]content.TranslationInput{loc: {Slug: slug, Fields: content.RoleFields{Title: title, Summary: "S."}}}
+	}
+	english, err := a.content.Create(ctx, content.TypeRole, content.RoleStructure{}, roleIn("en", "english-only", "English only"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dutch, err := a.content.Create(ctx, content.TypeRole, content.RoleStructure{}, roleIn("nl", "nederlands", "Nederlands"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range []*content.EntryState{english, dutch} {
+		if _, err := a.content.Publish(ctx, e.ID, []string{e.Translations[0].Locale}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cmp, err := a.content.Create(ctx, content.TypeComparison, content.ComparisonStructure{RoleIDs: []string{english.ID, dutch.ID}, RowIDs: []string{"r"}},
+		map[string]content.TranslationInput{"nl": {Slug: "kolommen", Fields: content.ComparisonFields{Title: "K",
+			Rows: map[string]content.ComparisonRow{"r": {Label: "Salaris", Values: []string{"waarde van Engels", "waarde van Nederlands"}}}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.content.Publish(ctx, cmp.ID, []string{"nl"}); err != nil {
+		t.Fatal(err)
+	}
+	var res struct {
+		Comparison struct {
+			Roles []*struct{ Title string }
+			Rows  []struct{ Values []string }
+		}
+	}
+	a.post(`{ comparison(slug: "kolommen", locale: "nl") { roles { title } rows { values } } }`, nil).ok(t, &res)
+	c := res.Comparison
+	if len(c.Roles) != 2 || c.Roles[0] != nil || c.Roles[1] == nil || c.Roles[1].Title != "Nederlands" {
+		t.Fatalf("columns: %+v", c.Roles)
+	}
+	if c.Rows[0].Values[1] != "waarde van Nederlands" {
+		t.Fatalf("the Dutch role's value moved: %v", c.Rows[0].Values)
 	}
 }
