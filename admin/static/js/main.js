@@ -121,18 +121,22 @@ async function route() {
     if (r.role && !can(r.role)) break;
     const params = {};
     (r.params || []).forEach((name, i) => { params[name] = decodeURIComponent(m[i + 1]); });
-    const main = app.main;
-    main.replaceChildren(h('p', { class: 'loading' }, t('common.loading')));
+    // The view builds its page in a container of its own, which replaces
+    // the page only if no other route started meanwhile; a slow view that
+    // finishes late must not cover the page the user went on to.
+    const view = h('div', { class: 'view' });
+    app.main.replaceChildren(h('p', { class: 'loading' }, t('common.loading')));
     try {
-      const handle = await r.view(main, params);
+      const handle = await r.view(view, params);
       if (seq !== routeSeq) {
         if (handle && handle.destroy) handle.destroy();
         return;
       }
+      app.main.replaceChildren(view);
       app.current = handle || {};
     } catch (err) {
       if (seq !== routeSeq || (err && err.code === 'SESSION_ENDED')) return;
-      replace(main, h('h1', { tabindex: '-1' }, t('common.error')), h('p', { class: 'error' }, errorText(err)));
+      replace(app.main, h('h1', { tabindex: '-1' }, t('common.error')), h('p', { class: 'error' }, errorText(err)));
     }
     focusHeading();
     return;
