@@ -359,7 +359,8 @@ export class Form {
       this.structure.blocks = move(blocks, i, to);
       ed.structureChanged(`block-${b.id}-${to === 0 ? 'down' : (to === blocks.length - 1 ? 'up' : (to < i ? 'up' : 'down'))}`);
     };
-    return h('li', { class: 'block card-inner', id: `block-${b.id}`, 'data-block-id': b.id, 'data-block-type': b.type, tabindex: '-1', 'aria-labelledby': `block-${b.id}-title` },
+    const invalid = this.ed.state.invalid && this.ed.state.invalid.part === b.id ? this.ed.state.invalid.message : null;
+    return h('li', { class: ['block', 'card-inner', invalid && 'invalid'], id: `block-${b.id}`, 'data-block-id': b.id, 'data-block-type': b.type, tabindex: '-1', 'aria-labelledby': `block-${b.id}-title` },
       h('div', { class: 'block-head' },
         h('h3', { id: `block-${b.id}-title` }, heading),
         ed.canStructure && h('span', { class: 'item-actions' },
@@ -373,6 +374,7 @@ export class Form {
               ed.structureChanged(next ? `block-${next.id}` : 'block-new-type');
             },
           }, '✕'))),
+      invalid && h('p', { class: 'field-error', role: 'alert' }, invalid),
       this.blockSettings(b),
       BLOCK_TEXT[b.type].map((f) => this.row(`blocks.${b.id}.${f}`, t(`field.${f}`), f === 'body' ? 'markdown' : (f === 'url' ? 'url' : 'text'),
         { required: (b.type === 'RICH_TEXT' && f === 'body') || b.type === 'CALL_TO_ACTION', help: f === 'anchor' ? t('help.anchor') : (f === 'url' ? t('help.url') : null) })));
@@ -444,7 +446,8 @@ export class Form {
           this.structure.rowIds = move(rowIds, i, to);
           ed.structureChanged(`row-${rowId}-${to === 0 ? 'down' : (to === rowIds.length - 1 ? 'up' : (to < i ? 'up' : 'down'))}`);
         };
-        return h('li', { class: 'block card-inner', id: `row-${rowId}`, 'data-row-id': rowId, tabindex: '-1', 'aria-labelledby': `row-${rowId}-title` },
+        const invalid = ed.state.invalid && ed.state.invalid.part === rowId ? ed.state.invalid.message : null;
+        return h('li', { class: ['block', 'card-inner', invalid && 'invalid'], id: `row-${rowId}`, 'data-row-id': rowId, tabindex: '-1', 'aria-labelledby': `row-${rowId}-title` },
           h('div', { class: 'block-head' },
             h('h3', { id: `row-${rowId}-title` }, heading),
             ed.canStructure && h('span', { class: 'item-actions' },
@@ -458,6 +461,7 @@ export class Form {
                   ed.structureChanged(next ? `row-${next}` : 'row-add');
                 },
               }, '✕'))),
+          invalid && h('p', { class: 'field-error', role: 'alert' }, invalid),
           this.row(`rows.${rowId}.label`, t('field.rowLabel'), 'text', { required: true }),
           this.structure.roleIds.map((roleId, j) => this.row(`rows.${rowId}.values.${j}`,
             t('field.valueFor', { role: roleNames.get(roleId) || t('editor.unknownEntry', { id: roleId }) }), 'text', { required: true })));

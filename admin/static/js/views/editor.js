@@ -181,7 +181,7 @@ class Editor {
     if (st && loc !== this.defaultCode) out.outdated = st.outdatedFields.some((p) => pathCovers(p, path));
     const pr = problems && problems[loc];
     if (pr) out.problem = (empty && pr.missing.some((p) => pathCovers(p, path))) || (path === 'slug' && Boolean(pr.slugTaken));
-    if (invalid && invalid.locale === loc && pathCovers(invalid.path, path)) out.invalid = invalid.message;
+    if (invalid && invalid.path && invalid.locale === loc && pathCovers(invalid.path, path)) out.invalid = invalid.message;
     return out;
   }
 
@@ -273,7 +273,7 @@ class Editor {
     if (marks.problem && pr && pr.slugTaken) slugNotes.push(h('p', { class: 'field-error', id: `${slugId}-error` }, t('problems.slugTaken', { slug: pr.slugTaken, type: typeName(e.type) })));
     if (marks.invalid) slugNotes.push(h('p', { class: 'field-error', id: `${slugId}-invalid` }, marks.invalid));
     slugNotes.push(h('p', { class: 'field-help', id: `${slugId}-help` }, t('help.slug')));
-    return h('section', { class: 'card locale-head', 'data-locale': loc, 'aria-labelledby': `locale-${loc}-title`, lang: loc },
+    return h('section', { class: 'card locale-head', 'data-locale': loc, 'data-live-revision': live ? String(live.revisionNumber) : '', 'aria-labelledby': `locale-${loc}-title`, lang: loc },
       h('h2', { id: `locale-${loc}-title` }, h('span', null, name, loc === this.defaultCode ? h('span', { class: 'muted small' }, ` · ${t('editor.defaultLocale')}`) : null), statusBadge(st)),
       h('p', { class: 'muted live-info' }, live ? t('editor.live', { n: live.revisionNumber, at: formatDate(live.publishedAt) }) : t('editor.notLive')),
       !editable && h('p', { class: 'muted' }, t('editor.localeReadOnly')),
@@ -416,9 +416,20 @@ class Editor {
       if (err.code === 'CONFLICT') {
         await this.enterConflict(err.extensions);
       } else if (err.code === 'BAD_USER_INPUT') {
+        const field = err.extensions.field || '';
+        const part = /^(blocks|rowIds)\[(\d+)\]/.exec(field);
         const loc = err.extensions.locale || (input.translations && input.translations.length === 1 ? input.translations[0].locale : null);
-        state.invalid = loc && err.extensions.field ? { locale: loc, path: err.extensions.field, message: err.message } : null;
-        this.render();
+        let focusId;
+        if (part) {
+          // A block or row the server refused: mark it and go there.
+          const id = part[1] === 'blocks' ? (state.work.structure.blocks[Number(part[2])] || {}).id : state.work.structure.rowIds[Number(part[2])];
+          state.invalid = { part: id, message: err.message };
+          focusId = id && `${part[1] === 'blocks' ? 'block' : 'row'}-${id}`;
+        } else {
+          state.invalid = loc && field ? { locale: loc, path: field, message: err.message } : null;
+          focusId = state.invalid ? fid(loc, field) : undefined;
+        }
+        this.render(focusId);
         notify(err.message, 'error');
       } else if (err.code !== 'SESSION_ENDED') {
         this.render();
