@@ -46,6 +46,7 @@ type server struct {
 	refreshes       atomic.Int64
 	mu              sync.Mutex
 	bearers         map[string]bool
+	latestRefresh   string
 	hideVacancySync bool
 }
 
@@ -107,19 +108,34 @@ func (s *server) observe(next http.Handler) http.Handler {
 			_, _ = io.WriteString(w, sdl)
 			return
 		}
-		if r.URL.Path == "/graphql" && r.Method == http.MethodPost {
-			body, err := io.ReadAll(r.Body)
-			if err == nil {
-				if bytes.Contains(body, []byte("refreshToken(refreshToken:")) {
-					s.refreshes.Add(1)
-				}
-				r.Body = io.NopCloser(bytes.NewReader(body))
-			}
-		}
 		if token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok {
 			s.mu.Lock()
 			s.bearers[token] = true
 			s.mu.Unlock()
+		}
+		if r.URL.Path == "/graphql" && r.Method == http.MethodPost {
+			body, err := io.ReadAll(r.Body)
+			if err == nil && bytes.Contains(body, []byte("refreshToken(refreshToken:")) {
+				r.Body = io.NopCloser(bytes.NewReader(body))
+				rec := httptest.NewRecorder()
+				next.ServeHTTP(rec, r)
+				var res struct {
+					Data struct{ RefreshToken struct{ RefreshToken string } }
+				}
+				if json.Unmarshal(rec.Body.Bytes(), &res) == nil && res.Data.RefreshToken.RefreshToken != "" {
+					s.mu.Lock()
+					s.latestRefresh = res.Data.RefreshToken.RefreshToken
+					s.mu.Unlock()
+					s.refreshes.Add(1)
+				}
+				for k, v := range rec.Header() {
+					w.Header()[k] = v
+				}
+				w.WriteHeader(rec.Code)
+				_, _ = w.Write(rec.Body.Bytes())
+				return
+			}
+			r.Body = io.NopCloser(bytes.NewReader(body))
 		}
 		next.ServeHTTP(w, r)
 	})
@@ -135,7 +151,14 @@ func (s *server) bearerTokens() []string {
 	return out
 }
 
-// waitRefreshes waits until the page has refreshed its session n times;
+// latestRefreshToken is the refresh token the server issued last.
+func (s *server) latestRefreshToken() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.latestRefresh
+}
+
+// waitRefreshes waits until the server has answered n refreshes;
 // the test's deadline bounds the wait.
 func (s *server) waitRefreshes(t *testing.T, ctx context.Context, n int64) {
 	t.Helper()
