@@ -23,6 +23,7 @@ export function statusBadge(st, localeLabel) {
   const notes = [];
   if (st && st.exists && st.missingFields && st.missingFields.length) notes.push(t('status.missingCount', { n: st.missingFields.length }));
   if (st && st.outdatedFields && st.outdatedFields.length) notes.push(t('status.outdatedCount', { n: st.outdatedFields.length }));
+  if (st && st.untranslatedFields && st.untranslatedFields.length) notes.push(t('status.untranslatedCount', { n: st.untranslatedFields.length }));
   return h('span', { class: ['status', `status-${state}`] },
     localeLabel && h('span', { class: 'status-locale' }, localeLabel),
     h('span', { class: 'status-text' }, t(`status.${state}`)),

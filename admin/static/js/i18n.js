@@ -67,6 +67,7 @@ const en = {
   'status.newer': 'Draft newer than published',
   'status.missingCount': ({ n }) => (n === 1 ? '1 required field empty' : `${n} required fields empty`),
   'status.outdatedCount': ({ n }) => (n === 1 ? '1 field outdated' : `${n} fields outdated`),
+  'status.untranslatedCount': ({ n }) => (n === 1 ? '1 field not translated' : `${n} fields not translated`),
 
   'dashboard.title': 'Dashboard',
   'dashboard.filter': 'Filter by title',
@@ -85,6 +86,7 @@ const en = {
   'work.missing': 'not translated yet',
   'work.incomplete': ({ n }) => (n === 1 ? '1 required field empty' : `${n} required fields empty`),
   'work.outdated': ({ n }) => (n === 1 ? '1 field changed in the source' : `${n} fields changed in the source`),
+  'work.untranslated': ({ n }) => (n === 1 ? '1 field not translated' : `${n} fields not translated`),
 
   'create.intro': 'Give it a title and an address (slug) in one language; you fill in the rest, and the other languages, in the editor.',
   'create.locale': 'Language',
@@ -124,6 +126,7 @@ const en = {
   'editor.requiredToPublish': 'Required to publish.',
   'editor.missing': 'Empty: needed before this language can be published.',
   'editor.outdated': ({ source }) => `The ${source} text changed after this was translated.`,
+  'editor.untranslated': ({ source }) => `Filled in ${source}, still empty here.`,
   'editor.preview': 'Preview',
   'editor.previewEmpty': 'Nothing to preview yet.',
   'editor.previewFailed': 'The preview could not be loaded.',
@@ -423,6 +426,7 @@ const nl = {
   'status.newer': 'Concept nieuwer dan gepubliceerd',
   'status.missingCount': ({ n }) => (n === 1 ? '1 verplicht veld leeg' : `${n} verplichte velden leeg`),
   'status.outdatedCount': ({ n }) => (n === 1 ? '1 veld verouderd' : `${n} velden verouderd`),
+  'status.untranslatedCount': ({ n }) => (n === 1 ? '1 veld niet vertaald' : `${n} velden niet vertaald`),
 
   'dashboard.title': 'Overzicht',
   'dashboard.filter': 'Filter op titel',
@@ -441,6 +445,7 @@ const nl = {
   'work.missing': 'nog niet vertaald',
   'work.incomplete': ({ n }) => (n === 1 ? '1 verplicht veld leeg' : `${n} verplichte velden leeg`),
   'work.outdated': ({ n }) => (n === 1 ? '1 veld gewijzigd in de brontekst' : `${n} velden gewijzigd in de brontekst`),
+  'work.untranslated': ({ n }) => (n === 1 ? '1 veld niet vertaald' : `${n} velden niet vertaald`),
 
   'create.intro': 'Geef een titel en een adres (slug) in één taal; de rest, en de andere talen, vul je in de editor in.',
   'create.locale': 'Taal',
@@ -480,6 +485,7 @@ const nl = {
   'editor.requiredToPublish': 'Verplicht om te publiceren.',
   'editor.missing': 'Leeg: nodig voordat deze taal gepubliceerd kan worden.',
   'editor.outdated': ({ source }) => `De tekst in het ${source} is gewijzigd nadat dit vertaald werd.`,
+  'editor.untranslated': ({ source }) => `Ingevuld in het ${source}, hier nog leeg.`,
   'editor.preview': 'Voorbeeld',
   'editor.previewEmpty': 'Nog niets om te tonen.',
   'editor.previewFailed': 'Het voorbeeld kon niet geladen worden.',

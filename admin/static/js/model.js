@@ -26,7 +26,7 @@ export const BLOCK_TEXT = {
 export const ENTRY_FIELDS = `id type version label createdAt updatedAt updatedBy { email }
   structure translations { locale slug fields updatedAt updatedBy { email } }
   live { locale slug revisionNumber publishedAt }
-  status { locale exists published draftDiffers missingFields outdatedFields }`;
+  status { locale exists published draftDiffers missingFields outdatedFields untranslatedFields }`;
 
 export const ENTRY_QUERY = `query Entry($id: ID!) { entry(id: $id) { ${ENTRY_FIELDS} } }`;
 

@@ -14,7 +14,7 @@ const LIST = `query Entries($after: String) {
   entries(first: 100, after: $after) {
     totalCount pageInfo { hasNextPage endCursor }
     edges { node { id type version label updatedAt updatedBy { email }
-      status { locale exists published draftDiffers missingFields outdatedFields } } }
+      status { locale exists published draftDiffers missingFields outdatedFields untranslatedFields } } }
   }
 }`;
 
@@ -34,7 +34,7 @@ export async function allEntries(type) {
 async function needsTranslation(codes) {
   if (!codes.length) return {};
   const decls = codes.map((_, i) => `$l${i}: String!`).join(', ');
-  const fields = codes.map((_, i) => `l${i}: needsTranslation(locale: $l${i}) { entry { id type label } status { exists missingFields outdatedFields } }`).join(' ');
+  const fields = codes.map((_, i) => `l${i}: needsTranslation(locale: $l${i}) { entry { id type label } status { exists missingFields outdatedFields untranslatedFields } }`).join(' ');
   const vars = {};
   codes.forEach((c, i) => { vars[`l${i}`] = c; });
   const data = await gql(`query Work(${decls}) { ${fields} }`, vars);
@@ -116,5 +116,6 @@ function reason(st) {
   const parts = [];
   if (st.missingFields.length) parts.push(t('work.incomplete', { n: st.missingFields.length }));
   if (st.outdatedFields.length) parts.push(t('work.outdated', { n: st.outdatedFields.length }));
+  if (st.untranslatedFields && st.untranslatedFields.length) parts.push(t('work.untranslated', { n: st.untranslatedFields.length }));
   return parts.join(', ');
 }

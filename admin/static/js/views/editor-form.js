@@ -128,6 +128,7 @@ export class Form {
     if (marks.problem) notes.push(h('p', { class: 'field-error', id: `${id}-error` }, t('editor.requiredToPublish')));
     else if (marks.missing) notes.push(h('p', { class: 'field-note', id: `${id}-missing` }, t('editor.missing')));
     if (marks.outdated) notes.push(h('p', { class: 'field-note outdated-note', id: `${id}-outdated` }, t('editor.outdated', { source: ed.defaultName })));
+    if (marks.untranslated) notes.push(h('p', { class: 'field-note', id: `${id}-untranslated` }, t('editor.untranslated', { source: ed.defaultName })));
     if (marks.invalid) notes.push(h('p', { class: 'field-error', id: `${id}-invalid` }, marks.invalid));
     if (opts.help) notes.push(h('p', { class: 'field-help', id: `${id}-help` }, opts.help));
     const describedBy = notes.map((n) => n.id).join(' ') || null;
@@ -161,7 +162,7 @@ export class Form {
     }
     const localeName = ed.localeName(loc);
     return h('div', {
-      class: ['cell', marks.problem && 'invalid', marks.outdated && 'outdated', !editable && 'readonly'],
+      class: ['cell', marks.problem && 'invalid', (marks.outdated || marks.untranslated) && 'outdated', !editable && 'readonly'],
       'data-locale': loc,
       'data-path': path,
     },
@@ -245,6 +246,7 @@ export class Form {
     return h('div', { class: ['cell', 'list-cell', marks.outdated && 'outdated', !editable && 'readonly'], 'data-locale': loc, 'data-path': name, lang: loc },
       h('p', { class: 'cell-label', id: `${base}-label` }, label, ' ', h('span', { class: 'locale-tag', title: localeName }, h('span', { 'aria-hidden': 'true' }, loc.toUpperCase()), h('span', { class: 'sr-only' }, `(${localeName})`))),
       marks.outdated && h('p', { class: 'field-note outdated-note' }, t('editor.outdated', { source: ed.defaultName })),
+      marks.untranslated && h('p', { class: 'field-note' }, t('editor.untranslated', { source: ed.defaultName })),
       items.length === 0 && h('p', { class: 'muted' }, t('list.empty')),
       h('ol', { class: 'list-items', 'aria-labelledby': `${base}-label` }, items.map((item, i) => h('li', null,
         h('label', { class: 'sr-only', for: `${base}-${i}` }, t('list.item', { n: i + 1, label })),

@@ -176,9 +176,12 @@ class Editor {
     const { entry, base, problems, invalid } = this.state;
     const st = entry.status.find((s) => s.locale === loc);
     const empty = Array.isArray(value) ? value.length === 0 : !String(value ?? '').trim();
-    const out = { missing: false, outdated: false, problem: false, invalid: null };
+    const out = { missing: false, outdated: false, untranslated: false, problem: false, invalid: null };
     if (st && st.exists && empty) out.missing = st.missingFields.some((p) => pathCovers(idPath(base.structure, p), path));
-    if (st && loc !== this.defaultCode) out.outdated = st.outdatedFields.some((p) => pathCovers(p, path));
+    if (st && loc !== this.defaultCode) {
+      out.outdated = st.outdatedFields.some((p) => pathCovers(p, path));
+      out.untranslated = empty && !out.missing && (st.untranslatedFields || []).some((p) => pathCovers(p, path));
+    }
     const pr = problems && problems[loc];
     if (pr) out.problem = (empty && pr.missing.some((p) => pathCovers(p, path))) || (path === 'slug' && Boolean(pr.slugTaken));
     if (invalid && invalid.path && invalid.locale === loc && pathCovers(invalid.path, path)) out.invalid = invalid.message;
