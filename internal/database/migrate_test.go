@@ -3,7 +3,10 @@ package database_test
 import (
 	"context"
 	"io/fs"
+	"log/slog"
+	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/werkwijzer/werkwijzer/internal/database"
@@ -101,4 +104,23 @@ func userTables(t *testing.T, db *database.DB) []string {
 		t.Fatal(err)
 	}
 	return names
+}
+
+// TestLogsLeaveValuesOut: a failing statement is logged without the values
+// bound to it, so content and credentials stay out of the log.
+func TestLogsLeaveValuesOut(t *testing.T) {
+	var buf strings.Builder
+	log := slog.New(slog.NewTextHandler(&buf, nil))
+	db, err := database.Open(context.Background(), database.Config{URL: "sqlite:" + filepath.Join(t.TempDir(), "log.db"), Logger: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	_ = db.Gorm.Exec("INSERT INTO no_such_table (secret) VALUES (?)", "hunter2-password-hash").Error
+	if !strings.Contains(buf.String(), "no_such_table") {
+		t.Fatalf("the failing statement was not logged: %q", buf.String())
+	}
+	if strings.Contains(buf.String(), "hunter2") {
+		t.Fatalf("a bound value reached the log: %q", buf.String())
+	}
 }
