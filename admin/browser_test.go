@@ -203,7 +203,7 @@ func TestTranslatorSeesOnlyWhatTheRoleAllows(t *testing.T) {
 		t.Fatal("the English title is read-only for an English translator")
 	}
 	b.typeInto(t, "f-en-title", "Vertaald door de vertaler")
-	b.do(t, chromedp.Click(chromedp.ID("save")))
+	b.do(t, chromedp.KeyEvent("s", chromedp.KeyModifiers(chromedp.ModifierCtrl))) // Ctrl+S saves
 	b.waitVisible(t, `.editor[data-version="2"]`)
 
 	// The interface speaks Dutch too.

@@ -43,7 +43,19 @@ export async function editorView(main, { id }) {
   const ed = new Editor(main, data.entry, locales, pickers);
   ed.restoreUnsaved();
   ed.render();
-  return { destroy: () => ed.destroy(), rerender: () => ed.render(), flush: () => ed.saveLocally() };
+  // Ctrl+S (Cmd+S) saves the draft, as in any editor.
+  const onKey = (e) => {
+    if ((e.ctrlKey || e.metaKey) && !e.altKey && e.key.toLowerCase() === 's') {
+      e.preventDefault();
+      ed.save();
+    }
+  };
+  document.addEventListener('keydown', onKey);
+  return {
+    destroy: () => { document.removeEventListener('keydown', onKey); ed.destroy(); },
+    rerender: () => ed.render(),
+    flush: () => ed.saveLocally(),
+  };
 }
 
 class Editor {
@@ -248,7 +260,7 @@ class Editor {
     return h('div', { class: 'toolbar' },
       h('button', {
         type: 'button', class: 'primary', id: 'save', disabled: Boolean(state.busy) || this.blockedByConflict(),
-        'aria-describedby': 'save-state', onclick: () => this.save(),
+        'aria-describedby': 'save-state', 'aria-keyshortcuts': 'Control+S', title: t('editor.saveShortcut'), onclick: () => this.save(),
       }, state.busy === 'save' ? t('editor.saving') : t('editor.save')),
       h('span', { id: 'save-state', class: 'save-state', role: 'status', 'aria-live': 'polite' }, this.saveStateText()),
       h('span', { class: 'toolbar-spacer' }),
