@@ -9,6 +9,7 @@ import (
 	"context"
 
 	"github.com/werkwijzer/werkwijzer/graph/generated"
+	"github.com/werkwijzer/werkwijzer/graph/loaders"
 	"github.com/werkwijzer/werkwijzer/graph/model"
 	"github.com/werkwijzer/werkwijzer/internal/apperr"
 	"github.com/werkwijzer/werkwijzer/internal/content"
@@ -107,6 +108,12 @@ func (r *queryResolver) Roles(ctx context.Context, locale *string, first *int, a
 	if err := r.primeRoleVacancies(ctx, roleIDs); err != nil {
 		return nil, err
 	}
+	// Vacancies on these pages name their role: it is one of these.
+	found := make(map[string]*content.PublishedRole, len(list.Items))
+	for _, p := range list.Items {
+		found[p.EntryID] = p
+	}
+	loaders.Prime(r.loaders(ctx).Roles, loc, content.IsPreview(ctx), found)
 	conn := &model.RoleConnection{
 		Edges:    make([]model.RoleEdge, len(list.Items)),
 		PageInfo: model.PageInfo{HasNextPage: list.HasNextPage},

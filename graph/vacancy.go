@@ -77,6 +77,9 @@ func (r *Resolver) primeRoleVacancies(ctx context.Context, roleIDs []string) err
 			}
 		}
 	}
+	if len(firsts) == 0 {
+		return nil
+	}
 	l := r.vacancyLoaders(ctx)
 	for first := range firsts {
 		pages, err := r.VacancyService.OpenForRoles(ctx, roleIDs, first)
@@ -85,6 +88,13 @@ func (r *Resolver) primeRoleVacancies(ctx context.Context, roleIDs []string) err
 		}
 		l.PrimeRolePages(first, pages)
 	}
+	// The counts too: left to the loader's time window, a slow moment
+	// splits them into several statements.
+	counts, err := r.VacancyService.CountForRoles(ctx, roleIDs)
+	if err != nil {
+		return err
+	}
+	l.PrimeRoleCounts(roleIDs, counts)
 	return nil
 }
 

@@ -79,6 +79,14 @@ func (v *Vacancies) PrimeRolePages(first int, pages map[string]vacancy.List) {
 	}
 }
 
+// PrimeRoleCounts fills the count loader with counts loaded up front; a
+// role without open vacancies counts 0.
+func (v *Vacancies) PrimeRoleCounts(roleIDs []string, counts map[string]int) {
+	for _, id := range roleIDs {
+		v.RoleCounts.Prime(id, counts[id])
+	}
+}
+
 type vacanciesKey struct{}
 
 // VacancyMiddleware gives every request its own vacancy loaders.
