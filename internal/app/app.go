@@ -349,6 +349,22 @@ func displayAddr(addr string) string {
 	return net.JoinHostPort(host, port)
 }
 
+// openMigrated opens the database and, unless told not to, applies the
+// pending migrations: what every command that works on data needs first.
+func openMigrated(ctx context.Context, cfg *Config, stderr io.Writer) (*env, error) {
+	e, err := open(ctx, cfg, stderr)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.Migrate {
+		if err := e.migrateUp(ctx); err != nil {
+			_ = e.db.Close()
+			return nil, err
+		}
+	}
+	return e, nil
+}
+
 func (e *env) migrateUp(ctx context.Context) error {
 	m, err := e.db.Migrator()
 	if err != nil {
@@ -461,16 +477,11 @@ func runSeed(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if len(rest) > 0 {
 		return fmt.Errorf("unexpected arguments %q", rest)
 	}
-	e, err := open(ctx, cfg, stderr)
+	e, err := openMigrated(ctx, cfg, stderr)
 	if err != nil {
 		return err
 	}
 	defer e.db.Close()
-	if cfg.Migrate {
-		if err := e.migrateUp(ctx); err != nil {
-			return err
-		}
-	}
 	empty, err := e.content.IsEmpty(ctx)
 	if err != nil {
 		return err

@@ -58,16 +58,11 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if name == "" {
 		return errors.New("--source is required")
 	}
-	e, err := open(ctx, cfg, stderr)
+	e, err := openMigrated(ctx, cfg, stderr)
 	if err != nil {
 		return err
 	}
 	defer e.db.Close()
-	if cfg.Migrate {
-		if err := e.migrateUp(ctx); err != nil {
-			return err
-		}
-	}
 	ctx = account.WithOperator(ctx)
 	svc := e.vacancyService()
 	src, err := svc.SourceByName(ctx, name)

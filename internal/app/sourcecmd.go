@@ -94,16 +94,11 @@ func runSource(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		rules = append(rules, rule)
 	}
 
-	e, err := open(ctx, cfg, stderr)
+	e, err := openMigrated(ctx, cfg, stderr)
 	if err != nil {
 		return err
 	}
 	defer e.db.Close()
-	if cfg.Migrate {
-		if err := e.migrateUp(ctx); err != nil {
-			return err
-		}
-	}
 	svc := e.vacancyService()
 	ctx = account.WithOperator(ctx)
 	asJSON := flags.on("json")

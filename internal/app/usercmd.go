@@ -92,16 +92,11 @@ func runUser(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		}
 	}
 
-	e, err := open(ctx, cfg, stderr)
+	e, err := openMigrated(ctx, cfg, stderr)
 	if err != nil {
 		return err
 	}
 	defer e.db.Close()
-	if cfg.Migrate {
-		if err := e.migrateUp(ctx); err != nil {
-			return err
-		}
-	}
 	accounts, err := account.NewService(store.NewAccounts(e.db.Gorm), account.Config{
 		Locales: e.content.Locales(),
 		Log:     e.log,

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/google/uuid"
 	"gorm.io/datatypes"
 	"gorm.io/gorm"
 
@@ -378,17 +377,5 @@ func (s *Accounts) DeleteLoginFailures(ctx context.Context, before time.Time) (i
 
 // Audit writes a change to accounts into the audit log.
 func (s *Accounts) Audit(ctx context.Context, r account.AuditRecord) error {
-	id, err := uuid.NewV7()
-	if err != nil {
-		return fmt.Errorf("new audit id: %w", err)
-	}
-	details := map[string]any{"userId": r.UserID}
-	for k, v := range r.Details {
-		details[k] = v
-	}
-	row := auditRow{ID: id.String(), At: r.At, ActorID: optional(r.ActorID), Action: r.Action, Details: datatypes.NewJSONType(details)}
-	if err := s.db.WithContext(ctx).Create(&row).Error; err != nil {
-		return fmt.Errorf("write audit log: %w", err)
-	}
-	return nil
+	return insertAudit(ctx, s.db, r.At, r.ActorID, r.Action, "userId", r.UserID, r.Details)
 }

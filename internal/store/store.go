@@ -6,8 +6,13 @@
 package store
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+	"gorm.io/datatypes"
 
 	"gorm.io/gorm"
 
@@ -37,4 +42,23 @@ func notFoundAs(err error, format string, args ...any) error {
 		return apperr.New(apperr.NotFound, format, args...)
 	}
 	return fmt.Errorf(format+": %w", append(args, err)...)
+}
+
+// insertAudit appends a change to something other than a content entry
+// (an account, a vacancy source) to the audit log; what it changed goes in
+// the details under subjectKey.
+func insertAudit(ctx context.Context, db *gorm.DB, at time.Time, actorID, action, subjectKey, subjectID string, details map[string]any) error {
+	id, err := uuid.NewV7()
+	if err != nil {
+		return fmt.Errorf("new audit id: %w", err)
+	}
+	all := map[string]any{subjectKey: subjectID}
+	for k, v := range details {
+		all[k] = v
+	}
+	row := auditRow{ID: id.String(), At: at, ActorID: optional(actorID), Action: action, Details: datatypes.NewJSONType(all)}
+	if err := db.WithContext(ctx).Create(&row).Error; err != nil {
+		return fmt.Errorf("write audit log: %w", err)
+	}
+	return nil
 }

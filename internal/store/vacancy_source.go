@@ -7,7 +7,6 @@ import (
 	"hash/fnv"
 	"time"
 
-	"github.com/google/uuid"
 	"gorm.io/datatypes"
 	"gorm.io/gorm"
 
@@ -252,19 +251,7 @@ func (s *Vacancies) RevokeSecrets(ctx context.Context, ids []string, at time.Tim
 
 // Audit writes a change to a source into the audit log.
 func (s *Vacancies) Audit(ctx context.Context, r vacancy.AuditRecord) error {
-	id, err := uuid.NewV7()
-	if err != nil {
-		return fmt.Errorf("new audit id: %w", err)
-	}
-	details := map[string]any{"sourceId": r.SourceID}
-	for k, v := range r.Details {
-		details[k] = v
-	}
-	row := auditRow{ID: id.String(), At: r.At, ActorID: optional(r.ActorID), Action: r.Action, Details: datatypes.NewJSONType(details)}
-	if err := s.db.WithContext(ctx).Create(&row).Error; err != nil {
-		return fmt.Errorf("write audit log: %w", err)
-	}
-	return nil
+	return insertAudit(ctx, s.db, r.At, r.ActorID, r.Action, "sourceId", r.SourceID, r.Details)
 }
 
 // CountByStatus counts vacancies per source and status in one statement.
