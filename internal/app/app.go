@@ -190,8 +190,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	} else if !has {
 		e.log.Warn("no editor accounts exist yet; create the first admin with: " +
-			`printf '%s\n' "$PASSWORD" | werkwijzer user create --email you@example.com --role ADMIN` +
-			" (with go run: go run ./cmd/werkwijzer user create ...; the password needs at least 12 characters)")
+			"werkwijzer user create --email you@example.com --role ADMIN" +
+			" (with go run: go run ./cmd/werkwijzer user create ...); it asks for a password of at least 12 characters," +
+			" or reads it from standard input in a script")
 	}
 	proxies, err := parsePrefixes(cfg.TrustedProxies)
 	if err != nil {
