@@ -36,12 +36,10 @@ func (r *Resolver) requestedLocale(ctx context.Context, arg *string) string {
 
 // page turns Relay arguments into a keyset page.
 func page(first *int, after *string) (content.Page, error) {
-	p := content.Page{Limit: defaultPageSize}
-	if first != nil {
-		if *first < 1 || *first > maxPageSize {
-			return p, apperr.New(apperr.BadUserInput, "first must be between 1 and %d, got %d", maxPageSize, *first).With("field", "first")
-		}
-		p.Limit = *first
+	limit, err := pageSize(first)
+	p := content.Page{Limit: limit}
+	if err != nil {
+		return p, err
 	}
 	if after != nil && *after != "" {
 		id, err := decodeCursor(*after)
@@ -51,6 +49,18 @@ func page(first *int, after *string) (content.Page, error) {
 		p.AfterID = id
 	}
 	return p, nil
+}
+
+// pageSize checks a connection's first argument: 1 to maxPageSize,
+// defaultPageSize when absent.
+func pageSize(first *int) (int, error) {
+	if first == nil {
+		return defaultPageSize, nil
+	}
+	if *first < 1 || *first > maxPageSize {
+		return defaultPageSize, apperr.New(apperr.BadUserInput, "first must be between 1 and %d, got %d", maxPageSize, *first).With("field", "first")
+	}
+	return *first, nil
 }
 
 const cursorPrefix = "id:"

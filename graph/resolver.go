@@ -66,6 +66,13 @@ func previewing(ctx context.Context, preview *bool) context.Context {
 // selects reports whether the field being resolved selects the named child
 // field, directly or inside a connection's edges { node { ... } }.
 func selects(ctx context.Context, name string) bool {
+	return selected(ctx, func(_ *graphql.OperationContext, f graphql.CollectedField) bool { return f.Name == name })
+}
+
+// selected reports whether match holds for a field selected under the
+// field being resolved, looking through a connection's edges and node.
+// Without an operation (a call outside GraphQL) it assumes everything is.
+func selected(ctx context.Context, match func(*graphql.OperationContext, graphql.CollectedField) bool) bool {
 	if !graphql.HasOperationContext(ctx) {
 		return true
 	}
@@ -73,7 +80,7 @@ func selects(ctx context.Context, name string) bool {
 	var walk func(fields []graphql.CollectedField) bool
 	walk = func(fields []graphql.CollectedField) bool {
 		for _, f := range fields {
-			if f.Name == name {
+			if match(op, f) {
 				return true
 			}
 			if (f.Name == "edges" || f.Name == "node") && walk(graphql.CollectFields(op, f.Selections, nil)) {

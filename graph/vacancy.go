@@ -115,29 +115,17 @@ func asInt(v any) (int, bool) {
 // selectsBlockField reports whether the query selects field on blocks of
 // type typ, under the field being resolved (an article or a connection).
 func selectsBlockField(ctx context.Context, typ, field string) bool {
-	if !graphql.HasOperationContext(ctx) {
-		return true
-	}
-	op := graphql.GetOperationContext(ctx)
-	var walk func(fields []graphql.CollectedField) bool
-	walk = func(fields []graphql.CollectedField) bool {
-		for _, f := range fields {
-			switch f.Name {
-			case "blocks":
-				for _, sub := range graphql.CollectFields(op, f.Selections, []string{typ}) {
-					if sub.Name == field {
-						return true
-					}
-				}
-			case "edges", "node":
-				if walk(graphql.CollectFields(op, f.Selections, nil)) {
-					return true
-				}
+	return selected(ctx, func(op *graphql.OperationContext, f graphql.CollectedField) bool {
+		if f.Name != "blocks" {
+			return false
+		}
+		for _, sub := range graphql.CollectFields(op, f.Selections, []string{typ}) {
+			if sub.Name == field {
+				return true
 			}
 		}
 		return false
-	}
-	return walk(graphql.CollectFieldsCtx(ctx, nil))
+	})
 }
 
 // --- cursors and pages ---
@@ -172,12 +160,10 @@ func decodeVacancyCursor(cursor string) (*vacancy.Cursor, error) {
 }
 
 func vacancyPage(first *int, after *string) (vacancy.Page, error) {
-	p := vacancy.Page{Limit: defaultPageSize}
-	if first != nil {
-		if *first < 1 || *first > maxPageSize {
-			return p, apperr.New(apperr.BadUserInput, "first must be between 1 and %d, got %d", maxPageSize, *first).With("field", "first")
-		}
-		p.Limit = *first
+	limit, err := pageSize(first)
+	p := vacancy.Page{Limit: limit}
+	if err != nil {
+		return p, err
 	}
 	if after != nil && *after != "" {
 		c, err := decodeVacancyCursor(*after)

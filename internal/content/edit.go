@@ -662,19 +662,22 @@ func decodeFields(typ Type, raw json.RawMessage) (any, error) {
 	}
 	switch typ {
 	case TypeRole:
-		var f RoleFields
-		return f, decode(&f)
+		return decodeInto[RoleFields](decode)
 	case TypeArticle:
-		var f ArticleFields
-		return f, decode(&f)
+		return decodeInto[ArticleFields](decode)
 	case TypeComparison:
-		var f ComparisonFields
-		return f, decode(&f)
+		return decodeInto[ComparisonFields](decode)
 	case TypeFAQ:
-		var f FAQFields
-		return f, decode(&f)
+		return decodeInto[FAQFields](decode)
 	}
 	return nil, fmt.Errorf("unknown entry type %q", typ)
+}
+
+// decodeInto decodes into a new T with decode and returns it by value.
+func decodeInto[T any](decode func(any) error) (any, error) {
+	var v T
+	err := decode(&v)
+	return v, err
 }
 
 func sortedKeys[V any](m map[string]V) []string {

@@ -234,24 +234,16 @@ func (s *Service) checkLocaleKeys(translations map[string]TranslationInput) erro
 
 // decodeStructure decodes a stored structure of typ into its Go type.
 func decodeStructure(typ Type, raw json.RawMessage) (any, error) {
-	var err error
+	decode := func(v any) error { return json.Unmarshal(raw, v) }
 	switch typ {
 	case TypeRole:
-		var st RoleStructure
-		err = json.Unmarshal(raw, &st)
-		return st, err
+		return decodeInto[RoleStructure](decode)
 	case TypeArticle:
-		var st ArticleStructure
-		err = json.Unmarshal(raw, &st)
-		return st, err
+		return decodeInto[ArticleStructure](decode)
 	case TypeComparison:
-		var st ComparisonStructure
-		err = json.Unmarshal(raw, &st)
-		return st, err
+		return decodeInto[ComparisonStructure](decode)
 	case TypeFAQ:
-		var st FAQStructure
-		err = json.Unmarshal(raw, &st)
-		return st, err
+		return decodeInto[FAQStructure](decode)
 	}
 	return nil, fmt.Errorf("unknown entry type %q", typ)
 }
