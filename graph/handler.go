@@ -2,9 +2,11 @@ package graph
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"runtime/debug"
 
 	"github.com/99designs/gqlgen/complexity"
@@ -61,7 +63,7 @@ func NewHandler(r *Resolver, limits Limits, log *slog.Logger) *handler.Server {
 
 	srv := handler.New(generated.NewExecutableSchema(cfg))
 	srv.AddTransport(transport.Options{})
-	srv.AddTransport(transport.GET{})
+	srv.AddTransport(queriesOnlyGET{})
 	srv.AddTransport(transport.POST{})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
@@ -81,6 +83,44 @@ func NewHandler(r *Resolver, limits Limits, log *slog.Logger) *handler.Server {
 		return apperr.New(apperr.Internal, "internal error")
 	})
 	return srv
+}
+
+// queriesOnlyGET is gqlgen's GET transport, except that a mutation sent
+// with GET is refused like every other error: with extensions.code (gqlgen
+// writes a bare 406 error no presenter sees), 405 and the method to use.
+type queriesOnlyGET struct{ transport.GET }
+
+func (g queriesOnlyGET) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
+	g.GET.Do(&getRefusal{ResponseWriter: w}, r, exec)
+}
+
+// getRefusal replaces gqlgen's answer to a non-query sent with GET, the
+// only answer of its GET transport with status 406.
+type getRefusal struct {
+	http.ResponseWriter
+	refused bool
+}
+
+func (g *getRefusal) WriteHeader(status int) {
+	if status != http.StatusNotAcceptable {
+		g.ResponseWriter.WriteHeader(status)
+		return
+	}
+	g.refused = true
+	g.Header().Set("Allow", "GET, POST")
+	g.ResponseWriter.WriteHeader(http.StatusMethodNotAllowed)
+	body, _ := json.Marshal(graphql.Response{Errors: gqlerror.List{{
+		Message:    "GET only runs queries; send mutations with POST",
+		Extensions: map[string]any{"code": string(apperr.BadUserInput), "allowedMethod": http.MethodPost},
+	}}})
+	_, _ = g.ResponseWriter.Write(body)
+}
+
+func (g *getRefusal) Write(b []byte) (int, error) {
+	if g.refused {
+		return len(b), nil // gqlgen's uncoded message, already replaced
+	}
+	return g.ResponseWriter.Write(b)
 }
 
 // errorPresenter gives every error an extensions.code. Coded domain errors

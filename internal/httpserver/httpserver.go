@@ -101,7 +101,18 @@ func New(cfg Config) http.Handler {
 	h = accessLog(cfg.Log, h)
 	h = recoverPanics(cfg.Log, h)
 	h = requestID(h)
+	h = noSniff(h)
 	return h
+}
+
+// noSniff tells browsers to take every answer for the type it declares:
+// a GraphQL answer that echoes user text must never be sniffed into HTML
+// or script.
+func noSniff(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("X-Content-Type-Options", "nosniff")
+		next.ServeHTTP(w, r)
+	})
 }
 
 func serveSchema(w http.ResponseWriter, _ *http.Request) {
@@ -210,7 +221,6 @@ func adminHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
 		h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
-		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "no-referrer")
 		h.Set("Cache-Control", "no-cache")
 		next.ServeHTTP(w, r)
