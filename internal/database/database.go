@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -65,6 +66,9 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 	case Postgres:
 		dialector = postgres.Open(dsn)
 	case SQLite:
+		if err := createPrivate(location); err != nil {
+			return nil, err
+		}
 		dialector = sqlite.Open(dsn)
 	}
 	gdb, err := gorm.Open(dialector, gcfg)
@@ -99,8 +103,51 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 			_ = sqlDB.Close()
 			return nil, err
 		}
+		// A -wal or -shm file left by an older version, or by another
+		// process still running, may be readable by others: it holds
+		// recent writes (password hashes, sessions) too.
+		for _, sibling := range []string{location + "-wal", location + "-shm"} {
+			if err := makePrivate(sibling); err != nil && !errors.Is(err, fs.ErrNotExist) {
+				_ = sqlDB.Close()
+				return nil, err
+			}
+		}
 	}
 	return db, nil
+}
+
+// privateMode is the mode of the SQLite files: they hold password hashes
+// and session tokens, so only the server's own user may read them.
+const privateMode fs.FileMode = 0o600
+
+// createPrivate creates the SQLite file with privateMode before SQLite
+// does (it would use 0644), and takes group and other access away from an
+// existing one. SQLite gives the -wal and -shm files it creates the mode
+// of the database file, whatever the umask.
+func createPrivate(path string) error {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, privateMode)
+	if err != nil {
+		return fmt.Errorf("create sqlite database %s: %w", path, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("create sqlite database %s: %w", path, err)
+	}
+	return makePrivate(path)
+}
+
+// makePrivate sets privateMode on path when group or others may access it.
+func makePrivate(path string) error {
+	info, err := os.Stat(path)
+	if err != nil {
+		return err
+	}
+	if info.Mode().Perm()&^privateMode == 0 {
+		return nil
+	}
+	if err := os.Chmod(path, privateMode); err != nil {
+		return fmt.Errorf("make %s readable by its owner only: %w", path, err)
+	}
+	return nil
 }
 
 // resolve turns the configuration into a dialect, a driver DSN and a
