@@ -193,12 +193,16 @@ func (r *mutationResolver) DeleteEntry(ctx context.Context, id string, expectedV
 }
 
 // Publish is the resolver for the publish field.
-func (r *mutationResolver) Publish(ctx context.Context, id string, locales []string) (*model.Entry, error) {
-	e, err := r.Content.Publish(ctx, id, locales)
+func (r *mutationResolver) Publish(ctx context.Context, id string, locales []string) (*model.PublishResult, error) {
+	p, err := r.Content.Publish(ctx, id, locales)
 	if err != nil {
 		return nil, err
 	}
-	return r.toEntry(e)
+	e, err := r.toEntry(p.Entry)
+	if err != nil {
+		return nil, err
+	}
+	return &model.PublishResult{Entry: e, Published: nonNil(p.Published), Unchanged: nonNil(p.Unchanged)}, nil
 }
 
 // Unpublish is the resolver for the unpublish field.

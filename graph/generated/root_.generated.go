@@ -258,6 +258,12 @@ type ComplexityRoot struct {
 		HasNextPage func(childComplexity int) int
 	}
 
+	PublishResult struct {
+		Entry     func(childComplexity int) int
+		Published func(childComplexity int) int
+		Unchanged func(childComplexity int) int
+	}
+
 	Query struct {
 		Article           func(childComplexity int, slug string, locale *string, preview *bool) int
 		Articles          func(childComplexity int, locale *string, first *int, after *string, preview *bool) int
@@ -1500,6 +1506,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PageInfo.HasNextPage(childComplexity), true
+
+	case "PublishResult.entry":
+		if e.ComplexityRoot.PublishResult.Entry == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PublishResult.Entry(childComplexity), true
+	case "PublishResult.published":
+		if e.ComplexityRoot.PublishResult.Published == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PublishResult.Published(childComplexity), true
+	case "PublishResult.unchanged":
+		if e.ComplexityRoot.PublishResult.Unchanged == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PublishResult.Unchanged(childComplexity), true
 
 	case "Query.article":
 		if e.ComplexityRoot.Query.Article == nil {
@@ -3304,6 +3329,16 @@ type TranslationStatus {
   untranslatedFields: [String!]!
 }
 
+"What a publication did."
+type PublishResult {
+  "The entry afterwards."
+  entry: Entry!
+  "The locales that got a new live revision."
+  published: [String!]!
+  "The locales whose draft (slug, fields and structure) was live already: nothing was written for them, no revision, no audit entry, no version change."
+  unchanged: [String!]!
+}
+
 "An entry that still needs translating in a locale."
 type TranslationWork {
   "The entry."
@@ -3474,8 +3509,8 @@ type Mutation {
   updateFAQ("The FAQ's id." id: ID!, "The version your change is based on." expectedVersion: Int!, "What to change." input: FAQInput!): Entry! @hasRole(role: TRANSLATOR)
   "Delete an entry: it goes offline and out of the lists; its history stays. Always true."
   deleteEntry("The entry's id." id: ID!, "The version your change is based on." expectedVersion: Int!): Boolean! @hasRole(role: EDITOR)
-  "Publish the draft in each locale as a new immutable revision. All locales or none: a refusal lists per locale the missing fields or the taken slug (` + "`" + `extensions.problems` + "`" + `)."
-  publish("The entry's id." id: ID!, "The locales to publish." locales: [String!]!): Entry! @hasRole(role: EDITOR)
+  "Publish the draft in each locale as a new immutable revision. All locales or none: a refusal lists per locale the missing fields or the taken slug (` + "`" + `extensions.problems` + "`" + `). A locale whose draft is live as it is gets no new revision and is listed in ` + "`" + `unchanged` + "`" + `."
+  publish("The entry's id." id: ID!, "The locales to publish." locales: [String!]!): PublishResult! @hasRole(role: EDITOR)
   "Take locales offline. Drafts and history stay."
   unpublish("The entry's id." id: ID!, "The locales to take offline." locales: [String!]!): Entry! @hasRole(role: EDITOR)
   "Make an old revision the draft again, as a new save; publish to make it live."
@@ -4889,6 +4924,18 @@ func (ec *executionContext) childFields_PageInfo(ctx context.Context, field grap
 		return ec.fieldContext_PageInfo_endCursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PageInfo", field.Name)
+}
+
+func (ec *executionContext) childFields_PublishResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "entry":
+		return ec.fieldContext_PublishResult_entry(ctx, field)
+	case "published":
+		return ec.fieldContext_PublishResult_published(ctx, field)
+	case "unchanged":
+		return ec.fieldContext_PublishResult_unchanged(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PublishResult", field.Name)
 }
 
 func (ec *executionContext) childFields_Revision(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

@@ -304,6 +304,16 @@ type PageInfo struct {
 	EndCursor *string `json:"endCursor,omitempty"`
 }
 
+// What a publication did.
+type PublishResult struct {
+	// The entry afterwards.
+	Entry *Entry `json:"entry"`
+	// The locales that got a new live revision.
+	Published []string `json:"published"`
+	// The locales whose draft (slug, fields and structure) was live already: nothing was written for them, no revision, no audit entry, no version change.
+	Unchanged []string `json:"unchanged"`
+}
+
 // The public read API.
 type Query struct {
 }

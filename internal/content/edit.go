@@ -261,11 +261,24 @@ type PublishProblem struct {
 	SlugTaken     string   `json:"slugTaken,omitempty"`
 }
 
+// Publication is what a publish did.
+type Publication struct {
+	// Entry is the entry afterwards.
+	Entry *EntryState
+	// Published are the locales that got a new live revision.
+	Published []string
+	// Unchanged are the locales whose draft (fields, slug and structure)
+	// was live already: nothing was written for them.
+	Unchanged []string
+}
+
 // Publish freezes the entry's draft in each locale as a new immutable
 // revision and makes it live. It publishes all the locales or, when one
 // has no translation, empty required fields or a slug another live entry
-// uses, none, and says what is wrong in each. Editors and admins only.
-func (s *Service) Publish(ctx context.Context, id string, locales []string) (*EntryState, error) {
+// uses, none, and says what is wrong in each. A locale whose draft is
+// what is live already is left alone (no revision, no audit entry) and
+// reported as unchanged. Editors and admins only.
+func (s *Service) Publish(ctx context.Context, id string, locales []string) (*Publication, error) {
 	p, err := authorize(ctx, account.RoleEditor, "publish")
 	if err != nil {
 		return nil, err
@@ -278,8 +291,9 @@ func (s *Service) Publish(ctx context.Context, id string, locales []string) (*En
 		return nil, err
 	}
 	now := s.now()
-	var published *EntryState
+	var result *Publication
 	err = s.store.InTx(ctx, func(tx Store) error {
+		result = &Publication{}
 		// The lock orders this publication with concurrent saves,
 		// deletes and publications of the same entry.
 		if err := tx.LockEntry(ctx, id); err != nil {
@@ -321,6 +335,13 @@ func (s *Service) Publish(ctx context.Context, id string, locales []string) (*En
 			if err != nil {
 				return err
 			}
+			if live := e.LiveIn(loc); live != nil && live.Holds(t.Slug, doc) {
+				// Publishing it again would only add an identical
+				// revision and bury the real history under copies.
+				result.Unchanged = append(result.Unchanged, loc)
+				continue
+			}
+			result.Published = append(result.Published, loc)
 			rev, err := tx.AddRevision(ctx, Revision{
 				EntryID: id, Locale: loc, Kind: RevisionPublished, Slug: t.Slug, Document: doc,
 				UpdatedAt: t.UpdatedAt, CreatedAt: now, CreatedBy: p.UserID,
@@ -336,10 +357,17 @@ func (s *Service) Publish(ctx context.Context, id string, locales []string) (*En
 				return err
 			}
 		}
-		published, err = tx.Entry(ctx, id)
+		if len(result.Published) == 0 {
+			result.Entry = e
+			return nil
+		}
+		result.Entry, err = tx.Entry(ctx, id)
 		return err
 	})
-	return published, err
+	if err != nil {
+		return nil, err
+	}
+	return result, nil
 }
 
 func publishRefused(e *EntryState, problems []PublishProblem) error {

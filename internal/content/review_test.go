@@ -38,7 +38,7 @@ func publish(t *testing.T, svc *content.Service, id string, locales ...string) *
 	if err != nil {
 		t.Fatal(err)
 	}
-	return e
+	return e.Entry
 }
 
 // pausingStore holds its first transaction after all its work, just

@@ -65,7 +65,7 @@ func (s *Service) Status(e *EntryState) ([]LocaleStatus, error) {
 			if err != nil {
 				return nil, err
 			}
-			st.DraftDiffers = !sameJSON(draft, live.Document) || t.Slug != live.Slug
+			st.DraftDiffers = !live.Holds(t.Slug, draft)
 		}
 		if def != nil && loc != def.Locale {
 			own := flatten(t.Fields)
@@ -82,6 +82,13 @@ func (s *Service) Status(e *EntryState) ([]LocaleStatus, error) {
 		out = append(out, st)
 	}
 	return out, nil
+}
+
+// Holds reports whether the live revision is the draft with this slug and
+// document (structure and fields): publishing that draft would change
+// nothing.
+func (l *LiveState) Holds(slug string, document json.RawMessage) bool {
+	return l.Slug == slug && sameJSON(l.Document, document)
 }
 
 // sameJSON compares two JSON documents by meaning, not bytes.

@@ -143,7 +143,7 @@ func TestEditorWorkflow(t *testing.T) {
 			}
 		}
 
-		a.post(`mutation($id: ID!) { publish(id: $id, locales: ["en"]) { id } }`, map[string]any{"id": before.ID}, auth...).ok(t, new(any))
+		a.post(`mutation($id: ID!) { publish(id: $id, locales: ["en"]) { entry { id } } }`, map[string]any{"id": before.ID}, auth...).ok(t, new(any))
 		if got := publicTitle(t, a, "en"); got != "A brand-new English title" {
 			t.Fatalf("after publishing the public API serves %q", got)
 		}
@@ -172,7 +172,7 @@ func TestEditorWorkflow(t *testing.T) {
 		if got := publicTitle(t, a, "en"); got != "A brand-new English title" {
 			t.Fatal("restoring a revision changed what is live before publishing")
 		}
-		a.post(`mutation($id: ID!) { publish(id: $id, locales: ["en"]) { id } }`, map[string]any{"id": before.ID}, auth...).ok(t, new(any))
+		a.post(`mutation($id: ID!) { publish(id: $id, locales: ["en"]) { entry { id } } }`, map[string]any{"id": before.ID}, auth...).ok(t, new(any))
 		if got := publicTitle(t, a, "en"); got != oldTitle {
 			t.Fatalf("after restoring and publishing the public API serves %q, want %q", got, oldTitle)
 		}
@@ -271,7 +271,7 @@ func TestPermissions(t *testing.T) {
 		t.Errorf("translator changing blocks: %q", c)
 	}
 	for name, q := range map[string]string{
-		"publish": `mutation { publish(id: "` + article.ID + `", locales: ["en"]) { id } }`,
+		"publish": `mutation { publish(id: "` + article.ID + `", locales: ["en"]) { entry { id } } }`,
 		"delete":  `mutation { deleteEntry(id: "` + article.ID + `", expectedVersion: 2) }`,
 		"create":  `mutation { createFAQ(input: { translations: [{ locale: "en", slug: "q", question: "Q?", answer: "A." }] }) { id } }`,
 		"users":   `{ users { email } }`,
@@ -299,7 +299,7 @@ func TestPublishIsRefusedWithTheReasonsPerLocale(t *testing.T) {
 		a.post(`mutation { createFAQ(input: { translations: [
 			{ locale: "nl", slug: "doorgroeien-van-personal-assistant-naar-office-manager", question: "Dubbel?", answer: "Ja." },
 			{ locale: "en", slug: "half-done", question: "Only a question?", answer: "" } ] }) { `+entryFields+` } }`, nil, editor...).ok(t, &created)
-		res := a.post(`mutation($id: ID!) { publish(id: $id, locales: ["nl", "en"]) { id } }`, map[string]any{"id": created.CreateFAQ.ID}, editor...)
+		res := a.post(`mutation($id: ID!) { publish(id: $id, locales: ["nl", "en"]) { entry { id } } }`, map[string]any{"id": created.CreateFAQ.ID}, editor...)
 		if res.code(t) != "BAD_USER_INPUT" {
 			t.Fatalf("publish: %s", res.raw)
 		}
@@ -330,7 +330,7 @@ func TestSlugHistoryKeepsOldLinksWorking(t *testing.T) {
 		in := enArticleInput(t, article, "Office manager or personal assistant?")
 		in["translations"].([]map[string]any)[0]["slug"] = "office-manager-or-personal-assistant"
 		a.post(updateArticle, map[string]any{"id": article.ID, "v": article.Version, "in": in}, editor...).ok(t, new(any))
-		a.post(`mutation($id: ID!) { publish(id: $id, locales: ["en"]) { id } }`, map[string]any{"id": article.ID}, editor...).ok(t, new(any))
+		a.post(`mutation($id: ID!) { publish(id: $id, locales: ["en"]) { entry { id } } }`, map[string]any{"id": article.ID}, editor...).ok(t, new(any))
 
 		var res struct {
 			Article struct {
@@ -393,7 +393,7 @@ func TestAuditLogRecordsMutations(t *testing.T) {
 	admin := a.signIn(t, "admin@example.com", account.RoleAdmin)
 	article := a.seedArticle(t, admin)
 	a.post(updateArticle, map[string]any{"id": article.ID, "v": article.Version, "in": enArticleInput(t, article, "Logged")}, admin...).ok(t, new(any))
-	a.post(`mutation($id: ID!) { publish(id: $id, locales: ["en"]) { id } }`, map[string]any{"id": article.ID}, admin...).ok(t, new(any))
+	a.post(`mutation($id: ID!) { publish(id: $id, locales: ["en"]) { entry { id } } }`, map[string]any{"id": article.ID}, admin...).ok(t, new(any))
 	var res struct {
 		AuditLog struct {
 			Edges []struct {

@@ -18,7 +18,7 @@ import { can, mayEditLocale, navigate, notify, clearNotice, errorText } from '..
 import { allEntries } from './dashboard.js';
 import { Form, fid } from './editor-form.js';
 
-const PUBLISH = `mutation Publish($id: ID!, $l: [String!]!) { publish(id: $id, locales: $l) { ${ENTRY_FIELDS} } }`;
+const PUBLISH = `mutation Publish($id: ID!, $l: [String!]!) { publish(id: $id, locales: $l) { unchanged entry { ${ENTRY_FIELDS} } } }`;
 const UNPUBLISH = `mutation Unpublish($id: ID!, $l: [String!]!) { unpublish(id: $id, locales: $l) { ${ENTRY_FIELDS} } }`;
 const DELETE = 'mutation Delete($id: ID!, $v: Int!) { deleteEntry(id: $id, expectedVersion: $v) }';
 
@@ -532,11 +532,12 @@ class Editor {
     this.render();
     try {
       const data = await gql(PUBLISH, { id: this.id, l: [loc] });
-      this.accept(data.publish);
+      this.accept(data.publish.entry);
       state.busy = '';
       this.saveLocally();
       this.render();
-      notify(t('editor.published', { locale: this.localeName(loc) }), 'success');
+      const unchanged = data.publish.unchanged.includes(loc);
+      notify(t(unchanged ? 'editor.publishUnchanged' : 'editor.published', { locale: this.localeName(loc) }), unchanged ? 'info' : 'success');
     } catch (err) {
       state.busy = '';
       if (err.code === 'BAD_USER_INPUT' && Array.isArray(err.extensions.problems)) {
