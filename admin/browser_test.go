@@ -75,6 +75,14 @@ func TestEditorChangesAndPublishesTheEnglishTitle(t *testing.T) {
 	if got := srv.publicTitle(t, "nl"); got == title {
 		t.Fatal("publishing English changed the Dutch title")
 	}
+
+	// Publishing again, with nothing changed, says so and adds no revision.
+	live := b.eval(t, `document.querySelector('.locale-head[data-locale="en"]').dataset.liveRevision`)
+	b.do(t, chromedp.Click(chromedp.ID("publish-en")))
+	b.waitText(t, `#notice`, "nothing new to publish")
+	if again := b.eval(t, `document.querySelector('.locale-head[data-locale="en"]').dataset.liveRevision`); again != live {
+		t.Fatalf("publishing an unchanged draft made revision %s live, after %s", again, live)
+	}
 }
 
 // TestConflictShowsWhoSavedFirstAndKeepsMyText saves from the browser
@@ -284,6 +292,56 @@ func TestExpiredSessionKeepsWhatWasTyped(t *testing.T) {
 	}
 }
 
+// TestOutageKeepsTheSessionAndWhatWasTyped takes the server down (HTTP
+// 503, GraphQL INTERNAL and UNAVAILABLE errors, the refresh refused with
+// INTERNAL as when the database is unreachable) while an editor saves
+// typed text with four-second access tokens. The page must stay signed in,
+// keep the text, say it is retrying, and save by itself once the server
+// is back.
+func TestOutageKeepsTheSessionAndWhatWasTyped(t *testing.T) {
+	srv := startServer(t, serverOptions{accessTTL: 4 * time.Second})
+	srv.createUser(t, "redacteur@example.com", account.RoleEditor)
+	article := srv.seedArticle(t)
+	b := newBrowser(t, srv)
+
+	b.login(t, "redacteur@example.com")
+	b.open(t, "#/entry/"+article)
+	b.waitVisible(t, `#f-en-title`)
+	const typed = "Typed while the database was down"
+	b.typeInto(t, "f-en-title", typed)
+
+	srv.outage.on.Store(true)
+	b.do(t, chromedp.Click(chromedp.ID("save")))
+	// The access token runs out during the outage, so the page tries to
+	// refresh it; a refused refresh must not end the session.
+	for srv.outage.refreshes.Load() < 3 {
+		if b.exists(t, `#login-email`) {
+			t.Fatalf("after %d refused refreshes the page signed the editor out", srv.outage.refreshes.Load())
+		}
+		b.do(t, chromedp.Sleep(100*time.Millisecond))
+	}
+	if b.exists(t, `#login-email`) {
+		t.Fatal("an outage signed the editor out")
+	}
+	if got := b.value(t, "f-en-title"); got != typed {
+		t.Fatalf("during the outage the title field holds %q, want %q", got, typed)
+	}
+	if b.eval(t, `String(sessionStorage.getItem("werkwijzer.session") !== null)`) != "true" {
+		t.Fatal("the outage wiped the stored session")
+	}
+	b.waitText(t, `#connection-status`, "Retrying by itself")
+
+	srv.outage.on.Store(false)
+	b.waitVisible(t, `.editor[data-version="2"]`)
+	b.waitNotPresent(t, `#connection-status`)
+	if b.exists(t, `#login-email`) {
+		t.Fatal("the editor had to sign in again after the outage")
+	}
+	if got := srv.previewFields(t, srv.apiLogin(t, "redacteur@example.com"), "en")["title"]; got != typed {
+		t.Fatalf("after the outage the saved English draft title is %q, want %q", got, typed)
+	}
+}
+
 // TestVacancyScreensShowTheSync opens the vacancy screens on a server
 // with the sample feed imported: vacancies grouped per role and per
 // source, each source's sync state, and for admins the sources with their
@@ -397,6 +455,9 @@ func newBrowser(t *testing.T, srv *server) *browser {
 		for m, err := range messages {
 			if err != nil {
 				return
+			}
+			if m.Source == "network" && strings.HasSuffix(m.URL, "/graphql") && srv.outage.startedOnPurpose() {
+				continue // the 503s of a test's outage
 			}
 			if m.Type == chromedp.ConsoleError || m.IsException() {
 				select {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -44,6 +45,7 @@ type server struct {
 	accounts *account.Service
 
 	refreshes       atomic.Int64
+	outage          outage
 	mu              sync.Mutex
 	bearers         map[string]bool
 	latestRefresh   string
@@ -108,6 +110,9 @@ func (s *server) observe(next http.Handler) http.Handler {
 			_, _ = io.WriteString(w, sdl)
 			return
 		}
+		if r.URL.Path == "/graphql" && s.outage.serve(w, r) {
+			return
+		}
 		if token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok {
 			s.mu.Lock()
 			s.bearers[token] = true
@@ -139,6 +144,43 @@ func (s *server) observe(next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// outage, while on, answers /graphql as a server whose database is down
+// does: a refresh gets a GraphQL INTERNAL error, other requests alternately
+// an HTTP 503 and a GraphQL UNAVAILABLE error. Nothing reaches the real
+// handler, so no refresh token is used up meanwhile.
+type outage struct {
+	on        atomic.Bool
+	refreshes atomic.Int64 // refreshes refused
+	others    atomic.Int64 // other requests refused
+}
+
+func (o *outage) serve(w http.ResponseWriter, r *http.Request) bool {
+	if !o.on.Load() {
+		return false
+	}
+	body, _ := io.ReadAll(r.Body)
+	gqlError := func(code string) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = fmt.Fprintf(w, `{"errors":[{"message":"internal error","extensions":{"code":%q}}],"data":null}`, code)
+	}
+	switch {
+	case bytes.Contains(body, []byte("refreshToken(refreshToken:")):
+		o.refreshes.Add(1)
+		gqlError("INTERNAL")
+	case o.others.Add(1)%2 == 1:
+		http.Error(w, "database unavailable", http.StatusServiceUnavailable)
+	default:
+		gqlError("UNAVAILABLE")
+	}
+	return true
+}
+
+// startedOnPurpose tells whether failed requests to /graphql are the
+// outage's doing, so the browser's "failed to load" lines are expected.
+func (o *outage) startedOnPurpose() bool {
+	return o.refreshes.Load()+o.others.Load() > 0
 }
 
 func (s *server) bearerTokens() []string {

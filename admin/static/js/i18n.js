@@ -42,6 +42,7 @@ const en = {
   'type.FAQ.plural': 'FAQs',
 
   'error.network': 'The server cannot be reached. Check your connection and try again; nothing you typed is lost.',
+  'connection.retrying': 'The server cannot be reached right now. Retrying by itself; you stay signed in and nothing you typed is lost.',
   'error.forbidden': 'Your account may not do this.',
   'error.notFound': 'This no longer exists.',
   'error.rateLimited': 'Too many attempts. Wait a moment and try again.',
@@ -403,6 +404,7 @@ const nl = {
   'type.FAQ.plural': 'Veelgestelde vragen',
 
   'error.network': 'De server is niet bereikbaar. Controleer je verbinding en probeer het opnieuw; wat je typte blijft bewaard.',
+  'connection.retrying': 'De server is nu niet bereikbaar. We proberen het vanzelf opnieuw; je blijft ingelogd en wat je typte blijft bewaard.',
   'error.forbidden': 'Je account mag dit niet.',
   'error.notFound': 'Dit bestaat niet meer.',
   'error.rateLimited': 'Te veel pogingen. Wacht even en probeer het opnieuw.',

@@ -4,7 +4,7 @@
 import { h, replace } from './dom.js';
 import { t, lang, setLang, LANGUAGES, onLangChange } from './i18n.js';
 import * as session from './session.js';
-import { locales } from './api.js';
+import { locales, onConnection, waitingForServer } from './api.js';
 import { loginView } from './views/login.js';
 import { dashboardView } from './views/dashboard.js';
 import { editorView } from './views/editor.js';
@@ -40,6 +40,7 @@ export function mayEditLocale(code) {
 
 const app = {
   header: null,
+  connection: null,
   notice: null,
   main: null,
   current: null, // { view, destroy, rerender, flush }
@@ -58,6 +59,19 @@ export function notify(message, kind = 'info', { keep = false } = {}) {
     h('span', null, message),
     h('button', { type: 'button', class: 'link', 'aria-label': t('common.dismiss'), onclick: () => box.remove() }, '×'));
   replace(app.notice, box);
+}
+
+/**
+ * renderConnection says, calmly and apart from the page's own notices,
+ * that requests wait for the server and will go out by themselves.
+ */
+function renderConnection() {
+  if (!waitingForServer()) {
+    app.connection.replaceChildren();
+    return;
+  }
+  replace(app.connection, h('div', { class: ['notice', 'notice-warning'], id: 'connection-status' },
+    h('span', null, t('connection.retrying'))));
 }
 
 export function clearNotice() {
@@ -169,7 +183,8 @@ function showLogin() {
 export function errorText(err) {
   if (!err) return t('common.error');
   switch (err.code) {
-    case 'NETWORK': return t('error.network');
+    case 'NETWORK':
+    case 'UNAVAILABLE': return t('error.network');
     case 'FORBIDDEN': return t('error.forbidden');
     case 'NOT_FOUND': return t('error.notFound');
     case 'RATE_LIMITED': return t('error.rateLimited');
@@ -181,7 +196,9 @@ export function errorText(err) {
 async function start() {
   document.documentElement.lang = lang();
   app.header = document.getElementById('top');
+  app.connection = document.getElementById('connection');
   app.notice = document.getElementById('notice');
+  onConnection(renderConnection);
   app.main = document.getElementById('main');
   session.on('ended', ({ expired }) => {
     if (app.current && app.current.flush) app.current.flush();
@@ -193,6 +210,7 @@ async function start() {
   onLangChange(() => {
     document.documentElement.lang = lang();
     renderHeader();
+    renderConnection();
     if (app.current && app.current.rerender) app.current.rerender();
     else route();
     if (app.main.querySelector('h1')) document.title = `${app.main.querySelector('h1').textContent} — Werkwijzer`;

@@ -8,7 +8,7 @@
 // it. A duplicated tab gets a copy of sessionStorage, finds the lock taken
 // and drops its copy instead of replaying the other tab's token.
 
-import { post, NetworkError, GraphQLError } from './api.js';
+import { post, retrying, GraphQLError } from './api.js';
 import { uuid } from './util.js';
 
 const STORE = 'werkwijzer.session';
@@ -83,10 +83,11 @@ function schedule(delay) {
   if (!access) return;
   const wait = delay ?? Math.max(0, access.refreshAt - Date.now());
   timer = setTimeout(() => {
-    refresh().catch((err) => {
-      // A network hiccup is not the end of the session: try again soon,
-      // as long as the access token has not run out.
-      if (err instanceof NetworkError && access) schedule(5_000);
+    // An unreachable or failing server is not the end of the session:
+    // keep trying until it answers. Only the server's refusal of the
+    // refresh token (SessionEnded) ends it.
+    retrying(refresh, { forever: true }).catch((err) => {
+      if (!(err instanceof SessionEnded) && access) schedule(15_000);
     });
   }, wait);
 }
@@ -144,7 +145,7 @@ export async function restore() {
     return { duplicate: true };
   }
   try {
-    await refresh();
+    await retrying(refresh);
     return user;
   } catch (err) {
     if (err instanceof SessionEnded) return null;
@@ -166,12 +167,19 @@ async function doRefresh() {
     end();
     throw new SessionEnded();
   }
+  // A failed request (NetworkError) or a failing server keeps the
+  // session: only UNAUTHENTICATED says the refresh token is no good.
   const body = await post(REFRESH, { t: stored.refreshToken }, null);
-  if ((body.errors && body.errors.length) || !body.data || !body.data.refreshToken) {
+  if (body.data && body.data.refreshToken) {
+    apply(body.data.refreshToken);
+    return;
+  }
+  const err = new GraphQLError(body.errors || [], body.data);
+  if (err.code === 'UNAUTHENTICATED') {
     end();
     throw new SessionEnded();
   }
-  apply(body.data.refreshToken);
+  throw err;
 }
 
 /** accessToken returns a token that is good for a while, refreshing first when it is about to run out. */
@@ -225,6 +233,6 @@ export async function logout() {
 
 document.addEventListener('visibilitychange', () => {
   if (document.visibilityState === 'visible' && access && Date.now() >= access.refreshAt) {
-    refresh().catch(() => {});
+    refresh().catch(() => {}); // the scheduled refresh keeps trying
   }
 });
