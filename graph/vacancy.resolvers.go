@@ -240,6 +240,14 @@ func (r *vacancyResolver) JobPosting(ctx context.Context, obj *model.Vacancy) (m
 	return model.JSON(vacancy.JobPosting(obj.Domain)), nil
 }
 
+// JobPostingScript is the resolver for the jobPostingScript field.
+func (r *vacancyResolver) JobPostingScript(ctx context.Context, obj *model.Vacancy) (*string, error) {
+	if s := vacancy.JobPostingScript(obj.Domain); s != "" {
+		return &s, nil
+	}
+	return nil, nil
+}
+
 // Source is the resolver for the source field.
 func (r *vacancyResolver) Source(ctx context.Context, obj *model.Vacancy) (*model.Source, error) {
 	src, err := loaders.One(ctx, r.vacancyLoaders(ctx).Sources, obj.SourceID)

@@ -481,6 +481,7 @@ type ComplexityRoot struct {
 		HoursPerWeek       func(childComplexity int) int
 		ID                 func(childComplexity int) int
 		JobPosting         func(childComplexity int) int
+		JobPostingScript   func(childComplexity int) int
 		Language           func(childComplexity int) int
 		LastSeenAt         func(childComplexity int) int
 		Locations          func(childComplexity int) int
@@ -2585,6 +2586,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Vacancy.JobPosting(childComplexity), true
+	case "Vacancy.jobPostingScript":
+		if e.ComplexityRoot.Vacancy.JobPostingScript == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Vacancy.JobPostingScript(childComplexity), true
 	case "Vacancy.language":
 		if e.ComplexityRoot.Vacancy.Language == nil {
 			break
@@ -3960,8 +3967,10 @@ type Vacancy {
     "BCP 47 locale code for the role; see locale resolution."
     locale: String
   ): Role
-  "schema.org JobPosting JSON-LD for the vacancy's detail page, ready for a ` + "`" + `<script type=\"application/ld+json\">` + "`" + ` element (` + "`" + `<` + "`" + `, ` + "`" + `>` + "`" + ` and ` + "`" + `&` + "`" + ` are escaped). Null when a property Google requires is missing: title, description, datePosted, hiringOrganization, and a place of work (an address, or for a remote job a country)."
+  "schema.org JobPosting JSON-LD for the vacancy's detail page, as a JSON value to read. Null when a property Google requires is missing: title, description, datePosted, hiringOrganization, and a place of work (an address, or for a remote job a country). Do not embed this one: once a client has parsed the response, serializing it again (` + "`" + `JSON.stringify` + "`" + `) gives ` + "`" + `<` + "`" + ` and ` + "`" + `>` + "`" + ` back unescaped; embed ` + "`" + `jobPostingScript` + "`" + `."
   jobPosting: JSON
+  "The same JobPosting as text to put, as it is, into a ` + "`" + `<script type=\"application/ld+json\">` + "`" + ` element on the vacancy's page: JSON in which every ` + "`" + `<` + "`" + `, ` + "`" + `>` + "`" + `, ` + "`" + `&` + "`" + `, U+2028 and U+2029 is a ` + "`" + `\\u` + "`" + ` escape, so nothing in it can end the element or open a comment. Null when ` + "`" + `jobPosting` + "`" + ` is null. This is the one to embed."
+  jobPostingScript: String
   "Open, closed or expired; public queries only serve open ones."
   status: VacancyStatus!
   "Why it closed: ` + "`" + `snapshot` + "`" + ` (a complete snapshot left it out), ` + "`" + `closed-by-source` + "`" + `, ` + "`" + `expired` + "`" + ` or ` + "`" + `source-disabled` + "`" + `; null while open."
@@ -5324,6 +5333,8 @@ func (ec *executionContext) childFields_Vacancy(ctx context.Context, field graph
 		return ec.fieldContext_Vacancy_role(ctx, field)
 	case "jobPosting":
 		return ec.fieldContext_Vacancy_jobPosting(ctx, field)
+	case "jobPostingScript":
+		return ec.fieldContext_Vacancy_jobPostingScript(ctx, field)
 	case "status":
 		return ec.fieldContext_Vacancy_status(ctx, field)
 	case "closedReason":

@@ -20,6 +20,7 @@ import (
 type VacancyResolver interface {
 	Role(ctx context.Context, obj *model.Vacancy, locale *string) (*model.Role, error)
 	JobPosting(ctx context.Context, obj *model.Vacancy) (model.JSON, error)
+	JobPostingScript(ctx context.Context, obj *model.Vacancy) (*string, error)
 
 	Source(ctx context.Context, obj *model.Vacancy) (*model.Source, error)
 }
@@ -2085,6 +2086,29 @@ func (ec *executionContext) _Vacancy_jobPosting(ctx context.Context, field graph
 }
 func (ec *executionContext) fieldContext_Vacancy_jobPosting(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Vacancy", field, true, true, "JSON")
+}
+
+func (ec *executionContext) _Vacancy_jobPostingScript(ctx context.Context, field graphql.CollectedField, obj *model.Vacancy) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Vacancy_jobPostingScript(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Vacancy().JobPostingScript(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Vacancy_jobPostingScript(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Vacancy", field, true, true, "String")
 }
 
 func (ec *executionContext) _Vacancy_status(ctx context.Context, field graphql.CollectedField, obj *model.Vacancy) (ret graphql.Marshaler) {
@@ -4211,6 +4235,12 @@ func (ec *executionContext) _Vacancy(ctx context.Context, sel ast.SelectionSet, 
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Vacancy_jobPosting(ctx, field, obj)
+				})
+		case "jobPostingScript":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Vacancy_jobPostingScript(ctx, field, obj)
 				})
 		case "status":
 			out.Values[i] = ec._Vacancy_status(ctx, field, obj)

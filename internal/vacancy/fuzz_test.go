@@ -36,6 +36,28 @@ func FuzzSanitizeDescription(f *testing.F) {
 	})
 }
 
+// FuzzCleanText: whatever comes in, a plain-text field comes out as valid
+// UTF-8 without anything a browser could read as markup, and cleaning it
+// again changes nothing.
+func FuzzCleanText(f *testing.F) {
+	for _, s := range []string{
+		"Office manager &lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;",
+		"&amp;lt;b&amp;gt; &#60;i&#x3e; &#X3C;/i&gt;",
+		"&l&#116;;b&gt; &lt\x12;b&gt; a &lt;&lt;b",
+		"<scr<script></script>ipt>x <img src=x> y",
+		"  <b>Office&amp;amp;nbsp;manager</b>\t&amp; PA\x00 ",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		out := vacancy.CleanText(in)
+		if !utf8.ValidString(out) {
+			t.Fatalf("invalid UTF-8 out of %q", in)
+		}
+		plainTextOnly(t, in, out)
+	})
+}
+
 // FuzzParseDate: a date that parses keeps its meaning when its canonical
 // text is parsed again, in any time zone.
 func FuzzParseDate(f *testing.F) {

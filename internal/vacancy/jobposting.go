@@ -1,6 +1,7 @@
 package vacancy
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -17,8 +18,9 @@ import (
 // added when known, as Google recommends, and so are the salary, the url
 // and the identifier.
 //
-// The encoding escapes <, > and &, so the result can go into a <script
-// type="application/ld+json"> element as it is.
+// The encoding escapes <, > and &, but a client that parses the document
+// and serializes it again loses that; JobPostingScript is the text to
+// embed.
 func JobPosting(v *Vacancy) json.RawMessage {
 	if v.Title == "" || v.Description == "" || v.DatePosted.IsZero() || v.Organization.Name == "" {
 		return nil
@@ -160,4 +162,21 @@ func HoursText(h *Hours, lang string) string {
 		return strings.ReplaceAll(span, ".", ",") + " uur per week"
 	}
 	return span + " hours per week"
+}
+
+// JobPostingScript returns JobPosting(v) as the text of a <script
+// type="application/ld+json"> element, or "" when v has none. Every <, >,
+// &, U+2028 and U+2029 in it is a \u escape, so the text can neither end
+// the element nor open a comment in it. A frontend must embed this string
+// rather than serialize the parsed JSON-LD again, which undoes the escapes.
+func JobPostingScript(v *Vacancy) string {
+	doc := JobPosting(v)
+	if doc == nil {
+		return ""
+	}
+	// JobPosting's encoder escapes these in its strings already; escaping
+	// here keeps the promise whatever that encoder does.
+	var b bytes.Buffer
+	json.HTMLEscape(&b, doc)
+	return b.String()
 }

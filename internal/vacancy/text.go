@@ -1,6 +1,7 @@
 package vacancy
 
 import (
+	"bytes"
 	"html"
 	"regexp"
 	"strings"
@@ -12,43 +13,124 @@ import (
 	"golang.org/x/text/unicode/norm"
 )
 
-// entity matches an HTML character reference left in text after one round
-// of decoding: feeds often escape twice ("&amp;amp;", "&amp;eacute;").
-var entity = regexp.MustCompile(`&(#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z][a-zA-Z0-9]{1,31});`)
+// entityWindow is how far a character reference can reach: the longest
+// named one, "&CounterClockwiseContourIntegral;", is 33 bytes.
+const entityWindow = 40
 
-// decodeEntities decodes character references, up to three rounds deep.
+// decodeEntities decodes character references until none is left, also
+// when escaped several times ("&amp;amp;lt;") or when a decoded character
+// completes a reference around it ("&l&#116;;"). Each decoding shortens
+// the text by at least one character and only the entityWindow bytes
+// before it are read again, so this is linear in the length of s.
 func decodeEntities(s string) string {
-	for range 3 {
-		if !entity.MatchString(s) {
-			break
-		}
-		s = html.UnescapeString(s)
+	if !strings.ContainsRune(s, '&') {
+		return s
 	}
-	return s
+	out := make([]byte, 0, len(s))
+	var again []byte // text to read before s[pos:]
+	pos := 0
+	for len(again) > 0 || pos < len(s) {
+		if len(again) == 0 {
+			i := strings.IndexByte(s[pos:], '&')
+			if i < 0 {
+				out = append(out, s[pos:]...)
+				break
+			}
+			out = append(out, s[pos:pos+i]...)
+			pos += i
+		} else if again[0] != '&' {
+			out = append(out, again[0])
+			again = again[1:]
+			continue
+		}
+		// A reference starts here: decode it alone, from a window that
+		// ends before the next '&'.
+		var buf [entityWindow]byte
+		w := append(buf[:0], again[:min(len(again), entityWindow)]...)
+		w = append(w, s[pos:min(len(s), pos+entityWindow-len(w))]...)
+		if i := bytes.IndexByte(w[1:], '&'); i >= 0 {
+			w = w[:i+1]
+		}
+		d := ""
+		if len(w) > 2 && (w[1] == '#' || 'a' <= w[1]|0x20 && w[1]|0x20 <= 'z') {
+			d = html.UnescapeString(string(w))
+		}
+		if d == "" || d == string(w) {
+			out = append(out, '&')
+			if len(again) > 0 {
+				again = again[1:]
+			} else {
+				pos++
+			}
+			continue
+		}
+		// Consume the window, then read the decoded text again together
+		// with the window before it, where it may complete a reference.
+		if n := min(len(w), len(again)); n > 0 {
+			again = again[n:]
+			pos += len(w) - n
+		} else {
+			pos += len(w)
+		}
+		back := max(0, len(out)-entityWindow)
+		next := make([]byte, 0, len(out)-back+len(d)+len(again))
+		next = append(append(append(next, out[back:]...), d...), again...)
+		again, out = next, out[:back]
+	}
+	return string(out)
 }
 
+// maxCleanRounds bounds how often cleaning repeats until the text stops
+// changing; text still changing after that is adversarial.
+const maxCleanRounds = 8
+
+// tagOpen finds a '<' a browser would read as the start of a tag, a
+// comment or a processing instruction.
+var tagOpen = regexp.MustCompile(`<+([A-Za-z/!?])`)
+
 // cleanText turns what a source sent for a one-line field into plain text:
-// tags stripped, entities decoded (also when escaped twice), control
-// characters dropped, white space collapsed, Unicode in NFC.
+// entities decoded (also when escaped several times), tags stripped,
+// control characters dropped, white space collapsed, Unicode in NFC. This
+// repeats until the text no longer changes, so no encoding trick leaves
+// markup behind and cleaning the result again changes nothing. The result
+// never holds a '<' followed by a letter, '/', '!' or '?': a frontend that
+// inserts it into HTML without escaping still gets no element.
 func cleanText(s string) string {
 	if s == "" {
 		return ""
 	}
 	s = strings.ToValidUTF8(s, "")
+	for range maxCleanRounds {
+		t := cleanRound(s)
+		if t == s || !strings.ContainsAny(t, "&<") {
+			// Without '&' or '<' a round only collapses space again,
+			// which changes nothing.
+			return t
+		}
+		s = t
+	}
+	// Still changing: drop what could still decode or open a tag.
+	return collapseLine(strings.NewReplacer("&", "", "<", "").Replace(s))
+}
+
+func cleanRound(s string) string {
+	s = decodeEntities(collapseLine(s))
 	if strings.ContainsRune(s, '<') {
 		s = stripTags(s)
 	}
-	s = decodeEntities(s)
-	s = strings.Map(func(r rune) rune {
-		if isControl(r) {
-			if r == '\t' || r == '\n' || r == '\r' {
-				return ' '
-			}
-			return -1
-		}
-		return r
-	}, s)
-	return norm.NFC.String(strings.Join(strings.Fields(s), " "))
+	s = collapseLine(s)
+	if strings.ContainsRune(s, '<') {
+		// Stripping keeps the content of raw-text elements such as <xmp>
+		// and <plaintext> as text, tags and all.
+		s = tagOpen.ReplaceAllString(s, "$1")
+	}
+	return s
+}
+
+// collapseLine drops control characters, collapses white space (line
+// breaks included) into single spaces, trims, and puts Unicode in NFC.
+func collapseLine(s string) string {
+	return strings.TrimSpace(collapseSpace(s))
 }
 
 // stripTags keeps the text of an HTML fragment, decoding its entities,
@@ -67,20 +149,36 @@ func stripTags(s string) string {
 			}
 		case nethtml.StartTagToken:
 			name, _ := z.TagName()
-			if dropsContent(atom.Lookup(name)) {
+			a := atom.Lookup(name)
+			switch {
+			case void(a):
+				// Never closed, so it cannot hide what follows.
+				b.WriteByte(' ')
+			case dropsContent(a):
 				skip++
-			} else {
+			default:
 				b.WriteByte(' ')
 			}
 		case nethtml.EndTagToken:
 			name, _ := z.TagName()
-			if dropsContent(atom.Lookup(name)) && skip > 0 {
+			if a := atom.Lookup(name); dropsContent(a) && !void(a) && skip > 0 {
 				skip--
 			} else {
 				b.WriteByte(' ')
 			}
+		case nethtml.SelfClosingTagToken:
+			b.WriteByte(' ')
 		}
 	}
+}
+
+// void lists the dropped elements that have no end tag.
+func void(a atom.Atom) bool {
+	switch a {
+	case atom.Img, atom.Input, atom.Link, atom.Meta, atom.Base, atom.Source, atom.Embed:
+		return true
+	}
+	return false
 }
 
 // dropsContent lists the elements removed with everything inside them.
@@ -160,6 +258,9 @@ type renderer struct {
 	para    strings.Builder
 	open    []string // inline elements open in the current paragraph
 	hasText bool
+	// pending collects text until the next tag, so that text which ends
+	// up as one run in the output is normalized as one.
+	pending strings.Builder
 	// inItem makes paragraphs within a list item separate by <br>.
 	inItem  bool
 	removed bool
@@ -193,7 +294,7 @@ func (r *renderer) node(n *nethtml.Node, depth int) {
 	}
 	switch n.DataAtom {
 	case atom.Br:
-		r.para.WriteString("<br>")
+		r.tag("<br>")
 	case atom.Strong, atom.B:
 		r.inline("strong", n, depth)
 	case atom.Em, atom.I:
@@ -224,17 +325,29 @@ func (r *renderer) children(n *nethtml.Node, depth int) {
 }
 
 func (r *renderer) inline(tag string, n *nethtml.Node, depth int) {
-	r.para.WriteString("<" + tag + ">")
+	r.tag("<" + tag + ">")
 	r.open = append(r.open, tag)
 	r.children(n, depth)
 	// A block inside may have flushed and reopened; the innermost open
 	// element is this one either way.
 	r.open = r.open[:len(r.open)-1]
-	r.para.WriteString("</" + tag + ">")
+	r.tag("</" + tag + ">")
 }
 
 func (r *renderer) text(s string) {
-	s = collapseSpace(decodeEntities(s))
+	r.pending.WriteString(s)
+}
+
+// tag writes markup into the current paragraph, after the text before it.
+func (r *renderer) tag(markup string) {
+	r.writeText()
+	r.para.WriteString(markup)
+}
+
+// writeText writes the pending text into the current paragraph.
+func (r *renderer) writeText() {
+	s := normText(r.pending.String())
+	r.pending.Reset()
 	if !r.hasText {
 		s = strings.TrimLeftFunc(s, unicode.IsSpace)
 	}
@@ -248,6 +361,7 @@ func (r *renderer) text(s string) {
 // flush ends the current paragraph, closing and reopening the inline
 // elements that span it.
 func (r *renderer) flush() {
+	r.writeText()
 	if r.hasText {
 		content := r.para.String()
 		for i := len(r.open) - 1; i >= 0; i-- {
@@ -317,6 +431,22 @@ func textOf(n *nethtml.Node) string {
 	return b.String()
 }
 
+// normText is a run of description text as stored: entities decoded (also
+// when escaped several times), control characters dropped, white space
+// collapsed, Unicode in NFC. It repeats until the text no longer changes,
+// so that sanitizing a sanitized description changes nothing.
+func normText(s string) string {
+	for range maxCleanRounds {
+		t := collapseSpace(decodeEntities(s))
+		if t == s || !strings.ContainsRune(t, '&') {
+			// Without '&' a round only collapses space again.
+			return t
+		}
+		s = t
+	}
+	return collapseSpace(strings.ReplaceAll(s, "&", ""))
+}
+
 func collapseSpace(s string) string {
 	var b strings.Builder
 	space := false
@@ -362,13 +492,13 @@ func plainTextHTML(s string) string {
 		}
 		for _, line := range strings.Split(block, "\n") {
 			if m := bullet.FindString(line); m != "" {
-				if text := strings.TrimSpace(collapseSpace(decodeEntities(line[len(m):]))); text != "" {
+				if text := strings.TrimSpace(normText(line[len(m):])); text != "" {
 					emitLines()
 					items = append(items, html.EscapeString(text))
 				}
 				continue
 			}
-			if text := strings.TrimSpace(collapseSpace(decodeEntities(line))); text != "" {
+			if text := strings.TrimSpace(normText(line)); text != "" {
 				emitItems()
 				lines = append(lines, html.EscapeString(text))
 			}
