@@ -13,7 +13,8 @@ type HashCounts struct {
 // Hashes is the number of new hashes made since the last Reset.
 func (c *HashCounts) Hashes() int64 { return c.hashes.Load() }
 
-// Verifies is the number of password verifications since the last Reset.
+// Verifies is the number of argon2id verifications since the last Reset:
+// calls with a hash that parses, so that the work was really done.
 func (c *HashCounts) Verifies() int64 { return c.verifies.Load() }
 
 // Reset sets both counts to zero.
@@ -30,7 +31,9 @@ func (h countingHasher) hash(ctx context.Context, password string) (string, erro
 }
 
 func (h countingHasher) verify(ctx context.Context, encoded, password string) (bool, bool, error) {
-	h.counts.verifies.Add(1)
+	if _, err := parsePHC(encoded); err == nil {
+		h.counts.verifies.Add(1)
+	}
 	return h.next.verify(ctx, encoded, password)
 }
 

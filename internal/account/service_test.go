@@ -2,6 +2,7 @@ package account_test
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"reflect"
 	"strings"
@@ -552,6 +553,48 @@ func TestEveryFailedLoginDoesOnePasswordCheck(t *testing.T) {
 			if v, h := counts.Verifies(), counts.Hashes(); v != 1 || h != 0 {
 				t.Errorf("login as %q: %d verifications and %d new hashes; want exactly 1 verification", try[0], v, h)
 			}
+		}
+	})
+}
+
+// failingUserStore fails reading users inside transactions, as a database
+// that goes away in the middle of a refresh would.
+type failingUserStore struct{ account.Store }
+
+func (s failingUserStore) InTx(ctx context.Context, fn func(account.Store) error) error {
+	return s.Store.InTx(ctx, func(tx account.Store) error { return fn(failingUserStore{tx}) })
+}
+
+func (s failingUserStore) User(context.Context, string) (account.User, error) {
+	return account.User{}, errors.New("connection reset by peer")
+}
+
+func TestRefreshKeepsTheSessionWhenTheDatabaseFails(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+		ctx := context.Background()
+		clk := newClock()
+		plain := newService(t, db, clk, account.Config{})
+		createUser(t, plain, "editor@example.nl", account.RoleEditor)
+		tokens, err := plain.Login(ctx, "editor@example.nl", password, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		failing, err := account.NewService(failingUserStore{store.NewAccounts(db.Gorm)}, account.Config{
+			Keys: testRing(t), Locales: testLocales(t), Password: cheapPassword, Now: clk.Now,
+			Log: slog.New(slog.DiscardHandler),
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = failing.Refresh(ctx, tokens.RefreshToken, "")
+		wantCode(t, err, apperr.Internal)
+		// Nothing of the failed attempt stuck: the token is neither used
+		// nor revoked, and the session's access token still works.
+		if _, err := plain.Authenticate(ctx, tokens.AccessToken); err != nil {
+			t.Fatalf("the session ended after a database error: %v", err)
+		}
+		if _, err := plain.Refresh(ctx, tokens.RefreshToken, ""); err != nil {
+			t.Fatalf("the refresh token was spent by a failed refresh: %v", err)
 		}
 	})
 }

@@ -21,7 +21,9 @@ func (s session) auth() []string { return []string{"Authorization", "Bearer " + 
 // login signs an existing account in through GraphQL.
 func (a *api) login(t testing.TB, email, password string) session {
 	t.Helper()
-	var res struct{ Login struct{ AccessToken, RefreshToken string } }
+	var res struct {
+		Login struct{ AccessToken, RefreshToken string }
+	}
 	a.post(`mutation($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken refreshToken } }`,
 		map[string]any{"e": email, "p": password}).ok(t, &res)
 	return session{res.Login.AccessToken, res.Login.RefreshToken}
@@ -35,7 +37,9 @@ func (a *api) refresh(t testing.TB, refresh string) (session, string) {
 	if len(res.Errors) > 0 {
 		return session{}, res.code(t)
 	}
-	var out struct{ RefreshToken struct{ AccessToken, RefreshToken string } }
+	var out struct {
+		RefreshToken struct{ AccessToken, RefreshToken string }
+	}
 	res.ok(t, &out)
 	return session{out.RefreshToken.AccessToken, out.RefreshToken.RefreshToken}, ""
 }
