@@ -106,7 +106,7 @@ func (t throttle) check(ctx context.Context, subject, addr string, now time.Time
 		return fmt.Errorf("count failures: %w", err)
 	}
 	var wait time.Duration
-	if len(own) >= t.limits.FreeFailures && len(own) > 0 {
+	if len(own) >= t.limits.FreeFailures { // at least 1: zero takes the default
 		wait = own[0].Add(t.delay(len(own))).Sub(now)
 	}
 	if addr != "" {
