@@ -1,7 +1,8 @@
 // Package account holds the people who edit Werkwijzer's content: users
 // with a role, their argon2id password hashes, the short-lived access
 // tokens (JWT, HS256) they present on every request and the single-use
-// refresh tokens that renew them, and the limits on failed sign-ins.
+// refresh tokens that renew them, and the limits on failed sign-ins
+// (LoginLimits).
 //
 // Roles are ordered: an ADMIN may do everything, including managing users;
 // an EDITOR may change and publish all content; a TRANSLATOR may only edit
@@ -97,6 +98,8 @@ type Principal struct {
 	Locales []string
 	// TokenID is the access token's jti, for logs.
 	TokenID string
+	// SessionID is the session (refresh-token family) the token belongs to.
+	SessionID string
 	// IssuedAt and ExpiresAt bound the access token's validity.
 	IssuedAt  time.Time
 	ExpiresAt time.Time

@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"slices"
 	"strings"
 	"time"
@@ -55,8 +56,11 @@ const SecretPrefix = "wws_"
 // Client is an authenticated machine client: a vacancy source.
 type Client struct {
 	// ID is the client id, which is the source's id.
-	ID     string
-	Scopes []string
+	ID string
+	// SecretID is the secret the token was issued for: revoking the
+	// secret ends the token.
+	SecretID string
+	Scopes   []string
 	// TokenID is the access token's jti, for logs.
 	TokenID   string
 	ExpiresAt time.Time
@@ -95,11 +99,16 @@ type ClientCredentials struct {
 }
 
 // ClientStore is the storage of client credentials. ClientCredentials
-// returns an *apperr.Error with code NotFound for an unknown client.
+// returns an *apperr.Error with code NotFound for an unknown client. Its
+// FailureStore counts failed token requests.
 type ClientStore interface {
 	ClientCredentials(ctx context.Context, clientID string) (ClientCredentials, error)
 	// TouchClientSecret records that a secret was used.
 	TouchClientSecret(ctx context.Context, secretID string, at time.Time) error
+	// ClientSecretLive reports whether the secret secretID of the client
+	// is not revoked and the client is active.
+	ClientSecretLive(ctx context.Context, clientID, secretID string) (bool, error)
+	FailureStore
 }
 
 // ClientConfig configures Clients.
@@ -114,7 +123,11 @@ type ClientConfig struct {
 	Audience string
 	// TokenTTL is how long a token is accepted (default 15 minutes).
 	TokenTTL time.Duration
-	Now      func() time.Time
+	// Limits slow down and bound failed token requests per client id and
+	// address, like editors' sign-ins.
+	Limits LoginLimits
+	Now    func() time.Time
+	Log    *slog.Logger // default slog.Default()
 }
 
 // Clients issues and verifies machine clients' access tokens.
@@ -124,6 +137,7 @@ type Clients struct {
 	issuer   string
 	audience string
 	ttl      time.Duration
+	throttle throttle
 	now      func() time.Time
 	parser   *jwt.Parser
 }
@@ -139,12 +153,21 @@ func NewClients(store ClientStore, cfg ClientConfig) (*Clients, error) {
 	if cfg.TokenTTL < 0 {
 		return nil, errors.New("account: negative client token lifetime")
 	}
+	limits, err := cfg.Limits.withDefaults()
+	if err != nil {
+		return nil, fmt.Errorf("account: client %w", err)
+	}
+	log := cfg.Log
+	if log == nil {
+		log = slog.Default()
+	}
 	c := &Clients{
 		store:    store,
 		keys:     cfg.Keys,
 		issuer:   or(cfg.Issuer, DefaultIssuer),
 		audience: or(cfg.Audience, DefaultClientAudience),
 		ttl:      or(cfg.TokenTTL, DefaultAccessTokenTTL),
+		throttle: throttle{store: store, limits: limits, log: log},
 		now:      cfg.Now,
 	}
 	if c.now == nil {
@@ -213,56 +236,102 @@ func errInvalidClient() error {
 
 // IssueToken authenticates a client by id and secret and issues an access
 // token for the requested scopes (space-separated; empty: every scope the
-// client has). Errors: UNAUTHENTICATED for an unknown or disabled client or
-// a wrong secret (one generic message); FORBIDDEN when a requested scope is
-// not the client's (OAuth's invalid_scope).
-func (c *Clients) IssueToken(ctx context.Context, clientID, secret, scope string) (ClientToken, error) {
-	now := c.now().UTC()
-	// Hash first, whatever the id: an unknown id costs the same work.
-	presented := HashClientSecret(secret)
-	if _, err := uuid.Parse(clientID); err != nil || len(clientID) != 36 || secret == "" || len(secret) > 256 {
-		return ClientToken{}, errInvalidClient()
+// client has). clientAddr is the caller's address, for the limits on
+// failures ("" when unknown). Errors: UNAUTHENTICATED for an unknown or
+// disabled client or a wrong secret (one generic message); RATE_LIMITED
+// with retryAfterSeconds while this client id and address must wait after
+// failures, or the address reached its ceiling (see LoginLimits);
+// FORBIDDEN when a requested scope is not the client's (OAuth's
+// invalid_scope).
+func (c *Clients) IssueToken(ctx context.Context, clientID, secret, scope, clientAddr string) (ClientToken, error) {
+	now := c.now().UTC().Truncate(time.Microsecond)
+	addr := clientKey(clientAddr)
+	subject := clientSubject(clientID)
+	if err := c.throttle.check(ctx, subject, addr, now); err != nil {
+		return ClientToken{}, fmt.Errorf("client token: %w", err)
 	}
-	creds, err := c.store.ClientCredentials(ctx, clientID)
-	if apperr.Is(err, apperr.NotFound) {
-		return ClientToken{}, errInvalidClient()
-	}
+	matched, err := c.authenticateClient(ctx, clientID, secret)
 	if err != nil {
-		return ClientToken{}, fmt.Errorf("look up client: %w", err)
+		return ClientToken{}, err
 	}
-	var matched *ClientSecretRecord
-	for i, s := range creds.Secrets {
-		// Compare every active secret in constant time, and do not stop
-		// at the first match.
-		if s.RevokedAt.IsZero() && subtle.ConstantTimeCompare([]byte(s.Hash), []byte(presented)) == 1 {
-			matched = &creds.Secrets[i]
+	if matched == nil {
+		if err := c.throttle.fail(ctx, subject, addr, now); err != nil {
+			return ClientToken{}, fmt.Errorf("client token: %w", err)
 		}
-	}
-	if matched == nil || !creds.Active {
 		return ClientToken{}, errInvalidClient()
 	}
-	granted := creds.Scopes
+	if err := c.throttle.succeed(ctx, subject, addr); err != nil {
+		return ClientToken{}, fmt.Errorf("client token: %w", err)
+	}
+	granted := matched.scopes
 	if requested := strings.Fields(scope); len(requested) > 0 {
 		for _, s := range requested {
-			if !slices.Contains(creds.Scopes, s) {
+			if !slices.Contains(matched.scopes, s) {
 				return ClientToken{}, apperr.New(apperr.Forbidden, "the scope %q is not granted to this client", s).With("field", "scope")
 			}
 		}
 		granted = requested
 	}
-	token, expires, err := c.sign(clientID, granted, now)
+	token, expires, err := c.sign(clientID, matched.secretID, granted, now)
 	if err != nil {
 		return ClientToken{}, err
 	}
 	// Recording use is bookkeeping; it must not fail a valid sign-in.
-	_ = c.store.TouchClientSecret(ctx, matched.ID, now)
+	_ = c.store.TouchClientSecret(ctx, matched.secretID, now)
 	return ClientToken{AccessToken: token, ExpiresAt: expires, Scopes: granted}, nil
+}
+
+// clientMatch is an active client's secret that matched.
+type clientMatch struct {
+	secretID string
+	scopes   []string
+}
+
+// authenticateClient returns the active client's secret that secret
+// matches, or nil when the id is unknown, the client disabled or the
+// secret wrong.
+func (c *Clients) authenticateClient(ctx context.Context, clientID, secret string) (*clientMatch, error) {
+	// Hash first, whatever the id: an unknown id costs the same work.
+	presented := HashClientSecret(secret)
+	if _, err := uuid.Parse(clientID); err != nil || len(clientID) != 36 || secret == "" || len(secret) > 256 {
+		return nil, nil
+	}
+	creds, err := c.store.ClientCredentials(ctx, clientID)
+	if apperr.Is(err, apperr.NotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("look up client: %w", err)
+	}
+	var matched *clientMatch
+	for _, s := range creds.Secrets {
+		// Compare every active secret in constant time, and do not stop
+		// at the first match.
+		if s.RevokedAt.IsZero() && subtle.ConstantTimeCompare([]byte(s.Hash), []byte(presented)) == 1 {
+			matched = &clientMatch{secretID: s.ID, scopes: creds.Scopes}
+		}
+	}
+	if !creds.Active {
+		return nil, nil
+	}
+	return matched, nil
+}
+
+// clientSubject is the key a client id's failures are counted under. The
+// prefix keeps it apart from editors' email hashes (an email has an @).
+func clientSubject(clientID string) string {
+	if len(clientID) > maxRefreshTokenLen {
+		clientID = clientID[:maxRefreshTokenLen]
+	}
+	return emailHash("client:" + clientID)
 }
 
 // clientClaims are the claims of a client access token (RFC 9068).
 type clientClaims struct {
 	ClientID string `json:"client_id"`
 	Scope    string `json:"scope"`
+	// SecretID binds the token to the secret it was issued for.
+	SecretID string `json:"secret_id"`
 	// Role and Locales belong to editors' tokens; a token with them is not
 	// one we issued to a client.
 	Role    *json.RawMessage `json:"role,omitempty"`
@@ -280,6 +349,8 @@ func (c clientClaims) Validate() error {
 		return errors.New("client_id does not match sub")
 	case c.ID == "":
 		return errors.New("no jti claim")
+	case c.SecretID == "":
+		return errors.New("no secret_id claim")
 	case c.IssuedAt == nil:
 		return errors.New("no iat claim")
 	case strings.TrimSpace(c.Scope) == "":
@@ -290,7 +361,7 @@ func (c clientClaims) Validate() error {
 	return nil
 }
 
-func (c *Clients) sign(clientID string, scopes []string, now time.Time) (string, time.Time, error) {
+func (c *Clients) sign(clientID, secretID string, scopes []string, now time.Time) (string, time.Time, error) {
 	jti := make([]byte, 16)
 	if _, err := rand.Read(jti); err != nil {
 		return "", time.Time{}, fmt.Errorf("token id: %w", err)
@@ -300,6 +371,7 @@ func (c *Clients) sign(clientID string, scopes []string, now time.Time) (string,
 	claims := clientClaims{
 		ClientID: clientID,
 		Scope:    strings.Join(scopes, " "),
+		SecretID: secretID,
 		RegisteredClaims: jwt.RegisteredClaims{
 			Issuer:    c.issuer,
 			Subject:   ClientSubjectPrefix + clientID,
@@ -323,8 +395,8 @@ func (c *Clients) sign(clientID string, scopes []string, now time.Time) (string,
 // Verify checks a client access token without touching the database: the
 // HS256 signature by the key its kid names, the typ header, issuer,
 // audience, expiry and the client claims. Any failure is an
-// *InvalidTokenError (UNAUTHENTICATED). Whether the source is still
-// active is checked where it matters, by the sync.
+// *InvalidTokenError (UNAUTHENTICATED). Verify alone cannot tell a revoked
+// secret or a disabled source; Authenticate does.
 func (c *Clients) Verify(token string) (Client, error) {
 	if len(token) > 8<<10 {
 		return Client{}, invalidToken(errors.New("token longer than 8 KiB"))
@@ -349,8 +421,29 @@ func (c *Clients) Verify(token string) (Client, error) {
 	}
 	return Client{
 		ID:        claims.ClientID,
+		SecretID:  claims.SecretID,
 		Scopes:    strings.Fields(claims.Scope),
 		TokenID:   claims.ID,
 		ExpiresAt: claims.ExpiresAt.Time.UTC(),
 	}, nil
+}
+
+// Authenticate verifies a client access token like Verify and then checks,
+// with one indexed query, that the secret it was issued for is not revoked
+// (rotateSourceSecret with revokeOthers revokes the old ones) and the
+// source is active. A rejected token is an *InvalidTokenError
+// (UNAUTHENTICATED); a failing database is any other error.
+func (c *Clients) Authenticate(ctx context.Context, token string) (Client, error) {
+	client, err := c.Verify(token)
+	if err != nil {
+		return Client{}, err
+	}
+	live, err := c.store.ClientSecretLive(ctx, client.ID, client.SecretID)
+	if err != nil {
+		return Client{}, fmt.Errorf("authenticate client: %w", err)
+	}
+	if !live {
+		return Client{}, invalidToken(errors.New("the secret is revoked or the source disabled"))
+	}
+	return client, nil
 }

@@ -158,6 +158,13 @@ func phcParam(s, name string, bits int) (uint64, error) {
 	return n, nil
 }
 
+// passwordHasher makes and checks password hashes; *hasher is the one
+// implementation, tests wrap it to count the work done.
+type passwordHasher interface {
+	hash(ctx context.Context, password string) (string, error)
+	verify(ctx context.Context, encoded, password string) (ok, outdated bool, err error)
+}
+
 // hasher hashes and verifies passwords. Each argon2id run holds Memory KiB,
 // so at most one run per CPU happens at a time; the others wait, which
 // bounds the memory a burst of sign-ins can take.

@@ -35,21 +35,13 @@ type Config struct {
 	// Password are the argon2id costs of new hashes (default
 	// DefaultPasswordParams). Tests lower them to stay fast.
 	Password PasswordParams
-	// LoginLimits bound failed sign-ins.
+	// LoginLimits slow down and bound failed sign-ins.
 	LoginLimits LoginLimits
 	// Now is the clock (default time.Now).
 	Now func() time.Time
 	// Log receives what the caller is not told: failed background
 	// writes, rejected refresh-token reuse (default slog.Default()).
 	Log *slog.Logger
-}
-
-// LoginLimits bound failed sign-ins in a sliding window. Zero fields take
-// the defaults: 5 per account and 20 per client address in 15 minutes.
-type LoginLimits struct {
-	PerAccount int
-	PerAddress int
-	Window     time.Duration
 }
 
 // Service manages users and their sessions. Safe for concurrent use.
@@ -61,8 +53,8 @@ type Service struct {
 	accessTTL  time.Duration
 	refreshTTL time.Duration
 	locales    *locale.Set
-	hasher     *hasher
-	limits     LoginLimits
+	hasher     passwordHasher
+	throttle   throttle
 	now        func() time.Time
 	log        *slog.Logger
 	parser     *jwt.Parser
@@ -80,9 +72,12 @@ func NewService(store Store, cfg Config) (*Service, error) {
 	if cfg.Locales == nil {
 		return nil, errors.New("account: no locales configured")
 	}
-	if cfg.AccessTokenTTL < 0 || cfg.RefreshTokenTTL < 0 || cfg.LoginLimits.Window < 0 ||
-		cfg.LoginLimits.PerAccount < 0 || cfg.LoginLimits.PerAddress < 0 {
-		return nil, errors.New("account: negative lifetime or limit")
+	if cfg.AccessTokenTTL < 0 || cfg.RefreshTokenTTL < 0 {
+		return nil, errors.New("account: negative token lifetime")
+	}
+	limits, err := cfg.LoginLimits.withDefaults()
+	if err != nil {
+		return nil, fmt.Errorf("account: %w", err)
 	}
 	params := cfg.Password
 	if params == (PasswordParams{}) {
@@ -101,13 +96,8 @@ func NewService(store Store, cfg Config) (*Service, error) {
 		refreshTTL: or(cfg.RefreshTokenTTL, DefaultRefreshTokenTTL),
 		locales:    cfg.Locales,
 		hasher:     h,
-		limits: LoginLimits{
-			PerAccount: or(cfg.LoginLimits.PerAccount, 5),
-			PerAddress: or(cfg.LoginLimits.PerAddress, 20),
-			Window:     or(cfg.LoginLimits.Window, 15*time.Minute),
-		},
-		now: cfg.Now,
-		log: cfg.Log,
+		now:        cfg.Now,
+		log:        cfg.Log,
 	}
 	if s.now == nil {
 		s.now = time.Now
@@ -115,6 +105,7 @@ func NewService(store Store, cfg Config) (*Service, error) {
 	if s.log == nil {
 		s.log = slog.Default()
 	}
+	s.throttle = throttle{store: store, limits: limits, log: s.log}
 	s.parser = s.newParser()
 	return s, nil
 }
@@ -262,8 +253,9 @@ func (s *Service) SetPassword(ctx context.Context, userID, password string) erro
 		if err := tx.RevokeUserRefreshTokens(ctx, u.ID, now); err != nil {
 			return fmt.Errorf("revoke sessions of %s: %w", u.Email, err)
 		}
-		// A new password is a fresh start for the account's sign-in limit.
-		if err := tx.ClearLoginFailures(ctx, emailHash(u.Email)); err != nil {
+		// A new password is a fresh start for the account's sign-in
+		// delays: guesses at the old one tell nothing about the new one.
+		if err := tx.ClearAccountLoginFailures(ctx, emailHash(u.Email)); err != nil {
 			return fmt.Errorf("clear sign-in failures of %s: %w", u.Email, err)
 		}
 		return tx.Audit(ctx, AuditRecord{At: now, ActorID: actorID(ctx), Action: "user.password", UserID: u.ID,
@@ -291,6 +283,16 @@ func (s *Service) UpdateUser(ctx context.Context, userID string, upd UserUpdate)
 	}
 	var updated User
 	err := s.store.InTx(ctx, func(tx Store) error {
+		var admins []string
+		if upd.Role != nil || upd.Active != nil {
+			// Lock the admins before reading the user, so the check below
+			// sees what concurrent updates committed and they wait for
+			// this one.
+			var err error
+			if admins, err = tx.LockActiveAdmins(ctx); err != nil {
+				return fmt.Errorf("lock admins: %w", err)
+			}
+		}
 		u, err := tx.User(ctx, userID)
 		if err != nil {
 			return err
@@ -315,11 +317,7 @@ func (s *Service) UpdateUser(ctx context.Context, userID string, upd UserUpdate)
 			u.Active = *upd.Active
 		}
 		if wasAdmin && !(u.Active && u.Role == RoleAdmin) {
-			n, err := tx.CountActiveAdmins(ctx)
-			if err != nil {
-				return fmt.Errorf("count admins: %w", err)
-			}
-			if n <= 1 {
+			if len(admins) <= 1 {
 				return apperr.New(apperr.Conflict, "%s is the last active ADMIN; make another user ADMIN first", u.Email)
 			}
 		}
@@ -383,14 +381,14 @@ func (s *Service) UserByEmail(ctx context.Context, email string) (User, error) {
 }
 
 // Prune deletes what can no longer matter: refresh tokens that expired a
-// day ago and sign-in failures older than the rate-limit window. Run it
+// day ago and sign-in failures older than the throttling window. Run it
 // now and then (hourly, say); sign-ins also prune as they go.
 func (s *Service) Prune(ctx context.Context) error {
 	now := s.clock()
 	if _, err := s.store.DeleteExpiredRefreshTokens(ctx, "", now.Add(-24*time.Hour)); err != nil {
 		return fmt.Errorf("prune refresh tokens: %w", err)
 	}
-	if _, err := s.store.DeleteLoginFailures(ctx, now.Add(-s.limits.Window)); err != nil {
+	if _, err := s.store.DeleteLoginFailures(ctx, now.Add(-s.throttle.limits.Window)); err != nil {
 		return fmt.Errorf("prune sign-in failures: %w", err)
 	}
 	return nil

@@ -8,7 +8,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"math"
 	"net"
 	"net/netip"
 	"strings"
@@ -42,16 +41,17 @@ func errBadRefreshToken() error {
 
 // Login signs a user in with email and password and starts a session (a new
 // refresh-token family). clientAddr is the caller's address ("host" or
-// "host:port"; IPv6 addresses count per /64) for the per-address limit;
-// pass "" when unknown.
+// "host:port"; IPv6 addresses count per /64) for LoginLimits; pass "" when
+// unknown.
 //
 // Every failure (unknown email, wrong password, deactivated account) is the
-// same UNAUTHENTICATED error after the same work: an unknown email is
-// checked against a dummy hash. After LoginLimits.PerAccount failures for
-// one email or PerAddress failures from one address within the window,
-// attempts are refused with RATE_LIMITED and a retryAfterSeconds detail,
-// without checking the password; those attempts are not counted. A
-// successful sign-in clears the account's count.
+// same UNAUTHENTICATED error after the same work: one argon2id check,
+// against a dummy hash when there is no usable account. While this email
+// and address must wait after earlier failures, or the address reached its
+// ceiling (see LoginLimits), the attempt is refused with RATE_LIMITED and a
+// retryAfterSeconds detail without checking the password. Failures from
+// other addresses never refuse it. A successful sign-in clears the
+// failures of this email from this address.
 func (s *Service) Login(ctx context.Context, email, password, clientAddr string) (Tokens, error) {
 	if s.keys == nil {
 		return Tokens{}, errors.New("sign in: no JWT signing keys configured")
@@ -59,23 +59,23 @@ func (s *Service) Login(ctx context.Context, email, password, clientAddr string)
 	now := s.clock()
 	addr := clientKey(clientAddr)
 	normalized := strings.ToLower(strings.TrimSpace(email))
-	account := emailHash(normalized)
-	if err := s.checkLoginLimits(ctx, account, addr, now); err != nil {
-		return Tokens{}, err
+	subject := emailHash(normalized)
+	if err := s.throttle.check(ctx, subject, addr, now); err != nil {
+		return Tokens{}, fmt.Errorf("sign in: %w", err)
 	}
 	creds, ok, outdated, err := s.checkPassword(ctx, normalized, password)
 	if err != nil {
 		return Tokens{}, err
 	}
 	if !ok {
-		if err := s.recordLoginFailure(ctx, account, addr, now); err != nil {
-			return Tokens{}, err
+		if err := s.throttle.fail(ctx, subject, addr, now); err != nil {
+			return Tokens{}, fmt.Errorf("sign in: %w", err)
 		}
 		return Tokens{}, errBadCredentials()
 	}
 	u := creds.User
-	if err := s.store.ClearLoginFailures(ctx, account); err != nil {
-		return Tokens{}, fmt.Errorf("sign in: clear failures: %w", err)
+	if err := s.throttle.succeed(ctx, subject, addr); err != nil {
+		return Tokens{}, fmt.Errorf("sign in: %w", err)
 	}
 	if outdated {
 		s.rehash(ctx, u, password)
@@ -94,42 +94,48 @@ func (s *Service) Login(ctx context.Context, email, password, clientAddr string)
 	return s.issueTokens(ctx, s.store, u, family.String(), addr, now)
 }
 
-// checkPassword looks the user up and checks the password, doing the same
-// argon2id work whether or not the user exists.
+// checkPassword looks the user up and checks the password with exactly one
+// argon2id verification whatever the outcome: against the stored hash of
+// an account that exists (active or not), otherwise against a dummy hash
+// made with the current parameters, so the time taken does not tell
+// whether an account exists. ok is false for a deactivated account.
 func (s *Service) checkPassword(ctx context.Context, email, password string) (creds Credentials, ok, outdated bool, err error) {
-	tooLong := len(password) > MaxPasswordBytes
-	if tooLong {
-		password = ""
-	}
-	if _, invalid := NormalizeEmail(email); invalid != nil {
-		// No account can have it (and a NUL byte would be a database
-		// error, not a miss): fail like an unknown account.
-		err = apperr.New(apperr.NotFound, "no such account")
-	} else {
+	found := false
+	if len(password) > MaxPasswordBytes {
+		password = "" // bounded work; no stored hash can match it
+	} else if _, invalid := NormalizeEmail(email); invalid == nil {
+		// (An invalid address cannot belong to an account, and a NUL
+		// byte would be a database error rather than a miss.)
 		creds, err = s.store.Credentials(ctx, email)
+		switch {
+		case err == nil:
+			found = true
+		case !apperr.Is(err, apperr.NotFound):
+			return Credentials{}, false, false, fmt.Errorf("sign in: %w", err)
+		}
 	}
-	if apperr.Is(err, apperr.NotFound) || tooLong {
-		dummy, err := s.dummy(ctx)
-		if err != nil {
+	hash := creds.PasswordHash
+	if found {
+		if _, perr := parsePHC(hash); perr != nil {
+			// The account cannot sign in until an admin sets a new
+			// password; the caller gets the generic failure.
+			s.log.ErrorContext(ctx, "stored password hash is malformed", "user", creds.User.ID, "error", perr)
+			found = false
+		}
+	}
+	if !found {
+		if hash, err = s.dummy(ctx); err != nil {
 			return Credentials{}, false, false, err
 		}
-		_, _, err = s.hasher.verify(ctx, dummy, password)
+	}
+	ok, outdated, err = s.hasher.verify(ctx, hash, password)
+	if err != nil {
 		return Credentials{}, false, false, err
 	}
-	if err != nil {
-		return Credentials{}, false, false, fmt.Errorf("sign in: %w", err)
-	}
-	ok, outdated, err = s.hasher.verify(ctx, creds.PasswordHash, password)
-	if errors.Is(err, errMalformedHash) {
-		// The account cannot sign in until an admin sets a new password;
-		// the caller gets the generic failure.
-		s.log.ErrorContext(ctx, "stored password hash is malformed", "user", creds.User.ID, "error", err)
+	if !found || !ok || !creds.User.Active {
 		return Credentials{}, false, false, nil
 	}
-	if err != nil {
-		return Credentials{}, false, false, err
-	}
-	return creds, ok && creds.User.Active, outdated, nil
+	return creds, true, outdated, nil
 }
 
 // dummy is a hash of a random password with the current parameters.
@@ -157,58 +163,10 @@ func (s *Service) rehash(ctx context.Context, u User, password string) {
 	}
 }
 
-// checkLoginLimits refuses the attempt when the account or the address
-// used up its failures in the window.
-func (s *Service) checkLoginLimits(ctx context.Context, account, addr string, now time.Time) error {
-	since := now.Add(-s.limits.Window)
-	var wait time.Duration
-	byEmail, err := s.store.LoginFailuresByEmail(ctx, account, since, s.limits.PerAccount)
-	if err != nil {
-		return fmt.Errorf("sign in: count failures: %w", err)
-	}
-	wait = max(wait, s.waitFor(byEmail, s.limits.PerAccount, now))
-	if addr != "" {
-		byAddr, err := s.store.LoginFailuresByAddr(ctx, addr, since, s.limits.PerAddress)
-		if err != nil {
-			return fmt.Errorf("sign in: count failures: %w", err)
-		}
-		wait = max(wait, s.waitFor(byAddr, s.limits.PerAddress, now))
-	}
-	if wait <= 0 {
-		return nil
-	}
-	seconds := int(math.Ceil(wait.Seconds()))
-	return apperr.New(apperr.RateLimited, "too many failed sign-in attempts; try again in %d seconds", seconds).
-		With("retryAfterSeconds", seconds)
-}
-
-// waitFor is how long until fewer than limit of the failures (newest first)
-// remain in the window: until the limit-th newest one leaves it.
-func (s *Service) waitFor(failures []time.Time, limit int, now time.Time) time.Duration {
-	if len(failures) < limit {
-		return 0
-	}
-	return failures[limit-1].Add(s.limits.Window).Sub(now)
-}
-
-func (s *Service) recordLoginFailure(ctx context.Context, account, addr string, now time.Time) error {
-	id, err := uuid.NewV7()
-	if err != nil {
-		return fmt.Errorf("sign in: %w", err)
-	}
-	if err := s.store.RecordLoginFailure(ctx, LoginFailure{ID: id.String(), EmailHash: account, ClientAddr: addr, At: now}); err != nil {
-		return fmt.Errorf("sign in: record failure: %w", err)
-	}
-	if _, err := s.store.DeleteLoginFailures(ctx, now.Add(-s.limits.Window)); err != nil {
-		s.log.WarnContext(ctx, "could not prune sign-in failures", "error", err)
-	}
-	return nil
-}
-
 // issueTokens signs an access token for u and stores a new refresh token in
 // the family.
 func (s *Service) issueTokens(ctx context.Context, store Store, u User, family, addr string, now time.Time) (Tokens, error) {
-	access, accessExpires, err := s.signAccessToken(u, now)
+	access, accessExpires, err := s.signAccessToken(u, family, now)
 	if err != nil {
 		return Tokens{}, err
 	}
@@ -320,9 +278,9 @@ func (s *Service) Refresh(ctx context.Context, refreshToken, clientAddr string) 
 }
 
 // Logout ends the session the refresh token belongs to: every token of its
-// family is revoked. Access tokens already issued stay valid until they
-// expire (at most AccessTokenTTL) unless the caller uses Authenticate. An
-// unknown or already revoked token is not an error: there is nothing to end.
+// family is revoked, and Authenticate refuses the session's access tokens
+// from then on. An unknown or already revoked token is not an error: there
+// is nothing to end.
 func (s *Service) Logout(ctx context.Context, refreshToken string) error {
 	if refreshToken == "" || len(refreshToken) > maxRefreshTokenLen {
 		return nil
@@ -341,28 +299,30 @@ func (s *Service) Logout(ctx context.Context, refreshToken string) error {
 }
 
 // Authenticate verifies an access token like Verify and then checks, with
-// one query, that its user still exists, is active and has not changed
-// password since the token was issued. The Principal carries the user's
-// current role and locales, so a demotion takes effect at once. This is
-// what the HTTP middleware should call for a Bearer token; every failure is
-// an *InvalidTokenError (UNAUTHENTICATED).
+// one indexed query, that its session (the refresh-token family it was
+// issued for) has not ended and its user still exists and is active. A
+// session ends at logout, when reuse of its refresh token is detected, and
+// for all of a user's sessions when their password is set or they are
+// deactivated, so re-activating a user does not revive old tokens. The
+// Principal carries the user's current role and locales, so a demotion
+// takes effect at once. This is what the HTTP middleware calls for a
+// Bearer token. A rejected token is an *InvalidTokenError
+// (UNAUTHENTICATED); a failing database is any other error, never
+// UNAUTHENTICATED, so callers do not sign people out during an outage.
 func (s *Service) Authenticate(ctx context.Context, token string) (Principal, error) {
 	p, err := s.Verify(token)
 	if err != nil {
 		return Principal{}, err
 	}
-	u, err := s.store.User(ctx, p.UserID)
+	u, err := s.store.SessionUser(ctx, p.UserID, p.SessionID)
 	if apperr.Is(err, apperr.NotFound) {
-		return Principal{}, invalidToken(errors.New("the user no longer exists"))
+		return Principal{}, invalidToken(errors.New("the session ended or the user no longer exists"))
 	}
 	if err != nil {
 		return Principal{}, fmt.Errorf("authenticate: %w", err)
 	}
 	if !u.Active {
 		return Principal{}, invalidToken(errors.New("the user is deactivated"))
-	}
-	if p.IssuedAt.Before(u.PasswordChangedAt.Truncate(time.Second)) {
-		return Principal{}, invalidToken(errors.New("issued before the last password change"))
 	}
 	p.Role, p.Locales = u.Role, u.Locales
 	return p, nil

@@ -31,8 +31,16 @@ type Store interface {
 	SetPasswordHash(ctx context.Context, userID, hash string, changedAt time.Time) error
 	// RecordLogin sets a user's last sign-in time.
 	RecordLogin(ctx context.Context, userID string, at time.Time) error
-	// CountActiveAdmins counts the active users with role ADMIN.
-	CountActiveAdmins(ctx context.Context) (int, error)
+	// LockActiveAdmins returns the ids of the active users with role
+	// ADMIN. Called on a transaction's Store, it locks their rows until the
+	// transaction ends, so two transactions that each check "another admin
+	// remains" cannot both remove one (PostgreSQL: SELECT ... FOR UPDATE;
+	// SQLite's immediate transactions already serialise writers).
+	LockActiveAdmins(ctx context.Context) ([]string, error)
+	// SessionUser returns the user with the given id if the session
+	// (refresh-token family) sessionID of that user is still live: not
+	// revoked. NotFound when the user is gone or the session ended.
+	SessionUser(ctx context.Context, userID, sessionID string) (User, error)
 
 	// CreateRefreshToken inserts t.
 	CreateRefreshToken(ctx context.Context, t RefreshToken) error
@@ -50,18 +58,11 @@ type Store interface {
 	// before, of one user or, with userID "", of everyone.
 	DeleteExpiredRefreshTokens(ctx context.Context, userID string, before time.Time) (int, error)
 
-	// RecordLoginFailure inserts f.
-	RecordLoginFailure(ctx context.Context, f LoginFailure) error
-	// LoginFailuresByEmail returns the times of the newest (at most limit)
-	// failures counted against an email hash after since, newest first.
-	LoginFailuresByEmail(ctx context.Context, emailHash string, since time.Time, limit int) ([]time.Time, error)
-	// LoginFailuresByAddr does the same per client address.
-	LoginFailuresByAddr(ctx context.Context, addr string, since time.Time, limit int) ([]time.Time, error)
-	// ClearLoginFailures stops counting the failures against an email hash
-	// (they still count against their client addresses).
-	ClearLoginFailures(ctx context.Context, emailHash string) error
-	// DeleteLoginFailures deletes the failures recorded before before.
-	DeleteLoginFailures(ctx context.Context, before time.Time) (int, error)
+	FailureStore
+	// ClearAccountLoginFailures stops counting an account's failures
+	// from every address against it (they still count against their
+	// addresses' ceilings).
+	ClearAccountLoginFailures(ctx context.Context, subject string) error
 
 	// Audit appends a change to accounts to the audit log, in the same
 	// transaction as the change when called on a transaction's Store.
@@ -96,14 +97,4 @@ type RefreshToken struct {
 	UsedAt        time.Time // zero until rotated
 	RevokedAt     time.Time // zero unless revoked
 	CreatedByAddr string    // client address of the sign-in or refresh
-}
-
-// LoginFailure is one failed sign-in, counted against the account (by a
-// hash of the normalised email, so typos and passwords typed into the
-// email field are not kept in clear) and against the client address.
-type LoginFailure struct {
-	ID         string
-	EmailHash  string
-	ClientAddr string // "" when unknown
-	At         time.Time
 }

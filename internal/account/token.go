@@ -28,6 +28,9 @@ const ClockSkew = 30 * time.Second
 type accessClaims struct {
 	Role    Role     `json:"role"`
 	Locales []string `json:"locales"`
+	// SessionID binds the token to its session (refresh-token family), so
+	// ending the session ends the token (OpenID Connect's sid claim).
+	SessionID string `json:"sid"`
 	jwt.RegisteredClaims
 }
 
@@ -39,6 +42,8 @@ func (c accessClaims) Validate() error {
 		return errors.New("no sub claim")
 	case c.ID == "":
 		return errors.New("no jti claim")
+	case c.SessionID == "":
+		return errors.New("no sid claim")
 	case c.IssuedAt == nil:
 		return errors.New("no iat claim")
 	case c.NotBefore == nil:
@@ -77,8 +82,9 @@ func (e *InvalidTokenError) Reason() string { return e.reason.Error() }
 
 var errUnknownKey = errors.New("unknown kid")
 
-// signAccessToken returns a signed access token for u and its expiry.
-func (s *Service) signAccessToken(u User, now time.Time) (string, time.Time, error) {
+// signAccessToken returns a signed access token for u in the session and
+// its expiry.
+func (s *Service) signAccessToken(u User, session string, now time.Time) (string, time.Time, error) {
 	if s.keys == nil {
 		return "", time.Time{}, errors.New("no JWT signing keys configured")
 	}
@@ -93,8 +99,9 @@ func (s *Service) signAccessToken(u User, now time.Time) (string, time.Time, err
 		locales = []string{}
 	}
 	claims := accessClaims{
-		Role:    u.Role,
-		Locales: locales,
+		Role:      u.Role,
+		Locales:   locales,
+		SessionID: session,
 		RegisteredClaims: jwt.RegisteredClaims{
 			Issuer:    s.issuer,
 			Subject:   u.ID,
@@ -130,9 +137,8 @@ func (s *Service) keyFor(t *jwt.Token) (any, error) {
 // Verify checks an access token without touching the database: the HS256
 // signature by the key its kid names, the issuer and audience, and exp,
 // nbf and iat with ClockSkew of leeway. Any failure is an
-// *InvalidTokenError (UNAUTHENTICATED, one generic message). A valid token
-// stays valid until it expires even if the user is deactivated meanwhile;
-// Authenticate also checks the user.
+// *InvalidTokenError (UNAUTHENTICATED, one generic message). Verify alone
+// cannot tell an ended session or a deactivated user; Authenticate does.
 func (s *Service) Verify(token string) (Principal, error) {
 	if s.keys == nil {
 		return Principal{}, invalidToken(errors.New("no JWT keys configured"))
@@ -149,6 +155,7 @@ func (s *Service) Verify(token string) (Principal, error) {
 		Role:      claims.Role,
 		Locales:   claims.Locales,
 		TokenID:   claims.ID,
+		SessionID: claims.SessionID,
 		IssuedAt:  claims.IssuedAt.Time.UTC(),
 		ExpiresAt: claims.ExpiresAt.Time.UTC(),
 	}, nil

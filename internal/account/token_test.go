@@ -34,7 +34,7 @@ func validClaims(now time.Time) jwt.MapClaims {
 		"sub": "user-1", "role": "TRANSLATOR", "locales": []string{"en"},
 		"iss": account.DefaultIssuer, "aud": []string{account.DefaultAudience},
 		"iat": now.Unix(), "nbf": now.Unix(), "exp": now.Add(15 * time.Minute).Unix(),
-		"jti": "token-1",
+		"jti": "token-1", "sid": "session-1",
 	}
 }
 
@@ -128,6 +128,7 @@ func TestVerifyRejectsBadTokens(t *testing.T) {
 		{"translator without locales", good(with(validClaims(now), map[string]any{"locales": []string{}})), jwt.ErrTokenInvalidClaims},
 		{"without sub", good(with(validClaims(now), map[string]any{"sub": nil})), jwt.ErrTokenInvalidClaims},
 		{"without jti", good(with(validClaims(now), map[string]any{"jti": nil})), jwt.ErrTokenInvalidClaims},
+		{"without sid", good(with(validClaims(now), map[string]any{"sid": nil})), jwt.ErrTokenInvalidClaims},
 		{"garbage", "not.a.token", jwt.ErrTokenMalformed},
 		{"empty", "", jwt.ErrTokenMalformed},
 	} {

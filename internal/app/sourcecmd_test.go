@@ -69,7 +69,7 @@ func (c *cli) services() (*vacancy.Service, *account.Clients) {
 func (c *cli) works(clientID, secret string) bool {
 	c.t.Helper()
 	_, clients := c.services()
-	_, err := clients.IssueToken(context.Background(), clientID, secret, "")
+	_, err := clients.IssueToken(context.Background(), clientID, secret, "", "")
 	return err == nil
 }
 

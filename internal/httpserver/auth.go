@@ -1,6 +1,7 @@
 package httpserver
 
 import (
+	"errors"
 	"log/slog"
 	"net"
 	"net/http"
@@ -12,14 +13,21 @@ import (
 )
 
 // authenticate turns a Bearer access token into the request's principal.
-// It never rejects a request: public reads need no token, and a request
-// whose token does not verify goes on anonymously with the failure noted,
-// so fields that need a role can say why they refuse.
+// It rejects no request for a bad token: public reads need none, and a
+// request whose token does not verify goes on anonymously with the failure
+// noted, so fields that need a role can say why they refuse.
 //
 // A Bearer token is an editor's access token or, failing that, a vacancy
 // source's (clients); each is verified by its own parser pinned to HS256
-// with its own audience, so neither passes for the other. A source goes
-// into the context as an account.Client, never as a Principal.
+// with its own audience, so neither passes for the other, and then checked
+// against the database (is the session, or the secret, still live?). A
+// source goes into the context as an account.Client, never as a Principal.
+//
+// When that check cannot be made because the database fails, the request
+// is answered at once with 503 Service Unavailable, a Retry-After header
+// and a GraphQL error with code INTERNAL: the token may well be valid, and
+// telling the client UNAUTHENTICATED would sign every editor out during an
+// outage.
 func authenticate(accounts *account.Service, clients *account.Clients, log *slog.Logger, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		header := r.Header.Get("Authorization")
@@ -29,32 +37,54 @@ func authenticate(accounts *account.Service, clients *account.Clients, log *slog
 		}
 		ctx := r.Context()
 		scheme, token, _ := strings.Cut(header, " ")
+		token = strings.TrimSpace(token)
 		if !strings.EqualFold(scheme, "Bearer") || token == "" {
-			ctx = graph.WithAuthFailure(ctx, errMalformedAuthorization)
-		} else if p, err := accounts.Authenticate(ctx, strings.TrimSpace(token)); err != nil {
-			if c, clientErr := verifyClient(clients, strings.TrimSpace(token)); clientErr == nil {
+			next.ServeHTTP(w, r.WithContext(graph.WithAuthFailure(ctx, errMalformedAuthorization)))
+			return
+		}
+		p, err := accounts.Authenticate(ctx, token)
+		if err == nil {
+			next.ServeHTTP(w, r.WithContext(account.WithPrincipal(ctx, p)))
+			return
+		}
+		if isInvalidToken(err) && clients != nil {
+			c, clientErr := clients.Authenticate(ctx, token)
+			if clientErr == nil {
 				next.ServeHTTP(w, r.WithContext(account.WithClient(ctx, c)))
 				return
 			}
-			reason := err.Error()
-			if invalid, ok := err.(*account.InvalidTokenError); ok {
-				reason = invalid.Reason()
+			if !isInvalidToken(clientErr) {
+				err = clientErr
 			}
-			log.DebugContext(ctx, "access token refused", "reason", reason, "request_id", RequestID(ctx))
-			ctx = graph.WithAuthFailure(ctx, err)
-		} else {
-			ctx = account.WithPrincipal(ctx, p)
 		}
-		next.ServeHTTP(w, r.WithContext(ctx))
+		var invalid *account.InvalidTokenError
+		if !errors.As(err, &invalid) {
+			log.ErrorContext(ctx, "cannot check an access token", "error", err, "request_id", RequestID(ctx))
+			writeUnavailable(w)
+			return
+		}
+		log.DebugContext(ctx, "access token refused", "reason", invalid.Reason(), "request_id", RequestID(ctx))
+		next.ServeHTTP(w, r.WithContext(graph.WithAuthFailure(ctx, err)))
 	})
 }
 
-// verifyClient checks a vacancy source's token, when sources are served.
-func verifyClient(clients *account.Clients, token string) (account.Client, error) {
-	if clients == nil {
-		return account.Client{}, errMalformedAuthorization
-	}
-	return clients.Verify(token)
+func isInvalidToken(err error) bool {
+	var invalid *account.InvalidTokenError
+	return errors.As(err, &invalid)
+}
+
+// retryAfterSeconds is what a client is told to wait when the database
+// cannot be reached.
+const retryAfterSeconds = "5"
+
+// writeUnavailable answers a GraphQL request that cannot be served now.
+func writeUnavailable(w http.ResponseWriter) {
+	h := w.Header()
+	h.Set("Content-Type", "application/json")
+	h.Set("Cache-Control", "no-store")
+	h.Set("Retry-After", retryAfterSeconds)
+	w.WriteHeader(http.StatusServiceUnavailable)
+	_, _ = w.Write([]byte(`{"errors":[{"message":"the service is temporarily unavailable; try again shortly","extensions":{"code":"INTERNAL"}}]}` + "\n"))
 }
 
 type authError string
@@ -63,28 +93,33 @@ func (e authError) Error() string { return string(e) }
 
 const errMalformedAuthorization = authError("the Authorization header is not \"Bearer <token>\"")
 
-// clientAddress records who is calling, for the login rate limits. Behind
-// a trusted proxy (a load balancer) the client is the last address in
-// X-Forwarded-For that is not itself a trusted proxy; otherwise it is the
-// connection's peer, whatever the headers claim.
+// clientAddress records who is calling, for the login rate limits.
 func clientAddress(trusted []netip.Prefix, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		addr := peer(r.RemoteAddr)
-		if isTrusted(trusted, addr) {
-			hops := strings.Split(r.Header.Get("X-Forwarded-For"), ",")
-			for i := len(hops) - 1; i >= 0; i-- {
-				hop, err := netip.ParseAddr(strings.TrimSpace(hops[i]))
-				if err != nil {
-					break
-				}
-				addr = hop.String()
-				if !isTrusted(trusted, addr) {
-					break
-				}
+		next.ServeHTTP(w, r.WithContext(graph.WithClientAddr(r.Context(), callerAddr(trusted, r))))
+	})
+}
+
+// callerAddr is the address of who is calling. Behind a trusted proxy (a
+// load balancer) the client is the last address in X-Forwarded-For that is
+// not itself a trusted proxy; otherwise it is the connection's peer,
+// whatever the headers claim.
+func callerAddr(trusted []netip.Prefix, r *http.Request) string {
+	addr := peer(r.RemoteAddr)
+	if isTrusted(trusted, addr) {
+		hops := strings.Split(r.Header.Get("X-Forwarded-For"), ",")
+		for i := len(hops) - 1; i >= 0; i-- {
+			hop, err := netip.ParseAddr(strings.TrimSpace(hops[i]))
+			if err != nil {
+				break
+			}
+			addr = hop.String()
+			if !isTrusted(trusted, addr) {
+				break
 			}
 		}
-		next.ServeHTTP(w, r.WithContext(graph.WithClientAddr(r.Context(), addr)))
-	})
+	}
+	return addr
 }
 
 func peer(remoteAddr string) string {

@@ -63,7 +63,7 @@ func New(cfg Config) http.Handler {
 	api = cors(cfg.CORSOrigins, api)
 	mux.Handle("/graphql", api)
 	if cfg.Clients != nil {
-		mux.Handle("/oauth/token", tokenEndpoint(cfg.Clients, cfg.Log))
+		mux.Handle("/oauth/token", tokenEndpoint(cfg.Clients, cfg.TrustedProxies, cfg.Log))
 	}
 	mux.HandleFunc("GET /schema.graphql", serveSchema)
 	if cfg.Playground {

@@ -2,10 +2,13 @@ package httpserver
 
 import (
 	"encoding/json"
+	"errors"
 	"log/slog"
 	"mime"
 	"net/http"
+	"net/netip"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -20,6 +23,7 @@ const maxTokenRequestBytes = 16 << 10
 type oauthError struct {
 	status      int
 	err         error  // an internal failure, for the log
+	retryAfter  int    // seconds, for Retry-After
 	Code        string `json:"error"`
 	Description string `json:"error_description,omitempty"`
 }
@@ -29,8 +33,10 @@ type oauthError struct {
 // authenticates with HTTP Basic (section 2.3.1, id and secret
 // form-urlencoded first) or with client_id and client_secret form fields,
 // not both; the answer is {access_token, token_type: "Bearer",
-// expires_in, scope} or an error object, never cached.
-func tokenEndpoint(clients *account.Clients, log *slog.Logger) http.Handler {
+// expires_in, scope} or an error object, never cached. Failed
+// authentications are limited per client id and caller address (see
+// account.LoginLimits): a refused attempt gets 429 with Retry-After.
+func tokenEndpoint(clients *account.Clients, trusted []netip.Prefix, log *slog.Logger) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
 		h.Set("Cache-Control", "no-store")
@@ -40,10 +46,13 @@ func tokenEndpoint(clients *account.Clients, log *slog.Logger) http.Handler {
 			writeOAuthError(w, oauthError{status: http.StatusMethodNotAllowed, Code: "invalid_request", Description: "use POST"})
 			return
 		}
-		token, basic, oerr := issueToken(w, r, clients)
+		token, basic, oerr := issueToken(w, r, clients, callerAddr(trusted, r))
 		if oerr != nil {
 			if oerr.err != nil {
 				log.ErrorContext(r.Context(), "issuing a client token failed", "error", oerr.err, "request_id", RequestID(r.Context()))
+			}
+			if oerr.retryAfter > 0 {
+				h.Set("Retry-After", strconv.Itoa(oerr.retryAfter))
 			}
 			if oerr.Code == "invalid_client" {
 				// RFC 6749 5.2: 401 with the scheme the client may use.
@@ -63,7 +72,7 @@ func tokenEndpoint(clients *account.Clients, log *slog.Logger) http.Handler {
 	})
 }
 
-func issueToken(w http.ResponseWriter, r *http.Request, clients *account.Clients) (account.ClientToken, bool, *oauthError) {
+func issueToken(w http.ResponseWriter, r *http.Request, clients *account.Clients, addr string) (account.ClientToken, bool, *oauthError) {
 	bad := func(code, desc string) *oauthError {
 		status := http.StatusBadRequest
 		if code == "invalid_client" {
@@ -110,7 +119,7 @@ func issueToken(w http.ResponseWriter, r *http.Request, clients *account.Clients
 			return account.ClientToken{}, false, bad("invalid_client", "client authentication failed: send client_id and client_secret")
 		}
 	}
-	token, err := clients.IssueToken(r.Context(), id, secret, form.Get("scope"))
+	token, err := clients.IssueToken(r.Context(), id, secret, form.Get("scope"), addr)
 	switch {
 	case err == nil:
 		return token, basic, nil
@@ -118,6 +127,14 @@ func issueToken(w http.ResponseWriter, r *http.Request, clients *account.Clients
 		return account.ClientToken{}, basic, bad("invalid_client", "client authentication failed")
 	case apperr.Is(err, apperr.Forbidden):
 		return account.ClientToken{}, basic, bad("invalid_scope", err.Error())
+	case apperr.Is(err, apperr.RateLimited):
+		// RFC 6749 has no code for this; slow_down is RFC 8628's for a
+		// client that polls too fast, the nearest meaning.
+		var coded *apperr.Error
+		errors.As(err, &coded)
+		seconds, _ := coded.Details["retryAfterSeconds"].(int)
+		return account.ClientToken{}, basic, &oauthError{status: http.StatusTooManyRequests, retryAfter: seconds,
+			Code: "slow_down", Description: coded.Message}
 	}
 	return account.ClientToken{}, basic, &oauthError{status: http.StatusInternalServerError, Code: "server_error", err: err}
 }

@@ -9,6 +9,7 @@ import (
 
 	"gorm.io/datatypes"
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 
 	"github.com/werkwijzer/werkwijzer/internal/account"
 	"github.com/werkwijzer/werkwijzer/internal/apperr"
@@ -55,6 +56,9 @@ type refreshTokenRow struct {
 
 func (refreshTokenRow) TableName() string { return "refresh_tokens" }
 
+// loginFailureRow is a failed credential check. The column email_hash
+// holds the subject: the hash of an editor's email, or of "client:" and a
+// vacancy source's client id.
 type loginFailureRow struct {
 	ID         string
 	EmailHash  *string
@@ -234,16 +238,35 @@ func (s *Accounts) RecordLogin(ctx context.Context, userID string, at time.Time)
 	return nil
 }
 
-// CountActiveAdmins counts active admins.
-func (s *Accounts) CountActiveAdmins(ctx context.Context) (int, error) {
-	var n int64
-	err := s.db.WithContext(ctx).Model(&userRow{}).
+// LockActiveAdmins lists the active admins, locking their rows on
+// PostgreSQL. SQLite has no row locks and needs none: its transactions
+// take the write lock at BEGIN (_txlock=immediate), so they run one at a
+// time.
+func (s *Accounts) LockActiveAdmins(ctx context.Context) ([]string, error) {
+	q := s.db.WithContext(ctx).Model(&userRow{}).
 		Where("role = ? AND active = ?", string(account.RoleAdmin), true).
-		Count(&n).Error
-	if err != nil {
-		return 0, fmt.Errorf("count admins: %w", err)
+		Order("id")
+	if s.db.Dialector.Name() == "postgres" {
+		q = q.Clauses(clause.Locking{Strength: clause.LockingStrengthUpdate})
 	}
-	return int(n), nil
+	var ids []string
+	if err := q.Pluck("id", &ids).Error; err != nil {
+		return nil, fmt.Errorf("lock admins: %w", err)
+	}
+	return ids, nil
+}
+
+// SessionUser returns a user whose session is live, in one query that the
+// refresh_tokens_live_family_idx index serves.
+func (s *Accounts) SessionUser(ctx context.Context, userID, sessionID string) (account.User, error) {
+	var row userRow
+	live := s.db.Model(&refreshTokenRow{}).Select("1").
+		Where("family_id = ? AND user_id = users.id AND revoked_at IS NULL", sessionID)
+	err := s.db.WithContext(ctx).Where("id = ? AND EXISTS (?)", userID, live).Take(&row).Error
+	if err != nil {
+		return account.User{}, notFoundAs(err, "no live session %s of user %s", sessionID, userID)
+	}
+	return row.toAccount()
 }
 
 // CreateRefreshToken inserts a refresh token.
@@ -316,32 +339,100 @@ func (s *Accounts) DeleteExpiredRefreshTokens(ctx context.Context, userID string
 
 // RecordLoginFailure inserts a failed sign-in.
 func (s *Accounts) RecordLoginFailure(ctx context.Context, f account.LoginFailure) error {
-	row := loginFailureRow{ID: f.ID, ClientAddr: f.ClientAddr, FailedAt: f.At.UTC()}
-	if f.EmailHash != "" {
-		row.EmailHash = &f.EmailHash
+	return recordFailure(ctx, s.db, f)
+}
+
+// LoginFailuresFor lists recent failures of an account from an address.
+func (s *Accounts) LoginFailuresFor(ctx context.Context, subject, addr string, since time.Time, limit int) ([]time.Time, error) {
+	return failuresFor(ctx, s.db, subject, addr, since, limit)
+}
+
+// LoginFailuresByAddr lists recent failures from a client address.
+func (s *Accounts) LoginFailuresByAddr(ctx context.Context, addr string, since time.Time, limit int) ([]time.Time, error) {
+	return failuresByAddr(ctx, s.db, addr, since, limit)
+}
+
+// ClearLoginFailures stops counting an account's failures from an address.
+func (s *Accounts) ClearLoginFailures(ctx context.Context, subject, addr string) error {
+	return clearFailures(ctx, s.db.Where("client_addr = ?", addr), subject)
+}
+
+// ClearAccountLoginFailures stops counting an account's failures.
+func (s *Accounts) ClearAccountLoginFailures(ctx context.Context, subject string) error {
+	return clearFailures(ctx, s.db, subject)
+}
+
+// DeleteLoginFailures deletes old failures.
+func (s *Accounts) DeleteLoginFailures(ctx context.Context, before time.Time) (int, error) {
+	return deleteFailures(ctx, s.db, before)
+}
+
+// Vacancy sources' failed token requests share the table and its limits
+// with editors' sign-ins: one address's failures count against one
+// ceiling whatever it tried.
+
+// RecordLoginFailure inserts a failed token request.
+func (s *Vacancies) RecordLoginFailure(ctx context.Context, f account.LoginFailure) error {
+	return recordFailure(ctx, s.db, f)
+}
+
+// LoginFailuresFor lists recent failures of a client id from an address.
+func (s *Vacancies) LoginFailuresFor(ctx context.Context, subject, addr string, since time.Time, limit int) ([]time.Time, error) {
+	return failuresFor(ctx, s.db, subject, addr, since, limit)
+}
+
+// LoginFailuresByAddr lists recent failures from a client address.
+func (s *Vacancies) LoginFailuresByAddr(ctx context.Context, addr string, since time.Time, limit int) ([]time.Time, error) {
+	return failuresByAddr(ctx, s.db, addr, since, limit)
+}
+
+// ClearLoginFailures stops counting a client id's failures from an address.
+func (s *Vacancies) ClearLoginFailures(ctx context.Context, subject, addr string) error {
+	return clearFailures(ctx, s.db.Where("client_addr = ?", addr), subject)
+}
+
+// DeleteLoginFailures deletes old failures.
+func (s *Vacancies) DeleteLoginFailures(ctx context.Context, before time.Time) (int, error) {
+	return deleteFailures(ctx, s.db, before)
+}
+
+// ClientSecretLive reports whether a secret is unrevoked and its source
+// active, by primary key.
+func (s *Vacancies) ClientSecretLive(ctx context.Context, clientID, secretID string) (bool, error) {
+	var ids []string
+	err := s.db.WithContext(ctx).Table("vacancy_source_secrets AS s").
+		Joins("JOIN vacancy_sources AS v ON v.id = s.source_id").
+		Where("s.id = ? AND s.source_id = ? AND s.revoked_at IS NULL AND v.active = ?", secretID, clientID, true).
+		Limit(1).Pluck("s.id", &ids).Error
+	if err != nil {
+		return false, fmt.Errorf("check client secret: %w", err)
 	}
-	if err := s.db.WithContext(ctx).Create(&row).Error; err != nil {
+	return len(ids) == 1, nil
+}
+
+func recordFailure(ctx context.Context, db *gorm.DB, f account.LoginFailure) error {
+	row := loginFailureRow{ID: f.ID, ClientAddr: f.ClientAddr, FailedAt: f.At.UTC()}
+	if f.Subject != "" {
+		row.EmailHash = &f.Subject
+	}
+	if err := db.WithContext(ctx).Create(&row).Error; err != nil {
 		return fmt.Errorf("insert sign-in failure: %w", err)
 	}
 	return nil
 }
 
-// LoginFailuresByEmail lists recent failures against an account.
-func (s *Accounts) LoginFailuresByEmail(ctx context.Context, emailHash string, since time.Time, limit int) ([]time.Time, error) {
-	return s.recentFailures(ctx, "email_hash = ?", emailHash, since, limit)
+func failuresFor(ctx context.Context, db *gorm.DB, subject, addr string, since time.Time, limit int) ([]time.Time, error) {
+	return recentFailures(db.WithContext(ctx).Where("email_hash = ? AND client_addr = ?", subject, addr), since, limit)
 }
 
-// LoginFailuresByAddr lists recent failures from a client address.
-func (s *Accounts) LoginFailuresByAddr(ctx context.Context, addr string, since time.Time, limit int) ([]time.Time, error) {
-	return s.recentFailures(ctx, "client_addr = ?", addr, since, limit)
+func failuresByAddr(ctx context.Context, db *gorm.DB, addr string, since time.Time, limit int) ([]time.Time, error) {
+	return recentFailures(db.WithContext(ctx).Where("client_addr = ?", addr), since, limit)
 }
 
-// recentFailures lists the newest failure times matching where (a fixed
-// condition with one parameter) after since.
-func (s *Accounts) recentFailures(ctx context.Context, where string, value string, since time.Time, limit int) ([]time.Time, error) {
+// recentFailures lists the newest failure times that q selects after since.
+func recentFailures(q *gorm.DB, since time.Time, limit int) ([]time.Time, error) {
 	var times []time.Time
-	err := s.db.WithContext(ctx).Model(&loginFailureRow{}).
-		Where(where, value).
+	err := q.Model(&loginFailureRow{}).
 		Where("failed_at > ?", since.UTC()).
 		Order("failed_at DESC").
 		Limit(limit).
@@ -355,10 +446,11 @@ func (s *Accounts) recentFailures(ctx context.Context, where string, value strin
 	return times, nil
 }
 
-// ClearLoginFailures stops counting failures against an account.
-func (s *Accounts) ClearLoginFailures(ctx context.Context, emailHash string) error {
-	err := s.db.WithContext(ctx).Model(&loginFailureRow{}).
-		Where("email_hash = ?", emailHash).
+// clearFailures detaches the failures q selects from their subject: they
+// keep counting against their address.
+func clearFailures(ctx context.Context, q *gorm.DB, subject string) error {
+	err := q.WithContext(ctx).Model(&loginFailureRow{}).
+		Where("email_hash = ?", subject).
 		Update("email_hash", nil).Error
 	if err != nil {
 		return fmt.Errorf("clear sign-in failures: %w", err)
@@ -366,9 +458,8 @@ func (s *Accounts) ClearLoginFailures(ctx context.Context, emailHash string) err
 	return nil
 }
 
-// DeleteLoginFailures deletes old failures.
-func (s *Accounts) DeleteLoginFailures(ctx context.Context, before time.Time) (int, error) {
-	res := s.db.WithContext(ctx).Where("failed_at < ?", before.UTC()).Delete(&loginFailureRow{})
+func deleteFailures(ctx context.Context, db *gorm.DB, before time.Time) (int, error) {
+	res := db.WithContext(ctx).Where("failed_at < ?", before.UTC()).Delete(&loginFailureRow{})
 	if res.Error != nil {
 		return 0, fmt.Errorf("delete old sign-in failures: %w", res.Error)
 	}

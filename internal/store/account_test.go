@@ -94,8 +94,8 @@ func TestAccountsStoresUsers(t *testing.T) {
 		if err != nil || !reflect.DeepEqual(got, tr) {
 			t.Fatalf("after updates User = %+v, %v\nwant %+v", got, err, tr)
 		}
-		if n, err := s.CountActiveAdmins(ctx); err != nil || n != 1 {
-			t.Fatalf("CountActiveAdmins = %d, %v; want 1", n, err)
+		if ids, err := s.LockActiveAdmins(ctx); err != nil || len(ids) != 1 {
+			t.Fatalf("LockActiveAdmins = %v, %v; want one", ids, err)
 		}
 		if err := s.UpdateUser(ctx, acctUser("nope", "x@example.nl", account.RoleEditor)); apperr.CodeOf(err) != apperr.NotFound {
 			t.Fatalf("update of a missing user: %v; want NOT_FOUND", err)
@@ -163,9 +163,21 @@ func TestAccountsRefreshTokens(t *testing.T) {
 			t.Fatalf("used_at = %v; want the first mark's %v", got.UsedAt, used)
 		}
 
+		if u, err := s.SessionUser(ctx, "u-1", "fa"); err != nil || u.ID != "u-1" {
+			t.Fatalf("SessionUser of a live session = %+v, %v", u, err)
+		}
+		if _, err := s.SessionUser(ctx, "u-2", "fa"); apperr.CodeOf(err) != apperr.NotFound {
+			t.Fatalf("SessionUser of another user's session: %v; want NOT_FOUND", err)
+		}
 		revoked := acctT0.Add(2 * time.Minute)
 		if err := s.RevokeRefreshFamily(ctx, "fa", revoked); err != nil {
 			t.Fatal(err)
+		}
+		if _, err := s.SessionUser(ctx, "u-1", "fa"); apperr.CodeOf(err) != apperr.NotFound {
+			t.Fatalf("SessionUser of a revoked session: %v; want NOT_FOUND", err)
+		}
+		if _, err := s.SessionUser(ctx, "u-1", "fb"); err != nil {
+			t.Fatalf("revoking one session ended another: %v", err)
 		}
 		for hash, want := range map[string]bool{"a1": true, "a2": true, "b1": false, "c1": false} {
 			rt, err := s.RefreshToken(ctx, fmt.Sprintf("%064s", hash))
@@ -208,44 +220,59 @@ func TestAccountsLoginFailures(t *testing.T) {
 		email := fmt.Sprintf("%064d", 1)
 		other := fmt.Sprintf("%064d", 2)
 		// Whole and fractional seconds mixed, which SQLite compares as text.
-		offsets := []time.Duration{0, 500 * time.Millisecond, time.Second, 1500 * time.Millisecond, 10 * time.Second}
+		offsets := []time.Duration{0, 500 * time.Millisecond, time.Second, 1500 * time.Millisecond, 10 * time.Second, 11 * time.Second}
 		for i, d := range offsets {
-			f := account.LoginFailure{ID: fmt.Sprintf("f%d", i), EmailHash: email, ClientAddr: "192.0.2.1", At: acctT0.Add(d)}
-			if i == 4 {
-				f.EmailHash, f.ClientAddr = other, "192.0.2.2"
+			f := account.LoginFailure{ID: fmt.Sprintf("f%d", i), Subject: email, ClientAddr: "192.0.2.1", At: acctT0.Add(d)}
+			switch i {
+			case 4:
+				f.Subject, f.ClientAddr = other, "192.0.2.2"
+			case 5:
+				f.ClientAddr = "192.0.2.3"
 			}
 			if err := s.RecordLoginFailure(ctx, f); err != nil {
 				t.Fatal(err)
 			}
 		}
 		base := acctT0.Truncate(time.Second)
-		times, err := s.LoginFailuresByEmail(ctx, email, base, 10)
+		times, err := s.LoginFailuresFor(ctx, email, "192.0.2.1", base, 10)
 		want := []time.Time{acctT0.Add(1500 * time.Millisecond), acctT0.Add(time.Second), acctT0.Add(500 * time.Millisecond), acctT0}
 		if err != nil || !equalTimes(times, want) {
-			t.Fatalf("LoginFailuresByEmail = %v, %v\nwant newest first %v", times, err, want)
+			t.Fatalf("LoginFailuresFor = %v, %v\nwant newest first %v", times, err, want)
 		}
-		times, _ = s.LoginFailuresByEmail(ctx, email, acctT0.Add(500*time.Millisecond), 10)
+		times, _ = s.LoginFailuresFor(ctx, email, "192.0.2.1", acctT0.Add(500*time.Millisecond), 10)
 		if !equalTimes(times, want[:2]) {
 			t.Fatalf("since is exclusive: got %v; want %v", times, want[:2])
 		}
-		times, _ = s.LoginFailuresByEmail(ctx, email, base, 2)
+		times, _ = s.LoginFailuresFor(ctx, email, "192.0.2.1", base, 2)
 		if !equalTimes(times, want[:2]) {
 			t.Fatalf("limit 2: got %v; want %v", times, want[:2])
+		}
+		if times, _ := s.LoginFailuresFor(ctx, email, "192.0.2.3", base, 10); len(times) != 1 {
+			t.Fatalf("failures of the account from another address = %v; want 1", times)
 		}
 		if times, _ := s.LoginFailuresByAddr(ctx, "192.0.2.1", base, 10); len(times) != 4 {
 			t.Fatalf("LoginFailuresByAddr = %v; want 4", times)
 		}
 
-		if err := s.ClearLoginFailures(ctx, email); err != nil {
+		if err := s.ClearLoginFailures(ctx, email, "192.0.2.1"); err != nil {
 			t.Fatal(err)
 		}
-		if times, _ := s.LoginFailuresByEmail(ctx, email, base, 10); len(times) != 0 {
-			t.Fatalf("after clearing, the account still has %d failures", len(times))
+		if times, _ := s.LoginFailuresFor(ctx, email, "192.0.2.1", base, 10); len(times) != 0 {
+			t.Fatalf("after clearing, the pair still has %d failures", len(times))
+		}
+		if times, _ := s.LoginFailuresFor(ctx, email, "192.0.2.3", base, 10); len(times) != 1 {
+			t.Fatal("clearing one address's failures cleared another's")
 		}
 		if times, _ := s.LoginFailuresByAddr(ctx, "192.0.2.1", base, 10); len(times) != 4 {
 			t.Fatalf("clearing the account cleared the address too: %d left", len(times))
 		}
-		if times, _ := s.LoginFailuresByEmail(ctx, other, base, 10); len(times) != 1 {
+		if err := s.ClearAccountLoginFailures(ctx, email); err != nil {
+			t.Fatal(err)
+		}
+		if times, _ := s.LoginFailuresFor(ctx, email, "192.0.2.3", base, 10); len(times) != 0 {
+			t.Fatal("clearing the account left a failure counting against it")
+		}
+		if times, _ := s.LoginFailuresFor(ctx, other, "192.0.2.2", base, 10); len(times) != 1 {
 			t.Fatal("clearing one account cleared another")
 		}
 		n, err := s.DeleteLoginFailures(ctx, acctT0.Add(time.Second))

@@ -707,7 +707,7 @@ func TestSecretRotationKeepsTwoActive(t *testing.T) {
 			t.Fatal(err)
 		}
 		works := func(c vacancy.Credentials) bool {
-			_, err := clients.IssueToken(context.Background(), c.ClientID, c.ClientSecret, "")
+			_, err := clients.IssueToken(context.Background(), c.ClientID, c.ClientSecret, "", "")
 			return err == nil
 		}
 		_, second, err := e.svc.RotateSecret(operator, src.ID, false)
