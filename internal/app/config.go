@@ -36,7 +36,8 @@ type Config struct {
 	TrustedProxies     string
 	CORSOrigins        string
 
-	PullInterval time.Duration
+	PullInterval     time.Duration
+	FeedAllowPrivate bool
 }
 
 // setting is one configuration value: its flag, its variable, its default.
@@ -109,5 +110,6 @@ func (c *Config) register(fs *flag.FlagSet) (envErrs []error) {
 	str(&c.TrustedProxies, setting{"trusted-proxies", "WERKWIJZER_TRUSTED_PROXIES", "comma-separated CIDRs of load balancers whose X-Forwarded-For is believed"}, "")
 	str(&c.CORSOrigins, setting{"cors-origins", "WERKWIJZER_CORS_ORIGINS", "comma-separated origins allowed to call /graphql from browsers; * for any"}, "*")
 	duration(&c.PullInterval, setting{"pull-interval", "WERKWIJZER_PULL_INTERVAL", "how often vacancy feeds of pulled sources are fetched (0 disables pulling)"}, 15*time.Minute)
+	boolean(&c.FeedAllowPrivate, setting{"feed-allow-private", "WERKWIJZER_FEED_ALLOW_PRIVATE", "fetch vacancy feeds from loopback and private addresses too (on-premise feeds); off, feeds come from public addresses only"}, false)
 	return envErrs
 }

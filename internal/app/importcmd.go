@@ -21,6 +21,14 @@ Imports a vacancy feed for a source through the same sync engine as
 syncVacancies: the feed of the source's kind (indeed-xml, recruitee or
 jsonld) from FILE, from URL, or without either from the source's feed URL.
 
+The source's own feed URL is pulled as the server's scheduled pull does:
+with a conditional GET against the validators of the last feed imported
+whole (a feed that did not change is not imported again), and with the
+outcome recorded on the source (last pull, last error, the feed host's
+Retry-After). Another FILE or URL is imported as it is and leaves the
+source's pull state alone. Feeds are fetched from public addresses only
+unless WERKWIJZER_FEED_ALLOW_PRIVATE=true.
+
 The feed is one snapshot: the source's open vacancies it no longer holds
 are closed, once the whole feed is synced (in calls of 500). A feed that
 cannot be fetched or read closes nothing, and a snapshot that would close
@@ -76,15 +84,15 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if flags.on("upsert") {
 		opt.Mode = vacancy.ModeUpsert
 	}
-	im := &pull.Importer{Vacancies: svc, Fetcher: pull.NewFetcher(), Progress: stderr, Log: e.log}
+	im := &pull.Importer{Vacancies: svc, Fetcher: e.feedFetcher(), Progress: stderr, Log: e.log}
 	var res pull.Result
 	switch {
+	case (len(rest) == 0 || rest[0] == src.FeedURL) && src.FeedURL != "":
+		res, err = im.PullNow(ctx, src, opt)
 	case len(rest) == 1 && pull.IsURL(rest[0]):
 		res, err = im.ImportURL(ctx, src, rest[0], opt)
 	case len(rest) == 1:
 		res, err = im.ImportFile(ctx, src, rest[0], opt)
-	case src.FeedURL != "":
-		res, err = im.ImportURL(ctx, src, src.FeedURL, opt)
 	default:
 		return fmt.Errorf("source %s has no feed URL: give a FILE or URL", src.Name)
 	}
@@ -97,7 +105,14 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if flags.on("json") {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
+		if res.NotModified {
+			return enc.Encode(map[string]bool{"notModified": true})
+		}
 		return enc.Encode(res.Total)
+	}
+	if res.NotModified {
+		fmt.Fprintln(stdout, "not modified: the feed is the one last imported whole; nothing was synced")
+		return nil
 	}
 	printImport(stdout, res, true)
 	return nil

@@ -22,9 +22,15 @@ type cli struct {
 
 func newCLI(t *testing.T) *cli {
 	t.Helper()
+	return newCLIAt(t, "sqlite:"+filepath.Join(t.TempDir(), "cli.db"))
+}
+
+// newCLIAt runs commands on the database at url.
+func newCLIAt(t *testing.T, url string) *cli {
+	t.Helper()
 	t.Setenv("WERKWIJZER_LOCALES", "nl,en")
 	t.Setenv("WERKWIJZER_LOG_LEVEL", "warn")
-	c := &cli{t: t, url: "sqlite:" + filepath.Join(t.TempDir(), "cli.db")}
+	c := &cli{t: t, url: url}
 	var out, errOut bytes.Buffer
 	if err := runSeed(context.Background(), []string{"--database-url", c.url}, &out, &errOut); err != nil {
 		t.Fatalf("seed: %v\n%s", err, errOut.String())

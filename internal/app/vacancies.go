@@ -14,7 +14,16 @@ import (
 
 // vacancyService is the vacancy service on the command's database.
 func (e *env) vacancyService() *vacancy.Service {
-	return vacancy.NewService(store.NewVacancies(e.db.Gorm), vacancy.Config{Log: e.log})
+	return vacancy.NewService(store.NewVacancies(e.db.Gorm), vacancy.Config{Log: e.log, AllowPrivateFeeds: e.cfg.FeedAllowPrivate})
+}
+
+// feedFetcher fetches vacancy feeds from the addresses the configuration
+// allows.
+func (e *env) feedFetcher() *pull.Fetcher {
+	if e.cfg.FeedAllowPrivate {
+		return pull.NewFetcher(pull.AnyAddress)
+	}
+	return pull.NewFetcher(pull.PublicOnly)
 }
 
 // clientService issues and verifies vacancy sources' tokens with the same
@@ -51,7 +60,7 @@ func (e *env) seedVacancies(ctx context.Context) error {
 func (e *env) runScheduler(ctx context.Context, cfg *Config, svc *vacancy.Service) {
 	s := &pull.Scheduler{
 		Vacancies: svc,
-		Importer:  &pull.Importer{Vacancies: svc, Fetcher: pull.NewFetcher(), Log: e.log},
+		Importer:  &pull.Importer{Vacancies: svc, Fetcher: e.feedFetcher(), Log: e.log},
 		Interval:  cfg.PullInterval,
 		Owner:     pull.Owner(),
 		Log:       e.log,

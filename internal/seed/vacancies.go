@@ -1,6 +1,7 @@
 package seed
 
 import (
+	"bytes"
 	"context"
 	_ "embed"
 	"fmt"
@@ -47,7 +48,7 @@ func LoadVacancies(ctx context.Context, svc *vacancy.Service, now time.Time) (*v
 	} else if !apperr.Is(err, apperr.NotFound) {
 		return nil, err
 	}
-	items, err := feed.ParseIndeedXML(vacanciesXML)
+	items, err := feed.ParseIndeedXML(bytes.NewReader(vacanciesXML))
 	if err != nil {
 		return nil, fmt.Errorf("sample vacancies: %w", err)
 	}

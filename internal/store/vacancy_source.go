@@ -47,6 +47,7 @@ type vacancySourceRow struct {
 	FeedLastModified string
 	PullLeaseOwner   *string
 	PullLeaseUntil   *time.Time
+	PullNotBefore    *time.Time
 	LastPullAt       *time.Time
 	LastSyncAt       *time.Time
 	LastReport       datatypes.JSON
@@ -76,7 +77,7 @@ func (r vacancySourceRow) toVacancy() (*vacancy.Source, error) {
 		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(), DisabledAt: timeOf(r.DisabledAt),
 		State: vacancy.SyncState{
 			LastSyncAt: timeOf(r.LastSyncAt), LastError: r.LastError, LastErrorAt: timeOf(r.LastErrorAt),
-			LastPullAt: timeOf(r.LastPullAt), FeedETag: r.FeedETag, FeedLastModified: r.FeedLastModified,
+			LastPullAt: timeOf(r.LastPullAt), PullNotBefore: timeOf(r.PullNotBefore), FeedETag: r.FeedETag, FeedLastModified: r.FeedLastModified,
 		},
 	}
 	if src.AllowedHosts == nil {
@@ -335,8 +336,9 @@ func (s *Vacancies) RecordSyncFailure(ctx context.Context, sourceID, message str
 // ClaimPull takes the pull lease in one conditional UPDATE.
 func (s *Vacancies) ClaimPull(ctx context.Context, sourceID, owner string, now, leaseUntil, dueBefore time.Time) (bool, error) {
 	res := s.db.WithContext(ctx).Model(&vacancySourceRow{}).
-		Where("id = ? AND active = ? AND (pull_lease_until IS NULL OR pull_lease_until < ?) AND (last_pull_at IS NULL OR last_pull_at < ?)",
-			sourceID, true, now, dueBefore).
+		Where("id = ? AND active = ? AND (pull_lease_until IS NULL OR pull_lease_until < ?) AND (last_pull_at IS NULL OR last_pull_at < ?)"+
+			" AND (pull_not_before IS NULL OR pull_not_before <= ?)",
+			sourceID, true, now, dueBefore, now).
 		Updates(map[string]any{"pull_lease_owner": owner, "pull_lease_until": leaseUntil})
 	if res.Error != nil {
 		return false, fmt.Errorf("claim pull of %s: %w", sourceID, res.Error)
@@ -346,16 +348,19 @@ func (s *Vacancies) ClaimPull(ctx context.Context, sourceID, owner string, now, 
 
 // FinishPull records a pull; with an owner it also releases that owner's
 // lease (and only theirs).
-func (s *Vacancies) FinishPull(ctx context.Context, sourceID, owner string, at time.Time, etag, lastModified *string, succeeded bool) error {
-	values := map[string]any{"last_pull_at": at}
-	if succeeded {
+func (s *Vacancies) FinishPull(ctx context.Context, sourceID, owner string, out vacancy.PullOutcome) error {
+	values := map[string]any{"last_pull_at": out.At, "pull_not_before": nil}
+	if !out.NotBefore.IsZero() {
+		values["pull_not_before"] = out.NotBefore
+	}
+	if out.Succeeded {
 		values["last_error"], values["last_error_at"] = "", nil
 	}
-	if etag != nil {
-		values["feed_etag"] = *etag
+	if out.ETag != nil {
+		values["feed_etag"] = *out.ETag
 	}
-	if lastModified != nil {
-		values["feed_last_modified"] = *lastModified
+	if out.LastModified != nil {
+		values["feed_last_modified"] = *out.LastModified
 	}
 	q := s.db.WithContext(ctx).Model(&vacancySourceRow{}).Where("id = ?", sourceID)
 	if owner != "" {

@@ -32,25 +32,39 @@ func (s *Service) ClaimPull(ctx context.Context, sourceID, owner string, interva
 	return ok, now, err
 }
 
-// FinishPull records a pull that started at startedAt and releases
-// owner's lease ("" for a pull run by hand, which holds none). etag and
-// lastModified are the validators of a feed imported whole; nil keeps the
-// stored ones (a failed pull must not make the next one skip a feed it
-// never read). A pull that succeeded, if only with "not modified", clears
-// the source's last error.
-func (s *Service) FinishPull(ctx context.Context, sourceID, owner string, startedAt time.Time, etag, lastModified *string, succeeded bool) error {
-	if err := requireOperator(ctx); err != nil {
-		return err
-	}
-	return s.store.FinishPull(ctx, sourceID, owner, startedAt, etag, lastModified, succeeded)
+// PullOutcome is what one pull of a source's feed came to.
+type PullOutcome struct {
+	// At is when the pull started.
+	At time.Time
+	// ETag and LastModified are the validators of a feed imported whole;
+	// nil keeps the stored ones (a failed pull must not make the next one
+	// skip a feed it never read).
+	ETag, LastModified *string
+	// Succeeded is true for a pull that imported the feed or found it not
+	// modified; it clears the source's last error.
+	Succeeded bool
+	// NotBefore is when the feed host allows the next pull (its
+	// Retry-After); zero when it asked for no wait.
+	NotBefore time.Time
 }
 
-// RecordFailure stores why a pull failed, for the admin.
-func (s *Service) RecordFailure(ctx context.Context, sourceID string, failure error) error {
+// FinishPull records a pull and releases owner's lease ("" for a pull run
+// by hand, which holds none).
+func (s *Service) FinishPull(ctx context.Context, sourceID, owner string, out PullOutcome) error {
 	if err := requireOperator(ctx); err != nil {
 		return err
 	}
-	if err := s.store.RecordSyncFailure(ctx, sourceID, failure.Error(), s.clock()); err != nil {
+	return s.store.FinishPull(ctx, sourceID, owner, out)
+}
+
+// RecordFailure stores why a pull failed, for the admin. Every editor
+// reads it, so message must say what failed in terms of the feed, not the
+// network (see pull.Summary).
+func (s *Service) RecordFailure(ctx context.Context, sourceID, message string) error {
+	if err := requireOperator(ctx); err != nil {
+		return err
+	}
+	if err := s.store.RecordSyncFailure(ctx, sourceID, message, s.clock()); err != nil {
 		return fmt.Errorf("record pull failure: %w", err)
 	}
 	return nil

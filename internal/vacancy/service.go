@@ -25,19 +25,23 @@ type Config struct {
 	// Now is the clock (default time.Now).
 	Now func() time.Time
 	Log *slog.Logger
+	// AllowPrivateFeeds accepts feed URLs on loopback and private
+	// addresses (WERKWIJZER_FEED_ALLOW_PRIVATE; see CheckFeedURL).
+	AllowPrivateFeeds bool
 }
 
 // Service manages sources, syncs their vacancies and reads them for the
 // public and the admin. Safe for concurrent use.
 type Service struct {
-	store Store
-	now   func() time.Time
-	log   *slog.Logger
+	store             Store
+	now               func() time.Time
+	log               *slog.Logger
+	allowPrivateFeeds bool
 }
 
 // NewService returns the vacancy service over store.
 func NewService(store Store, cfg Config) *Service {
-	s := &Service{store: store, now: cfg.Now, log: cfg.Log}
+	s := &Service{store: store, now: cfg.Now, log: cfg.Log, allowPrivateFeeds: cfg.AllowPrivateFeeds}
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -181,7 +185,7 @@ func (s *Service) applySettings(ctx context.Context, tx Store, src *Source, upd 
 		src.Kind = k
 	}
 	if upd.FeedURL != nil {
-		u, err := CheckFeedURL(*upd.FeedURL)
+		u, err := CheckFeedURL(*upd.FeedURL, s.allowPrivateFeeds)
 		if err != nil {
 			return err
 		}

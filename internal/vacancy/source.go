@@ -92,6 +92,9 @@ type SyncState struct {
 	LastError   string
 	LastErrorAt time.Time
 	LastPullAt  time.Time
+	// PullNotBefore is when the feed host allows the next scheduled pull
+	// (its Retry-After); zero when it asked for no wait.
+	PullNotBefore time.Time
 	// FeedETag and FeedLastModified validate the last feed imported
 	// whole, for conditional GETs.
 	FeedETag         string
@@ -221,8 +224,13 @@ func CheckAllowedHosts(hosts []string) ([]string, error) {
 }
 
 // CheckFeedURL validates a feed URL: http or https (some ATS feeds still
-// are plain http; the links inside are checked on their own), absolute.
-func CheckFeedURL(raw string) (string, error) {
+// are plain http; the links inside are checked on their own), absolute,
+// without credentials, on a host that is a name or a public IP address
+// (see PublicAddr; allowPrivate accepts any address, for on-premise feeds
+// and tests). Numeric hosts other than IP addresses written out in full
+// ("127.1", "2130706433", "0x7f.1") are always refused. Names are checked
+// again, with the addresses they resolve to, on every fetch.
+func CheckFeedURL(raw string, allowPrivate bool) (string, error) {
 	raw = strings.TrimSpace(raw)
 	if raw == "" {
 		return "", nil
@@ -230,6 +238,9 @@ func CheckFeedURL(raw string) (string, error) {
 	u, err := url.Parse(raw)
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.User != nil || len(raw) > 2048 {
 		return "", apperr.New(apperr.BadUserInput, "the feed URL must be an absolute http(s) URL without credentials").With("field", "feedUrl")
+	}
+	if problem := feedHostProblem(u.Hostname(), allowPrivate); problem != "" {
+		return "", apperr.New(apperr.BadUserInput, "feeds are fetched from public hosts only, and this feed URL is refused: %s", problem).With("field", "feedUrl")
 	}
 	return u.String(), nil
 }

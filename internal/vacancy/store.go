@@ -102,13 +102,13 @@ type Store interface {
 
 	// ClaimPull takes the pull lease of a source for owner until
 	// leaseUntil, in one conditional statement, if no one holds it and the
-	// source was last pulled before dueBefore (or never). Of several
-	// replicas trying at once, exactly one gets true.
+	// source was last pulled before dueBefore (or never) and its feed
+	// host's Retry-After, if any, has passed by now. Of several replicas
+	// trying at once, exactly one gets true.
 	ClaimPull(ctx context.Context, sourceID, owner string, now, leaseUntil, dueBefore time.Time) (bool, error)
-	// FinishPull releases owner's lease and records the pull; etag and
-	// lastModified, when not nil, replace the stored validators, and a
-	// pull that succeeded clears the source's last error.
-	FinishPull(ctx context.Context, sourceID, owner string, at time.Time, etag, lastModified *string, succeeded bool) error
+	// FinishPull releases owner's lease and records the pull (see
+	// PullOutcome).
+	FinishPull(ctx context.Context, sourceID, owner string, out PullOutcome) error
 }
 
 // AuditRecord is one change to a source, for the audit log.

@@ -12,10 +12,12 @@
 package feed
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/url"
 	"strconv"
 	"strings"
@@ -33,23 +35,106 @@ func malformed(format string, args ...any) error {
 	return fmt.Errorf("%w: %s", ErrMalformed, fmt.Sprintf(format, args...))
 }
 
-// Parse reads a document of a source of the given kind. base is where it
-// came from, for resolving relative links in JSON-LD pages; it may be nil.
-func Parse(kind vacancy.Kind, data []byte, base *url.URL) ([]vacancy.Item, error) {
+// Parse reads a document of a source of the given kind from r, as a
+// stream: only the item being read and the items read so far are held,
+// never the whole document. base is where it came from, for resolving
+// relative links in JSON-LD pages; it may be nil. A failure to read r
+// (such as a size limit running out) is returned as it is, not as
+// ErrMalformed.
+func Parse(kind vacancy.Kind, r io.Reader, base *url.URL) ([]vacancy.Item, error) {
+	rr := &readErrReader{r: r}
+	var items []vacancy.Item
+	var err error
 	switch kind {
 	case vacancy.KindIndeedXML:
-		return ParseIndeedXML(data)
+		items, err = ParseIndeedXML(rr)
 	case vacancy.KindRecruitee:
-		return ParseRecruitee(data)
+		items, err = ParseRecruitee(rr)
 	case vacancy.KindJSONLD:
-		return ParseJSONLD(data, base)
+		items, err = ParseJSONLD(rr, base)
+	default:
+		return nil, fmt.Errorf("a %s source has no feed to parse", kind)
 	}
-	return nil, fmt.Errorf("a %s source has no feed to parse", kind)
+	if rr.err != nil {
+		// The document was cut off by its reader, not malformed.
+		return nil, rr.err
+	}
+	return items, err
 }
 
-// trimBOM drops a UTF-8 byte order mark and leading space.
-func trimBOM(data []byte) []byte {
-	return bytes.TrimLeft(bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")), " \t\r\n")
+// readErrReader remembers the first error of r other than io.EOF: the
+// parsers report what they make of a short read, but the cause is the
+// reader's.
+type readErrReader struct {
+	r   io.Reader
+	err error
+}
+
+func (r *readErrReader) Read(p []byte) (int, error) {
+	n, err := r.r.Read(p)
+	if err != nil && !errors.Is(err, io.EOF) && r.err == nil {
+		r.err = err
+	}
+	return n, err
+}
+
+// start skips a UTF-8 byte order mark and leading space and returns the
+// document's first byte (0 for an empty one) with a reader positioned on
+// it.
+func start(r io.Reader) (*bufio.Reader, byte, error) {
+	br := bufio.NewReader(r)
+	if bom, err := br.Peek(3); err == nil && string(bom) == "\xef\xbb\xbf" {
+		_, _ = br.Discard(3)
+	}
+	for {
+		b, err := br.ReadByte()
+		if errors.Is(err, io.EOF) {
+			return br, 0, nil
+		}
+		if err != nil {
+			return nil, 0, err
+		}
+		if b != ' ' && b != '\t' && b != '\r' && b != '\n' {
+			_ = br.UnreadByte()
+			return br, b, nil
+		}
+	}
+}
+
+// skipValue reads past the next JSON value token by token, so a large
+// value nobody needs is never held whole.
+func skipValue(d *json.Decoder) error {
+	depth := 0
+	for {
+		tok, err := d.Token()
+		if err != nil {
+			return err
+		}
+		switch tok {
+		case json.Delim('{'), json.Delim('['):
+			depth++
+		case json.Delim('}'), json.Delim(']'):
+			depth--
+		}
+		if depth == 0 {
+			return nil
+		}
+	}
+}
+
+// endOfDocument reads the closing delimiter of the value being read and
+// checks that nothing but space follows it, as json.Unmarshal would.
+func endOfDocument(d *json.Decoder) error {
+	if _, err := d.Token(); err != nil {
+		return err
+	}
+	if _, err := d.Token(); !errors.Is(err, io.EOF) {
+		if err == nil {
+			return errors.New("data after the top-level value")
+		}
+		return err
+	}
+	return nil
 }
 
 // splitList splits "a, b; c" into its parts.

@@ -1,13 +1,18 @@
 package feed_test
 
 import (
+	"bytes"
 	"errors"
+	"fmt"
+	"io"
 	"net/url"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
+	"testing/iotest"
 	"time"
 
 	"github.com/werkwijzer/werkwijzer/internal/vacancy"
@@ -18,6 +23,7 @@ var now = time.Date(2026, 10, 20, 12, 0, 0, 0, time.UTC)
 
 var testSource = &vacancy.Source{ID: "s", Name: "feed", Language: "nl", TimeZone: "Europe/Amsterdam"}
 
+// fixture returns a file of testdata.
 func fixture(t testing.TB, name string) []byte {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join("testdata", name))
@@ -46,7 +52,7 @@ func normalized(t *testing.T, items []vacancy.Item) []vacancy.Vacancy {
 }
 
 func TestIndeedXML(t *testing.T) {
-	items, err := feed.ParseIndeedXML(fixture(t, "indeed.xml"))
+	items, err := feed.ParseIndeedXML(bytes.NewReader(fixture(t, "indeed.xml")))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -85,7 +91,7 @@ func TestIndeedXML(t *testing.T) {
 }
 
 func TestIndeedXMLInLatin1(t *testing.T) {
-	items, err := feed.ParseIndeedXML(fixture(t, "latin1.xml"))
+	items, err := feed.ParseIndeedXML(bytes.NewReader(fixture(t, "latin1.xml")))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -95,7 +101,7 @@ func TestIndeedXMLInLatin1(t *testing.T) {
 }
 
 func TestRecruitee(t *testing.T) {
-	items, err := feed.ParseRecruitee(fixture(t, "recruitee.json"))
+	items, err := feed.ParseRecruitee(bytes.NewReader(fixture(t, "recruitee.json")))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -136,7 +142,7 @@ func TestRecruitee(t *testing.T) {
 
 func TestJSONLDPage(t *testing.T) {
 	base, _ := url.Parse("https://www.example.com/vacatures/")
-	items, err := feed.ParseJSONLD(fixture(t, "jobposting.html"), base)
+	items, err := feed.ParseJSONLD(bytes.NewReader(fixture(t, "jobposting.html")), base)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -157,7 +163,7 @@ func TestJSONLDPage(t *testing.T) {
 		t.Fatalf("categories %q", items[0].Categories)
 	}
 	// What we serve as JSON-LD reads back as the same vacancy.
-	again, err := feed.ParseJSONLD(vacancy.JobPosting(&v), nil)
+	again, err := feed.ParseJSONLD(bytes.NewReader(vacancy.JobPosting(&v)), nil)
 	if err != nil || len(again) != 1 {
 		t.Fatalf("round trip: %v %d", err, len(again))
 	}
@@ -169,7 +175,7 @@ func TestJSONLDPage(t *testing.T) {
 }
 
 func TestJSONLDFile(t *testing.T) {
-	items, err := feed.ParseJSONLD(fixture(t, "jobposting.json"), nil)
+	items, err := feed.ParseJSONLD(bytes.NewReader(fixture(t, "jobposting.json")), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -191,21 +197,24 @@ func TestJSONLDFile(t *testing.T) {
 
 func TestMalformedFeedsFailWhole(t *testing.T) {
 	cases := map[string]func() error{
-		"xml cut off": func() error { _, err := feed.ParseIndeedXML([]byte(`<source><job><title>x</title>`)); return err },
-		"not xml":     func() error { _, err := feed.ParseIndeedXML([]byte(`{"offers": []}`)); return err },
-		"empty xml":   func() error { _, err := feed.ParseIndeedXML(nil); return err },
-		"html error page": func() error {
-			_, err := feed.ParseRecruitee([]byte(`<html><body>502 Bad Gateway</body></html>`))
+		"xml cut off": func() error {
+			_, err := feed.ParseIndeedXML(strings.NewReader(`<source><job><title>x</title>`))
 			return err
 		},
-		"recruitee no list": func() error { _, err := feed.ParseRecruitee([]byte(`{"error": "not found"}`)); return err },
-		"recruitee cut off": func() error { _, err := feed.ParseRecruitee([]byte(`{"offers": [{"id": 1,`)); return err },
+		"not xml":   func() error { _, err := feed.ParseIndeedXML(strings.NewReader(`{"offers": []}`)); return err },
+		"empty xml": func() error { _, err := feed.ParseIndeedXML(strings.NewReader("")); return err },
+		"html error page": func() error {
+			_, err := feed.ParseRecruitee(strings.NewReader(`<html><body>502 Bad Gateway</body></html>`))
+			return err
+		},
+		"recruitee no list": func() error { _, err := feed.ParseRecruitee(strings.NewReader(`{"error": "not found"}`)); return err },
+		"recruitee cut off": func() error { _, err := feed.ParseRecruitee(strings.NewReader(`{"offers": [{"id": 1,`)); return err },
 		"page without ld": func() error {
-			_, err := feed.ParseJSONLD([]byte(`<html><body>Onderhoud</body></html>`), nil)
+			_, err := feed.ParseJSONLD(strings.NewReader(`<html><body>Onderhoud</body></html>`), nil)
 			return err
 		},
 		"page with bad json": func() error {
-			_, err := feed.ParseJSONLD([]byte(`<script type="application/ld+json">{"@type": </script>`), nil)
+			_, err := feed.ParseJSONLD(strings.NewReader(`<script type="application/ld+json">{"@type": </script>`), nil)
 			return err
 		},
 	}
@@ -215,10 +224,10 @@ func TestMalformedFeedsFailWhole(t *testing.T) {
 		}
 	}
 	// An empty but well-formed feed is not malformed: it holds nothing.
-	if items, err := feed.ParseRecruitee([]byte(`{"offers": []}`)); err != nil || len(items) != 0 {
+	if items, err := feed.ParseRecruitee(strings.NewReader(`{"offers": []}`)); err != nil || len(items) != 0 {
 		t.Fatalf("empty offers: %v %v", items, err)
 	}
-	if items, err := feed.ParseIndeedXML([]byte(`<source></source>`)); err != nil || len(items) != 0 {
+	if items, err := feed.ParseIndeedXML(strings.NewReader(`<source></source>`)); err != nil || len(items) != 0 {
 		t.Fatalf("empty source: %v %v", items, err)
 	}
 }
@@ -261,7 +270,7 @@ func FuzzParseIndeedXML(f *testing.F) {
 	f.Add(fixture(f, "latin1.xml"))
 	f.Add([]byte(`<source><job><title><![CDATA[<script>x</script>]]></title><url>javascript:alert(1)</url></job></source>`))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		items, err := feed.ParseIndeedXML(data)
+		items, err := feed.ParseIndeedXML(bytes.NewReader(data))
 		fuzzItems(t, items, err)
 	})
 }
@@ -270,7 +279,7 @@ func FuzzParseRecruitee(f *testing.F) {
 	f.Add(fixture(f, "recruitee.json"))
 	f.Add([]byte(`{"offers":[{"id":"1","title":"x","description":"<img src=x onerror=alert(1)>","careers_url":"https://a.example.com/x","company_name":"A","created_at":"2026-10-01 10:00:00 UTC","salary":{"min":"1e400"}}]}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		items, err := feed.ParseRecruitee(data)
+		items, err := feed.ParseRecruitee(bytes.NewReader(data))
 		fuzzItems(t, items, err)
 	})
 }
@@ -281,7 +290,141 @@ func FuzzParseJSONLD(f *testing.F) {
 	f.Add([]byte(`{"@graph":[{"@graph":[{"@type":["JobPosting"],"title":{"x":1},"identifier":[{"value":2}]}]}]}`))
 	base, _ := url.Parse("https://www.example.com/a/")
 	f.Fuzz(func(t *testing.T, data []byte) {
-		items, err := feed.ParseJSONLD(data, base)
+		items, err := feed.ParseJSONLD(bytes.NewReader(data), base)
 		fuzzItems(t, items, err)
 	})
+}
+
+// generated is a feed of n records produced as it is read, never held
+// whole: head, then record(i) for each i, then tail. Every MiB it samples
+// the heap, so a test can tell what reading it cost at the peak.
+type generated struct {
+	head, tail string
+	record     func(i int) string
+	n, next    int
+	pending    []byte
+	read       int64
+	sampledAt  int64
+	peakHeap   uint64
+}
+
+func (g *generated) Read(p []byte) (int, error) {
+	if g.read >= g.sampledAt {
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
+		g.peakHeap = max(g.peakHeap, ms.HeapAlloc)
+		g.sampledAt += 1 << 20
+	}
+	for len(g.pending) == 0 {
+		switch {
+		case g.next < 0:
+			return 0, io.EOF
+		case g.next == 0 && g.head != "":
+			g.pending = []byte(g.head)
+			g.head = ""
+		case g.next < g.n:
+			g.pending = []byte(g.record(g.next))
+			g.next++
+		default:
+			g.pending, g.next = []byte(g.tail), -1
+		}
+	}
+	n := copy(p, g.pending)
+	g.pending = g.pending[n:]
+	g.read += int64(n)
+	return n, nil
+}
+
+// heapNow is the live heap after a collection.
+func heapNow() uint64 {
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	return ms.HeapAlloc
+}
+
+// TestParseHoldsOneItemAtATime parses 64 MiB feeds of every kind whose
+// jobs carry 512 KiB of data no item keeps (elements and properties the
+// parser does not read): the heap must stay far below the feed's size,
+// which it cannot if the document is buffered whole.
+func TestParseHoldsOneItemAtATime(t *testing.T) {
+	padding := strings.Repeat("x", 512<<10)
+	const jobs = 128 // 64 MiB of padding
+	feeds := map[vacancy.Kind]*generated{
+		vacancy.KindIndeedXML: {head: `<?xml version="1.0"?><source>`, tail: `</source>`, record: func(i int) string {
+			return fmt.Sprintf(`<job><referencenumber>%d</referencenumber><title>Office manager</title><tracking>%s</tracking></job>`, i, padding)
+		}},
+		vacancy.KindRecruitee: {head: `{"offers":[`, tail: `]}`, record: func(i int) string {
+			return fmt.Sprintf(`%s{"id":%d,"title":"Office manager","tracking":"%s"}`, map[bool]string{true: ",", false: ""}[i > 0], i, padding)
+		}},
+		vacancy.KindJSONLD: {head: `{"@context":"https://schema.org","@graph":[`, tail: `]}`, record: func(i int) string {
+			return fmt.Sprintf(`%s{"@type":"JobPosting","identifier":"%d","title":"Office manager","tracking":"%s"}`, map[bool]string{true: ",", false: ""}[i > 0], i, padding)
+		}},
+	}
+	for kind, g := range feeds {
+		t.Run(string(kind), func(t *testing.T) {
+			g.n = jobs
+			base := heapNow()
+			items, err := feed.Parse(kind, g, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(items) != jobs || items[jobs-1].Title != "Office manager" {
+				t.Fatalf("%d items", len(items))
+			}
+			grew := int64(g.peakHeap) - int64(base)
+			t.Logf("read %d MiB, the heap grew by at most %.1f MiB", g.read>>20, float64(grew)/(1<<20))
+			if g.read < 64<<20 || grew > 16<<20 {
+				t.Fatalf("the heap grew by %d MiB reading a %d MiB feed; want under 16", grew>>20, g.read>>20)
+			}
+		})
+	}
+}
+
+// TestParseReportsReadErrors: a feed cut off by its reader (a size limit,
+// a broken connection) fails with the reader's error, not as a malformed
+// document, so the importer can say what happened.
+func TestParseReportsReadErrors(t *testing.T) {
+	cut := errors.New("the connection broke")
+	docs := map[vacancy.Kind]string{
+		vacancy.KindIndeedXML: `<source><job><title>x</title></job>`,
+		vacancy.KindRecruitee: `{"offers": [{"id": 1}`,
+		vacancy.KindJSONLD:    `<html><script type="application/ld+json">{"@type": "JobPosting"}</script>`,
+	}
+	for kind, doc := range docs {
+		_, err := feed.Parse(kind, io.MultiReader(strings.NewReader(doc), iotest.ErrReader(cut)), nil)
+		if !errors.Is(err, cut) || errors.Is(err, feed.ErrMalformed) {
+			t.Errorf("%s: %v, want the read error", kind, err)
+		}
+	}
+}
+
+// TestStreamedJSONReadsAsBefore: the shapes the streaming JSON readers
+// handle member by member read as encoding/json would read them whole.
+func TestStreamedJSONReadsAsBefore(t *testing.T) {
+	items, err := feed.ParseRecruitee(strings.NewReader(`{"meta": {"a": [1, {"b": null}]}, "Offers": [{"id": 7, "title": "A"}], "more": "x"}`))
+	if err != nil || len(items) != 1 || items[0].ExternalID != "7" {
+		t.Fatalf("recruitee with other members: %+v %v", items, err)
+	}
+	for _, bad := range []string{`{"offers": []} {}`, `{"offers": null}`, `{"offers": {}}`, `{"offers": [] `} {
+		if _, err := feed.ParseRecruitee(strings.NewReader(bad)); !errors.Is(err, feed.ErrMalformed) {
+			t.Errorf("%s: %v, want ErrMalformed", bad, err)
+		}
+	}
+	graph := `{"@context": "https://schema.org", "@graph": [
+		{"@type": "JobPosting", "identifier": "a", "title": "A"},
+		{"@type": "ItemList", "itemListElement": [{"@type": "ListItem", "item": {"@type": "JobPosting", "identifier": "b", "title": "B"}}]}
+	], "itemListElement": {"item": {"@type": "JobPosting", "identifier": "c", "title": "C"}}}`
+	items, err = feed.ParseJSONLD(strings.NewReader(graph), nil)
+	if err != nil || len(items) != 3 || items[0].ExternalID != "a" || items[1].ExternalID != "b" || items[2].ExternalID != "c" {
+		t.Fatalf("graph: %+v %v", items, err)
+	}
+	// A top-level JobPosting counts alone, whatever graph it carries.
+	items, err = feed.ParseJSONLD(strings.NewReader(`{"@graph": [{"@type": "JobPosting", "title": "inner"}], "@type": "JobPosting", "identifier": "outer"}`), nil)
+	if err != nil || len(items) != 1 || items[0].ExternalID != "outer" {
+		t.Fatalf("posting with a graph: %+v %v", items, err)
+	}
+	if _, err := feed.ParseJSONLD(strings.NewReader(`[{"@type": "JobPosting"}] x`), nil); !errors.Is(err, feed.ErrMalformed) {
+		t.Fatalf("trailing data: %v", err)
+	}
 }

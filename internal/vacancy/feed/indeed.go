@@ -1,7 +1,6 @@
 package feed
 
 import (
-	"bytes"
 	"encoding/xml"
 	"errors"
 	"io"
@@ -45,9 +44,14 @@ type indeedJob struct {
 // ParseIndeedXML reads an Indeed-style XML feed: a <source> element (the
 // name does not matter) with <job> children. CDATA and plain text both
 // work; HTML entities such as &nbsp; are understood; encodings other than
-// UTF-8 are converted when the XML declaration names them.
-func ParseIndeedXML(data []byte) ([]vacancy.Item, error) {
-	d := xml.NewDecoder(bytes.NewReader(trimBOM(data)))
+// UTF-8 are converted when the XML declaration names them. Each <job> is
+// decoded on its own as it streams past.
+func ParseIndeedXML(r io.Reader) ([]vacancy.Item, error) {
+	br, _, err := start(r)
+	if err != nil {
+		return nil, err
+	}
+	d := xml.NewDecoder(br)
 	d.Entity = xml.HTMLEntity
 	d.CharsetReader = charset.NewReaderLabel
 	var items []vacancy.Item

@@ -1,7 +1,6 @@
 package feed
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"io"
@@ -21,53 +20,66 @@ import (
 // ignored. Relative URLs are resolved against base when it is given. A
 // page with no JSON-LD at all, or a block that is not JSON, is malformed;
 // a page whose JSON-LD holds no JobPosting yields no items.
-func ParseJSONLD(data []byte, base *url.URL) ([]vacancy.Item, error) {
-	data = trimBOM(data)
-	if len(data) == 0 {
+//
+// The page is tokenized as it streams past and only its JSON-LD blocks
+// are held, one at a time; a JSON document's top-level array and the
+// arrays of a top-level "@graph" or "itemListElement" are read one
+// element at a time.
+func ParseJSONLD(r io.Reader, base *url.URL) ([]vacancy.Item, error) {
+	br, first, err := start(r)
+	if err != nil {
+		return nil, err
+	}
+	l := &ldReader{base: base, items: []vacancy.Item{}}
+	switch first {
+	case 0:
 		return nil, malformed("empty document")
+	case '<':
+		err = l.page(br)
+	default:
+		err = l.document(json.NewDecoder(br))
 	}
-	var blocks [][]byte
-	if data[0] == '<' {
-		var err error
-		if blocks, err = scriptBlocks(data); err != nil {
-			return nil, err
-		}
-		if len(blocks) == 0 {
-			return nil, malformed("the page has no <script type=\"application/ld+json\"> block")
-		}
-	} else {
-		blocks = [][]byte{data}
+	if err != nil {
+		return nil, err
 	}
-	var postings []map[string]json.RawMessage
-	for i, b := range blocks {
-		var raw json.RawMessage
-		if err := json.Unmarshal(b, &raw); err != nil {
-			return nil, malformed("JSON-LD block %d: %v", i+1, err)
-		}
-		collectPostings(raw, &postings, 0)
-		if len(postings) > MaxItems {
-			return nil, malformed("more than %d job postings", MaxItems)
-		}
-	}
-	items := make([]vacancy.Item, 0, len(postings))
-	for _, p := range postings {
-		items = append(items, postingItem(p, base))
-	}
-	return items, nil
+	return l.items, nil
 }
 
-// scriptBlocks returns the text of the page's JSON-LD script elements.
-func scriptBlocks(page []byte) ([][]byte, error) {
-	z := html.NewTokenizer(bytes.NewReader(page))
-	var blocks [][]byte
+// ldReader turns postings into items as soon as they are found, so what
+// it holds is the items, not the JSON they came from.
+type ldReader struct {
+	base  *url.URL
+	items []vacancy.Item
+}
+
+// take adds the postings found in raw at depth.
+func (l *ldReader) take(raw json.RawMessage, depth int) error {
+	var postings []map[string]json.RawMessage
+	collectPostings(raw, &postings, depth)
+	if len(l.items)+len(postings) > MaxItems {
+		return malformed("more than %d job postings", MaxItems)
+	}
+	for _, p := range postings {
+		l.items = append(l.items, postingItem(p, l.base))
+	}
+	return nil
+}
+
+// page reads the postings of a page's JSON-LD script elements.
+func (l *ldReader) page(page io.Reader) error {
+	z := html.NewTokenizer(page)
+	blocks := 0
 	inLD := false
 	for {
 		switch z.Next() {
 		case html.ErrorToken:
 			if err := z.Err(); err != nil && !errors.Is(err, io.EOF) {
-				return nil, malformed("HTML: %v", err)
+				return malformed("HTML: %v", err)
 			}
-			return blocks, nil
+			if blocks == 0 {
+				return malformed("the page has no <script type=\"application/ld+json\"> block")
+			}
+			return nil
 		case html.StartTagToken:
 			name, hasAttr := z.TagName()
 			if atom.Lookup(name) != atom.Script {
@@ -83,7 +95,14 @@ func scriptBlocks(page []byte) ([][]byte, error) {
 			}
 		case html.TextToken:
 			if inLD {
-				blocks = append(blocks, bytes.Clone(z.Text()))
+				blocks++
+				var raw json.RawMessage
+				if err := json.Unmarshal(z.Text(), &raw); err != nil {
+					return malformed("JSON-LD block %d: %v", blocks, err)
+				}
+				if err := l.take(raw, 0); err != nil {
+					return err
+				}
 				inLD = false
 			}
 		case html.EndTagToken:
@@ -92,24 +111,143 @@ func scriptBlocks(page []byte) ([][]byte, error) {
 	}
 }
 
+// document reads the postings of a JSON document, streaming the arrays
+// that may hold many of them: the document itself, or a top-level
+// object's "@graph" or "itemListElement".
+func (l *ldReader) document(d *json.Decoder) error {
+	tok, err := d.Token()
+	if err != nil {
+		return malformed("JSON-LD: %v", err)
+	}
+	switch tok {
+	case json.Delim('['):
+		if err := l.array(d, 0); err != nil {
+			return err
+		}
+	case json.Delim('{'):
+		if err := l.object(d); err != nil {
+			return err
+		}
+	}
+	if _, err := d.Token(); !errors.Is(err, io.EOF) {
+		if err == nil {
+			return malformed("JSON-LD: data after the top-level value")
+		}
+		return malformed("JSON-LD: %v", err)
+	}
+	return nil
+}
+
+// array takes the postings of each element of an array whose '[' was
+// read, and reads its ']'.
+func (l *ldReader) array(d *json.Decoder, depth int) error {
+	for d.More() {
+		var elem json.RawMessage
+		if err := d.Decode(&elem); err != nil {
+			return malformed("JSON-LD: %v", err)
+		}
+		if err := l.take(elem, depth); err != nil {
+			return err
+		}
+	}
+	if _, err := d.Token(); err != nil {
+		return malformed("JSON-LD: %v", err)
+	}
+	return nil
+}
+
+// object reads a top-level object whose '{' was read, and its '}'. The
+// postings of its "@graph" and "itemListElement" arrays are taken as they
+// stream past; should the object turn out to be a JobPosting itself, it
+// alone counts, as it would in collectPostings.
+func (l *ldReader) object(d *json.Decoder) error {
+	before := len(l.items)
+	obj := map[string]json.RawMessage{}
+	for d.More() {
+		tok, err := d.Token()
+		if err != nil {
+			return malformed("JSON-LD: %v", err)
+		}
+		key, _ := tok.(string)
+		if key == "@graph" || key == "itemListElement" {
+			tok, err := d.Token()
+			if err != nil {
+				return malformed("JSON-LD: %v", err)
+			}
+			switch tok {
+			case json.Delim('['):
+				if err := l.array(d, 1); err != nil {
+					return err
+				}
+			case json.Delim('{'):
+				// A single node rather than a list: read it whole.
+				inner, err := objectMembers(d)
+				if err != nil {
+					return err
+				}
+				raw, _ := json.Marshal(inner) // cannot fail: valid members
+				obj[key] = raw
+			}
+			continue
+		}
+		var raw json.RawMessage
+		if err := d.Decode(&raw); err != nil {
+			return malformed("JSON-LD: %v", err)
+		}
+		obj[key] = raw
+	}
+	if _, err := d.Token(); err != nil {
+		return malformed("JSON-LD: %v", err)
+	}
+	if isType(obj, "JobPosting") {
+		l.items = l.items[:before]
+	}
+	raw, _ := json.Marshal(obj)
+	return l.take(raw, 0)
+}
+
+// objectMembers reads the members of an object whose '{' was read, and
+// its '}'.
+func objectMembers(d *json.Decoder) (map[string]json.RawMessage, error) {
+	obj := map[string]json.RawMessage{}
+	for d.More() {
+		tok, err := d.Token()
+		if err != nil {
+			return nil, malformed("JSON-LD: %v", err)
+		}
+		key, _ := tok.(string)
+		var raw json.RawMessage
+		if err := d.Decode(&raw); err != nil {
+			return nil, malformed("JSON-LD: %v", err)
+		}
+		obj[key] = raw
+	}
+	if _, err := d.Token(); err != nil {
+		return nil, malformed("JSON-LD: %v", err)
+	}
+	return obj, nil
+}
+
 // collectPostings finds JobPosting objects in a JSON-LD value.
 func collectPostings(raw json.RawMessage, out *[]map[string]json.RawMessage, depth int) {
 	if depth > 8 || len(*out) > MaxItems {
 		return
 	}
 	for _, obj := range flexObjects(raw) {
-		if isType(obj, "JobPosting") {
-			*out = append(*out, obj)
-			continue
-		}
-		if g, ok := obj["@graph"]; ok {
-			collectPostings(g, out, depth+1)
-		}
-		if l, ok := obj["itemListElement"]; ok {
-			collectPostings(l, out, depth+1)
-		}
-		if it, ok := obj["item"]; ok { // a ListItem wrapping a posting
-			collectPostings(it, out, depth+1)
+		collectObject(obj, out, depth)
+	}
+}
+
+// collectObject takes obj if it is a JobPosting, and otherwise the
+// postings it holds in a graph, a list or a list item.
+func collectObject(obj map[string]json.RawMessage, out *[]map[string]json.RawMessage, depth int) {
+	if isType(obj, "JobPosting") {
+		*out = append(*out, obj)
+		return
+	}
+	for _, key := range []string{"@graph", "itemListElement", "item"} { // "item": a ListItem wrapping a posting
+		if v, ok := obj[key]; ok {
+			collectPostings(v, out, depth+1)
 		}
 	}
 }

@@ -3,6 +3,7 @@ package feed
 import (
 	"bytes"
 	"encoding/json"
+	"io"
 	"strings"
 
 	"github.com/werkwijzer/werkwijzer/internal/vacancy"
@@ -58,27 +59,70 @@ type recruiteeOffer struct {
 }
 
 // ParseRecruitee reads the Recruitee careers site API's answer:
-// {"offers": [...]}. Offers whose status says they are not published are
-// left out.
-func ParseRecruitee(data []byte) ([]vacancy.Item, error) {
-	data = trimBOM(data)
-	if len(data) == 0 || data[0] != '{' {
+// {"offers": [...]}, one offer at a time as it streams past. Offers whose
+// status says they are not published are left out.
+func ParseRecruitee(r io.Reader) ([]vacancy.Item, error) {
+	br, first, err := start(r)
+	if err != nil {
+		return nil, err
+	}
+	if first != '{' {
 		return nil, malformed("Recruitee: want a JSON object with offers")
 	}
-	var doc struct {
-		Offers *[]json.RawMessage `json:"offers"`
+	d := json.NewDecoder(br)
+	_, _ = d.Token() // the '{' seen above
+	var items []vacancy.Item
+	sawOffers := false
+	for d.More() {
+		tok, err := d.Token()
+		if err != nil {
+			return nil, malformed("Recruitee JSON: %v", err)
+		}
+		// Like encoding/json's struct decoding, the key matches without
+		// regard to case, and the last one wins.
+		if key, _ := tok.(string); !strings.EqualFold(key, "offers") {
+			if err := skipValue(d); err != nil {
+				return nil, malformed("Recruitee JSON: %v", err)
+			}
+			continue
+		}
+		offers, err := recruiteeOffers(d)
+		if err != nil {
+			return nil, err
+		}
+		items, sawOffers = offers, offers != nil
 	}
-	if err := json.Unmarshal(data, &doc); err != nil {
+	if err := endOfDocument(d); err != nil {
 		return nil, malformed("Recruitee JSON: %v", err)
 	}
-	if doc.Offers == nil {
+	if !sawOffers {
 		return nil, malformed("Recruitee JSON has no offers list")
 	}
-	if len(*doc.Offers) > MaxItems {
-		return nil, malformed("more than %d offers", MaxItems)
+	return items, nil
+}
+
+// recruiteeOffers reads the offers array; nil (not an empty list) means
+// null.
+func recruiteeOffers(d *json.Decoder) ([]vacancy.Item, error) {
+	tok, err := d.Token()
+	if err != nil {
+		return nil, malformed("Recruitee JSON: %v", err)
 	}
-	items := make([]vacancy.Item, 0, len(*doc.Offers))
-	for _, raw := range *doc.Offers {
+	if tok == nil {
+		return nil, nil
+	}
+	if delim, _ := tok.(json.Delim); delim != '[' {
+		return nil, malformed("Recruitee JSON: offers is not a list")
+	}
+	items := []vacancy.Item{}
+	for n := 0; d.More(); n++ {
+		if n >= MaxItems {
+			return nil, malformed("more than %d offers", MaxItems)
+		}
+		var raw json.RawMessage
+		if err := d.Decode(&raw); err != nil {
+			return nil, malformed("Recruitee JSON offer %d: %v", n+1, err)
+		}
 		var o recruiteeOffer
 		if err := json.Unmarshal(raw, &o); err != nil {
 			// One offer of an unexpected shape is not the whole feed being
@@ -95,6 +139,9 @@ func ParseRecruitee(data []byte) ([]vacancy.Item, error) {
 			continue
 		}
 		items = append(items, o.item())
+	}
+	if _, err := d.Token(); err != nil { // ']'
+		return nil, malformed("Recruitee JSON: %v", err)
 	}
 	return items, nil
 }

@@ -18,13 +18,17 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"os"
+	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/google/uuid"
 
+	"github.com/werkwijzer/werkwijzer/internal/apperr"
 	"github.com/werkwijzer/werkwijzer/internal/vacancy"
 	"github.com/werkwijzer/werkwijzer/internal/vacancy/feed"
 )
@@ -32,21 +36,62 @@ import (
 // DefaultMaxBytes bounds a feed's size.
 const DefaultMaxBytes = 64 << 20
 
+// MaxRedirects bounds the redirects a fetch follows.
+const MaxRedirects = 5
+
+// MaxRetryAfter caps how long a feed host's Retry-After may hold off the
+// next pull, so a typo on its side cannot stop pulling for good.
+const MaxRetryAfter = 24 * time.Hour
+
+// Errors of a fetch, besides *StatusError and *TooLargeError.
+var (
+	// ErrAddressNotAllowed: the feed's host (or a redirect's) resolved to
+	// an address feeds are not fetched from (see vacancy.PublicAddr).
+	ErrAddressNotAllowed = errors.New("address not allowed")
+	ErrTooManyRedirects  = fmt.Errorf("more than %d redirects", MaxRedirects)
+	ErrInsecureRedirect  = errors.New("redirect from https to plain http refused")
+)
+
+// PublicOnly lets a fetcher connect to public addresses only: the
+// production policy.
+func PublicOnly(a netip.AddrPort) bool { return vacancy.PublicAddr(a.Addr()) }
+
+// AnyAddress lets a fetcher connect anywhere
+// (WERKWIJZER_FEED_ALLOW_PRIVATE).
+func AnyAddress(netip.AddrPort) bool { return true }
+
 // Fetcher downloads feeds with timeouts, a size limit and conditional
-// GETs.
+// GETs, connecting only to the addresses its policy allows.
 type Fetcher struct {
 	Client    *http.Client
 	MaxBytes  int64
 	UserAgent string
 }
 
-// NewFetcher returns a fetcher with production timeouts: 10 s to connect
-// and for TLS, 30 s for the response headers, 2 minutes in all, at most 5
-// redirects.
-func NewFetcher() *Fetcher {
+// NewFetcher returns a fetcher with production timeouts (10 s to connect
+// and for TLS, 30 s for the response headers, 2 minutes in all) that
+// follows at most MaxRedirects redirects and connects only to addresses
+// allow accepts (PublicOnly, or AnyAddress for on-premise feeds).
+//
+// allow is checked on every connection, with the address it is about to
+// connect to after DNS resolution: a name that resolves inward, DNS
+// rebinding and every hop of a redirect meet the same check. For the same
+// reason no proxy from the environment is used: the check would see the
+// proxy's address, not the feed host's.
+func NewFetcher(allow func(netip.AddrPort) bool) *Fetcher {
+	dialer := &net.Dialer{
+		Timeout:   10 * time.Second,
+		KeepAlive: 30 * time.Second,
+		Control: func(_, address string, _ syscall.RawConn) error {
+			ap, err := netip.ParseAddrPort(address)
+			if err != nil || !allow(ap) {
+				return fmt.Errorf("connect to %s: %w", address, ErrAddressNotAllowed)
+			}
+			return nil
+		},
+	}
 	transport := &http.Transport{
-		Proxy:                 http.ProxyFromEnvironment,
-		DialContext:           (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+		DialContext:           dialer.DialContext,
 		TLSHandshakeTimeout:   10 * time.Second,
 		ResponseHeaderTimeout: 30 * time.Second,
 		IdleConnTimeout:       90 * time.Second,
@@ -58,11 +103,11 @@ func NewFetcher() *Fetcher {
 			Transport: transport,
 			Timeout:   2 * time.Minute,
 			CheckRedirect: func(req *http.Request, via []*http.Request) error {
-				if len(via) >= 5 {
-					return errors.New("more than 5 redirects")
+				if len(via) > MaxRedirects { // via holds the first request too
+					return ErrTooManyRedirects
 				}
 				if via[0].URL.Scheme == "https" && req.URL.Scheme != "https" {
-					return errors.New("redirect from https to plain http refused")
+					return ErrInsecureRedirect
 				}
 				return nil
 			},
@@ -76,28 +121,54 @@ func NewFetcher() *Fetcher {
 type Response struct {
 	// NotModified is true when the server answered 304 to a conditional
 	// GET: the feed did not change since the validators were stored.
-	NotModified  bool
-	Body         []byte
+	NotModified bool
+	// Body streams the feed, at most the fetcher's MaxBytes of it; nil
+	// when NotModified. The caller closes it.
+	Body         io.ReadCloser
 	ETag         string
 	LastModified string
 	URL          *url.URL // after redirects
 }
 
+// FetchError is a feed that could not be fetched, or whose body broke off.
+type FetchError struct {
+	URL string
+	Err error
+}
+
+func (e *FetchError) Error() string { return fmt.Sprintf("fetch %s: %v", e.URL, e.Err) }
+func (e *FetchError) Unwrap() error { return e.Err }
+
 // StatusError is a feed server's error answer.
 type StatusError struct {
-	URL    string
 	Status int
+	// RetryAfter is how long the server asked to wait (Retry-After on a
+	// 429 or 503, capped at MaxRetryAfter); zero when it did not say.
+	RetryAfter time.Duration
 }
 
 func (e *StatusError) Error() string {
-	return fmt.Sprintf("fetch %s: the server answered %d %s", e.URL, e.Status, http.StatusText(e.Status))
+	msg := fmt.Sprintf("the server answered %d %s", e.Status, http.StatusText(e.Status))
+	if e.RetryAfter > 0 {
+		msg += fmt.Sprintf(" and asked to retry after %s", e.RetryAfter)
+	}
+	return msg
 }
 
-// Fetch GETs rawURL; a non-empty etag or lastModified makes it conditional.
+// TooLargeError is a feed larger than the limit.
+type TooLargeError struct{ Max int64 }
+
+func (e *TooLargeError) Error() string {
+	return fmt.Sprintf("the feed is larger than %d MiB", e.Max>>20)
+}
+
+// Fetch GETs rawURL; a non-empty etag or lastModified makes it
+// conditional. Errors are *FetchError.
 func (f *Fetcher) Fetch(ctx context.Context, rawURL, etag, lastModified string) (*Response, error) {
+	fail := func(err error) error { return &FetchError{URL: rawURL, Err: err} }
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
 	if err != nil {
-		return nil, fmt.Errorf("fetch %s: %w", rawURL, err)
+		return nil, fail(err)
 	}
 	req.Header.Set("User-Agent", f.UserAgent)
 	req.Header.Set("Accept", "application/xml, application/json, application/ld+json, text/html;q=0.9, */*;q=0.5")
@@ -109,29 +180,80 @@ func (f *Fetcher) Fetch(ctx context.Context, rawURL, etag, lastModified string) 
 	}
 	resp, err := f.Client.Do(req)
 	if err != nil {
-		return nil, fmt.Errorf("fetch %s: %w", rawURL, err)
+		return nil, fail(err)
 	}
-	defer resp.Body.Close()
 	if resp.StatusCode == http.StatusNotModified {
+		resp.Body.Close()
 		return &Response{NotModified: true, ETag: etag, LastModified: lastModified, URL: resp.Request.URL}, nil
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
-		return nil, &StatusError{URL: rawURL, Status: resp.StatusCode}
+		resp.Body.Close()
+		se := &StatusError{Status: resp.StatusCode}
+		if resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable {
+			se.RetryAfter = retryAfter(resp.Header.Get("Retry-After"), time.Now())
+		}
+		return nil, fail(se)
 	}
 	max := f.MaxBytes
 	if max <= 0 {
 		max = DefaultMaxBytes
 	}
-	body, err := io.ReadAll(io.LimitReader(resp.Body, max+1))
-	if err != nil {
-		return nil, fmt.Errorf("fetch %s: read the body: %w", rawURL, err)
-	}
-	if int64(len(body)) > max {
-		return nil, fmt.Errorf("fetch %s: the feed is larger than %d MiB", rawURL, max>>20)
-	}
-	return &Response{Body: body, ETag: resp.Header.Get("ETag"), LastModified: resp.Header.Get("Last-Modified"), URL: resp.Request.URL}, nil
+	return &Response{
+		Body: &limitedBody{body: resp.Body, left: max, max: max, url: rawURL},
+		ETag: resp.Header.Get("ETag"), LastModified: resp.Header.Get("Last-Modified"), URL: resp.Request.URL,
+	}, nil
 }
+
+// retryAfter reads a Retry-After value, delay-seconds or an HTTP date
+// (RFC 9110, 10.2.3), as a wait from now, capped at MaxRetryAfter; zero
+// when it is absent, malformed or past.
+func retryAfter(value string, now time.Time) time.Duration {
+	value = strings.TrimSpace(value)
+	if value != "" && strings.Trim(value, "0123456789") == "" {
+		secs, err := strconv.ParseUint(value, 10, 64)
+		if err != nil || secs > uint64(MaxRetryAfter/time.Second) { // err: too many digits
+			return MaxRetryAfter
+		}
+		return time.Duration(secs) * time.Second
+	}
+	at, err := http.ParseTime(value)
+	if err != nil {
+		return 0
+	}
+	return min(max(at.Sub(now), 0), MaxRetryAfter)
+}
+
+// limitedBody reads a response body up to max bytes; reading more fails
+// with *TooLargeError, and a broken connection with *FetchError.
+type limitedBody struct {
+	body      io.ReadCloser
+	left, max int64
+	url       string
+}
+
+func (b *limitedBody) Read(p []byte) (int, error) {
+	if b.left < 0 {
+		return 0, &TooLargeError{Max: b.max}
+	}
+	// One byte more than is left tells a feed of exactly max bytes from a
+	// longer one.
+	if int64(len(p)) > b.left+1 {
+		p = p[:b.left+1]
+	}
+	n, err := b.body.Read(p)
+	if int64(n) > b.left {
+		n, b.left = int(b.left), -1
+		return n, &TooLargeError{Max: b.max}
+	}
+	b.left -= int64(n)
+	if err != nil && !errors.Is(err, io.EOF) {
+		err = &FetchError{URL: b.url, Err: err}
+	}
+	return n, err
+}
+
+func (b *limitedBody) Close() error { return b.body.Close() }
 
 // Options tune one import.
 type Options struct {
@@ -165,9 +287,10 @@ type Importer struct {
 	Log      *slog.Logger
 }
 
-// ImportData syncs a feed document for src. ctx must act as the operator.
-func (im *Importer) ImportData(ctx context.Context, src *vacancy.Source, data []byte, base *url.URL, opt Options) (Result, error) {
-	items, err := feed.Parse(src.Kind, data, base)
+// Import syncs a feed document read from r for src; base is where it
+// came from (nil for a file). ctx must act as the operator.
+func (im *Importer) Import(ctx context.Context, src *vacancy.Source, r io.Reader, base *url.URL, opt Options) (Result, error) {
+	items, err := feed.Parse(src.Kind, r, base)
 	if err != nil {
 		return Result{}, err
 	}
@@ -175,66 +298,143 @@ func (im *Importer) ImportData(ctx context.Context, src *vacancy.Source, data []
 	return im.sync(ctx, src, items, opt)
 }
 
-// ImportFile syncs a feed file.
+// ImportFile syncs a feed file of at most the fetcher's MaxBytes.
 func (im *Importer) ImportFile(ctx context.Context, src *vacancy.Source, path string, opt Options) (Result, error) {
-	data, err := readFile(path, im.maxBytes())
+	f, err := os.Open(path)
 	if err != nil {
-		return Result{}, err
+		return Result{}, fmt.Errorf("read feed: %w", err)
 	}
-	return im.ImportData(ctx, src, data, nil, opt)
+	defer f.Close()
+	max := im.maxBytes()
+	res, err := im.Import(ctx, src, &limitedBody{body: f, left: max, max: max, url: path}, nil, opt)
+	if err != nil {
+		return res, fmt.Errorf("import %s: %w", path, err)
+	}
+	return res, nil
 }
 
-// ImportURL fetches a feed without conditions and syncs it; when rawURL
-// is the source's feed URL and the import was real and complete, the
-// feed's validators are stored for the next conditional pull.
+// ImportURL fetches a feed at an address other than the source's feed
+// URL, without conditions, and syncs it; nothing about the fetch is
+// recorded on the source. (PullNow pulls the source's own feed.)
 func (im *Importer) ImportURL(ctx context.Context, src *vacancy.Source, rawURL string, opt Options) (Result, error) {
-	started := im.Vacancies.Now()
 	resp, err := im.Fetcher.Fetch(ctx, rawURL, "", "")
 	if err != nil {
 		return Result{}, err
 	}
-	im.progress("fetched %s (%d KiB)", rawURL, len(resp.Body)>>10)
-	res, err := im.ImportData(ctx, src, resp.Body, resp.URL, opt)
-	if err == nil && !opt.DryRun && rawURL == src.FeedURL {
-		err = im.Vacancies.FinishPull(ctx, src.ID, "", started, &resp.ETag, &resp.LastModified, true)
-	}
-	return res, err
+	defer resp.Body.Close()
+	im.progress("fetched %s", rawURL)
+	return im.Import(ctx, src, resp.Body, resp.URL, opt)
 }
 
 // Pull fetches a source's feed conditionally and syncs it as a snapshot;
 // owner is the lease holder (see Scheduler), startedAt when it claimed it.
-// Failures are recorded on the source for the admin.
+// The outcome is recorded on the source for the admin: when it was
+// pulled, the validators of a feed imported whole, the feed host's
+// Retry-After, and for a failure a summary that names no network detail
+// (see Summary); the detail is logged.
 func (im *Importer) Pull(ctx context.Context, src *vacancy.Source, owner string, startedAt time.Time) (Result, error) {
-	res, etag, lastModified, err := im.pull(ctx, src)
+	return im.pullAndRecord(ctx, src, owner, startedAt, Options{})
+}
+
+// PullNow pulls a source's feed by hand, as "werkwijzer import vacancies"
+// does: like Pull, with the same conditional GET and the same record on
+// the source, but with opt. A dry run records nothing.
+func (im *Importer) PullNow(ctx context.Context, src *vacancy.Source, opt Options) (Result, error) {
+	if wait := src.State.PullNotBefore; !wait.IsZero() && im.Vacancies.Now().Before(wait) {
+		im.progress("note: the feed host asked not to be fetched before %s; fetching anyway, since you asked", wait.Format(time.RFC3339))
+	}
+	return im.pullAndRecord(ctx, src, "", im.Vacancies.Now(), opt)
+}
+
+func (im *Importer) pullAndRecord(ctx context.Context, src *vacancy.Source, owner string, startedAt time.Time, opt Options) (Result, error) {
+	res, out, err := im.pull(ctx, src, opt)
+	if opt.DryRun {
+		return res, err
+	}
+	out.At, out.Succeeded = startedAt, err == nil
+	ctx = context.WithoutCancel(ctx)
 	if err != nil {
-		if recErr := im.Vacancies.RecordFailure(context.WithoutCancel(ctx), src.ID, err); recErr != nil {
+		if recErr := im.Vacancies.RecordFailure(ctx, src.ID, Summary(err)); recErr != nil {
 			im.logger().Warn("could not record pull failure", "source", src.Name, "error", recErr)
 		}
+		var se *StatusError
+		if errors.As(err, &se) && se.RetryAfter > 0 {
+			out.NotBefore = startedAt.Add(se.RetryAfter)
+		}
 	}
-	// Validators are kept only for a feed imported whole; after a failure
-	// the next pull must fetch it again.
-	if finErr := im.Vacancies.FinishPull(context.WithoutCancel(ctx), src.ID, owner, startedAt, etag, lastModified, err == nil); finErr != nil && err == nil {
+	if finErr := im.Vacancies.FinishPull(ctx, src.ID, owner, out); finErr != nil && err == nil {
 		err = finErr
 	}
 	return res, err
 }
 
-func (im *Importer) pull(ctx context.Context, src *vacancy.Source) (Result, *string, *string, error) {
+// pull fetches and imports; the outcome holds the validators of a feed
+// imported whole (and no others: after a failure the next pull must fetch
+// the feed again).
+func (im *Importer) pull(ctx context.Context, src *vacancy.Source, opt Options) (Result, vacancy.PullOutcome, error) {
+	var out vacancy.PullOutcome
 	if !src.Kind.Pulls() || src.FeedURL == "" {
-		return Result{}, nil, nil, fmt.Errorf("source %s has no feed to pull", src.Name)
+		return Result{}, out, apperr.New(apperr.BadUserInput, "source %s has no feed to pull", src.Name)
 	}
 	resp, err := im.Fetcher.Fetch(ctx, src.FeedURL, src.State.FeedETag, src.State.FeedLastModified)
 	if err != nil {
-		return Result{}, nil, nil, err
+		return Result{}, out, err
 	}
 	if resp.NotModified {
-		return Result{NotModified: true}, nil, nil, nil
+		im.progress("the feed did not change since it was last imported whole: nothing to do")
+		return Result{NotModified: true}, out, nil
 	}
-	res, err := im.ImportData(ctx, src, resp.Body, resp.URL, Options{})
+	defer resp.Body.Close()
+	im.progress("fetched %s", src.FeedURL)
+	res, err := im.Import(ctx, src, resp.Body, resp.URL, opt)
 	if err != nil {
-		return res, nil, nil, err
+		return res, out, err
 	}
-	return res, &resp.ETag, &resp.LastModified, nil
+	if opt.Mode == "" || opt.Mode == vacancy.ModeSnapshot {
+		// An upsert import is not the whole feed's state: a later
+		// snapshot must not skip the feed as "not modified".
+		out.ETag, out.LastModified = &resp.ETag, &resp.LastModified
+	}
+	return res, out, nil
+}
+
+// Summary is what editors see of a failed pull (a source's lastError):
+// what went wrong with the feed, never the network-level detail (socket
+// errors, resolved addresses, ports), which would let anyone who can read
+// sources map the server's network through feed URLs.
+func Summary(err error) string {
+	var (
+		fetchErr  *FetchError
+		statusErr *StatusError
+		tooLarge  *TooLargeError
+	)
+	switch {
+	case errors.As(err, &tooLarge):
+		return tooLarge.Error()
+	case errors.As(err, &statusErr):
+		msg := fmt.Sprintf("could not fetch the feed: HTTP %d", statusErr.Status)
+		if statusErr.RetryAfter > 0 {
+			msg += fmt.Sprintf("; the server asked to wait %s", statusErr.RetryAfter)
+		}
+		return msg
+	case errors.Is(err, ErrAddressNotAllowed):
+		return "could not fetch the feed: address not allowed"
+	case errors.Is(err, ErrTooManyRedirects):
+		return "could not fetch the feed: " + ErrTooManyRedirects.Error()
+	case errors.Is(err, ErrInsecureRedirect):
+		return "could not fetch the feed: " + ErrInsecureRedirect.Error()
+	case errors.As(err, &fetchErr):
+		var ne net.Error
+		if errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout()) {
+			return "could not fetch the feed: timed out"
+		}
+		return "could not fetch the feed: connection failed"
+	case errors.Is(err, feed.ErrMalformed):
+		return err.Error()
+	case apperr.CodeOf(err) != apperr.Internal:
+		return err.Error() // the sync's own verdict, such as a refused mass close
+	}
+	return "the import failed on the server's side; its log has the details"
 }
 
 // sync sends items in calls of BatchSize as one snapshot (or as upserts).
@@ -327,22 +527,6 @@ func (im *Importer) maxBytes() int64 {
 		return im.Fetcher.MaxBytes
 	}
 	return DefaultMaxBytes
-}
-
-func readFile(path string, max int64) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("read feed: %w", err)
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, max+1))
-	if err != nil {
-		return nil, fmt.Errorf("read feed %s: %w", path, err)
-	}
-	if int64(len(data)) > max {
-		return nil, fmt.Errorf("read feed %s: larger than %d MiB", path, max>>20)
-	}
-	return data, nil
 }
 
 // IsURL reports whether a command-line argument is a URL rather than a

@@ -32,10 +32,11 @@ var operator = account.WithOperator(context.Background())
 // with 304, and can be made to fail.
 type feedServer struct {
 	*httptest.Server
-	mu       sync.Mutex
-	body     string
-	status   int
-	requests atomic.Int32
+	mu         sync.Mutex
+	body       string
+	status     int
+	retryAfter string
+	requests   atomic.Int32
 }
 
 func newFeedServer(t *testing.T) *feedServer {
@@ -43,8 +44,11 @@ func newFeedServer(t *testing.T) *feedServer {
 	fs.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		fs.requests.Add(1)
 		fs.mu.Lock()
-		body, status := fs.body, fs.status
+		body, status, retryAfter := fs.body, fs.status, fs.retryAfter
 		fs.mu.Unlock()
+		if retryAfter != "" {
+			w.Header().Set("Retry-After", retryAfter)
+		}
 		if status != http.StatusOK {
 			http.Error(w, "upstream trouble", status)
 			return
@@ -65,7 +69,14 @@ func newFeedServer(t *testing.T) *feedServer {
 func (fs *feedServer) serve(body string, status int) {
 	fs.mu.Lock()
 	defer fs.mu.Unlock()
-	fs.body, fs.status = body, status
+	fs.body, fs.status, fs.retryAfter = body, status, ""
+}
+
+// busy makes the server answer status with a Retry-After header.
+func (fs *feedServer) busy(status int, retryAfter string) {
+	fs.mu.Lock()
+	defer fs.mu.Unlock()
+	fs.status, fs.retryAfter = status, retryAfter
 }
 
 func job(id, title string) string {
@@ -105,6 +116,7 @@ func newEnv(t *testing.T, db *database.DB, feedURL string) *env {
 	now.Store(&start)
 	svc := vacancy.NewService(store.NewVacancies(db.Gorm), vacancy.Config{
 		Now: func() time.Time { return *now.Load() }, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		AllowPrivateFeeds: true, // the test feeds are on loopback
 	})
 	src, _, err := svc.CreateSource(operator, vacancy.NewSource{
 		Name: "feed", Kind: vacancy.KindIndeedXML, FeedURL: feedURL, AllowedHosts: []string{"example.com"},
@@ -140,7 +152,7 @@ func (e *env) open(t *testing.T) int {
 }
 
 func importer(e *env) *pull.Importer {
-	return &pull.Importer{Vacancies: e.svc, Fetcher: pull.NewFetcher(), Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	return &pull.Importer{Vacancies: e.svc, Fetcher: pull.NewFetcher(pull.AnyAddress), Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
 }
 
 func TestPullUsesConditionalGETAndClosesWhatTheFeedDropped(t *testing.T) {
@@ -232,12 +244,12 @@ func TestImportInBatchesIsOneSnapshot(t *testing.T) {
 		var progress strings.Builder
 		im.Progress = &progress
 		ids := []string{"a", "b", "c", "d", "e", "f", "g"}
-		if _, err := im.ImportData(operator, e.source(t), []byte(feedOf(ids...)), nil, pull.Options{BatchSize: 3}); err != nil {
+		if _, err := im.Import(operator, e.source(t), strings.NewReader(feedOf(ids...)), nil, pull.Options{BatchSize: 3}); err != nil {
 			t.Fatal(err)
 		}
 		// The next feed lacks a and b; in calls of 3 the first call holds
 		// c, d and e only, and must not close f and g.
-		res, err := im.ImportData(operator, e.source(t), []byte(feedOf(ids[2:]...)), nil, pull.Options{BatchSize: 3})
+		res, err := im.Import(operator, e.source(t), strings.NewReader(feedOf(ids[2:]...)), nil, pull.Options{BatchSize: 3})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -249,7 +261,7 @@ func TestImportInBatchesIsOneSnapshot(t *testing.T) {
 		}
 		// A dry run of a multi-call import reports the real outcome and
 		// writes nothing.
-		dry, err := im.ImportData(operator, e.source(t), []byte(feedOf("c", "d", "e", "f")), nil, pull.Options{BatchSize: 2, DryRun: true})
+		dry, err := im.Import(operator, e.source(t), strings.NewReader(feedOf("c", "d", "e", "f")), nil, pull.Options{BatchSize: 2, DryRun: true})
 		if err != nil || dry.Total.Closed != 1 || dry.Total.Unchanged != 4 || e.open(t) != 5 {
 			t.Fatalf("dry run: %+v %v, %d open", dry, err, e.open(t))
 		}
@@ -318,6 +330,77 @@ func TestOneReplicaPullsEachSourcePerInterval(t *testing.T) {
 		e.advance(15 * time.Minute)
 		if n := replicas[0].RunOnce(context.Background()); n != 1 {
 			t.Fatal("an expired lease was not taken over")
+		}
+	})
+}
+
+// TestScheduledPullsHonourRetryAfter: a feed host that answers 429 or 503
+// with Retry-After, in seconds or as a date, is not pulled again before
+// then, even when the pull interval has passed; a wait longer than a day
+// counts as a day.
+func TestScheduledPullsHonourRetryAfter(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+		fs := newFeedServer(t)
+		e := newEnv(t, db, fs.URL+"/feed.xml")
+		s := &pull.Scheduler{Vacancies: e.svc, Importer: importer(e), Interval: 15 * time.Minute, Owner: "replica",
+			Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+		fs.serve(feedOf("a", "b"), http.StatusOK)
+		if n := s.RunOnce(context.Background()); n != 1 || e.open(t) != 2 {
+			t.Fatalf("first pull: %d", n)
+		}
+		// pullsAfter moves the clock on by d and reports whether the
+		// scheduler fetched the feed then.
+		pullsAfter := func(d time.Duration) bool {
+			e.advance(d)
+			before := fs.requests.Load()
+			s.RunOnce(context.Background())
+			return fs.requests.Load() > before
+		}
+
+		fs.busy(http.StatusServiceUnavailable, "3600")
+		if !pullsAfter(16 * time.Minute) {
+			t.Fatal("not pulled after the interval")
+		}
+		src := e.source(t)
+		if src.State.LastError != "could not fetch the feed: HTTP 503; the server asked to wait 1h0m0s" || src.State.PullNotBefore.IsZero() {
+			t.Fatalf("state after a 503: %q, not before %v", src.State.LastError, src.State.PullNotBefore)
+		}
+		if pullsAfter(16*time.Minute) || pullsAfter(16*time.Minute) || pullsAfter(16*time.Minute) {
+			t.Fatal("pulled again within the hour the host asked for")
+		}
+		// 64 minutes after the 503, a 429 with a date two hours ahead (the
+		// date is read against the real clock, as the server wrote it).
+		fs.busy(http.StatusTooManyRequests, time.Now().Add(2*time.Hour).UTC().Format(http.TimeFormat))
+		if !pullsAfter(16 * time.Minute) {
+			t.Fatal("not pulled after Retry-After ran out")
+		}
+		for range 7 { // 112 minutes
+			if pullsAfter(16 * time.Minute) {
+				t.Fatal("pulled again within the two hours the host asked for")
+			}
+		}
+		fs.busy(http.StatusServiceUnavailable, "31536000") // a year
+		if !pullsAfter(16 * time.Minute) {
+			t.Fatal("not pulled after the dated Retry-After ran out")
+		}
+		if pullsAfter(23*time.Hour + 59*time.Minute) {
+			t.Fatal("pulled again within a day")
+		}
+		// The host is back: the pull succeeds and the wait is cleared.
+		fs.serve(feedOf("a", "b", "c"), http.StatusOK)
+		if !pullsAfter(2 * time.Minute) {
+			t.Fatal("not pulled a day after a year-long Retry-After")
+		}
+		if src := e.source(t); !src.State.PullNotBefore.IsZero() || src.State.LastError != "" || e.open(t) != 3 {
+			t.Fatalf("state after recovery: %+v", src.State)
+		}
+		// Retry-After on other answers is not a reason to wait.
+		fs.busy(http.StatusInternalServerError, "3600")
+		if !pullsAfter(16 * time.Minute) {
+			t.Fatal("not pulled")
+		}
+		if !pullsAfter(16 * time.Minute) {
+			t.Fatal("a 500's Retry-After held off the next pull")
 		}
 	})
 }
