@@ -1,7 +1,8 @@
 // Package feed reads the vacancy feeds Werkwijzer pulls into items for the
-// sync engine: Indeed-style XML, the Recruitee careers API (JSON), and
+// sync engine: Indeed-style XML, the Recruitee careers API (JSON),
 // schema.org JobPosting JSON-LD (pages with <script
-// type="application/ld+json"> blocks, or JSON files).
+// type="application/ld+json"> blocks, or JSON files), Personio's XML job
+// feed, Greenhouse's Job Board API and Lever's Postings API.
 //
 // Parsers map what each format carries to vacancy.Item and nothing more:
 // every check and normalisation (URLs, HTML, dates, salaries, employment
@@ -43,6 +44,12 @@ func Parse(kind vacancy.Kind, data []byte, base *url.URL) ([]vacancy.Item, error
 		return ParseRecruitee(data)
 	case vacancy.KindJSONLD:
 		return ParseJSONLD(data, base)
+	case vacancy.KindPersonio:
+		return ParsePersonio(bytes.NewReader(data), base)
+	case vacancy.KindGreenhouse:
+		return ParseGreenhouse(bytes.NewReader(data), base)
+	case vacancy.KindLever:
+		return ParseLever(bytes.NewReader(data), base)
 	}
 	return nil, fmt.Errorf("a %s source has no feed to parse", kind)
 }
