@@ -175,13 +175,19 @@ func (im *Importer) ImportData(ctx context.Context, src *vacancy.Source, data []
 	return im.sync(ctx, src, items, opt)
 }
 
-// ImportFile syncs a feed file.
+// ImportFile syncs a feed file. A file is taken to be a copy of the
+// source's feed, so its links resolve against the feed URL: a Personio
+// feed holds only ids, its pages being /job/ID on the feed's host.
 func (im *Importer) ImportFile(ctx context.Context, src *vacancy.Source, path string, opt Options) (Result, error) {
 	data, err := readFile(path, im.maxBytes())
 	if err != nil {
 		return Result{}, err
 	}
-	return im.ImportData(ctx, src, data, nil, opt)
+	var base *url.URL
+	if src.FeedURL != "" {
+		base, _ = url.Parse(src.FeedURL) // checked when the source was saved
+	}
+	return im.ImportData(ctx, src, data, base, opt)
 }
 
 // ImportURL fetches a feed without conditions and syncs it; when rawURL
