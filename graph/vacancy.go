@@ -252,6 +252,8 @@ func euros(cents *int64) *float64 {
 var sourceKinds = map[vacancy.Kind]model.SourceKind{
 	vacancy.KindPush: model.SourceKindPush, vacancy.KindIndeedXML: model.SourceKindIndeedXML,
 	vacancy.KindRecruitee: model.SourceKindRecruitee, vacancy.KindJSONLD: model.SourceKindJSONLd,
+	vacancy.KindPersonio: model.SourceKindPersonio, vacancy.KindGreenhouse: model.SourceKindGreenhouse,
+	vacancy.KindLever: model.SourceKindLever,
 }
 
 func fromSourceKind(k model.SourceKind) vacancy.Kind {

@@ -4413,6 +4413,12 @@ enum SourceKind {
   RECRUITEE
   "Werkwijzer pulls schema.org JobPosting JSON-LD (a page or a JSON file)."
   JSONLD
+  "Werkwijzer pulls a Personio job page's XML feed (` + "`" + `https://COMPANY.jobs.personio.de/xml` + "`" + `)."
+  PERSONIO
+  "Werkwijzer pulls a Greenhouse job board (` + "`" + `https://boards-api.greenhouse.io/v1/boards/TOKEN/jobs?content=true` + "`" + `)."
+  GREENHOUSE
+  "Werkwijzer pulls a Lever job site (` + "`" + `https://api.lever.co/v0/postings/COMPANY?mode=json` + "`" + `)."
+  LEVER
 }
 
 "Maps a source's vacancies to a role: the first rule whose pattern matches wins."

@@ -1097,6 +1097,12 @@ const (
 	SourceKindRecruitee SourceKind = "RECRUITEE"
 	// Werkwijzer pulls schema.org JobPosting JSON-LD (a page or a JSON file).
 	SourceKindJSONLd SourceKind = "JSONLD"
+	// Werkwijzer pulls a Personio job page's XML feed (`https://COMPANY.jobs.personio.de/xml`).
+	SourceKindPersonio SourceKind = "PERSONIO"
+	// Werkwijzer pulls a Greenhouse job board (`https://boards-api.greenhouse.io/v1/boards/TOKEN/jobs?content=true`).
+	SourceKindGreenhouse SourceKind = "GREENHOUSE"
+	// Werkwijzer pulls a Lever job site (`https://api.lever.co/v0/postings/COMPANY?mode=json`).
+	SourceKindLever SourceKind = "LEVER"
 )
 
 var AllSourceKind = []SourceKind{
@@ -1104,11 +1110,14 @@ var AllSourceKind = []SourceKind{
 	SourceKindIndeedXML,
 	SourceKindRecruitee,
 	SourceKindJSONLd,
+	SourceKindPersonio,
+	SourceKindGreenhouse,
+	SourceKindLever,
 }
 
 func (e SourceKind) IsValid() bool {
 	switch e {
-	case SourceKindPush, SourceKindIndeedXML, SourceKindRecruitee, SourceKindJSONLd:
+	case SourceKindPush, SourceKindIndeedXML, SourceKindRecruitee, SourceKindJSONLd, SourceKindPersonio, SourceKindGreenhouse, SourceKindLever:
 		return true
 	}
 	return false

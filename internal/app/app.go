@@ -41,7 +41,7 @@ Usage:
   werkwijzer user create --email E --role ADMIN|EDITOR|TRANSLATOR [--locales nl,en]
   werkwijzer user password --email E
                                       manage editors' accounts (password from stdin or a prompt)
-  werkwijzer source create --name NAME [--kind push|indeed-xml|recruitee|jsonld] [--json]
+  werkwijzer source create --name NAME [--kind push|indeed-xml|recruitee|jsonld|personio|greenhouse|lever] [--json]
   werkwijzer source list|update|rotate-secret|disable|enable ...
                                       manage vacancy sources and their OAuth client secrets
   werkwijzer import vacancies --source NAME [FILE|URL] [--dry-run]

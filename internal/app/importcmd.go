@@ -18,8 +18,8 @@ const importUsage = `Usage:
   werkwijzer import vacancies --source NAME [FILE|URL] [--dry-run] [--allow-mass-close] [--upsert] [--json]
 
 Imports a vacancy feed for a source through the same sync engine as
-syncVacancies: the feed of the source's kind (indeed-xml, recruitee or
-jsonld) from FILE, from URL, or without either from the source's feed URL.
+syncVacancies: the feed of the source's kind (any kind but push) from
+FILE, from URL, or without either from the source's feed URL.
 
 The source's own feed URL is pulled as the server's scheduled pull does:
 with a conditional GET against the validators of the last feed imported
@@ -78,7 +78,7 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	if !src.Kind.Pulls() {
-		return fmt.Errorf("source %s is a push source: it has no feed format to read (make it indeed-xml, recruitee or jsonld with werkwijzer source update)", src.Name)
+		return fmt.Errorf("source %s is a push source: it has no feed format to read (give it a feed kind with werkwijzer source update --kind)", src.Name)
 	}
 	opt := pull.Options{DryRun: flags.on("dry-run"), AllowMassClose: flags.on("allow-mass-close")}
 	if flags.on("upsert") {

@@ -25,8 +25,14 @@ const sourceUsage = `Usage:
   werkwijzer source enable --name NAME
 
 A source is a recruitment site or ATS that syncs vacancies. KIND is push
-(the default: it calls syncVacancies), indeed-xml, recruitee or jsonld
-(Werkwijzer pulls --feed-url every WERKWIJZER_PULL_INTERVAL).
+(the default: it calls syncVacancies) or the format of a feed that
+Werkwijzer pulls from --feed-url every WERKWIJZER_PULL_INTERVAL:
+  indeed-xml  an Indeed-style XML feed
+  recruitee   https://COMPANY.recruitee.com/api/offers/
+  jsonld      a page or file with schema.org JobPosting JSON-LD
+  personio    https://COMPANY.jobs.personio.de/xml (?language=en for English)
+  greenhouse  https://boards-api.greenhouse.io/v1/boards/TOKEN/jobs?content=true
+  lever       https://api.lever.co/v0/postings/COMPANY?mode=json (api.eu.lever.co in the EU)
 
 "create" and "rotate-secret" print the OAuth client id and a secret: the
 secret is shown only then (only its hash is stored). Exchange them for an

@@ -69,6 +69,23 @@ func OpenSQLite(t testing.TB) *database.DB {
 // unmigrated; the database is dropped when the test ends.
 func OpenPostgres(t testing.TB) *database.DB {
 	t.Helper()
+	testURL := NewPostgresURL(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	db, err := database.Open(ctx, database.Config{URL: testURL, MaxOpenConns: 10})
+	if err != nil {
+		t.Fatalf("open test database: %v", err)
+	}
+	// Cleanups run last first: this closes before the database is dropped.
+	t.Cleanup(func() { _ = db.Close() })
+	return db
+}
+
+// NewPostgresURL creates an empty database on the test server and returns
+// its URL, for tests that open it the way a command does; it is dropped
+// (with any connections left) when the test ends.
+func NewPostgresURL(t testing.TB) string {
+	t.Helper()
 	serverURL := PostgresURL()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
@@ -82,23 +99,14 @@ func OpenPostgres(t testing.TB) *database.DB {
 			_ = admin.Close()
 		}
 		unavailable(t, fmt.Errorf("PostgreSQL at %s is unreachable: %w", serverURL, err))
-		return nil
+		return ""
 	}
 	name := "werkwijzer_test_" + randomSuffix()
 	if _, err := admin.ExecContext(ctx, "CREATE DATABASE "+name); err != nil {
 		_ = admin.Close()
 		t.Fatalf("create test database: %v", err)
 	}
-	testURL, err := withDatabase(serverURL, name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	db, err := database.Open(ctx, database.Config{URL: testURL, MaxOpenConns: 10})
-	if err != nil {
-		t.Fatalf("open test database: %v", err)
-	}
 	t.Cleanup(func() {
-		_ = db.Close()
 		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 		defer cancel()
 		if _, err := admin.ExecContext(ctx, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)"); err != nil {
@@ -106,7 +114,11 @@ func OpenPostgres(t testing.TB) *database.DB {
 		}
 		_ = admin.Close()
 	})
-	return db
+	testURL, err := withDatabase(serverURL, name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return testURL
 }
 
 // PostgresURL is the test server's URL.

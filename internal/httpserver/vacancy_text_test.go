@@ -138,7 +138,7 @@ func TestPlainTextFieldsComeOutPlainThroughAnIndeedFeed(t *testing.T) {
 			job("TWICE", "Office manager "+twiceInCDATA, "Acme "+twiceInCDATA+" Werving", twiceInCDATA+"Utrecht") +
 			`</source>`
 		im := &pull.Importer{Vacancies: va.vacancies, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
-		res, err := im.ImportData(account.WithOperator(context.Background()), src, []byte(feed), nil, pull.Options{})
+		res, err := im.Import(account.WithOperator(context.Background()), src, strings.NewReader(feed), nil, pull.Options{})
 		if err != nil || res.Total.Created != 3 {
 			t.Fatalf("import: %+v, %v", res.Total, err)
 		}

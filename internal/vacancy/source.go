@@ -28,16 +28,23 @@ const (
 	// KindJSONLD sources publish schema.org JobPosting JSON-LD: pages with
 	// <script type="application/ld+json"> blocks, or a JSON file.
 	KindJSONLD Kind = "jsonld"
+	// KindPersonio sources are Personio job pages (their /xml feed).
+	KindPersonio Kind = "personio"
+	// KindGreenhouse sources are Greenhouse job boards (the Job Board API's
+	// jobs list with content=true).
+	KindGreenhouse Kind = "greenhouse"
+	// KindLever sources are Lever job sites (the Postings API in JSON mode).
+	KindLever Kind = "lever"
 )
 
 // Kinds lists every kind.
-var Kinds = []Kind{KindPush, KindIndeedXML, KindRecruitee, KindJSONLD}
+var Kinds = []Kind{KindPush, KindIndeedXML, KindRecruitee, KindJSONLD, KindPersonio, KindGreenhouse, KindLever}
 
 // ParseKind returns the kind named s, or BAD_USER_INPUT.
 func ParseKind(s string) (Kind, error) {
 	k := Kind(strings.ToLower(strings.TrimSpace(s)))
 	if !slices.Contains(Kinds, k) {
-		return "", apperr.New(apperr.BadUserInput, "unknown source kind %q; want push, indeed-xml, recruitee or jsonld", s).With("field", "kind")
+		return "", apperr.New(apperr.BadUserInput, "unknown source kind %q; want push, indeed-xml, recruitee, jsonld, personio, greenhouse or lever", s).With("field", "kind")
 	}
 	return k, nil
 }

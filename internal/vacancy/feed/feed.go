@@ -1,7 +1,8 @@
 // Package feed reads the vacancy feeds Werkwijzer pulls into items for the
-// sync engine: Indeed-style XML, the Recruitee careers API (JSON), and
+// sync engine: Indeed-style XML, the Recruitee careers API (JSON),
 // schema.org JobPosting JSON-LD (pages with <script
-// type="application/ld+json"> blocks, or JSON files).
+// type="application/ld+json"> blocks, or JSON files), Personio's XML job
+// feed, Greenhouse's Job Board API and Lever's Postings API.
 //
 // Parsers map what each format carries to vacancy.Item and nothing more:
 // every check and normalisation (URLs, HTML, dates, salaries, employment
@@ -52,6 +53,12 @@ func Parse(kind vacancy.Kind, r io.Reader, base *url.URL) ([]vacancy.Item, error
 		items, err = ParseRecruitee(rr)
 	case vacancy.KindJSONLD:
 		items, err = ParseJSONLD(rr, base)
+	case vacancy.KindPersonio:
+		items, err = ParsePersonio(rr, base)
+	case vacancy.KindGreenhouse:
+		items, err = ParseGreenhouse(rr, base)
+	case vacancy.KindLever:
+		items, err = ParseLever(rr, base)
 	default:
 		return nil, fmt.Errorf("a %s source has no feed to parse", kind)
 	}

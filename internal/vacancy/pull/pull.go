@@ -298,15 +298,22 @@ func (im *Importer) Import(ctx context.Context, src *vacancy.Source, r io.Reader
 	return im.sync(ctx, src, items, opt)
 }
 
-// ImportFile syncs a feed file of at most the fetcher's MaxBytes.
+// ImportFile syncs a feed file of at most the fetcher's MaxBytes. A file
+// is taken to be a copy of the source's feed, so its links resolve against
+// the feed URL: a Personio feed holds only ids, its pages being /job/ID on
+// the feed's host.
 func (im *Importer) ImportFile(ctx context.Context, src *vacancy.Source, path string, opt Options) (Result, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return Result{}, fmt.Errorf("read feed: %w", err)
 	}
 	defer f.Close()
+	var base *url.URL
+	if src.FeedURL != "" {
+		base, _ = url.Parse(src.FeedURL) // checked when the source was saved
+	}
 	max := im.maxBytes()
-	res, err := im.Import(ctx, src, &limitedBody{body: f, left: max, max: max, url: path}, nil, opt)
+	res, err := im.Import(ctx, src, &limitedBody{body: f, left: max, max: max, url: path}, base, opt)
 	if err != nil {
 		return res, fmt.Errorf("import %s: %w", path, err)
 	}

@@ -1,0 +1,92 @@
+package database_test
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/werkwijzer/werkwijzer/internal/database"
+	"github.com/werkwijzer/werkwijzer/internal/dbtest"
+)
+
+// TestSourceKindCheck: migration 00007 lets the database store the
+// Personio, Greenhouse and Lever kinds and nothing more, on every pooled
+// connection, and its rollback refuses while a source of those kinds
+// exists rather than leaving rows its CHECK forbids.
+func TestSourceKindCheck(t *testing.T) {
+	for name, open := range map[string]func(testing.TB) *database.DB{
+		"sqlite":   dbtest.OpenSQLite,
+		"postgres": dbtest.OpenPostgres,
+	} {
+		t.Run(name, func(t *testing.T) {
+			ctx := context.Background()
+			db := open(t)
+			sqlDB, err := db.Gorm.DB()
+			if err != nil {
+				t.Fatal(err)
+			}
+			m, err := db.Migrator()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := m.Up(ctx); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := m.Down(ctx); err != nil {
+				t.Fatal(err)
+			}
+			// Connections that read the schema before the migration must
+			// see the wider CHECK too, not only the one that ran it.
+			var held []*sql.Conn
+			for range 3 {
+				conn, err := sqlDB.Conn(ctx)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var n int
+				if err := conn.QueryRowContext(ctx, "SELECT count(*) FROM vacancy_sources").Scan(&n); err != nil {
+					t.Fatal(err)
+				}
+				held = append(held, conn)
+			}
+			if _, err := m.Up(ctx); err != nil {
+				t.Fatal(err)
+			}
+			for i, kind := range []string{"personio", "greenhouse", "lever"} {
+				q := fmt.Sprintf(`INSERT INTO vacancy_sources (id, name, kind, language, time_zone, created_at, updated_at)
+					VALUES ('s%d', 's%d', '%s', 'nl', 'Europe/Amsterdam', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)`, i, i, kind)
+				if _, err := held[i].ExecContext(ctx, q); err != nil {
+					t.Fatalf("%s on connection %d: %v", kind, i, err)
+				}
+			}
+			for _, conn := range held {
+				_ = conn.Close()
+			}
+			now := time.Now().UTC()
+			insert := func(id, kind string) error {
+				return db.Gorm.Exec(`INSERT INTO vacancy_sources (id, name, kind, language, time_zone, created_at, updated_at)
+					VALUES (?, ?, ?, 'nl', 'Europe/Amsterdam', ?, ?)`, id, id, kind, now, now).Error
+			}
+			if err := insert("bogus", "workday"); err == nil {
+				t.Fatal("an unknown kind was stored")
+			}
+			if _, err := m.Down(ctx); err == nil {
+				t.Fatal("rolled back while sources of the new kinds exist")
+			}
+			if err := db.Gorm.Exec(`DELETE FROM vacancy_sources WHERE kind IN ('personio', 'greenhouse', 'lever')`).Error; err != nil {
+				t.Fatal(err)
+			}
+			if v, err := m.Down(ctx); err != nil || v != 7 {
+				t.Fatalf("down: %d %v", v, err)
+			}
+			if err := insert("late", "lever"); err == nil {
+				t.Fatal("a lever source was stored after the rollback")
+			}
+			if err := insert("old", "recruitee"); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+}
