@@ -154,7 +154,7 @@ func (s *Vacancies) UpsertVacancies(ctx context.Context, vs []*vacancy.Vacancy) 
 // vacancies a tenth of the work.
 var stateColumns = []string{
 	"id", "source_id", "external_id", "language", "content_hash", "status", "closed_reason", "closed_at",
-	"source_updated_at", "first_seen_at", "last_seen_at", "seen_snapshot", "created_at", "updated_at",
+	"date_posted", "date_posted_text", "source_updated_at", "first_seen_at", "last_seen_at", "seen_snapshot", "created_at", "updated_at",
 }
 
 // VacancyStates loads the sync state of a source's vacancies by external id.
@@ -171,19 +171,100 @@ func (s *Vacancies) VacancyStates(ctx context.Context, sourceID string, external
 	return out, nil
 }
 
-// MarkSeen records that vacancies were in a call (and its snapshot).
-func (s *Vacancies) MarkSeen(ctx context.Context, ids []string, at time.Time, snapshot string) error {
-	values := map[string]any{"last_seen_at": at}
-	if snapshot != "" {
-		values["seen_snapshot"] = snapshot
+type snapshotRow struct {
+	SourceID   string
+	SnapshotID string
+	Token      string
+	StartedAt  time.Time
+}
+
+func (snapshotRow) TableName() string { return "vacancy_snapshots" }
+
+type snapshotChunkRow struct {
+	Token      string
+	Chunk      int
+	ReceivedAt time.Time
+}
+
+func (snapshotChunkRow) TableName() string { return "vacancy_snapshot_chunks" }
+
+type snapshotSeenRow struct {
+	Token     string
+	VacancyID string
+}
+
+func (snapshotSeenRow) TableName() string { return "vacancy_snapshot_seen" }
+
+// OpenSnapshot returns the token of a source's running snapshot, starting
+// it with token when there is none.
+func (s *Vacancies) OpenSnapshot(ctx context.Context, sourceID, snapshotID, token string, at time.Time) (string, error) {
+	var rows []snapshotRow
+	if err := s.db.WithContext(ctx).Where("source_id = ? AND snapshot_id = ?", sourceID, snapshotID).Limit(1).Find(&rows).Error; err != nil {
+		return "", fmt.Errorf("load snapshot %s: %w", snapshotID, err)
 	}
-	for _, chunk := range chunks(ids) {
-		if err := s.in(s.db.WithContext(ctx).Model(&vacancyRow{}), "id", chunk).Updates(values).Error; err != nil {
-			return fmt.Errorf("mark vacancies seen: %w", err)
-		}
+	if len(rows) > 0 {
+		return rows[0].Token, nil
+	}
+	row := snapshotRow{SourceID: sourceID, SnapshotID: snapshotID, Token: token, StartedAt: at}
+	if err := s.db.WithContext(ctx).Create(&row).Error; err != nil {
+		return "", fmt.Errorf("start snapshot %s: %w", snapshotID, err)
+	}
+	return token, nil
+}
+
+// RecordChunk notes that a chunk of a snapshot was stored; a chunk sent
+// again is noted once.
+func (s *Vacancies) RecordChunk(ctx context.Context, token string, chunk int, at time.Time) error {
+	row := snapshotChunkRow{Token: token, Chunk: chunk, ReceivedAt: at}
+	if err := s.db.WithContext(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(&row).Error; err != nil {
+		return fmt.Errorf("record chunk %d: %w", chunk, err)
 	}
 	return nil
 }
+
+// SnapshotChunks lists the chunks of a snapshot stored so far, ascending.
+func (s *Vacancies) SnapshotChunks(ctx context.Context, token string) ([]int, error) {
+	var out []int
+	if err := s.db.WithContext(ctx).Model(&snapshotChunkRow{}).Where("token = ?", token).Order("chunk").Pluck("chunk", &out).Error; err != nil {
+		return nil, fmt.Errorf("list chunks: %w", err)
+	}
+	return out, nil
+}
+
+// MarkSeen records vacancies a snapshot contained without writing them,
+// in a table of its own: the vacancy rows stay untouched.
+func (s *Vacancies) MarkSeen(ctx context.Context, token string, ids []string) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	rows := make([]snapshotSeenRow, len(ids))
+	for i, id := range ids {
+		rows[i] = snapshotSeenRow{Token: token, VacancyID: id}
+	}
+	if err := s.db.WithContext(ctx).Clauses(clause.OnConflict{DoNothing: true}).CreateInBatches(&rows, 5*upsertBatch).Error; err != nil {
+		return fmt.Errorf("mark vacancies seen: %w", err)
+	}
+	return nil
+}
+
+// EndSnapshot forgets a snapshot: its chunks and what it saw.
+func (s *Vacancies) EndSnapshot(ctx context.Context, token string) error {
+	db := s.db.WithContext(ctx)
+	if err := db.Where("token = ?", token).Delete(&snapshotSeenRow{}).Error; err != nil {
+		return fmt.Errorf("end snapshot: %w", err)
+	}
+	if err := db.Where("token = ?", token).Delete(&snapshotChunkRow{}).Error; err != nil {
+		return fmt.Errorf("end snapshot: %w", err)
+	}
+	if err := db.Where("token = ?", token).Delete(&snapshotRow{}).Error; err != nil {
+		return fmt.Errorf("end snapshot: %w", err)
+	}
+	return nil
+}
+
+// notSeen is the condition "vacancies not contained in the snapshot":
+// neither written by it nor recorded as seen by it.
+const notSeen = "seen_snapshot <> ? AND NOT EXISTS (SELECT 1 FROM vacancy_snapshot_seen AS s WHERE s.token = ? AND s.vacancy_id = vacancies.id)"
 
 // in restricts q to rows whose column is one of values. On PostgreSQL the
 // values go as one text[] parameter: with an IN list the statement's text
@@ -246,9 +327,9 @@ func (s *Vacancies) SnapshotCounts(ctx context.Context, sourceID, snapshot strin
 	var c struct{ Open, Unseen, Seen *int }
 	err := s.db.WithContext(ctx).Model(&vacancyRow{}).Select(
 		"SUM(CASE WHEN status = ? THEN 1 ELSE 0 END) AS open, "+
-			"SUM(CASE WHEN status = ? AND seen_snapshot <> ? THEN 1 ELSE 0 END) AS unseen, "+
-			"SUM(CASE WHEN seen_snapshot = ? THEN 1 ELSE 0 END) AS seen",
-		string(vacancy.StatusOpen), string(vacancy.StatusOpen), snapshot, snapshot).
+			"SUM(CASE WHEN status = ? AND "+notSeen+" THEN 1 ELSE 0 END) AS unseen, "+
+			"SUM(CASE WHEN "+notSeen+" THEN 0 ELSE 1 END) AS seen",
+		string(vacancy.StatusOpen), string(vacancy.StatusOpen), snapshot, snapshot, snapshot, snapshot).
 		Where("source_id = ?", sourceID).Scan(&c).Error
 	if err != nil {
 		return vacancy.SnapshotCounts{}, fmt.Errorf("count snapshot %s: %w", snapshot, err)
@@ -265,7 +346,7 @@ func (s *Vacancies) SnapshotCounts(ctx context.Context, sourceID, snapshot strin
 // CloseUnseen closes a source's open vacancies the snapshot did not contain.
 func (s *Vacancies) CloseUnseen(ctx context.Context, sourceID, snapshot string, at time.Time) (int, error) {
 	res := s.db.WithContext(ctx).Model(&vacancyRow{}).
-		Where("source_id = ? AND status = ? AND seen_snapshot <> ?", sourceID, string(vacancy.StatusOpen), snapshot).
+		Where("source_id = ? AND status = ? AND "+notSeen, sourceID, string(vacancy.StatusOpen), snapshot, snapshot).
 		Updates(closing(vacancy.ReasonSnapshot, at))
 	if res.Error != nil {
 		return 0, fmt.Errorf("close vacancies missing from snapshot: %w", res.Error)
@@ -347,6 +428,28 @@ func (s *Vacancies) PruneSyncRequests(ctx context.Context, before time.Time) (in
 		return 0, fmt.Errorf("prune idempotency keys: %w", res.Error)
 	}
 	return int(res.RowsAffected), nil
+}
+
+// PruneSnapshots forgets snapshots started before before that never
+// completed, in one transaction.
+func (s *Vacancies) PruneSnapshots(ctx context.Context, before time.Time) (int, error) {
+	n := 0
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		old := tx.Model(&snapshotRow{}).Select("token").Where("started_at < ?", before)
+		if err := tx.Where("token IN (?)", old).Delete(&snapshotSeenRow{}).Error; err != nil {
+			return err
+		}
+		if err := tx.Where("token IN (?)", old).Delete(&snapshotChunkRow{}).Error; err != nil {
+			return err
+		}
+		res := tx.Where("started_at < ?", before).Delete(&snapshotRow{})
+		n = int(res.RowsAffected)
+		return res.Error
+	})
+	if err != nil {
+		return 0, fmt.Errorf("prune snapshots: %w", err)
+	}
+	return n, nil
 }
 
 // RoleIDsBySlug resolves slugs of live roles, current ones before former
