@@ -654,6 +654,52 @@ func (n *normalizer) roleSlugs(items []Item) []string {
 	return out
 }
 
+// normalizeVersion names the checks normalize applies. Change it whenever
+// they change (what is accepted, how text is cleaned): the input hash of
+// every stored vacancy then differs, so each is checked again, and
+// rewritten if its content comes out different, the next time it is sent.
+const normalizeVersion = "2026-11-29"
+
+// fingerprint covers what normalizing an item depends on besides the item
+// and the role its slug names: the rules' version and the source's
+// settings, with the roles its role rules name.
+func (n *normalizer) fingerprint() []byte {
+	ruleRoles := map[string]string{}
+	for _, r := range n.rules {
+		ruleRoles[r.Role] = n.roles[strings.ToLower(r.Role)]
+	}
+	doc := struct {
+		Version, Language, TimeZone string
+		AllowedHosts                []string
+		RoleRules                   []RoleRule
+		RuleRoles                   map[string]string
+	}{normalizeVersion, n.src.Language, n.src.TimeZone, n.src.AllowedHosts, n.src.RoleRules, ruleRoles}
+	b, err := json.Marshal(doc)
+	if err != nil {
+		panic(err) // plain data always encodes
+	}
+	return b
+}
+
+// inputHash identifies an item as sent, with everything normalizing it
+// depends on (fingerprint, and the role its slug names), so that an item
+// sent again is recognised without normalizing it. Only the current time
+// is left out: it can only make an item expire, and expired vacancies are
+// never taken as unchanged this way.
+func (n *normalizer) inputHash(fingerprint []byte, item Item) string {
+	b, err := json.Marshal(item)
+	if err != nil {
+		panic(err) // plain data always encodes
+	}
+	h := sha256.New()
+	h.Write(fingerprint)
+	h.Write([]byte{0})
+	h.Write(b)
+	h.Write([]byte{0})
+	h.Write([]byte(n.roles[strings.ToLower(strings.TrimSpace(item.RoleSlug))]))
+	return hex.EncodeToString(h.Sum(nil))
+}
+
 // contentHash covers everything the source controls except the key and
 // sourceUpdatedAt, so an item sent again unchanged is recognised.
 func contentHash(v *Vacancy) string {

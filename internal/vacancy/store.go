@@ -71,13 +71,12 @@ type Store interface {
 	// OpenSnapshot returns the token of the source's running snapshot
 	// snapshotID, or starts it with token.
 	OpenSnapshot(ctx context.Context, sourceID, snapshotID, token string, at time.Time) (string, error)
-	// RecordChunk notes that chunk (from 1) of a snapshot was stored;
-	// SnapshotChunks lists those noted, ascending.
-	RecordChunk(ctx context.Context, token string, chunk int, at time.Time) error
+	// RecordCall stores one call of a snapshot run (callID is unique to
+	// it): its chunk number (0: not numbered) and the ids of the vacancies
+	// it contained without writing them. SnapshotChunks lists the chunk
+	// numbers stored, ascending.
+	RecordCall(ctx context.Context, token, callID string, chunk int, seen []string, at time.Time) error
 	SnapshotChunks(ctx context.Context, token string) ([]int, error)
-	// MarkSeen records that a snapshot contained vacancies it did not
-	// write.
-	MarkSeen(ctx context.Context, token string, ids []string) error
 	// SnapshotCounts counts a source's open vacancies, those of them the
 	// snapshot did not contain, and all its vacancies the snapshot
 	// contained.
@@ -85,7 +84,7 @@ type Store interface {
 	// CloseUnseen closes a source's open vacancies the snapshot did not
 	// contain.
 	CloseUnseen(ctx context.Context, sourceID, token string, at time.Time) (int, error)
-	// EndSnapshot forgets a snapshot's chunks and what it saw.
+	// EndSnapshot forgets a snapshot run: its calls and what they saw.
 	EndSnapshot(ctx context.Context, token string) error
 	// PruneSnapshots forgets snapshots started before before that never
 	// completed.

@@ -7,7 +7,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"runtime"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -320,7 +323,7 @@ func (s *Service) apply(ctx context.Context, tx Store, src *Source, req SyncRequ
 		SourceID: src.ID, Mode: req.Mode, IdempotencyKey: req.IdempotencyKey, SnapshotID: req.SnapshotID, Chunk: req.Chunk,
 		Received: len(req.Items), Items: []ItemReport{}, At: now,
 	}
-	token := "" // the snapshot run this call belongs to
+	token, callID := "", "" // the snapshot run this call belongs to, and the call
 	complete := false
 	if req.Mode == ModeSnapshot {
 		complete = req.Complete == nil || *req.Complete
@@ -328,9 +331,10 @@ func (s *Service) apply(ctx context.Context, tx Store, src *Source, req SyncRequ
 		if err != nil {
 			return nil, err
 		}
-		token = "call:" + id.String()
+		callID = id.String()
+		token = "call:" + callID
 		if req.SnapshotID != "" {
-			if token, err = tx.OpenSnapshot(ctx, src.ID, req.SnapshotID, id.String(), now); err != nil {
+			if token, err = tx.OpenSnapshot(ctx, src.ID, req.SnapshotID, callID, now); err != nil {
 				return nil, fmt.Errorf("open snapshot: %w", err)
 			}
 		}
@@ -360,14 +364,16 @@ func (s *Service) apply(ctx context.Context, tx Store, src *Source, req SyncRequ
 		keyOK    bool
 		v        Vacancy
 		problems []Problem
+		// same says the item is the input the stored vacancy was written
+		// from: it is unchanged, with nothing to check or write.
+		same bool
 	}
 	cands := make([]candidate, len(req.Items))
 	first := map[Key]int{} // the index of each key's first copy in the call
 	for i, item := range req.Items {
-		v, ps := n.normalize(item)
 		var kp problems
 		key, ok := n.key(item, &kp)
-		cands[i] = candidate{key: key, keyOK: ok, v: v, problems: ps}
+		cands[i] = candidate{key: key, keyOK: ok}
 		if _, dup := first[key]; ok && !dup {
 			first[key] = i
 		}
@@ -403,10 +409,29 @@ func (s *Service) apply(ctx context.Context, tx Store, src *Source, req SyncRequ
 		}
 	}
 
+	fingerprint := n.fingerprint()
+	eachInParallel(len(req.Items), func(i int) {
+		c := &cands[i]
+		input := n.inputHash(fingerprint, req.Items[i])
+		if old := stored[c.key]; c.keyOK && first[c.key] == i && old != nil && old.Status == StatusOpen && old.InputHash == input {
+			c.same = true
+			return
+		}
+		c.v, c.problems = n.normalize(req.Items[i])
+		if len(c.problems) == 0 {
+			c.v.InputHash = input
+		}
+	})
+
 	var writes []*Vacancy
 	var seen []string // ids the snapshot contains but this call does not write
 	for i, c := range cands {
 		old := stored[c.key]
+		if c.same {
+			rep.Unchanged++
+			seen = append(seen, old.ID)
+			continue
+		}
 		if at := first[c.key]; c.keyOK && at != i {
 			c.problems = append(c.problems, Problem{Field: "externalId", Code: ProblemDuplicateInBatch,
 				Message: fmt.Sprintf("externalId %q (language %s) already appears at index %d of this call; this copy is not stored", c.key.ExternalID, c.key.Language, at)})
@@ -450,6 +475,12 @@ func (s *Service) apply(ctx context.Context, tx Store, src *Source, req SyncRequ
 			}
 			rep.Items = append(rep.Items, ItemReport{Index: i, ExternalID: c.key.ExternalID, Language: c.key.Language, Outcome: outcome, Problems: c.problems})
 		}
+		if outcome == OutcomeUnchanged && v.InputHash != old.InputHash && v.InputHash != "" {
+			// Written once (a vacancy stored before input hashes, or under
+			// other source settings) so that the next copy is recognised
+			// without checking it again.
+			write = true
+		}
 		if write {
 			writes = append(writes, &v)
 		} else {
@@ -488,8 +519,8 @@ func (s *Service) apply(ctx context.Context, tx Store, src *Source, req SyncRequ
 	if token != "" {
 		// Only a snapshot needs to know what it saw; an unchanged item in
 		// UPSERT mode writes nothing at all.
-		if err := tx.MarkSeen(ctx, token, seen); err != nil {
-			return nil, fmt.Errorf("mark vacancies seen: %w", err)
+		if err := tx.RecordCall(ctx, token, callID, req.Chunk, seen, now); err != nil {
+			return nil, fmt.Errorf("record the snapshot's call: %w", err)
 		}
 	}
 	if len(closeIDs) > 0 {
@@ -499,11 +530,6 @@ func (s *Service) apply(ctx context.Context, tx Store, src *Source, req SyncRequ
 		}
 		rep.Closed += closed
 	}
-	if req.Chunk > 0 {
-		if err := tx.RecordChunk(ctx, token, req.Chunk, now); err != nil {
-			return nil, fmt.Errorf("record chunk: %w", err)
-		}
-	}
 	if req.Mode == ModeSnapshot && complete {
 		if err := s.complete(ctx, tx, src, req, token, rep, now); err != nil {
 			return nil, err
@@ -511,6 +537,38 @@ func (s *Service) apply(ctx context.Context, tx Store, src *Source, req SyncRequ
 	}
 	return rep, nil
 }
+
+// eachInParallel calls fn(0) to fn(n-1) on as many goroutines as there
+// are CPUs. Normalizing (sanitizing HTML above all) is most of a sync's
+// own work, and the items of a call are independent.
+func eachInParallel(n int, fn func(i int)) {
+	workers := min(runtime.GOMAXPROCS(0), (n+minPerWorker-1)/minPerWorker)
+	if workers <= 1 {
+		for i := range n {
+			fn(i)
+		}
+		return
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= n {
+					return
+				}
+				fn(i)
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// minPerWorker is the fewest items worth a goroutine of their own.
+const minPerWorker = 32
 
 // complete ends a snapshot: unless one of its chunks is missing, it closes
 // the source's open vacancies the snapshot did not contain.

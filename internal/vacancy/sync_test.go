@@ -457,11 +457,11 @@ func (f *failingStore) UpsertVacancies(ctx context.Context, vs []*vacancy.Vacanc
 	return f.Store.UpsertVacancies(ctx, vs)
 }
 
-func (f *failingStore) MarkSeen(ctx context.Context, token string, ids []string) error {
+func (f *failingStore) RecordCall(ctx context.Context, token, callID string, chunk int, seen []string, at time.Time) error {
 	if err := f.write(); err != nil {
 		return err
 	}
-	return f.Store.MarkSeen(ctx, token, ids)
+	return f.Store.RecordCall(ctx, token, callID, chunk, seen, at)
 }
 
 func (f *failingStore) CloseUnseen(ctx context.Context, sourceID, snapshot string, at time.Time) (int, error) {
@@ -486,8 +486,8 @@ func (f *failingStore) RecordSync(ctx context.Context, sourceID string, report *
 }
 
 func TestAFailingDatabaseMidCallWritesNothing(t *testing.T) {
-	// The writes of a snapshot call with a key, in order: upsert, mark
-	// seen, close unseen, save the key, record the sync.
+	// The writes of a snapshot call with a key, in order: upsert, record
+	// the call, close unseen, save the key, record the sync.
 	for failAt := 1; failAt <= 5; failAt++ {
 		t.Run(fmt.Sprintf("write%d", failAt), func(t *testing.T) {
 			dbtest.Each(t, func(t *testing.T, db *database.DB) {
@@ -1075,7 +1075,7 @@ func TestAnUnchangedSnapshotWritesNoVacancyRow(t *testing.T) {
 
 // rowVersions identifies each vacancy row's version: PostgreSQL's xmin, or
 // on SQLite (which has none) the row's full text.
-func rowVersions(t *testing.T, db *database.DB) map[string]string {
+func rowVersions(t testing.TB, db *database.DB) map[string]string {
 	t.Helper()
 	q := `SELECT id, xmin::text AS version FROM vacancies`
 	if db.Dialect != database.Postgres {
@@ -1090,4 +1090,26 @@ func rowVersions(t *testing.T, db *database.DB) map[string]string {
 		out[r.ID] = r.Version
 	}
 	return out
+}
+
+func TestAnItemSentAgainIsCheckedAgainWhenTheSourcesSettingsChange(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+		e := newEnv(t, db)
+		src, ctx := e.source("devries", "example.com")
+		it := item("h")
+		if rep := e.sync(ctx, upsert(it)); rep.Created != 1 {
+			t.Fatalf("first: %+v", rep)
+		}
+		if rep := e.sync(ctx, upsert(it)); rep.Unchanged != 1 {
+			t.Fatalf("again: %+v", rep)
+		}
+		// The same item, under narrower allowed hosts, is rejected: an
+		// unchanged input is recognised only under unchanged settings.
+		if _, err := e.svc.UpdateSource(operator, src.ID, vacancy.SourceUpdate{AllowedHosts: &[]string{"other.example.org"}}); err != nil {
+			t.Fatal(err)
+		}
+		if rep := e.sync(ctx, upsert(it)); rep.Rejected != 1 || !hasCode(listed(rep, 0), vacancy.ProblemURLHost) {
+			t.Fatalf("after the hosts changed: %+v", rep)
+		}
+	})
 }
