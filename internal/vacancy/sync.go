@@ -286,14 +286,14 @@ func (r *SyncRequest) check(lim limits) error {
 		}
 		return nil
 	}
-	if r.Chunk < 0 || r.Chunk > MaxChunk || (r.Chunk == 0 && lim.chunkRequired) {
-		return bad("chunk", "with a snapshotId, number the snapshot's calls with chunk: 1, 2, ... (at most %d); the call with complete: true is the last", MaxChunk)
-	}
 	if len(r.SnapshotID) > MaxSnapshotIDLen || strings.ContainsFunc(r.SnapshotID, isControl) || strings.HasPrefix(r.SnapshotID, "call:") {
 		return bad("snapshotId", "snapshotId must be at most %d printable characters and not start with \"call:\"", MaxSnapshotIDLen)
 	}
 	if r.Complete == nil {
 		return bad("complete", "with a snapshotId, say whether this call completes the snapshot: complete: true on the last call, false on the others")
+	}
+	if r.Chunk < 0 || r.Chunk > MaxChunk || (r.Chunk == 0 && lim.chunkRequired) {
+		return bad("chunk", "with a snapshotId, number the snapshot's calls with chunk: 1, 2, ... (at most %d); the call with complete: true is the last", MaxChunk)
 	}
 	return nil
 }
