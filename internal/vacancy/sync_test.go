@@ -1113,3 +1113,35 @@ func TestAnItemSentAgainIsCheckedAgainWhenTheSourcesSettingsChange(t *testing.T)
 		}
 	})
 }
+
+// A call large enough to be normalized on several goroutines reports
+// every item at its own index, as a small one does.
+func TestALargeCallReportsEachItemAtItsIndex(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+		e := newEnv(t, db)
+		src, ctx := e.source("devries")
+		list := items("l", 300)
+		for i := 7; i < len(list); i += 37 {
+			list[i].URL = "http://insecure.example.com/" + list[i].ExternalID
+		}
+		list[299].ExternalID = list[3].ExternalID
+		rep := e.sync(ctx, upsert(list...))
+		if rep.Created != 291 || rep.Rejected != 9 {
+			t.Fatalf("report: %d created, %d rejected", rep.Created, rep.Rejected)
+		}
+		for i := 7; i < len(list); i += 37 {
+			if it := listed(rep, i); it == nil || it.ExternalID != list[i].ExternalID || !hasCode(it, vacancy.ProblemURLScheme) {
+				t.Errorf("item %d: %+v", i, it)
+			}
+		}
+		if it := listed(rep, 299); !hasCode(it, vacancy.ProblemDuplicateInBatch) {
+			t.Errorf("item 299: %+v", it)
+		}
+		if got := e.all(src.ID)["l-0100/nl"]; got == nil || got.Title != "Office manager l-0100" {
+			t.Fatalf("l-0100 stored as %+v", got)
+		}
+		if rep := e.sync(ctx, upsert(list...)); rep.Unchanged != 291 || rep.Rejected != 9 {
+			t.Fatalf("again: %d unchanged, %d rejected", rep.Unchanged, rep.Rejected)
+		}
+	})
+}
