@@ -298,9 +298,12 @@ func toSource(s *vacancy.Source) *model.Source {
 func toReport(r *vacancy.Report) *model.SyncReport {
 	out := &model.SyncReport{
 		Mode: model.SyncMode(r.Mode), DryRun: r.DryRun, Replayed: r.Replayed, SnapshotID: optional(r.SnapshotID),
-		SnapshotCompleted: r.SnapshotCompleted, Received: r.Received, Created: r.Created, Updated: r.Updated,
+		Chunk: optionalInt(r.Chunk), MissingChunks: r.MissingChunks, SnapshotCompleted: r.SnapshotCompleted, Received: r.Received, Created: r.Created, Updated: r.Updated,
 		Unchanged: r.Unchanged, Reopened: r.Reopened, Closed: r.Closed, Expired: r.Expired, Stale: r.Stale,
 		Rejected: r.Rejected, Warnings: r.Warnings, Items: make([]model.SyncItemReport, len(r.Items)), SyncedAt: r.At,
+	}
+	if out.MissingChunks == nil {
+		out.MissingChunks = []int{}
 	}
 	for i, it := range r.Items {
 		item := model.SyncItemReport{Index: it.Index, ExternalID: it.ExternalID, Language: it.Language,
@@ -311,6 +314,13 @@ func toReport(r *vacancy.Report) *model.SyncReport {
 		out.Items[i] = item
 	}
 	return out
+}
+
+func optionalInt(n int) *int {
+	if n == 0 {
+		return nil
+	}
+	return &n
 }
 
 func str(p *string) string {
@@ -326,12 +336,18 @@ func toSyncRequest(in model.SyncVacanciesInput) vacancy.SyncRequest {
 		DryRun: in.DryRun != nil && *in.DryRun, IdempotencyKey: str(in.IdempotencyKey), SnapshotID: str(in.SnapshotID),
 		Complete: in.Complete, AllowMassClose: in.AllowMassClose != nil && *in.AllowMassClose,
 	}
+	if in.Chunk != nil {
+		req.Chunk = *in.Chunk
+		if req.Chunk == 0 {
+			req.Chunk = -1 // numbered 0: out of range, not "not numbered"
+		}
+	}
 	for i, it := range in.Items {
 		item := vacancy.Item{
 			ExternalID: str(it.ExternalID), Language: str(it.Language), Title: str(it.Title), Description: str(it.Description),
 			URL: str(it.URL), ApplyURL: str(it.ApplyURL), RoleSlug: str(it.RoleSlug), Categories: it.Categories,
 			EmploymentTypes: it.EmploymentTypes, WorkplaceType: str(it.WorkplaceType), DatePosted: str(it.DatePosted),
-			ValidThrough: str(it.ValidThrough), SourceUpdatedAt: str(it.SourceUpdatedAt),
+			ValidThrough: str(it.ValidThrough), SourceUpdatedAt: str(it.SourceUpdatedAt), Repost: it.Repost != nil && *it.Repost,
 		}
 		if o := it.HiringOrganization; o != nil {
 			item.Organization = vacancy.Organization{Name: str(o.Name), URL: str(o.URL), LogoURL: str(o.LogoURL)}

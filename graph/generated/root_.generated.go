@@ -423,11 +423,13 @@ type ComplexityRoot struct {
 	}
 
 	SyncReport struct {
+		Chunk             func(childComplexity int) int
 		Closed            func(childComplexity int) int
 		Created           func(childComplexity int) int
 		DryRun            func(childComplexity int) int
 		Expired           func(childComplexity int) int
 		Items             func(childComplexity int) int
+		MissingChunks     func(childComplexity int) int
 		Mode              func(childComplexity int) int
 		Received          func(childComplexity int) int
 		Rejected          func(childComplexity int) int
@@ -2306,6 +2308,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SyncProblem.Warning(childComplexity), true
 
+	case "SyncReport.chunk":
+		if e.ComplexityRoot.SyncReport.Chunk == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SyncReport.Chunk(childComplexity), true
 	case "SyncReport.closed":
 		if e.ComplexityRoot.SyncReport.Closed == nil {
 			break
@@ -2336,6 +2344,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SyncReport.Items(childComplexity), true
+	case "SyncReport.missingChunks":
+		if e.ComplexityRoot.SyncReport.MissingChunks == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SyncReport.MissingChunks(childComplexity), true
 	case "SyncReport.mode":
 		if e.ComplexityRoot.SyncReport.Mode == nil {
 			break
@@ -3979,7 +3993,7 @@ type Vacancy {
   closedAt: Time
   "When the source first sent it."
   firstSeenAt: Time!
-  "When a sync last contained it."
+  "When a sync last wrote it: created, changed or reopened it. A copy sent unchanged writes nothing and leaves this as it was; the source's ` + "`" + `lastSyncAt` + "`" + ` says when it last synced."
   lastSeenAt: Time!
   "When what the public sees of it last changed."
   updatedAt: Time!
@@ -4182,7 +4196,7 @@ input VacancySalaryInput {
   min: Float
   "Upper bound, at least ` + "`" + `min` + "`" + `."
   max: Float
-  "ISO 4217 code such as ` + "`" + `EUR` + "`" + ` (or ` + "`" + `€` + "`" + `). Required with an amount."
+  "An active ISO 4217 code such as ` + "`" + `EUR` + "`" + `, in any case. A well-known name or symbol (` + "`" + `EURO` + "`" + `, ` + "`" + `€` + "`" + `, ` + "`" + `$` + "`" + ` for USD, ` + "`" + `£` + "`" + `) is read as its code with a ` + "`" + `CURRENCY_MAPPED` + "`" + ` warning; anything else is rejected (` + "`" + `INVALID_CURRENCY` + "`" + `). Required with an amount."
   currency: String
   "HOUR, DAY, WEEK, MONTH or YEAR (also ` + "`" + `uur` + "`" + `, ` + "`" + `maand` + "`" + `, ` + "`" + `jaar` + "`" + `, ` + "`" + `monthly` + "`" + `...). Required with an amount."
   unit: String
@@ -4215,7 +4229,7 @@ input VacancyInput {
   hiringOrganization: HiringOrganizationInput
   "Employment types as the source writes them: Google's values (` + "`" + `FULL_TIME` + "`" + `...) or words such as ` + "`" + `fulltime` + "`" + `, ` + "`" + `Full-time` + "`" + `, ` + "`" + `voltijd` + "`" + `, ` + "`" + `deeltijd` + "`" + `, ` + "`" + `tijdelijk` + "`" + `, ` + "`" + `ZZP` + "`" + `, ` + "`" + `freelance` + "`" + `, ` + "`" + `stage` + "`" + `. Unknown ones are left out with a warning."
   employmentTypes: [String!]
-  "ONSITE, HYBRID or REMOTE (also ` + "`" + `op locatie` + "`" + `, ` + "`" + `hybride` + "`" + `, ` + "`" + `thuiswerken` + "`" + `...)."
+  "ONSITE, HYBRID or REMOTE (also ` + "`" + `op locatie` + "`" + `, ` + "`" + `hybride` + "`" + `, ` + "`" + `thuiswerken` + "`" + `...). ONSITE and HYBRID need at least one location (else ` + "`" + `REQUIRED` + "`" + ` on ` + "`" + `locations` + "`" + `); REMOTE without a location with a country is stored with a ` + "`" + `NO_JOB_POSTING` + "`" + ` warning."
   workplaceType: String
   "Places of work, at most 20."
   locations: [VacancyLocationInput!]
@@ -4229,6 +4243,8 @@ input VacancyInput {
   validThrough: String
   "When the source last changed the vacancy (RFC 3339). An item older than what is stored is reported ` + "`" + `STALE` + "`" + ` and changes nothing."
   sourceUpdatedAt: String
+  "True when the source posts the vacancy anew: a later ` + "`" + `datePosted` + "`" + ` replaces the stored one. Without it a stored vacancy keeps its ` + "`" + `datePosted` + "`" + ` (job boards and Google read a later date as a new posting), also when it closed and comes back (` + "`" + `REOPENED` + "`" + `, with a ` + "`" + `DATE_POSTED_KEPT` + "`" + ` warning)."
+  repost: Boolean = false
 }
 
 "A vacancy of the source, by its key."
@@ -4243,7 +4259,7 @@ input VacancyKeyInput {
 input SyncVacanciesInput {
   "UPSERT or SNAPSHOT."
   mode: SyncMode!
-  "The vacancies, at most 1,000 per call with ` + "`" + `close` + "`" + ` (500 is a good size); a vacancy may appear once per call."
+  "The vacancies, at most 1,000 per call with ` + "`" + `close` + "`" + ` (500 is a good size). A vacancy (externalId and language) appears once per call: the first copy counts, later ones are rejected with ` + "`" + `DUPLICATE_IN_BATCH` + "`" + `."
   items: [VacancyInput!]!
   "Vacancies the source closed (either mode)."
   close: [VacancyKeyInput!]
@@ -4253,7 +4269,9 @@ input SyncVacanciesInput {
   idempotencyKey: String
   "SNAPSHOT: ties the calls of one snapshot together. Without it the call is a whole snapshot by itself."
   snapshotId: String
-  "SNAPSHOT with ` + "`" + `snapshotId` + "`" + `: true on the last call, which closes the source's open vacancies none of the snapshot's calls contained; false on the others. Required with ` + "`" + `snapshotId` + "`" + `."
+  "SNAPSHOT with ` + "`" + `snapshotId` + "`" + `: the call's number within the snapshot, 1, 2, ... (at most 100,000); required with ` + "`" + `snapshotId` + "`" + `. The call with ` + "`" + `complete: true` + "`" + ` is the last, n: it closes anything only when chunks 1 to n-1 were all stored. A chunk whose call failed (any error: nothing of it was written) counts as missing; send it again (any order) and then the last chunk again. A chunk sent twice counts once."
+  chunk: Int
+  "SNAPSHOT with ` + "`" + `snapshotId` + "`" + `: true on the last call, which closes the source's open vacancies none of the snapshot's calls contained, unless a chunk is missing (see ` + "`" + `missingChunks` + "`" + `); false on the others. Required with ` + "`" + `snapshotId` + "`" + `."
   complete: Boolean
   "SNAPSHOT: let a snapshot close more than half of the source's open vacancies, or be empty. Without it such a call is refused (` + "`" + `BAD_USER_INPUT` + "`" + ` on ` + "`" + `allowMassClose` + "`" + `, with ` + "`" + `wouldClose` + "`" + ` and ` + "`" + `openVacancies` + "`" + `) and writes nothing."
   allowMassClose: Boolean = false
@@ -4269,8 +4287,12 @@ type SyncReport {
   replayed: Boolean!
   "The snapshot the call belongs to, when it was given one."
   snapshotId: String
+  "The call's ` + "`" + `chunk` + "`" + `, when it had one."
+  chunk: Int
   "True when this call completed a snapshot and closed what it did not contain."
   snapshotCompleted: Boolean!
+  "The chunks of the snapshot not stored when this call asked to complete it: nothing was closed and the snapshot is still open. Send them, then the last chunk again. Empty otherwise."
+  missingChunks: [Int!]!
   "Items received."
   received: Int!
   "Vacancies created."
@@ -4373,8 +4395,10 @@ enum SyncProblemCode {
   SALARY_RANGE
   "A salary amount is negative or implausible for its unit."
   SALARY_IMPLAUSIBLE
-  "The currency is not a known ISO 4217 code."
+  "The currency is neither an active ISO 4217 code nor a well-known name or symbol of one."
   INVALID_CURRENCY
+  "The currency was a name or symbol (` + "`" + `EURO` + "`" + `, ` + "`" + `€` + "`" + `, ` + "`" + `$` + "`" + `), read as the ISO 4217 code the message names (warning)."
+  CURRENCY_MAPPED
   "The salary unit is not HOUR, DAY, WEEK, MONTH or YEAR."
   UNKNOWN_SALARY_UNIT
   "A salary written as text could not be read; it was left out (warning)."
@@ -4393,6 +4417,12 @@ enum SyncProblemCode {
   ROLE_UNMAPPED
   "The externalId (with language) appears more than once in the call, or in both ` + "`" + `items` + "`" + ` and ` + "`" + `close` + "`" + `."
   DUPLICATE_EXTERNAL_ID
+  "An earlier item of the call has the same externalId and language (the message names its index); this copy was not stored."
+  DUPLICATE_IN_BATCH
+  "A REMOTE vacancy without a country in its locations: stored, but served without JobPosting JSON-LD, which needs the countries applicants may work from (warning)."
+  NO_JOB_POSTING
+  "A reopened vacancy kept its original datePosted; the item's later date is used only with ` + "`" + `repost: true` + "`" + ` (warning)."
+  DATE_POSTED_KEPT
   "Unsafe markup was removed from the description (warning)."
   MARKUP_REMOVED
   "A ` + "`" + `close` + "`" + ` entry names no vacancy of the source."
@@ -5219,8 +5249,12 @@ func (ec *executionContext) childFields_SyncReport(ctx context.Context, field gr
 		return ec.fieldContext_SyncReport_replayed(ctx, field)
 	case "snapshotId":
 		return ec.fieldContext_SyncReport_snapshotId(ctx, field)
+	case "chunk":
+		return ec.fieldContext_SyncReport_chunk(ctx, field)
 	case "snapshotCompleted":
 		return ec.fieldContext_SyncReport_snapshotCompleted(ctx, field)
+	case "missingChunks":
+		return ec.fieldContext_SyncReport_missingChunks(ctx, field)
 	case "received":
 		return ec.fieldContext_SyncReport_received(ctx, field)
 	case "created":

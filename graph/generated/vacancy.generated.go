@@ -1286,6 +1286,29 @@ func (ec *executionContext) fieldContext_SyncReport_snapshotId(_ context.Context
 	return graphql.NewScalarFieldContext("SyncReport", field, false, false, "String")
 }
 
+func (ec *executionContext) _SyncReport_chunk(ctx context.Context, field graphql.CollectedField, obj *model.SyncReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SyncReport_chunk(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Chunk, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SyncReport_chunk(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SyncReport", field, false, false, "Int")
+}
+
 func (ec *executionContext) _SyncReport_snapshotCompleted(ctx context.Context, field graphql.CollectedField, obj *model.SyncReport) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -1307,6 +1330,29 @@ func (ec *executionContext) _SyncReport_snapshotCompleted(ctx context.Context, f
 }
 func (ec *executionContext) fieldContext_SyncReport_snapshotCompleted(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SyncReport", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _SyncReport_missingChunks(ctx context.Context, field graphql.CollectedField, obj *model.SyncReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SyncReport_missingChunks(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MissingChunks, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []int) graphql.Marshaler {
+			return ec.marshalNInt2ᚕintᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SyncReport_missingChunks(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SyncReport", field, false, false, "Int")
 }
 
 func (ec *executionContext) _SyncReport_received(ctx context.Context, field graphql.CollectedField, obj *model.SyncReport) (ret graphql.Marshaler) {
@@ -2978,7 +3024,7 @@ func (ec *executionContext) unmarshalInputSyncVacanciesInput(ctx context.Context
 		asMap["allowMassClose"] = false
 	}
 
-	fieldsInOrder := [...]string{"mode", "items", "close", "dryRun", "idempotencyKey", "snapshotId", "complete", "allowMassClose"}
+	fieldsInOrder := [...]string{"mode", "items", "close", "dryRun", "idempotencyKey", "snapshotId", "chunk", "complete", "allowMassClose"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -3027,6 +3073,13 @@ func (ec *executionContext) unmarshalInputSyncVacanciesInput(ctx context.Context
 				return it, err
 			}
 			it.SnapshotID = data
+		case "chunk":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("chunk"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Chunk = data
 		case "complete":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("complete"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -3223,7 +3276,11 @@ func (ec *executionContext) unmarshalInputVacancyInput(ctx context.Context, obj 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"externalId", "language", "title", "description", "url", "applyUrl", "roleSlug", "categories", "hiringOrganization", "employmentTypes", "workplaceType", "locations", "hoursPerWeek", "salary", "datePosted", "validThrough", "sourceUpdatedAt"}
+	if _, present := asMap["repost"]; !present {
+		asMap["repost"] = false
+	}
+
+	fieldsInOrder := [...]string{"externalId", "language", "title", "description", "url", "applyUrl", "roleSlug", "categories", "hiringOrganization", "employmentTypes", "workplaceType", "locations", "hoursPerWeek", "salary", "datePosted", "validThrough", "sourceUpdatedAt", "repost"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -3349,6 +3406,13 @@ func (ec *executionContext) unmarshalInputVacancyInput(ctx context.Context, obj 
 				return it, err
 			}
 			it.SourceUpdatedAt = data
+		case "repost":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("repost"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Repost = data
 		}
 	}
 	return it, nil
@@ -4046,8 +4110,18 @@ func (ec *executionContext) _SyncReport(ctx context.Context, sel ast.SelectionSe
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
+		case "chunk":
+			out.Values[i] = ec._SyncReport_chunk(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		case "snapshotCompleted":
 			out.Values[i] = ec._SyncReport_snapshotCompleted(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "missingChunks":
+			out.Values[i] = ec._SyncReport_missingChunks(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}

@@ -542,8 +542,12 @@ type SyncReport struct {
 	Replayed bool `json:"replayed"`
 	// The snapshot the call belongs to, when it was given one.
 	SnapshotID *string `json:"snapshotId,omitempty"`
+	// The call's `chunk`, when it had one.
+	Chunk *int `json:"chunk,omitempty"`
 	// True when this call completed a snapshot and closed what it did not contain.
 	SnapshotCompleted bool `json:"snapshotCompleted"`
+	// The chunks of the snapshot not stored when this call asked to complete it: nothing was closed and the snapshot is still open. Send them, then the last chunk again. Empty otherwise.
+	MissingChunks []int `json:"missingChunks"`
 	// Items received.
 	Received int `json:"received"`
 	// Vacancies created.
@@ -1325,8 +1329,10 @@ const (
 	SyncProblemCodeSalaryRange SyncProblemCode = "SALARY_RANGE"
 	// A salary amount is negative or implausible for its unit.
 	SyncProblemCodeSalaryImplausible SyncProblemCode = "SALARY_IMPLAUSIBLE"
-	// The currency is not a known ISO 4217 code.
+	// The currency is neither an active ISO 4217 code nor a well-known name or symbol of one.
 	SyncProblemCodeInvalidCurrency SyncProblemCode = "INVALID_CURRENCY"
+	// The currency was a name or symbol (`EURO`, `€`, `$`), read as the ISO 4217 code the message names (warning).
+	SyncProblemCodeCurrencyMapped SyncProblemCode = "CURRENCY_MAPPED"
 	// The salary unit is not HOUR, DAY, WEEK, MONTH or YEAR.
 	SyncProblemCodeUnknownSalaryUnit SyncProblemCode = "UNKNOWN_SALARY_UNIT"
 	// A salary written as text could not be read; it was left out (warning).
@@ -1345,6 +1351,12 @@ const (
 	SyncProblemCodeRoleUnmapped SyncProblemCode = "ROLE_UNMAPPED"
 	// The externalId (with language) appears more than once in the call, or in both `items` and `close`.
 	SyncProblemCodeDuplicateExternalID SyncProblemCode = "DUPLICATE_EXTERNAL_ID"
+	// An earlier item of the call has the same externalId and language (the message names its index); this copy was not stored.
+	SyncProblemCodeDuplicateInBatch SyncProblemCode = "DUPLICATE_IN_BATCH"
+	// A REMOTE vacancy without a country in its locations: stored, but served without JobPosting JSON-LD, which needs the countries applicants may work from (warning).
+	SyncProblemCodeNoJobPosting SyncProblemCode = "NO_JOB_POSTING"
+	// A reopened vacancy kept its original datePosted; the item's later date is used only with `repost: true` (warning).
+	SyncProblemCodeDatePostedKept SyncProblemCode = "DATE_POSTED_KEPT"
 	// Unsafe markup was removed from the description (warning).
 	SyncProblemCodeMarkupRemoved SyncProblemCode = "MARKUP_REMOVED"
 	// A `close` entry names no vacancy of the source.
@@ -1370,6 +1382,7 @@ var AllSyncProblemCode = []SyncProblemCode{
 	SyncProblemCodeSalaryRange,
 	SyncProblemCodeSalaryImplausible,
 	SyncProblemCodeInvalidCurrency,
+	SyncProblemCodeCurrencyMapped,
 	SyncProblemCodeUnknownSalaryUnit,
 	SyncProblemCodeSalaryUnparsed,
 	SyncProblemCodeHoursRange,
@@ -1379,6 +1392,9 @@ var AllSyncProblemCode = []SyncProblemCode{
 	SyncProblemCodeUnknownRole,
 	SyncProblemCodeRoleUnmapped,
 	SyncProblemCodeDuplicateExternalID,
+	SyncProblemCodeDuplicateInBatch,
+	SyncProblemCodeNoJobPosting,
+	SyncProblemCodeDatePostedKept,
 	SyncProblemCodeMarkupRemoved,
 	SyncProblemCodeNotFound,
 	SyncProblemCodeTooMany,
@@ -1387,7 +1403,7 @@ var AllSyncProblemCode = []SyncProblemCode{
 
 func (e SyncProblemCode) IsValid() bool {
 	switch e {
-	case SyncProblemCodeRequired, SyncProblemCodeTooLong, SyncProblemCodeInvalid, SyncProblemCodeInvalidURL, SyncProblemCodeURLSchemeNotAllowed, SyncProblemCodeURLHostNotAllowed, SyncProblemCodeInvalidDate, SyncProblemCodeDateInFuture, SyncProblemCodeDateOrder, SyncProblemCodeLocalTimeAssumed, SyncProblemCodeInvalidLanguage, SyncProblemCodeSalaryRange, SyncProblemCodeSalaryImplausible, SyncProblemCodeInvalidCurrency, SyncProblemCodeUnknownSalaryUnit, SyncProblemCodeSalaryUnparsed, SyncProblemCodeHoursRange, SyncProblemCodeUnknownEmploymentType, SyncProblemCodeUnknownWorkplaceType, SyncProblemCodeInvalidCountry, SyncProblemCodeUnknownRole, SyncProblemCodeRoleUnmapped, SyncProblemCodeDuplicateExternalID, SyncProblemCodeMarkupRemoved, SyncProblemCodeNotFound, SyncProblemCodeTooMany, SyncProblemCodeStale:
+	case SyncProblemCodeRequired, SyncProblemCodeTooLong, SyncProblemCodeInvalid, SyncProblemCodeInvalidURL, SyncProblemCodeURLSchemeNotAllowed, SyncProblemCodeURLHostNotAllowed, SyncProblemCodeInvalidDate, SyncProblemCodeDateInFuture, SyncProblemCodeDateOrder, SyncProblemCodeLocalTimeAssumed, SyncProblemCodeInvalidLanguage, SyncProblemCodeSalaryRange, SyncProblemCodeSalaryImplausible, SyncProblemCodeInvalidCurrency, SyncProblemCodeCurrencyMapped, SyncProblemCodeUnknownSalaryUnit, SyncProblemCodeSalaryUnparsed, SyncProblemCodeHoursRange, SyncProblemCodeUnknownEmploymentType, SyncProblemCodeUnknownWorkplaceType, SyncProblemCodeInvalidCountry, SyncProblemCodeUnknownRole, SyncProblemCodeRoleUnmapped, SyncProblemCodeDuplicateExternalID, SyncProblemCodeDuplicateInBatch, SyncProblemCodeNoJobPosting, SyncProblemCodeDatePostedKept, SyncProblemCodeMarkupRemoved, SyncProblemCodeNotFound, SyncProblemCodeTooMany, SyncProblemCodeStale:
 		return true
 	}
 	return false

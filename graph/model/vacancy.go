@@ -57,6 +57,7 @@ type SyncVacanciesInput struct {
 	DryRun         *bool
 	IdempotencyKey *string
 	SnapshotID     *string
+	Chunk          *int
 	Complete       *bool
 	AllowMassClose *bool
 }
@@ -80,6 +81,7 @@ type VacancyInput struct {
 	DatePosted         *string
 	ValidThrough       *string
 	SourceUpdatedAt    *string
+	Repost             *bool
 }
 
 // HiringOrganizationInput is who hires.

@@ -50,6 +50,7 @@ type vacancyRow struct {
 	LastSeenAt       time.Time
 	SeenSnapshot     string
 	ContentHash      string
+	InputHash        string
 	CreatedAt        time.Time `gorm:"autoCreateTime:false"`
 	UpdatedAt        time.Time `gorm:"autoUpdateTime:false"`
 }
@@ -63,7 +64,7 @@ var vacancyColumns = []string{
 	"employment_types", "workplace_type", "locations", "location_keys", "hours_min", "hours_max",
 	"salary_min", "salary_max", "salary_currency", "salary_unit", "date_posted", "date_posted_text",
 	"valid_through", "valid_through_text", "source_updated_at", "status", "closed_reason", "closed_at",
-	"last_seen_at", "seen_snapshot", "content_hash", "updated_at",
+	"last_seen_at", "seen_snapshot", "content_hash", "input_hash", "updated_at",
 }
 
 func toVacancyRow(v *vacancy.Vacancy) vacancyRow {
@@ -81,7 +82,7 @@ func toVacancyRow(v *vacancy.Vacancy) vacancyRow {
 		ValidThrough: timePtr(v.ExpiresAt), ValidThroughText: v.ValidThrough,
 		SourceUpdatedAt: timePtr(v.SourceUpdatedAt), Status: string(v.Status), ClosedReason: v.ClosedReason,
 		ClosedAt: timePtr(v.ClosedAt), FirstSeenAt: v.FirstSeenAt, LastSeenAt: v.LastSeenAt,
-		SeenSnapshot: v.SeenSnapshot, ContentHash: v.ContentHash, CreatedAt: v.CreatedAt, UpdatedAt: v.UpdatedAt,
+		SeenSnapshot: v.SeenSnapshot, ContentHash: v.ContentHash, InputHash: v.InputHash, CreatedAt: v.CreatedAt, UpdatedAt: v.UpdatedAt,
 	}
 	if h := v.Hours; h != nil {
 		r.HoursMin, r.HoursMax = &h.Min, &h.Max
@@ -103,7 +104,7 @@ func (r *vacancyRow) toVacancy() *vacancy.Vacancy {
 		ValidThrough: r.ValidThroughText, ExpiresAt: timeOf(r.ValidThrough), SourceUpdatedAt: timeOf(r.SourceUpdatedAt),
 		Status: vacancy.Status(r.Status), ClosedReason: r.ClosedReason, ClosedAt: timeOf(r.ClosedAt),
 		FirstSeenAt: r.FirstSeenAt.UTC(), LastSeenAt: r.LastSeenAt.UTC(), SeenSnapshot: r.SeenSnapshot,
-		ContentHash: r.ContentHash, CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(),
+		ContentHash: r.ContentHash, InputHash: r.InputHash, CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(),
 	}
 	if v.Locations == nil {
 		v.Locations = []vacancy.Location{}
@@ -125,7 +126,7 @@ func toVacancies(rows []vacancyRow) []*vacancy.Vacancy {
 	return out
 }
 
-// upsertBatch is how many vacancies one INSERT carries: 36 columns each,
+// upsertBatch is how many vacancies one INSERT carries: 37 columns each,
 // well under SQLite's 32,766 and PostgreSQL's 65,535 bind parameters.
 const upsertBatch = 250
 
@@ -153,8 +154,8 @@ func (s *Vacancies) UpsertVacancies(ctx context.Context, vs []*vacancy.Vacancy) 
 // content (descriptions run to kilobytes) makes loading a call's 500 stored
 // vacancies a tenth of the work.
 var stateColumns = []string{
-	"id", "source_id", "external_id", "language", "content_hash", "status", "closed_reason", "closed_at",
-	"source_updated_at", "first_seen_at", "last_seen_at", "seen_snapshot", "created_at", "updated_at",
+	"id", "source_id", "external_id", "language", "content_hash", "input_hash", "status", "closed_reason", "closed_at",
+	"date_posted", "date_posted_text", "source_updated_at", "first_seen_at", "last_seen_at", "seen_snapshot", "created_at", "updated_at",
 }
 
 // VacancyStates loads the sync state of a source's vacancies by external id.
@@ -171,18 +172,98 @@ func (s *Vacancies) VacancyStates(ctx context.Context, sourceID string, external
 	return out, nil
 }
 
-// MarkSeen records that vacancies were in a call (and its snapshot).
-func (s *Vacancies) MarkSeen(ctx context.Context, ids []string, at time.Time, snapshot string) error {
-	values := map[string]any{"last_seen_at": at}
-	if snapshot != "" {
-		values["seen_snapshot"] = snapshot
+type snapshotRow struct {
+	SourceID   string
+	SnapshotID string
+	Token      string
+	StartedAt  time.Time
+}
+
+func (snapshotRow) TableName() string { return "vacancy_snapshots" }
+
+type snapshotCallRow struct {
+	Token      string
+	CallID     string
+	Chunk      *int
+	Seen       datatypes.JSON
+	ReceivedAt time.Time
+}
+
+func (snapshotCallRow) TableName() string { return "vacancy_snapshot_calls" }
+
+// OpenSnapshot returns the token of a source's running snapshot, starting
+// it with token when there is none.
+func (s *Vacancies) OpenSnapshot(ctx context.Context, sourceID, snapshotID, token string, at time.Time) (string, error) {
+	var rows []snapshotRow
+	if err := s.db.WithContext(ctx).Where("source_id = ? AND snapshot_id = ?", sourceID, snapshotID).Limit(1).Find(&rows).Error; err != nil {
+		return "", fmt.Errorf("load snapshot %s: %w", snapshotID, err)
 	}
-	for _, chunk := range chunks(ids) {
-		if err := s.in(s.db.WithContext(ctx).Model(&vacancyRow{}), "id", chunk).Updates(values).Error; err != nil {
-			return fmt.Errorf("mark vacancies seen: %w", err)
-		}
+	if len(rows) > 0 {
+		return rows[0].Token, nil
+	}
+	row := snapshotRow{SourceID: sourceID, SnapshotID: snapshotID, Token: token, StartedAt: at}
+	if err := s.db.WithContext(ctx).Create(&row).Error; err != nil {
+		return "", fmt.Errorf("start snapshot %s: %w", snapshotID, err)
+	}
+	return token, nil
+}
+
+// RecordCall stores one call of a snapshot run: its chunk number (0:
+// none) and the vacancies it contained without writing them, in one row.
+func (s *Vacancies) RecordCall(ctx context.Context, token, callID string, chunk int, seen []string, at time.Time) error {
+	if seen == nil {
+		seen = []string{}
+	}
+	b, err := encodeJSON(seen)
+	if err != nil {
+		return err
+	}
+	row := snapshotCallRow{Token: token, CallID: callID, Chunk: optionalInt(chunk), Seen: datatypes.JSON(b), ReceivedAt: at}
+	if err := s.db.WithContext(ctx).Create(&row).Error; err != nil {
+		return fmt.Errorf("record snapshot call: %w", err)
 	}
 	return nil
+}
+
+func optionalInt(n int) *int {
+	if n == 0 {
+		return nil
+	}
+	return &n
+}
+
+// SnapshotChunks lists the chunks of a snapshot stored so far, ascending.
+func (s *Vacancies) SnapshotChunks(ctx context.Context, token string) ([]int, error) {
+	var out []int
+	err := s.db.WithContext(ctx).Model(&snapshotCallRow{}).Distinct("chunk").
+		Where("token = ? AND chunk IS NOT NULL", token).Order("chunk").Pluck("chunk", &out).Error
+	if err != nil {
+		return nil, fmt.Errorf("list chunks: %w", err)
+	}
+	return out, nil
+}
+
+// EndSnapshot forgets a snapshot run.
+func (s *Vacancies) EndSnapshot(ctx context.Context, token string) error {
+	db := s.db.WithContext(ctx)
+	if err := db.Where("token = ?", token).Delete(&snapshotCallRow{}).Error; err != nil {
+		return fmt.Errorf("end snapshot: %w", err)
+	}
+	if err := db.Where("token = ?", token).Delete(&snapshotRow{}).Error; err != nil {
+		return fmt.Errorf("end snapshot: %w", err)
+	}
+	return nil
+}
+
+// notSeen is the condition "vacancies the snapshot run (the token, given
+// twice) did not contain": neither written by it nor listed as seen by one
+// of its calls. PostgreSQL runs the NOT IN as one hashed subplan, SQLite
+// with one temporary index: a set difference, not a probe per vacancy.
+func (s *Vacancies) notSeen() string {
+	if s.postgres() {
+		return "seen_snapshot <> ? AND id NOT IN (SELECT jsonb_array_elements_text(c.seen) FROM vacancy_snapshot_calls AS c WHERE c.token = ?)"
+	}
+	return "seen_snapshot <> ? AND id NOT IN (SELECT j.value FROM vacancy_snapshot_calls AS c, json_each(c.seen) AS j WHERE c.token = ?)"
 }
 
 // in restricts q to rows whose column is one of values. On PostgreSQL the
@@ -246,9 +327,9 @@ func (s *Vacancies) SnapshotCounts(ctx context.Context, sourceID, snapshot strin
 	var c struct{ Open, Unseen, Seen *int }
 	err := s.db.WithContext(ctx).Model(&vacancyRow{}).Select(
 		"SUM(CASE WHEN status = ? THEN 1 ELSE 0 END) AS open, "+
-			"SUM(CASE WHEN status = ? AND seen_snapshot <> ? THEN 1 ELSE 0 END) AS unseen, "+
-			"SUM(CASE WHEN seen_snapshot = ? THEN 1 ELSE 0 END) AS seen",
-		string(vacancy.StatusOpen), string(vacancy.StatusOpen), snapshot, snapshot).
+			"SUM(CASE WHEN status = ? AND "+s.notSeen()+" THEN 1 ELSE 0 END) AS unseen, "+
+			"SUM(CASE WHEN "+s.notSeen()+" THEN 0 ELSE 1 END) AS seen",
+		string(vacancy.StatusOpen), string(vacancy.StatusOpen), snapshot, snapshot, snapshot, snapshot).
 		Where("source_id = ?", sourceID).Scan(&c).Error
 	if err != nil {
 		return vacancy.SnapshotCounts{}, fmt.Errorf("count snapshot %s: %w", snapshot, err)
@@ -265,7 +346,7 @@ func (s *Vacancies) SnapshotCounts(ctx context.Context, sourceID, snapshot strin
 // CloseUnseen closes a source's open vacancies the snapshot did not contain.
 func (s *Vacancies) CloseUnseen(ctx context.Context, sourceID, snapshot string, at time.Time) (int, error) {
 	res := s.db.WithContext(ctx).Model(&vacancyRow{}).
-		Where("source_id = ? AND status = ? AND seen_snapshot <> ?", sourceID, string(vacancy.StatusOpen), snapshot).
+		Where("source_id = ? AND status = ? AND "+s.notSeen(), sourceID, string(vacancy.StatusOpen), snapshot, snapshot).
 		Updates(closing(vacancy.ReasonSnapshot, at))
 	if res.Error != nil {
 		return 0, fmt.Errorf("close vacancies missing from snapshot: %w", res.Error)
@@ -347,6 +428,25 @@ func (s *Vacancies) PruneSyncRequests(ctx context.Context, before time.Time) (in
 		return 0, fmt.Errorf("prune idempotency keys: %w", res.Error)
 	}
 	return int(res.RowsAffected), nil
+}
+
+// PruneSnapshots forgets snapshots started before before that never
+// completed, in one transaction.
+func (s *Vacancies) PruneSnapshots(ctx context.Context, before time.Time) (int, error) {
+	n := 0
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		old := tx.Model(&snapshotRow{}).Select("token").Where("started_at < ?", before)
+		if err := tx.Where("token IN (?)", old).Delete(&snapshotCallRow{}).Error; err != nil {
+			return err
+		}
+		res := tx.Where("started_at < ?", before).Delete(&snapshotRow{})
+		n = int(res.RowsAffected)
+		return res.Error
+	})
+	if err != nil {
+		return 0, fmt.Errorf("prune snapshots: %w", err)
+	}
+	return n, nil
 }
 
 // RoleIDsBySlug resolves slugs of live roles, current ones before former

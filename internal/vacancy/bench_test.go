@@ -78,7 +78,8 @@ func syncSnapshot(b *testing.B, svc *vacancy.Service, ctx context.Context, items
 	for start := 0; start < len(items); start += benchCallSize {
 		end := min(start+benchCallSize, len(items))
 		last := end == len(items)
-		rep, err := svc.Sync(ctx, vacancy.SyncRequest{Mode: vacancy.ModeSnapshot, Items: items[start:end], SnapshotID: id, Complete: &last})
+		req := vacancy.SyncRequest{Mode: vacancy.ModeSnapshot, Items: items[start:end], SnapshotID: id, Chunk: start/benchCallSize + 1, Complete: &last}
+		rep, err := svc.Sync(ctx, req)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -95,7 +96,10 @@ func syncSnapshot(b *testing.B, svc *vacancy.Service, ctx context.Context, items
 // source in calls of 500, then the same snapshot again (every item
 // unchanged). For scale it also times writing the same 10,000 normalised
 // rows with the store's multi-row INSERT alone (no checks, no lookups):
-// the floor any sync has to pay. Run it with
+// the floor any sync has to pay. rows-written counts the vacancy rows the
+// unchanged re-sync wrote: on PostgreSQL those whose xmin (the transaction
+// that wrote the row version) changed, on SQLite those whose sync columns
+// changed. Run it with
 //
 //	WERKWIJZER_REQUIRE_POSTGRES=1 go test -run '^$' -bench SnapshotSync10k -benchtime 3x ./internal/vacancy/
 func BenchmarkSnapshotSync10k(b *testing.B) {
@@ -104,7 +108,7 @@ func BenchmarkSnapshotSync10k(b *testing.B) {
 		b.Run(name, func(b *testing.B) {
 			var first, again, baseline time.Duration
 			var peak, allocated uint64
-			var calls, stmts int
+			var calls, stmts, written int
 			for i := 0; i < b.N; i++ {
 				b.StopTimer()
 				db := open(b)
@@ -128,6 +132,7 @@ func BenchmarkSnapshotSync10k(b *testing.B) {
 				var after runtime.MemStats
 				runtime.ReadMemStats(&after)
 				allocated += after.TotalAlloc - before.TotalAlloc
+				versions := rowVersions(b, db)
 				b.StartTimer()
 
 				start = time.Now()
@@ -135,6 +140,11 @@ func BenchmarkSnapshotSync10k(b *testing.B) {
 				again += time.Since(start)
 
 				b.StopTimer()
+				for id, v := range rowVersions(b, db) {
+					if versions[id] != v {
+						written++
+					}
+				}
 				if p := stop(); p > peak {
 					peak = p
 				}
@@ -153,6 +163,7 @@ func BenchmarkSnapshotSync10k(b *testing.B) {
 			b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MB")
 			b.ReportMetric(float64(allocated)/n/(1<<20), "first-alloc-MB")
 			b.ReportMetric(float64(stmts)/float64(calls), "stmts/call")
+			b.ReportMetric(float64(written)/n, "rows-written")
 		})
 	}
 }

@@ -36,6 +36,10 @@ type Item struct {
 	DatePosted      string
 	ValidThrough    string
 	SourceUpdatedAt string
+	// Repost says the source posts the vacancy anew: a later datePosted
+	// replaces the stored one. Without it a stored vacancy keeps its
+	// datePosted, also when it closed and comes back.
+	Repost bool `json:",omitempty"`
 }
 
 // HoursInput is a range of hours per week; either bound may be absent.
@@ -83,6 +87,10 @@ const (
 	ProblemUnknownRole           ProblemCode = "UNKNOWN_ROLE"
 	ProblemRoleUnmapped          ProblemCode = "ROLE_UNMAPPED"
 	ProblemDuplicate             ProblemCode = "DUPLICATE_EXTERNAL_ID"
+	ProblemDuplicateInBatch      ProblemCode = "DUPLICATE_IN_BATCH"
+	ProblemCurrencyMapped        ProblemCode = "CURRENCY_MAPPED"
+	ProblemNoJobPosting          ProblemCode = "NO_JOB_POSTING"
+	ProblemDatePostedKept        ProblemCode = "DATE_POSTED_KEPT"
 	ProblemMarkupRemoved         ProblemCode = "MARKUP_REMOVED"
 	ProblemNotFound              ProblemCode = "NOT_FOUND"
 	ProblemTooMany               ProblemCode = "TOO_MANY"
@@ -240,6 +248,7 @@ func (n *normalizer) normalize(item Item) (Vacancy, []Problem) {
 		}
 	}
 	v.Locations = n.locations(&ps, item.Locations)
+	n.placeOfWork(&ps, &v)
 	v.Hours = n.hours(&ps, item.HoursPerWeek)
 	v.Salary = n.salary(&ps, item.Salary)
 	n.dates(&ps, item, &v)
@@ -252,6 +261,26 @@ func (n *normalizer) normalize(item Item) (Vacancy, []Problem) {
 		v.ContentHash = contentHash(&v)
 	}
 	return v, ps
+}
+
+// placeOfWork checks that the vacancy says where the work is: a job done
+// on site, all or part of the time, needs a location; a remote one without
+// a country is stored, but Google requires the countries applicants may
+// live in, so it gets no JobPosting.
+func (n *normalizer) placeOfWork(ps *problems, v *Vacancy) {
+	switch v.WorkplaceType {
+	case Onsite, Hybrid:
+		if len(v.Locations) == 0 {
+			ps.err("locations", ProblemRequired, "workplaceType %s needs at least one location: where is the job?", v.WorkplaceType)
+		}
+	case Remote:
+		for _, l := range v.Locations {
+			if l.Country != "" {
+				return
+			}
+		}
+		ps.warn("locations", ProblemNoJobPosting, "a REMOTE vacancy without a location with a country (the countries applicants may work from) is served without JobPosting JSON-LD, so Google for Jobs will not list it")
+	}
 }
 
 func isControl(r rune) bool { return r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) }
@@ -455,7 +484,11 @@ func (n *normalizer) salary(ps *problems, in *SalaryInput) *Salary {
 	if in == nil {
 		return nil
 	}
+	// A salary written as text names its currency as people do (€, $):
+	// reading that is the point, not a rewrite of a code.
+	fromText := false
 	if in.Min == nil && in.Max == nil && strings.TrimSpace(in.Text) != "" {
+		fromText = true
 		parsed, ok := ParseSalaryText(in.Text)
 		if !ok {
 			ps.warn("salary", ProblemSalaryUnparsed, "the salary %q could not be read as amounts, a currency and a period; it is left out", cleanText(in.Text))
@@ -471,14 +504,16 @@ func (n *normalizer) salary(ps *problems, in *SalaryInput) *Salary {
 	}
 	s := Salary{}
 	bad := false
-	currency, ok := CurrencyCode(in.Currency)
-	if !ok {
-		if strings.TrimSpace(in.Currency) == "" {
-			ps.err("salary.currency", ProblemRequired, "salary.currency is required (an ISO 4217 code such as EUR)")
-		} else {
-			ps.err("salary.currency", ProblemInvalidCurrency, "salary.currency %q is not an ISO 4217 code such as EUR", in.Currency)
-		}
+	currency, alias, ok := CurrencyCode(in.Currency)
+	switch {
+	case !ok && strings.TrimSpace(in.Currency) == "":
+		ps.err("salary.currency", ProblemRequired, "salary.currency is required (an ISO 4217 code such as EUR)")
 		bad = true
+	case !ok:
+		ps.err("salary.currency", ProblemInvalidCurrency, "salary.currency %q is not an active ISO 4217 currency code such as EUR", cleanText(in.Currency))
+		bad = true
+	case alias && !fromText:
+		ps.warn("salary.currency", ProblemCurrencyMapped, "salary.currency %q is not an ISO 4217 code; read as %s", cleanText(in.Currency), currency)
 	}
 	s.Currency = currency
 	unit, ok := MapSalaryUnit(in.Unit)
@@ -617,6 +652,52 @@ func (n *normalizer) roleSlugs(items []Item) []string {
 		add(r.Role)
 	}
 	return out
+}
+
+// normalizeVersion names the checks normalize applies. Change it whenever
+// they change (what is accepted, how text is cleaned): the input hash of
+// every stored vacancy then differs, so each is checked again, and
+// rewritten if its content comes out different, the next time it is sent.
+const normalizeVersion = "2026-11-29"
+
+// fingerprint covers what normalizing an item depends on besides the item
+// and the role its slug names: the rules' version and the source's
+// settings, with the roles its role rules name.
+func (n *normalizer) fingerprint() []byte {
+	ruleRoles := map[string]string{}
+	for _, r := range n.rules {
+		ruleRoles[r.Role] = n.roles[strings.ToLower(r.Role)]
+	}
+	doc := struct {
+		Version, Language, TimeZone string
+		AllowedHosts                []string
+		RoleRules                   []RoleRule
+		RuleRoles                   map[string]string
+	}{normalizeVersion, n.src.Language, n.src.TimeZone, n.src.AllowedHosts, n.src.RoleRules, ruleRoles}
+	b, err := json.Marshal(doc)
+	if err != nil {
+		panic(err) // plain data always encodes
+	}
+	return b
+}
+
+// inputHash identifies an item as sent, with everything normalizing it
+// depends on (fingerprint, and the role its slug names), so that an item
+// sent again is recognised without normalizing it. Only the current time
+// is left out: it can only make an item expire, and expired vacancies are
+// never taken as unchanged this way.
+func (n *normalizer) inputHash(fingerprint []byte, item Item) string {
+	b, err := json.Marshal(item)
+	if err != nil {
+		panic(err) // plain data always encodes
+	}
+	h := sha256.New()
+	h.Write(fingerprint)
+	h.Write([]byte{0})
+	h.Write(b)
+	h.Write([]byte{0})
+	h.Write([]byte(n.roles[strings.ToLower(strings.TrimSpace(item.RoleSlug))]))
+	return hex.EncodeToString(h.Sum(nil))
 }
 
 // contentHash covers everything the source controls except the key and

@@ -120,25 +120,48 @@ func MapSalaryUnit(raw string) (SalaryUnit, bool) {
 	return u, ok
 }
 
-var currencySymbols = map[string]string{"€": "EUR", "$": "USD", "£": "GBP", "euro": "EUR", "euros": "EUR", "eur": "EUR"}
-
-// currencies are the ISO 4217 codes accepted; a vacancy in anything else
-// is almost certainly a mistake here.
-var currencies = map[string]bool{
-	"EUR": true, "USD": true, "GBP": true, "CHF": true, "SEK": true, "NOK": true, "DKK": true, "PLN": true,
-	"CZK": true, "HUF": true, "RON": true, "BGN": true, "CAD": true, "AUD": true, "NZD": true, "JPY": true,
-	"CNY": true, "INR": true, "SGD": true, "HKD": true, "ZAR": true, "BRL": true, "MXN": true, "TRY": true,
-	"AED": true, "ILS": true, "ISK": true,
+// currencyAliases are names and symbols sources write for a currency
+// instead of its code; reading one is reported (CURRENCY_MAPPED). "$" is
+// read as the US dollar, the common meaning on job sites.
+var currencyAliases = map[string]string{
+	"€": "EUR", "euro": "EUR", "euros": "EUR",
+	"$": "USD", "us$": "USD", "dollar": "USD", "dollars": "USD", "usdollar": "USD",
+	"£": "GBP", "pound": "GBP", "pounds": "GBP",
+	"sfr": "CHF", "rmb": "CNY", "yuan": "CNY", "¥": "JPY", "yen": "JPY", "zł": "PLN", "zloty": "PLN",
 }
 
-// CurrencyCode returns the ISO 4217 code of a currency code or symbol.
-func CurrencyCode(raw string) (string, bool) {
-	s := strings.TrimSpace(raw)
-	if code, ok := currencySymbols[strings.ToLower(s)]; ok {
-		return code, true
+// currencies are the active ISO 4217 currency codes (list one, as
+// amended to 2025), without the fund codes (BOV, CHE, CHW, CLF, COU, MXV,
+// USN, UYI, UYW) and the X codes of metals, testing and no currency, in
+// which no one is paid. Withdrawn codes (NLG, DEM, HRK, SLL, ANG...) are not
+// accepted: a vacancy in one is a mistake.
+var currencies = func() map[string]bool {
+	m := map[string]bool{}
+	for _, c := range strings.Fields(`
+		AED AFN ALL AMD AOA ARS AUD AWG AZN BAM BBD BDT BHD BIF BMD BND BOB BRL BSD BTN BWP BYN BZD
+		CAD CDF CHF CLP CNY COP CRC CUP CVE CZK DJF DKK DOP DZD EGP ERN ETB EUR FJD FKP GBP GEL GHS
+		GIP GMD GNF GTQ GYD HKD HNL HTG HUF IDR ILS INR IQD IRR ISK JMD JOD JPY KES KGS KHR KMF KPW
+		KRW KWD KYD KZT LAK LBP LKR LRD LSL LYD MAD MDL MGA MKD MMK MNT MOP MRU MUR MVR MWK MXN MYR
+		MZN NAD NGN NIO NOK NPR NZD OMR PAB PEN PGK PHP PKR PLN PYG QAR RON RSD RUB RWF SAR SBD SCR
+		SDG SEK SGD SHP SLE SOS SRD SSP STN SVC SYP SZL THB TJS TMT TND TOP TRY TTD TWD TZS UAH UGX
+		USD UYU UZS VED VES VND VUV WST XAF XCD XCG XOF XPF YER ZAR ZMW ZWG`) {
+		m[c] = true
 	}
-	s = strings.ToUpper(s)
-	return s, currencies[s]
+	return m
+}()
+
+// CurrencyCode returns the ISO 4217 code of a currency: an active code in
+// any case, or (alias true) a well-known name or symbol of one.
+func CurrencyCode(raw string) (code string, alias, ok bool) {
+	s := strings.TrimSpace(raw)
+	if up := strings.ToUpper(s); currencies[up] {
+		return up, false, true
+	}
+	key := strings.ToLower(strings.Join(strings.Fields(s), ""))
+	if code, found := currencyAliases[key]; found {
+		return code, true, true
+	}
+	return "", false, false
 }
 
 var countryNames = map[string]string{
@@ -235,7 +258,7 @@ func ParseSalaryText(text string) (*SalaryInput, bool) {
 	if cur == "" {
 		return nil, false
 	}
-	currency, ok := CurrencyCode(cur)
+	currency, _, ok := CurrencyCode(cur)
 	if !ok {
 		return nil, false
 	}

@@ -663,11 +663,16 @@ func (s *Service) ExpireDue(ctx context.Context) (int, error) {
 	return n, nil
 }
 
-// Prune deletes idempotency records older than IdempotencyKeyLifetime: a
-// key replayed after that syncs again.
+// Prune deletes idempotency records older than IdempotencyKeyLifetime (a
+// key replayed after that syncs again) and forgets snapshots that started
+// as long ago and never completed (their later calls start afresh).
 func (s *Service) Prune(ctx context.Context) error {
-	if _, err := s.store.PruneSyncRequests(ctx, s.clock().Add(-IdempotencyKeyLifetime)); err != nil {
+	before := s.clock().Add(-IdempotencyKeyLifetime)
+	if _, err := s.store.PruneSyncRequests(ctx, before); err != nil {
 		return fmt.Errorf("prune idempotency keys: %w", err)
+	}
+	if _, err := s.store.PruneSnapshots(ctx, before); err != nil {
+		return fmt.Errorf("prune snapshots: %w", err)
 	}
 	return nil
 }

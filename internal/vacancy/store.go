@@ -60,16 +60,35 @@ type Store interface {
 	// created_at, in as few statements as the bind-parameter limits
 	// allow.
 	UpsertVacancies(ctx context.Context, vs []*Vacancy) error
-	// MarkSeen sets last_seen_at on vacancies and, when snapshot is not
-	// "", seen_snapshot.
-	MarkSeen(ctx context.Context, ids []string, at time.Time, snapshot string) error
 	// CloseVacancies closes open vacancies by id and returns how many.
 	CloseVacancies(ctx context.Context, ids []string, reason string, at time.Time) (int, error)
-	// SnapshotCounts counts a source's open vacancies, those of them not
-	// seen in snapshot, and all its vacancies seen in snapshot.
-	SnapshotCounts(ctx context.Context, sourceID, snapshot string) (SnapshotCounts, error)
-	// CloseUnseen closes a source's open vacancies not seen in snapshot.
-	CloseUnseen(ctx context.Context, sourceID, snapshot string, at time.Time) (int, error)
+
+	// A snapshot is identified by a token, unique to one run of it: the
+	// vacancies a snapshot call writes carry it (SeenSnapshot), and those
+	// it contained without writing them are recorded apart (MarkSeen), so
+	// an unchanged vacancy row is never written.
+	//
+	// OpenSnapshot returns the token of the source's running snapshot
+	// snapshotID, or starts it with token.
+	OpenSnapshot(ctx context.Context, sourceID, snapshotID, token string, at time.Time) (string, error)
+	// RecordCall stores one call of a snapshot run (callID is unique to
+	// it): its chunk number (0: not numbered) and the ids of the vacancies
+	// it contained without writing them. SnapshotChunks lists the chunk
+	// numbers stored, ascending.
+	RecordCall(ctx context.Context, token, callID string, chunk int, seen []string, at time.Time) error
+	SnapshotChunks(ctx context.Context, token string) ([]int, error)
+	// SnapshotCounts counts a source's open vacancies, those of them the
+	// snapshot did not contain, and all its vacancies the snapshot
+	// contained.
+	SnapshotCounts(ctx context.Context, sourceID, token string) (SnapshotCounts, error)
+	// CloseUnseen closes a source's open vacancies the snapshot did not
+	// contain.
+	CloseUnseen(ctx context.Context, sourceID, token string, at time.Time) (int, error)
+	// EndSnapshot forgets a snapshot run: its calls and what they saw.
+	EndSnapshot(ctx context.Context, token string) error
+	// PruneSnapshots forgets snapshots started before before that never
+	// completed.
+	PruneSnapshots(ctx context.Context, before time.Time) (int, error)
 	// CloseAllOpen closes all of a source's open vacancies.
 	CloseAllOpen(ctx context.Context, sourceID, reason string, at time.Time) (int, error)
 	// ExpireDue marks open vacancies whose expiry is not after now

@@ -7,7 +7,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"runtime"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -37,6 +40,7 @@ const (
 	MaxItemsPerServerCall  = 100_000
 	MaxIdempotencyKeyLen   = 200
 	MaxSnapshotIDLen       = 100
+	MaxChunk               = 100_000
 	IdempotencyKeyLifetime = 7 * 24 * time.Hour
 )
 
@@ -56,6 +60,13 @@ type SyncRequest struct {
 	// SnapshotID ties the calls of one snapshot together; "" makes this
 	// call a whole snapshot by itself.
 	SnapshotID string
+	// Chunk numbers the calls of a snapshot with a SnapshotID: 1, 2, ...;
+	// the call that completes it is the last, n, and closes anything only
+	// when chunks 1 to n-1 were all stored (a chunk that failed is
+	// missing). Required from clients; 0 means not numbered, which only
+	// the server's own importer may send (it stops at the first failed
+	// call, so it never completes a snapshot with a hole).
+	Chunk int
 	// Complete says this call ends the snapshot; required with a
 	// SnapshotID.
 	Complete *bool
@@ -89,14 +100,20 @@ type Report struct {
 	Replayed       bool   `json:"replayed"`
 	IdempotencyKey string `json:"idempotencyKey,omitempty"`
 	SnapshotID     string `json:"snapshotId,omitempty"`
+	// Chunk is the call's number within its snapshot, 0 when unnumbered.
+	Chunk int `json:"chunk,omitempty"`
 	// SnapshotCompleted is true when this call completed a snapshot, so
 	// the source's vacancies it did not contain were closed.
 	SnapshotCompleted bool `json:"snapshotCompleted"`
-	Received          int  `json:"received"`
-	Created           int  `json:"created"`
-	Updated           int  `json:"updated"`
-	Unchanged         int  `json:"unchanged"`
-	Reopened          int  `json:"reopened"`
+	// MissingChunks lists the chunks of the snapshot not stored when this
+	// call asked to complete it: nothing was closed, and the snapshot
+	// stays open until they are sent and the last chunk is sent again.
+	MissingChunks []int `json:"missingChunks,omitempty"`
+	Received      int   `json:"received"`
+	Created       int   `json:"created"`
+	Updated       int   `json:"updated"`
+	Unchanged     int   `json:"unchanged"`
+	Reopened      int   `json:"reopened"`
 	// Closed counts vacancies closed by the snapshot or the close list.
 	Closed int `json:"closed"`
 	// Expired counts items that arrived past their validThrough and the
@@ -141,7 +158,7 @@ func (s *Service) Sync(ctx context.Context, req SyncRequest) (*Report, error) {
 	if !c.HasScope(account.ScopeVacancySync) {
 		return nil, apperr.New(apperr.Forbidden, "the token lacks the %s scope", account.ScopeVacancySync).With("requiredScope", account.ScopeVacancySync)
 	}
-	return s.sync(ctx, c.ID, req, MaxItemsPerCall)
+	return s.sync(ctx, c.ID, req, limits{maxItems: MaxItemsPerCall, chunkRequired: true})
 }
 
 // SyncSource runs a sync call for a source named by id: for the importer
@@ -151,14 +168,22 @@ func (s *Service) SyncSource(ctx context.Context, sourceID string, req SyncReque
 	if !account.IsOperator(ctx) {
 		return nil, apperr.New(apperr.Forbidden, "only the server itself syncs a source by id")
 	}
-	return s.sync(ctx, sourceID, req, MaxItemsPerServerCall)
+	return s.sync(ctx, sourceID, req, limits{maxItems: MaxItemsPerServerCall})
+}
+
+// limits are what a caller may send in one call.
+type limits struct {
+	maxItems int
+	// chunkRequired makes the calls of a snapshot with a SnapshotID carry
+	// their chunk number.
+	chunkRequired bool
 }
 
 // errRollback ends a dry run's transaction after its report is made.
 var errRollback = errors.New("dry run: roll back")
 
-func (s *Service) sync(ctx context.Context, sourceID string, req SyncRequest, maxItems int) (*Report, error) {
-	if err := req.check(maxItems); err != nil {
+func (s *Service) sync(ctx context.Context, sourceID string, req SyncRequest, lim limits) (*Report, error) {
+	if err := req.check(lim); err != nil {
 		return nil, err
 	}
 	requestHash := req.hash()
@@ -230,7 +255,8 @@ func (s *Service) sync(ctx context.Context, sourceID string, req SyncRequest, ma
 }
 
 // check validates the shape of a call; items are checked one by one later.
-func (r *SyncRequest) check(maxItems int) error {
+func (r *SyncRequest) check(lim limits) error {
+	maxItems := lim.maxItems
 	bad := func(field, format string, args ...any) error {
 		return apperr.New(apperr.BadUserInput, format, args...).With("field", field)
 	}
@@ -246,14 +272,17 @@ func (r *SyncRequest) check(maxItems int) error {
 		return bad("idempotencyKey", "idempotencyKey must be at most %d printable characters", MaxIdempotencyKeyLen)
 	}
 	if r.Mode == ModeUpsert {
-		if r.SnapshotID != "" || r.Complete != nil || r.AllowMassClose {
-			return bad("snapshotId", "snapshotId, complete and allowMassClose belong to SNAPSHOT mode")
+		if r.SnapshotID != "" || r.Complete != nil || r.AllowMassClose || r.Chunk != 0 {
+			return bad("snapshotId", "snapshotId, chunk, complete and allowMassClose belong to SNAPSHOT mode")
 		}
 		return nil
 	}
 	if r.SnapshotID == "" {
 		if r.Complete != nil && !*r.Complete {
 			return bad("complete", "a snapshot of several calls needs a snapshotId shared by its calls")
+		}
+		if r.Chunk != 0 {
+			return bad("chunk", "chunk numbers the calls of a snapshot with a snapshotId")
 		}
 		return nil
 	}
@@ -262,6 +291,9 @@ func (r *SyncRequest) check(maxItems int) error {
 	}
 	if r.Complete == nil {
 		return bad("complete", "with a snapshotId, say whether this call completes the snapshot: complete: true on the last call, false on the others")
+	}
+	if r.Chunk < 0 || r.Chunk > MaxChunk || (r.Chunk == 0 && lim.chunkRequired) {
+		return bad("chunk", "with a snapshotId, number the snapshot's calls with chunk: 1, 2, ... (at most %d); the call with complete: true is the last", MaxChunk)
 	}
 	return nil
 }
@@ -273,9 +305,10 @@ func (r *SyncRequest) hash() string {
 		Items          []Item
 		Close          []Key
 		SnapshotID     string
+		Chunk          int `json:",omitempty"`
 		Complete       *bool
 		AllowMassClose bool
-	}{r.Mode, r.Items, r.Close, r.SnapshotID, r.Complete, r.AllowMassClose}
+	}{r.Mode, r.Items, r.Close, r.SnapshotID, r.Chunk, r.Complete, r.AllowMassClose}
 	b, err := json.Marshal(doc)
 	if err != nil {
 		panic(err)
@@ -287,20 +320,23 @@ func (r *SyncRequest) hash() string {
 // apply does the work of one call inside its transaction.
 func (s *Service) apply(ctx context.Context, tx Store, src *Source, req SyncRequest, now time.Time) (*Report, error) {
 	rep := &Report{
-		SourceID: src.ID, Mode: req.Mode, IdempotencyKey: req.IdempotencyKey, SnapshotID: req.SnapshotID,
+		SourceID: src.ID, Mode: req.Mode, IdempotencyKey: req.IdempotencyKey, SnapshotID: req.SnapshotID, Chunk: req.Chunk,
 		Received: len(req.Items), Items: []ItemReport{}, At: now,
 	}
-	snapshot := ""
+	token, callID := "", "" // the snapshot run this call belongs to, and the call
 	complete := false
 	if req.Mode == ModeSnapshot {
-		snapshot = req.SnapshotID
 		complete = req.Complete == nil || *req.Complete
-		if snapshot == "" {
-			id, err := uuid.NewV7()
-			if err != nil {
-				return nil, err
+		id, err := uuid.NewV7()
+		if err != nil {
+			return nil, err
+		}
+		callID = id.String()
+		token = "call:" + callID
+		if req.SnapshotID != "" {
+			if token, err = tx.OpenSnapshot(ctx, src.ID, req.SnapshotID, callID, now); err != nil {
+				return nil, fmt.Errorf("open snapshot: %w", err)
 			}
-			snapshot = "call:" + id.String()
 		}
 	}
 
@@ -328,16 +364,18 @@ func (s *Service) apply(ctx context.Context, tx Store, src *Source, req SyncRequ
 		keyOK    bool
 		v        Vacancy
 		problems []Problem
+		// same says the item is the input the stored vacancy was written
+		// from: it is unchanged, with nothing to check or write.
+		same bool
 	}
 	cands := make([]candidate, len(req.Items))
-	occurrences := map[Key]int{}
+	first := map[Key]int{} // the index of each key's first copy in the call
 	for i, item := range req.Items {
-		v, ps := n.normalize(item)
 		var kp problems
 		key, ok := n.key(item, &kp)
-		cands[i] = candidate{key: key, keyOK: ok, v: v, problems: ps}
-		if ok {
-			occurrences[key]++
+		cands[i] = candidate{key: key, keyOK: ok}
+		if _, dup := first[key]; ok && !dup {
+			first[key] = i
 		}
 	}
 	closeKeys := make([]Key, len(req.Close))
@@ -351,8 +389,8 @@ func (s *Service) apply(ctx context.Context, tx Store, src *Source, req SyncRequ
 		closeKeys[i] = k
 	}
 
-	ids := make([]string, 0, len(occurrences)+len(closeKeys))
-	for k := range occurrences {
+	ids := make([]string, 0, len(first)+len(closeKeys))
+	for k := range first {
 		ids = append(ids, k.ExternalID)
 	}
 	for _, k := range closeKeys {
@@ -371,13 +409,32 @@ func (s *Service) apply(ctx context.Context, tx Store, src *Source, req SyncRequ
 		}
 	}
 
+	fingerprint := n.fingerprint()
+	eachInParallel(len(req.Items), func(i int) {
+		c := &cands[i]
+		input := n.inputHash(fingerprint, req.Items[i])
+		if old := stored[c.key]; c.keyOK && first[c.key] == i && old != nil && old.Status == StatusOpen && old.InputHash == input {
+			c.same = true
+			return
+		}
+		c.v, c.problems = n.normalize(req.Items[i])
+		if len(c.problems) == 0 {
+			c.v.InputHash = input
+		}
+	})
+
 	var writes []*Vacancy
-	var seen []string // ids present in the call but not rewritten
+	var seen []string // ids the snapshot contains but this call does not write
 	for i, c := range cands {
 		old := stored[c.key]
-		if c.keyOK && occurrences[c.key] > 1 {
-			c.problems = append(c.problems, Problem{Field: "externalId", Code: ProblemDuplicate,
-				Message: fmt.Sprintf("externalId %q (language %s) appears %d times in this call; none of them is stored", c.key.ExternalID, c.key.Language, occurrences[c.key])})
+		if c.same {
+			rep.Unchanged++
+			seen = append(seen, old.ID)
+			continue
+		}
+		if at := first[c.key]; c.keyOK && at != i {
+			c.problems = append(c.problems, Problem{Field: "externalId", Code: ProblemDuplicateInBatch,
+				Message: fmt.Sprintf("externalId %q (language %s) already appears at index %d of this call; this copy is not stored", c.key.ExternalID, c.key.Language, at)})
 		}
 		if Rejected(c.problems) {
 			rep.Rejected++
@@ -390,7 +447,7 @@ func (s *Service) apply(ctx context.Context, tx Store, src *Source, req SyncRequ
 			continue
 		}
 		v := c.v
-		outcome, write := decide(old, &v, now, snapshot)
+		outcome, write, kept := decide(old, &v, now, token, req.Items[i].Repost)
 		switch outcome {
 		case OutcomeCreated:
 			rep.Created++
@@ -400,6 +457,10 @@ func (s *Service) apply(ctx context.Context, tx Store, src *Source, req SyncRequ
 			rep.Unchanged++
 		case OutcomeReopened:
 			rep.Reopened++
+			if kept {
+				c.problems = append(c.problems, Problem{Field: "datePosted", Code: ProblemDatePostedKept, Warning: true,
+					Message: fmt.Sprintf("the vacancy reopens with its original datePosted %s; send repost: true to post it anew as of %s", v.DatePosted.Text, c.v.DatePosted.Text)})
+			}
 		case OutcomeExpired:
 			rep.Expired++
 		case OutcomeStale:
@@ -413,6 +474,12 @@ func (s *Service) apply(ctx context.Context, tx Store, src *Source, req SyncRequ
 				rep.Warnings++
 			}
 			rep.Items = append(rep.Items, ItemReport{Index: i, ExternalID: c.key.ExternalID, Language: c.key.Language, Outcome: outcome, Problems: c.problems})
+		}
+		if outcome == OutcomeUnchanged && v.InputHash != old.InputHash && v.InputHash != "" {
+			// Written once (a vacancy stored before input hashes, or under
+			// other source settings) so that the next copy is recognised
+			// without checking it again.
+			write = true
 		}
 		if write {
 			writes = append(writes, &v)
@@ -429,7 +496,7 @@ func (s *Service) apply(ctx context.Context, tx Store, src *Source, req SyncRequ
 			rep.Rejected++
 			continue
 		}
-		if occurrences[k] > 0 {
+		if _, inItems := first[k]; inItems {
 			rep.Items = append(rep.Items, ItemReport{Index: i, ExternalID: k.ExternalID, Language: k.Language, Outcome: OutcomeRejected,
 				Problems: []Problem{{Field: "close", Code: ProblemDuplicate, Message: "the vacancy is both in items and in close; it is not closed"}}})
 			rep.Rejected++
@@ -449,8 +516,12 @@ func (s *Service) apply(ctx context.Context, tx Store, src *Source, req SyncRequ
 	if err := tx.UpsertVacancies(ctx, writes); err != nil {
 		return nil, fmt.Errorf("store vacancies: %w", err)
 	}
-	if err := tx.MarkSeen(ctx, seen, now, snapshot); err != nil {
-		return nil, fmt.Errorf("mark vacancies seen: %w", err)
+	if token != "" {
+		// Only a snapshot needs to know what it saw; an unchanged item in
+		// UPSERT mode writes nothing at all.
+		if err := tx.RecordCall(ctx, token, callID, req.Chunk, seen, now); err != nil {
+			return nil, fmt.Errorf("record the snapshot's call: %w", err)
+		}
 	}
 	if len(closeIDs) > 0 {
 		closed, err := tx.CloseVacancies(ctx, closeIDs, ReasonSource, now)
@@ -460,34 +531,115 @@ func (s *Service) apply(ctx context.Context, tx Store, src *Source, req SyncRequ
 		rep.Closed += closed
 	}
 	if req.Mode == ModeSnapshot && complete {
-		counts, err := tx.SnapshotCounts(ctx, src.ID, snapshot)
-		if err != nil {
-			return nil, fmt.Errorf("count snapshot: %w", err)
+		if err := s.complete(ctx, tx, src, req, token, rep, now); err != nil {
+			return nil, err
 		}
-		if counts.Unseen > 0 && !req.AllowMassClose && (counts.Seen == 0 || counts.Unseen*2 > counts.Open) {
-			what := fmt.Sprintf("close %d of the source's %d open vacancies", counts.Unseen, counts.Open)
-			if counts.Seen == 0 {
-				what = fmt.Sprintf("be empty and close all %d of the source's open vacancies", counts.Unseen)
-			}
-			return nil, apperr.New(apperr.BadUserInput, "this snapshot would %s; nothing was written. If that is right, send it again with allowMassClose: true", what).
-				With("field", "allowMassClose").With("wouldClose", counts.Unseen).With("openVacancies", counts.Open)
-		}
-		closed, err := tx.CloseUnseen(ctx, src.ID, snapshot, now)
-		if err != nil {
-			return nil, fmt.Errorf("close vacancies missing from the snapshot: %w", err)
-		}
-		rep.Closed += closed
-		rep.SnapshotCompleted = true
 	}
 	return rep, nil
+}
+
+// eachInParallel calls fn(0) to fn(n-1) on as many goroutines as there
+// are CPUs. Normalizing (sanitizing HTML above all) is most of a sync's
+// own work, and the items of a call are independent.
+func eachInParallel(n int, fn func(i int)) {
+	workers := min(runtime.GOMAXPROCS(0), (n+minPerWorker-1)/minPerWorker)
+	if workers <= 1 {
+		for i := range n {
+			fn(i)
+		}
+		return
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= n {
+					return
+				}
+				fn(i)
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// minPerWorker is the fewest items worth a goroutine of their own.
+const minPerWorker = 32
+
+// complete ends a snapshot: unless one of its chunks is missing, it closes
+// the source's open vacancies the snapshot did not contain.
+func (s *Service) complete(ctx context.Context, tx Store, src *Source, req SyncRequest, token string, rep *Report, now time.Time) error {
+	if req.Chunk > 0 {
+		chunks, err := tx.SnapshotChunks(ctx, token)
+		if err != nil {
+			return fmt.Errorf("list the snapshot's chunks: %w", err)
+		}
+		if last := chunks[len(chunks)-1]; last > req.Chunk {
+			return apperr.New(apperr.BadUserInput, "chunk %d of this snapshot was stored, but this call says chunk %d is the last; nothing was written", last, req.Chunk).
+				With("field", "chunk")
+		}
+		rep.MissingChunks = missingChunks(chunks, req.Chunk)
+		if len(rep.MissingChunks) > 0 {
+			// A chunk that failed or never came may hold vacancies that are
+			// still open: closing now would take them off the site.
+			return nil
+		}
+	}
+	counts, err := tx.SnapshotCounts(ctx, src.ID, token)
+	if err != nil {
+		return fmt.Errorf("count snapshot: %w", err)
+	}
+	if counts.Unseen > 0 && !req.AllowMassClose && (counts.Seen == 0 || counts.Unseen*2 > counts.Open) {
+		what := fmt.Sprintf("close %d of the source's %d open vacancies", counts.Unseen, counts.Open)
+		if counts.Seen == 0 {
+			what = fmt.Sprintf("be empty and close all %d of the source's open vacancies", counts.Unseen)
+		}
+		return apperr.New(apperr.BadUserInput, "this snapshot would %s; nothing was written. If that is right, send it again with allowMassClose: true", what).
+			With("field", "allowMassClose").With("wouldClose", counts.Unseen).With("openVacancies", counts.Open)
+	}
+	closed, err := tx.CloseUnseen(ctx, src.ID, token, now)
+	if err != nil {
+		return fmt.Errorf("close vacancies missing from the snapshot: %w", err)
+	}
+	if err := tx.EndSnapshot(ctx, token); err != nil {
+		return fmt.Errorf("end snapshot: %w", err)
+	}
+	rep.Closed += closed
+	rep.SnapshotCompleted = true
+	return nil
+}
+
+// missingChunks lists the numbers from 1 to last that stored (ascending)
+// lacks.
+func missingChunks(stored []int, last int) []int {
+	var out []int
+	next := 1
+	for _, c := range stored {
+		for ; next < c && next <= last; next++ {
+			out = append(out, next)
+		}
+		next = max(next, c+1)
+	}
+	for ; next <= last; next++ {
+		out = append(out, next)
+	}
+	return out
 }
 
 // decide compares an item with what is stored, fills in the row to write
 // (v) and says what happens to it and whether the row must be written:
 // when it is new or changed, or when only its sourceUpdatedAt moved on (so
 // an older copy arriving later is recognised as stale). UpdatedAt moves
-// only when what the public sees changes.
-func decide(old *Vacancy, v *Vacancy, now time.Time, snapshot string) (Outcome, bool) {
+// only when what the public sees changes. A stored vacancy keeps its
+// datePosted when the item's is later, unless the item is a repost: job
+// boards and Google read a later date as a new posting, and a vacancy that
+// closed and comes back is the same posting. kept says the item's date
+// was set aside.
+func decide(old *Vacancy, v *Vacancy, now time.Time, snapshot string, repost bool) (outcome Outcome, write, kept bool) {
 	v.LastSeenAt = now
 	v.SeenSnapshot = snapshot
 	if old == nil {
@@ -497,16 +649,21 @@ func decide(old *Vacancy, v *Vacancy, now time.Time, snapshot string) (Outcome, 
 		}
 		v.ID, v.FirstSeenAt, v.CreatedAt, v.UpdatedAt = id.String(), now, now, now
 		if v.Status == StatusExpired {
-			return OutcomeExpired, true
+			return OutcomeExpired, true, false
 		}
-		return OutcomeCreated, true
+		return OutcomeCreated, true, false
 	}
 	v.ID, v.FirstSeenAt, v.CreatedAt, v.UpdatedAt = old.ID, old.FirstSeenAt, old.CreatedAt, old.UpdatedAt
 	if snapshot == "" {
 		v.SeenSnapshot = old.SeenSnapshot
 	}
 	if !v.SourceUpdatedAt.IsZero() && !old.SourceUpdatedAt.IsZero() && v.SourceUpdatedAt.Before(old.SourceUpdatedAt) {
-		return OutcomeStale, false
+		return OutcomeStale, false, false
+	}
+	if !repost && v.DatePosted.At.After(old.DatePosted.At) {
+		v.DatePosted = old.DatePosted
+		v.ContentHash = contentHash(v)
+		kept = true
 	}
 	newer := v.SourceUpdatedAt.After(old.SourceUpdatedAt)
 	if !newer {
@@ -516,16 +673,16 @@ func decide(old *Vacancy, v *Vacancy, now time.Time, snapshot string) (Outcome, 
 	switch {
 	case v.Status == StatusOpen && old.Status != StatusOpen:
 		v.UpdatedAt = now
-		return OutcomeReopened, true
+		return OutcomeReopened, true, kept
 	case same && (v.Status == old.Status || (v.Status != StatusOpen && old.Status != StatusOpen)):
 		// Not open either way: it stays closed the way it was.
 		v.Status, v.ClosedReason, v.ClosedAt = old.Status, old.ClosedReason, old.ClosedAt
-		return OutcomeUnchanged, newer
+		return OutcomeUnchanged, newer, kept
 	case v.Status == StatusExpired && old.Status == StatusOpen:
 		v.UpdatedAt = now
-		return OutcomeExpired, true
+		return OutcomeExpired, true, kept
 	default:
 		v.UpdatedAt = now
-		return OutcomeUpdated, true
+		return OutcomeUpdated, true, kept
 	}
 }

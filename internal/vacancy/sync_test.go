@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -60,14 +61,10 @@ func TestReplayedPayloadChangesNothing(t *testing.T) {
 		if rep.Unchanged != 3 || rep.Created+rep.Updated+rep.Reopened+rep.Closed != 0 {
 			t.Fatalf("replay: %+v", rep)
 		}
-		after := e.all(src.ID)
-		for k, b := range before {
-			a := after[k]
-			if !a.UpdatedAt.Equal(b.UpdatedAt) || a.ContentHash != b.ContentHash || a.Status != b.Status || a.ID != b.ID {
-				t.Errorf("%s changed on replay: updatedAt %v -> %v", k, b.UpdatedAt, a.UpdatedAt)
-			}
-			if !a.LastSeenAt.After(b.LastSeenAt) {
-				t.Errorf("%s: lastSeenAt did not record the replay", k)
+		// An unchanged item writes nothing: not even when it was seen.
+		if after := e.all(src.ID); !reflect.DeepEqual(before, after) {
+			for k, b := range before {
+				t.Errorf("%s changed on replay:\n%+v\n%+v", k, b, after[k])
 			}
 		}
 		if got := len(e.open(vacancy.Filter{RoleSlug: "office-manager"})); got != 3 {
@@ -156,23 +153,26 @@ func TestInvalidItemsAreRejectedAndTheRestStored(t *testing.T) {
 		list[2].ValidThrough = "2026-09-01" // before datePosted
 		list[3].Salary = &vacancy.SalaryInput{Min: ptr(5000.0), Max: ptr(4000.0), Currency: "EUR", Unit: "MONTH"}
 		list[4].RoleSlug = "astronaut"
-		list[5].ExternalID = list[6].ExternalID // duplicate within the call
+		list[6].ExternalID = list[5].ExternalID // duplicate within the call: the first copy wins
 		list[7].ApplyURL = "https://phish.test/apply"
 		rep := e.sync(ctx, upsert(list...))
-		if rep.Created != 1 || rep.Rejected != 7 {
+		if rep.Created != 2 || rep.Rejected != 6 {
 			t.Fatalf("report: %+v", rep)
 		}
 		for index, code := range map[int]vacancy.ProblemCode{
 			1: vacancy.ProblemURLScheme, 2: vacancy.ProblemDateOrder, 3: vacancy.ProblemSalaryRange,
-			4: vacancy.ProblemUnknownRole, 5: vacancy.ProblemDuplicate, 6: vacancy.ProblemDuplicate, 7: vacancy.ProblemURLHost,
+			4: vacancy.ProblemUnknownRole, 6: vacancy.ProblemDuplicateInBatch, 7: vacancy.ProblemURLHost,
 		} {
 			it := listed(rep, index)
 			if it == nil || it.Outcome != vacancy.OutcomeRejected || !hasCode(it, code) {
 				t.Errorf("item %d: want REJECTED with %s, got %+v", index, code, it)
 			}
 		}
+		if dup := listed(rep, 6); dup == nil || !strings.Contains(dup.Problems[0].Message, "index 5") {
+			t.Errorf("the duplicate does not name the first copy's index: %+v", dup)
+		}
 		stored := e.all(src.ID)
-		if len(stored) != 1 || stored["a-0000/nl"] == nil {
+		if len(stored) != 2 || stored["a-0000/nl"] == nil || stored["a-0005/nl"].Title != "Office manager a-0005" {
 			t.Fatalf("stored: %v", stored)
 		}
 		// The same external id in another language is another vacancy.
@@ -230,19 +230,19 @@ func TestSnapshotAcrossCallsClosesOnlyWhenComplete(t *testing.T) {
 		e.sync(ctx, snapshot(old...))
 
 		next := append(items("new", 6), old[:2]...) // old-0002 and old-0003 leave
-		part := func(items []vacancy.Item, complete bool) vacancy.SyncRequest {
-			return vacancy.SyncRequest{Mode: vacancy.ModeSnapshot, Items: items, SnapshotID: "feed-2026-10-20", Complete: &complete}
+		part := func(chunk int, items []vacancy.Item, complete bool) vacancy.SyncRequest {
+			return vacancy.SyncRequest{Mode: vacancy.ModeSnapshot, Items: items, SnapshotID: "feed-2026-10-20", Chunk: chunk, Complete: &complete}
 		}
-		if rep := e.sync(ctx, part(next[:3], false)); rep.Closed != 0 || rep.SnapshotCompleted {
+		if rep := e.sync(ctx, part(1, next[:3], false)); rep.Closed != 0 || rep.SnapshotCompleted {
 			t.Fatalf("first part: %+v", rep)
 		}
-		if rep := e.sync(ctx, part(next[3:6], false)); rep.Closed != 0 {
+		if rep := e.sync(ctx, part(2, next[3:6], false)); rep.Closed != 0 {
 			t.Fatalf("second part: %+v", rep)
 		}
 		if n := len(e.open(vacancy.Filter{})); n != 10 {
 			t.Fatalf("an incomplete snapshot closed something: %d open", n)
 		}
-		rep := e.sync(ctx, part(next[6:], true))
+		rep := e.sync(ctx, part(3, next[6:], true))
 		if rep.Closed != 2 || !rep.SnapshotCompleted {
 			t.Fatalf("last part: %+v", rep)
 		}
@@ -251,10 +251,15 @@ func TestSnapshotAcrossCallsClosesOnlyWhenComplete(t *testing.T) {
 			t.Fatal("the wrong vacancies closed")
 		}
 
-		// A snapshot id is required to say whether the call completes it.
-		_, err := e.svc.Sync(ctx, vacancy.SyncRequest{Mode: vacancy.ModeSnapshot, Items: next[:1], SnapshotID: "x"})
+		// A snapshot id is required to say whether the call completes it,
+		// and which chunk it is.
+		_, err := e.svc.Sync(ctx, vacancy.SyncRequest{Mode: vacancy.ModeSnapshot, Items: next[:1], SnapshotID: "x", Chunk: 1})
 		if apperr.CodeOf(err) != apperr.BadUserInput {
 			t.Fatalf("snapshot id without complete: %v", err)
+		}
+		_, err = e.svc.Sync(ctx, vacancy.SyncRequest{Mode: vacancy.ModeSnapshot, Items: next[:1], SnapshotID: "x", Complete: ptr(true)})
+		if apperr.CodeOf(err) != apperr.BadUserInput {
+			t.Fatalf("snapshot id without chunk: %v", err)
 		}
 	})
 }
@@ -452,11 +457,11 @@ func (f *failingStore) UpsertVacancies(ctx context.Context, vs []*vacancy.Vacanc
 	return f.Store.UpsertVacancies(ctx, vs)
 }
 
-func (f *failingStore) MarkSeen(ctx context.Context, ids []string, at time.Time, snapshot string) error {
+func (f *failingStore) RecordCall(ctx context.Context, token, callID string, chunk int, seen []string, at time.Time) error {
 	if err := f.write(); err != nil {
 		return err
 	}
-	return f.Store.MarkSeen(ctx, ids, at, snapshot)
+	return f.Store.RecordCall(ctx, token, callID, chunk, seen, at)
 }
 
 func (f *failingStore) CloseUnseen(ctx context.Context, sourceID, snapshot string, at time.Time) (int, error) {
@@ -481,8 +486,8 @@ func (f *failingStore) RecordSync(ctx context.Context, sourceID string, report *
 }
 
 func TestAFailingDatabaseMidCallWritesNothing(t *testing.T) {
-	// The writes of a snapshot call with a key, in order: upsert, mark
-	// seen, close unseen, save the key, record the sync.
+	// The writes of a snapshot call with a key, in order: upsert, record
+	// the call, close unseen, save the key, record the sync.
 	for failAt := 1; failAt <= 5; failAt++ {
 		t.Run(fmt.Sprintf("write%d", failAt), func(t *testing.T) {
 			dbtest.Each(t, func(t *testing.T, db *database.DB) {
@@ -862,4 +867,281 @@ func roleID(t *testing.T, e *env, slug string) string {
 		t.Fatalf("role %s: %v", slug, err)
 	}
 	return ids[slug]
+}
+
+// poison makes the database fail any write of a vacancy whose external id
+// starts with "poison", as a transient infrastructure error would: the
+// call rolls back and reports INTERNAL.
+func poison(t *testing.T, db *database.DB) {
+	t.Helper()
+	stmts := []string{`CREATE TRIGGER poison BEFORE INSERT ON vacancies WHEN NEW.external_id LIKE 'poison%'
+		BEGIN SELECT RAISE(ABORT, 'injected failure'); END`}
+	if db.Dialect == database.Postgres {
+		stmts = []string{
+			`CREATE FUNCTION poison() RETURNS trigger LANGUAGE plpgsql AS $$
+			 BEGIN IF NEW.external_id LIKE 'poison%' THEN RAISE EXCEPTION 'injected failure'; END IF; RETURN NEW; END $$`,
+			`CREATE TRIGGER poison BEFORE INSERT OR UPDATE ON vacancies FOR EACH ROW EXECUTE FUNCTION poison()`,
+		}
+	}
+	for _, s := range stmts {
+		if err := db.Gorm.Exec(s).Error; err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func TestAFailedChunkBlocksTheSnapshotsClose(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+		e := newEnv(t, db)
+		src, ctx := e.source("devries")
+		all := items("a", 6)
+		e.sync(ctx, snapshot(all...))
+		poison(t, db)
+
+		part := func(chunk int, complete bool, items ...vacancy.Item) vacancy.SyncRequest {
+			return vacancy.SyncRequest{Mode: vacancy.ModeSnapshot, Items: items, SnapshotID: "feed-2", Chunk: chunk, Complete: &complete}
+		}
+		e.sync(ctx, part(1, false, all[0], all[1]))
+		// Chunk 2 fails on a database error; the client carries on.
+		_, err := e.svc.Sync(ctx, part(2, false, all[2], all[3], item("poison-1")))
+		if apperr.CodeOf(err) != apperr.Internal {
+			t.Fatalf("the injected failure did not fail chunk 2: %v", err)
+		}
+		rep := e.sync(ctx, part(3, true, all[4]))
+		if rep.SnapshotCompleted || rep.Closed != 0 || !reflect.DeepEqual(rep.MissingChunks, []int{2}) {
+			t.Fatalf("completing with chunk 2 missing: %+v", rep)
+		}
+		if n := len(e.open(vacancy.Filter{})); n != 6 {
+			t.Fatalf("a snapshot with a failed chunk closed vacancies: %d of 6 open", n)
+		}
+		// Once chunk 2 arrives, the last chunk sent again completes it and
+		// closes only what the whole snapshot left out.
+		e.sync(ctx, part(2, false, all[2], all[3]))
+		rep = e.sync(ctx, part(3, true, all[4]))
+		if !rep.SnapshotCompleted || rep.Closed != 1 || len(rep.MissingChunks) != 0 {
+			t.Fatalf("completing after the retry: %+v", rep)
+		}
+		if v := e.all(src.ID)["a-0005/nl"]; v.Status != vacancy.StatusClosed {
+			t.Fatalf("a-0005 is %s", v.Status)
+		}
+
+		// A chunk that never came blocks it too; so does a last chunk
+		// numbered below one stored.
+		rep = e.sync(ctx, part(2, true, all[:5]...))
+		if rep.SnapshotCompleted || !reflect.DeepEqual(rep.MissingChunks, []int{1}) {
+			t.Fatalf("snapshot without chunk 1: %+v", rep)
+		}
+		_, err = e.svc.Sync(ctx, part(1, true, all[:5]...))
+		if apperr.CodeOf(err) != apperr.BadUserInput {
+			t.Fatalf("complete at chunk 1 after chunk 2: %v", err)
+		}
+	})
+}
+
+func TestReopeningKeepsTheOriginalDatePosted(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+		e := newEnv(t, db)
+		src, ctx := e.source("devries")
+		first := item("r")
+		created := e.sync(ctx, upsert(first))
+		if created.Created != 1 {
+			t.Fatalf("create: %+v", created)
+		}
+		id := e.all(src.ID)["r/nl"].ID
+		e.sync(ctx, vacancy.SyncRequest{Mode: vacancy.ModeUpsert, Close: []vacancy.Key{{ExternalID: "r"}}})
+
+		// It comes back with a new datePosted: same vacancy, same posting.
+		e.clock.Add(24 * time.Hour)
+		back := item("r")
+		back.DatePosted = "2026-10-20"
+		rep := e.sync(ctx, upsert(back))
+		if rep.Reopened != 1 || !hasCode(listed(rep, 0), vacancy.ProblemDatePostedKept) {
+			t.Fatalf("reopen: %+v", rep)
+		}
+		v := e.all(src.ID)["r/nl"]
+		if v.ID != id || v.Status != vacancy.StatusOpen || v.DatePosted.Text != "2026-10-01" {
+			t.Fatalf("reopened as %s %s posted %s", v.ID, v.Status, v.DatePosted.Text)
+		}
+		// Sending that date again changes nothing.
+		if rep := e.sync(ctx, upsert(back)); rep.Unchanged != 1 {
+			t.Fatalf("again: %+v", rep)
+		}
+		// A repost takes the new date.
+		back.Repost = true
+		if rep := e.sync(ctx, upsert(back)); rep.Updated != 1 {
+			t.Fatalf("repost: %+v", rep)
+		}
+		if v := e.all(src.ID)["r/nl"]; v.ID != id || v.DatePosted.Text != "2026-10-20" {
+			t.Fatalf("after the repost: %s posted %s", v.ID, v.DatePosted.Text)
+		}
+	})
+}
+
+func TestWhereTheJobIs(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+		e := newEnv(t, db)
+		src, ctx := e.source("devries")
+		onsite, hybrid, remote, remoteNL := item("onsite"), item("hybrid"), item("remote"), item("remote-nl")
+		onsite.WorkplaceType, onsite.Locations = "ONSITE", nil
+		hybrid.WorkplaceType, hybrid.Locations = "hybride", []vacancy.Location{{}}
+		remote.WorkplaceType, remote.Locations = "REMOTE", nil
+		remoteNL.WorkplaceType, remoteNL.Locations = "REMOTE", []vacancy.Location{{Country: "Nederland"}}
+		rep := e.sync(ctx, upsert(onsite, hybrid, remote, remoteNL))
+		if rep.Created != 2 || rep.Rejected != 2 || rep.Warnings != 1 {
+			t.Fatalf("report: %+v", rep)
+		}
+		for i := range 2 {
+			it := listed(rep, i)
+			if it == nil || it.Outcome != vacancy.OutcomeRejected || it.Problems[0].Field != "locations" || it.Problems[0].Code != vacancy.ProblemRequired {
+				t.Errorf("item %d without a location: %+v", i, it)
+			}
+		}
+		if it := listed(rep, 2); it == nil || it.Outcome != vacancy.OutcomeCreated || !hasCode(it, vacancy.ProblemNoJobPosting) {
+			t.Errorf("remote without a country: %+v", it)
+		}
+		if it := listed(rep, 3); it != nil {
+			t.Errorf("remote with a country: %+v", it)
+		}
+		stored := e.all(src.ID)
+		if stored["onsite/nl"] != nil || stored["hybrid/nl"] != nil || stored["remote/nl"] == nil {
+			t.Fatalf("stored: %v", stored)
+		}
+	})
+}
+
+func TestCurrenciesAreCodesOrReportedAliases(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+		e := newEnv(t, db)
+		src, ctx := e.source("devries")
+		var list []vacancy.Item
+		for i, cur := range []string{"EURO", "eur", "CHF", "NLG", "XYZ", "€"} {
+			it := item(fmt.Sprintf("c-%d", i))
+			it.Salary.Currency = cur
+			list = append(list, it)
+		}
+		rep := e.sync(ctx, upsert(list...))
+		if rep.Created != 4 || rep.Rejected != 2 || rep.Warnings != 2 {
+			t.Fatalf("report: %+v", rep)
+		}
+		for i, code := range map[int]vacancy.ProblemCode{0: vacancy.ProblemCurrencyMapped, 5: vacancy.ProblemCurrencyMapped,
+			3: vacancy.ProblemInvalidCurrency, 4: vacancy.ProblemInvalidCurrency} {
+			if it := listed(rep, i); !hasCode(it, code) {
+				t.Errorf("item %d: want %s, got %+v", i, code, it)
+			}
+		}
+		stored := e.all(src.ID)
+		for id, want := range map[string]string{"c-0/nl": "EUR", "c-1/nl": "EUR", "c-2/nl": "CHF", "c-5/nl": "EUR"} {
+			if got := stored[id].Salary.Currency; got != want {
+				t.Errorf("%s stored in %s, want %s", id, got, want)
+			}
+		}
+	})
+}
+
+func TestAnUnchangedSnapshotWritesNoVacancyRow(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+		e := newEnv(t, db)
+		src, ctx := e.source("devries")
+		all := items("u", 6)
+		send := func(id string) {
+			for c := 1; c <= 3; c++ {
+				last := c == 3
+				rep := e.sync(ctx, vacancy.SyncRequest{Mode: vacancy.ModeSnapshot, Items: all[2*(c-1) : 2*c], SnapshotID: id, Chunk: c, Complete: &last})
+				if last && (!rep.SnapshotCompleted || rep.Closed != 0) {
+					t.Fatalf("%s: %+v", id, rep)
+				}
+			}
+		}
+		send("first")
+		before := e.all(src.ID)
+		versions := rowVersions(t, db)
+		e.clock.Add(time.Hour)
+		send("again")
+		if after := e.all(src.ID); !reflect.DeepEqual(before, after) {
+			t.Fatal("an unchanged snapshot changed vacancies")
+		}
+		if now := rowVersions(t, db); !reflect.DeepEqual(versions, now) {
+			t.Fatalf("an unchanged snapshot wrote vacancy rows: %v -> %v", versions, now)
+		}
+		// What it did not contain still closes.
+		send2 := all[:4]
+		last := true
+		rep := e.sync(ctx, vacancy.SyncRequest{Mode: vacancy.ModeSnapshot, Items: send2, SnapshotID: "third", Chunk: 1, Complete: &last})
+		if rep.Closed != 2 || rep.Unchanged != 4 {
+			t.Fatalf("third: %+v", rep)
+		}
+	})
+}
+
+// rowVersions identifies each vacancy row's version: PostgreSQL's xmin, or
+// on SQLite (which has none) the row's full text.
+func rowVersions(t testing.TB, db *database.DB) map[string]string {
+	t.Helper()
+	q := `SELECT id, xmin::text AS version FROM vacancies`
+	if db.Dialect != database.Postgres {
+		q = `SELECT id, json_array(last_seen_at, seen_snapshot, updated_at, content_hash, status) AS version FROM vacancies`
+	}
+	var rows []struct{ ID, Version string }
+	if err := db.Gorm.Raw(q).Scan(&rows).Error; err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]string{}
+	for _, r := range rows {
+		out[r.ID] = r.Version
+	}
+	return out
+}
+
+func TestAnItemSentAgainIsCheckedAgainWhenTheSourcesSettingsChange(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+		e := newEnv(t, db)
+		src, ctx := e.source("devries", "example.com")
+		it := item("h")
+		if rep := e.sync(ctx, upsert(it)); rep.Created != 1 {
+			t.Fatalf("first: %+v", rep)
+		}
+		if rep := e.sync(ctx, upsert(it)); rep.Unchanged != 1 {
+			t.Fatalf("again: %+v", rep)
+		}
+		// The same item, under narrower allowed hosts, is rejected: an
+		// unchanged input is recognised only under unchanged settings.
+		if _, err := e.svc.UpdateSource(operator, src.ID, vacancy.SourceUpdate{AllowedHosts: &[]string{"other.example.org"}}); err != nil {
+			t.Fatal(err)
+		}
+		if rep := e.sync(ctx, upsert(it)); rep.Rejected != 1 || !hasCode(listed(rep, 0), vacancy.ProblemURLHost) {
+			t.Fatalf("after the hosts changed: %+v", rep)
+		}
+	})
+}
+
+// A call large enough to be normalized on several goroutines reports
+// every item at its own index, as a small one does.
+func TestALargeCallReportsEachItemAtItsIndex(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+		e := newEnv(t, db)
+		src, ctx := e.source("devries")
+		list := items("l", 300)
+		for i := 7; i < len(list); i += 37 {
+			list[i].URL = "http://insecure.example.com/" + list[i].ExternalID
+		}
+		list[299].ExternalID = list[3].ExternalID
+		rep := e.sync(ctx, upsert(list...))
+		if rep.Created != 291 || rep.Rejected != 9 {
+			t.Fatalf("report: %d created, %d rejected", rep.Created, rep.Rejected)
+		}
+		for i := 7; i < len(list); i += 37 {
+			if it := listed(rep, i); it == nil || it.ExternalID != list[i].ExternalID || !hasCode(it, vacancy.ProblemURLScheme) {
+				t.Errorf("item %d: %+v", i, it)
+			}
+		}
+		if it := listed(rep, 299); !hasCode(it, vacancy.ProblemDuplicateInBatch) {
+			t.Errorf("item 299: %+v", it)
+		}
+		if got := e.all(src.ID)["l-0100/nl"]; got == nil || got.Title != "Office manager l-0100" {
+			t.Fatalf("l-0100 stored as %+v", got)
+		}
+		if rep := e.sync(ctx, upsert(list...)); rep.Unchanged != 291 || rep.Rejected != 9 {
+			t.Fatalf("again: %d unchanged, %d rejected", rep.Unchanged, rep.Rejected)
+		}
+	})
 }

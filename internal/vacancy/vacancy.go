@@ -197,8 +197,11 @@ type Vacancy struct {
 	LastSeenAt   time.Time
 	SeenSnapshot string
 	ContentHash  string
-	CreatedAt    time.Time
-	UpdatedAt    time.Time
+	// InputHash identifies the item it was last written from, with what
+	// its checks depend on; "" when unknown or when the item had warnings.
+	InputHash string
+	CreatedAt time.Time
+	UpdatedAt time.Time
 }
 
 // Key identifies a vacancy within its source.
