@@ -201,6 +201,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 
 	limits := graph.DefaultLimits
 	limits.Introspection = cfg.Introspection
+	limits.QueryBudget = cfg.QueryBudget
 	vacancies := e.vacancyService()
 	clients, err := e.clientService(cfg)
 	if err != nil {

@@ -37,6 +37,10 @@ type Config struct {
 	CORSOrigins        string
 
 	PullInterval time.Duration
+
+	// QueryBudget is the GraphQL query cost one client address may have
+	// executed per minute (0: no budget).
+	QueryBudget int
 }
 
 // setting is one configuration value: its flag, its variable, its default.
@@ -76,6 +80,17 @@ func (c *Config) register(fs *flag.FlagSet) (envErrs []error) {
 		}
 		fs.IntVar(p, s.flag, def, s.usage+" (env "+s.env+")")
 	}
+	nonNegative := func(p *int, s setting, def int) {
+		if v, ok := os.LookupEnv(s.env); ok {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 0 {
+				envErrs = append(envErrs, fmt.Errorf("%s=%q: want a whole number, 0 or more", s.env, v))
+			} else {
+				def = n
+			}
+		}
+		fs.IntVar(p, s.flag, def, s.usage+" (env "+s.env+")")
+	}
 	duration := func(p *time.Duration, s setting, def time.Duration) {
 		if v, ok := os.LookupEnv(s.env); ok {
 			d, err := time.ParseDuration(v)
@@ -109,5 +124,6 @@ func (c *Config) register(fs *flag.FlagSet) (envErrs []error) {
 	str(&c.TrustedProxies, setting{"trusted-proxies", "WERKWIJZER_TRUSTED_PROXIES", "comma-separated CIDRs of load balancers whose X-Forwarded-For is believed"}, "")
 	str(&c.CORSOrigins, setting{"cors-origins", "WERKWIJZER_CORS_ORIGINS", "comma-separated origins allowed to call /graphql from browsers; * for any"}, "*")
 	duration(&c.PullInterval, setting{"pull-interval", "WERKWIJZER_PULL_INTERVAL", "how often vacancy feeds of pulled sources are fetched (0 disables pulling)"}, 15*time.Minute)
+	nonNegative(&c.QueryBudget, setting{"query-budget", "WERKWIJZER_QUERY_BUDGET", "GraphQL query cost one client address may have executed per minute; answers from the cache cost nothing (0 disables)"}, 100_000)
 	return envErrs
 }

@@ -432,7 +432,7 @@ func childServer(args []string, stdout, stderr io.Writer) int {
 	dbURL, addr, pprofAddr := args[0], args[1], args[2]
 	go func() { _ = http.ListenAndServe(pprofAddr, nil) }()
 	return app.Main([]string{"serve", "-addr", addr, "-database-url", dbURL,
-		"-migrate=false", "-seed=false", "-log-level", "error", "-pull-interval", "0", "-playground=false"}, nil, stdout, stderr)
+		"-migrate=false", "-seed=false", "-query-budget", "0", "-log-level", "error", "-pull-interval", "0", "-playground=false"}, nil, stdout, stderr)
 }
 
 // plainBody is one answer of the plain handler.
