@@ -13,6 +13,7 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/werkwijzer/werkwijzer/internal/apperr"
+	"github.com/werkwijzer/werkwijzer/internal/cachetag"
 )
 
 // CodeTimeout is the extensions.code of fields that were cut off because
@@ -29,13 +30,17 @@ const saturated = 1 << 40
 // and how many of them carry an alias.
 type shape struct {
 	depth, fields, aliases int
+	// vacancies is set when it selects vacancies, whose answers a
+	// vacancy sync or expiry changes.
+	vacancies bool
 }
 
 func (s shape) add(o shape) shape {
 	return shape{
-		depth:   max(s.depth, o.depth),
-		fields:  min(s.fields+o.fields, saturated),
-		aliases: min(s.aliases+o.aliases, saturated),
+		depth:     max(s.depth, o.depth),
+		fields:    min(s.fields+o.fields, saturated),
+		aliases:   min(s.aliases+o.aliases, saturated),
+		vacancies: s.vacancies || o.vacancies,
 	}
 }
 
@@ -57,6 +62,12 @@ func (m *shapeOf) set(set ast.SelectionSet) shape {
 			child.fields = min(child.fields+1, saturated)
 			if s.Alias != "" && s.Alias != s.Name {
 				child.aliases = min(child.aliases+1, saturated)
+			}
+			if s.Definition != nil {
+				switch s.Definition.Type.Name() {
+				case "Vacancy", "VacancyConnection":
+					child.vacancies = true
+				}
 			}
 			out = out.add(child)
 		case *ast.InlineFragment:
@@ -97,12 +108,18 @@ func (shapeLimit) ExtensionName() string { return "ShapeLimit" }
 
 func (shapeLimit) Validate(graphql.ExecutableSchema) error { return nil }
 
-func (l shapeLimit) MutateOperationContext(_ context.Context, op *graphql.OperationContext) *gqlerror.Error {
+func (l shapeLimit) MutateOperationContext(ctx context.Context, op *graphql.OperationContext) *gqlerror.Error {
 	if op.Operation == nil {
 		return nil
 	}
 	m := &shapeOf{fragments: op.Doc.Fragments, memo: map[string]shape{}}
 	s := m.set(op.Operation.SelectionSet)
+	if s.vacancies {
+		cachetag.Add(ctx, cachetag.Vacancies)
+	}
+	if op.Operation.Operation == ast.Query {
+		cachetag.MarkQuery(ctx)
+	}
 	refuse := func(limit string, max int, format string, args ...any) *gqlerror.Error {
 		return &gqlerror.Error{
 			Message:    fmt.Sprintf(format, args...),

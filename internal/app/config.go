@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/werkwijzer/werkwijzer/internal/account"
@@ -41,6 +42,34 @@ type Config struct {
 	// QueryBudget is the GraphQL query cost one client address may have
 	// executed per minute (0: no budget).
 	QueryBudget int
+	// AnswerCache bounds the in-process answer cache (bytes; 0: off).
+	AnswerCache ByteSize
+}
+
+// ByteSize is a size in bytes written as 64MB, 512KB, 1GB or a plain
+// number of bytes.
+type ByteSize uint64
+
+func (b *ByteSize) String() string { return strconv.FormatUint(uint64(*b), 10) }
+
+func (b *ByteSize) Set(s string) error {
+	v := strings.ToUpper(strings.TrimSpace(s))
+	unit := uint64(1)
+	for _, u := range []struct {
+		suffix string
+		n      uint64
+	}{{"GB", 1 << 30}, {"MB", 1 << 20}, {"KB", 1 << 10}, {"B", 1}} {
+		if rest, ok := strings.CutSuffix(v, u.suffix); ok {
+			v, unit = strings.TrimSpace(rest), u.n
+			break
+		}
+	}
+	n, err := strconv.ParseUint(v, 10, 64)
+	if err != nil || n > (1<<40)/unit {
+		return fmt.Errorf("%q: want a size such as 64MB, 512KB or 0", s)
+	}
+	*b = ByteSize(n * unit)
+	return nil
 }
 
 // setting is one configuration value: its flag, its variable, its default.
@@ -124,6 +153,13 @@ func (c *Config) register(fs *flag.FlagSet) (envErrs []error) {
 	str(&c.TrustedProxies, setting{"trusted-proxies", "WERKWIJZER_TRUSTED_PROXIES", "comma-separated CIDRs of load balancers whose X-Forwarded-For is believed"}, "")
 	str(&c.CORSOrigins, setting{"cors-origins", "WERKWIJZER_CORS_ORIGINS", "comma-separated origins allowed to call /graphql from browsers; * for any"}, "*")
 	duration(&c.PullInterval, setting{"pull-interval", "WERKWIJZER_PULL_INTERVAL", "how often vacancy feeds of pulled sources are fetched (0 disables pulling)"}, 15*time.Minute)
+	c.AnswerCache = 64 << 20
+	if v, ok := os.LookupEnv("WERKWIJZER_ANSWER_CACHE"); ok {
+		if err := c.AnswerCache.Set(v); err != nil {
+			envErrs = append(envErrs, fmt.Errorf("WERKWIJZER_ANSWER_CACHE=%w", err))
+		}
+	}
+	fs.Var(&c.AnswerCache, "answer-cache", "memory for the in-process cache of anonymous query answers, such as 64MB (0 disables) (env WERKWIJZER_ANSWER_CACHE)")
 	nonNegative(&c.QueryBudget, setting{"query-budget", "WERKWIJZER_QUERY_BUDGET", "GraphQL query cost one client address may have executed per minute; answers from the cache cost nothing (0 disables)"}, 100_000)
 	return envErrs
 }

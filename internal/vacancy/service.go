@@ -25,24 +25,32 @@ type Config struct {
 	// Now is the clock (default time.Now).
 	Now func() time.Time
 	Log *slog.Logger
+	// Changed, when set, is called after a commit that may have changed
+	// which vacancies are open (a sync, an expiry, a source disabled with
+	// its vacancies closed), so cached public answers can be dropped.
+	Changed func(context.Context)
 }
 
 // Service manages sources, syncs their vacancies and reads them for the
 // public and the admin. Safe for concurrent use.
 type Service struct {
-	store Store
-	now   func() time.Time
-	log   *slog.Logger
+	store   Store
+	now     func() time.Time
+	log     *slog.Logger
+	changed func(context.Context)
 }
 
 // NewService returns the vacancy service over store.
 func NewService(store Store, cfg Config) *Service {
-	s := &Service{store: store, now: cfg.Now, log: cfg.Log}
+	s := &Service{store: store, now: cfg.Now, log: cfg.Log, changed: cfg.Changed}
 	if s.now == nil {
 		s.now = time.Now
 	}
 	if s.log == nil {
 		s.log = slog.Default()
+	}
+	if s.changed == nil {
+		s.changed = func(context.Context) {}
 	}
 	return s
 }
@@ -390,6 +398,7 @@ func (s *Service) SetActive(ctx context.Context, id string, active, closeVacanci
 	if err != nil {
 		return nil, err
 	}
+	s.changed(ctx)
 	return s.withCounts(ctx, out)
 }
 
@@ -655,6 +664,9 @@ func (s *Service) ExpireDue(ctx context.Context) (int, error) {
 	n, err := s.store.ExpireDue(ctx, "", s.clock())
 	if err != nil {
 		return 0, fmt.Errorf("expire vacancies: %w", err)
+	}
+	if n > 0 {
+		s.changed(ctx)
 	}
 	return n, nil
 }

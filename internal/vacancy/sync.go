@@ -226,6 +226,9 @@ func (s *Service) sync(ctx context.Context, sourceID string, req SyncRequest, ma
 		}
 		return nil, err
 	}
+	if !report.Replayed {
+		s.changed(ctx)
+	}
 	return report, nil
 }
 
