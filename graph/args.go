@@ -8,6 +8,7 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 
 	"github.com/werkwijzer/werkwijzer/internal/apperr"
+	"github.com/werkwijzer/werkwijzer/internal/cachetag"
 	"github.com/werkwijzer/werkwijzer/internal/content"
 )
 
@@ -23,6 +24,8 @@ func (r *Resolver) requestedLocale(ctx context.Context, arg *string) string {
 	if arg != nil && *arg != "" {
 		return *arg
 	}
+	// Another Accept-Language may give another answer: caches must vary.
+	cachetag.VaryLanguage(ctx)
 	locales := r.Content.Locales()
 	if graphql.HasOperationContext(ctx) {
 		if header := graphql.GetOperationContext(ctx).Headers.Get("Accept-Language"); header != "" {

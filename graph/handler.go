@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"runtime/debug"
+	"time"
 
 	"github.com/99designs/gqlgen/complexity"
 	"github.com/99designs/gqlgen/graphql"
@@ -30,12 +31,28 @@ type Limits struct {
 	MaxComplexity int
 	// MaxDepth is the deepest selection nesting accepted.
 	MaxDepth int
+	// MaxFields bounds the fields an operation selects once its fragment
+	// spreads are expanded, and MaxAliases the aliased ones among them:
+	// both are checked before complexity, which expands every spread.
+	MaxFields  int
+	MaxAliases int
+	// QueryTimeout and MutationTimeout are each operation's deadline;
+	// past it, its resolvers and database calls are cancelled.
+	QueryTimeout    time.Duration
+	MutationTimeout time.Duration
+	// QueryBudget is the query cost one client address may have executed
+	// per minute; 0 is no budget.
+	QueryBudget int
 	// Introspection allows __schema and __type queries.
 	Introspection bool
 }
 
 // DefaultLimits fit the full article page query with room to spare.
-var DefaultLimits = Limits{MaxComplexity: 5000, MaxDepth: 12, Introspection: true}
+var DefaultLimits = Limits{
+	MaxComplexity: 5000, MaxDepth: 12, MaxFields: 2000, MaxAliases: 50,
+	QueryTimeout: 5 * time.Second, MutationTimeout: 25 * time.Second,
+	Introspection: true,
+}
 
 // NewHandler returns the GraphQL HTTP handler: POST and GET only (no form
 // or multipart transports, which a browser could send cross-site without a
@@ -67,6 +84,7 @@ func NewHandler(r *Resolver, limits Limits, log *slog.Logger) *handler.Server {
 	srv.AddTransport(transport.POST{})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
+	srv.Use(shapeLimit{limits}) // before complexity: see shapeLimit
 	srv.Use(extension.FixedComplexityLimit(limits.MaxComplexity, complexity.WithFixedScalarValue(0)))
 	if limits.Introspection {
 		srv.Use(extension.Introspection{})
@@ -76,7 +94,10 @@ func NewHandler(r *Resolver, limits Limits, log *slog.Logger) *handler.Server {
 	// introspection is off.
 	srv.SetParserTokenLimit(15000)
 	srv.SetDisableSuggestion(!limits.Introspection)
-	srv.AroundOperations(depthLimit(limits.MaxDepth))
+	if b := newBudget(limits.QueryBudget); b != nil {
+		srv.AroundOperations(b.middleware)
+	}
+	srv.AroundOperations(deadline(limits.QueryTimeout, limits.MutationTimeout))
 	srv.SetErrorPresenter(errorPresenter(log))
 	srv.SetRecoverFunc(func(ctx context.Context, p any) error {
 		log.ErrorContext(ctx, "panic in resolver", "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
@@ -153,55 +174,14 @@ func errorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 			}
 			return presented
 		}
+		if isTimeout(err) {
+			presented.Message = "the operation ran past its deadline"
+			presented.Extensions = map[string]any{"code": CodeTimeout}
+			return presented
+		}
 		log.ErrorContext(ctx, "graphql request failed", "path", presented.Path.String(), "error", err)
 		presented.Message = "internal error"
 		presented.Extensions = map[string]any{"code": string(apperr.Internal)}
 		return presented
 	}
-}
-
-// depthLimit refuses operations nested deeper than max before any resolver
-// runs; gqlgen has no such limit of its own.
-func depthLimit(max int) graphql.OperationMiddleware {
-	return func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
-		op := graphql.GetOperationContext(ctx)
-		if op.Operation == nil {
-			return next(ctx)
-		}
-		if depth := selectionDepth(op.Operation.SelectionSet, op.Doc.Fragments, 0, max); depth > max {
-			return graphql.OneShot(&graphql.Response{Errors: gqlerror.List{{
-				Message:    fmt.Sprintf("query is nested %d levels deep; the limit is %d", depth, max),
-				Extensions: map[string]any{"code": string(apperr.BadUserInput), "maxDepth": max},
-			}}})
-		}
-		return next(ctx)
-	}
-}
-
-// selectionDepth measures nesting, following fragments, and stops counting
-// once past limit so a cyclic or huge document cannot make it work long.
-func selectionDepth(set ast.SelectionSet, fragments ast.FragmentDefinitionList, depth, limit int) int {
-	if depth > limit {
-		return depth
-	}
-	deepest := depth
-	for _, sel := range set {
-		var d int
-		switch s := sel.(type) {
-		case *ast.Field:
-			if len(s.SelectionSet) == 0 {
-				d = depth + 1
-			} else {
-				d = selectionDepth(s.SelectionSet, fragments, depth+1, limit)
-			}
-		case *ast.InlineFragment:
-			d = selectionDepth(s.SelectionSet, fragments, depth, limit)
-		case *ast.FragmentSpread:
-			if f := fragments.ForName(s.Name); f != nil {
-				d = selectionDepth(f.SelectionSet, fragments, depth, limit)
-			}
-		}
-		deepest = max(deepest, d)
-	}
-	return deepest
 }

@@ -22,6 +22,7 @@ import (
 
 	"github.com/werkwijzer/werkwijzer/graph"
 	"github.com/werkwijzer/werkwijzer/internal/account"
+	"github.com/werkwijzer/werkwijzer/internal/answercache"
 	"github.com/werkwijzer/werkwijzer/internal/apperr"
 	"github.com/werkwijzer/werkwijzer/internal/content"
 	"github.com/werkwijzer/werkwijzer/internal/database"
@@ -129,6 +130,8 @@ type env struct {
 	content *content.Service
 	// keys sign editors' and sources' tokens; set by accountService.
 	keys *account.KeyRing
+	// answers is the serving process's answer cache (nil: none).
+	answers *answercache.Cache
 }
 
 func open(ctx context.Context, cfg *Config, stderr io.Writer) (*env, error) {
@@ -201,6 +204,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 
 	limits := graph.DefaultLimits
 	limits.Introspection = cfg.Introspection
+	limits.QueryBudget = cfg.QueryBudget
+	e.answers = answercache.New(uint64(cfg.AnswerCache))
+	e.content.OnChange(func(_ context.Context, tags []string) { e.answers.Invalidate(tags...) })
 	vacancies := e.vacancyService()
 	clients, err := e.clientService(cfg)
 	if err != nil {
@@ -215,6 +221,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		Playground:     cfg.Playground,
 		Limits:         limits,
 		PublicMaxAge:   cfg.CacheMaxAge,
+		AnswerCache:    e.answers,
 		TrustedProxies: proxies,
 		CORSOrigins:    splitList(cfg.CORSOrigins),
 		Log:            e.log,

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/werkwijzer/werkwijzer/internal/account"
@@ -38,6 +39,38 @@ type Config struct {
 
 	PullInterval     time.Duration
 	FeedAllowPrivate bool
+
+	// QueryBudget is the GraphQL query cost one client address may have
+	// executed per minute (0: no budget).
+	QueryBudget int
+	// AnswerCache bounds the in-process answer cache (bytes; 0: off).
+	AnswerCache ByteSize
+}
+
+// ByteSize is a size in bytes written as 64MB, 512KB, 1GB or a plain
+// number of bytes.
+type ByteSize uint64
+
+func (b *ByteSize) String() string { return strconv.FormatUint(uint64(*b), 10) }
+
+func (b *ByteSize) Set(s string) error {
+	v := strings.ToUpper(strings.TrimSpace(s))
+	unit := uint64(1)
+	for _, u := range []struct {
+		suffix string
+		n      uint64
+	}{{"GB", 1 << 30}, {"MB", 1 << 20}, {"KB", 1 << 10}, {"B", 1}} {
+		if rest, ok := strings.CutSuffix(v, u.suffix); ok {
+			v, unit = strings.TrimSpace(rest), u.n
+			break
+		}
+	}
+	n, err := strconv.ParseUint(v, 10, 64)
+	if err != nil || n > (1<<40)/unit {
+		return fmt.Errorf("%q: want a size such as 64MB, 512KB or 0", s)
+	}
+	*b = ByteSize(n * unit)
+	return nil
 }
 
 // setting is one configuration value: its flag, its variable, its default.
@@ -71,6 +104,17 @@ func (c *Config) register(fs *flag.FlagSet) (envErrs []error) {
 			n, err := strconv.Atoi(v)
 			if err != nil || n <= 0 {
 				envErrs = append(envErrs, fmt.Errorf("%s=%q: want a positive whole number", s.env, v))
+			} else {
+				def = n
+			}
+		}
+		fs.IntVar(p, s.flag, def, s.usage+" (env "+s.env+")")
+	}
+	nonNegative := func(p *int, s setting, def int) {
+		if v, ok := os.LookupEnv(s.env); ok {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 0 {
+				envErrs = append(envErrs, fmt.Errorf("%s=%q: want a whole number, 0 or more", s.env, v))
 			} else {
 				def = n
 			}
@@ -111,5 +155,13 @@ func (c *Config) register(fs *flag.FlagSet) (envErrs []error) {
 	str(&c.CORSOrigins, setting{"cors-origins", "WERKWIJZER_CORS_ORIGINS", "comma-separated origins allowed to call /graphql from browsers; * for any"}, "*")
 	duration(&c.PullInterval, setting{"pull-interval", "WERKWIJZER_PULL_INTERVAL", "how often vacancy feeds of pulled sources are fetched (0 disables pulling)"}, 15*time.Minute)
 	boolean(&c.FeedAllowPrivate, setting{"feed-allow-private", "WERKWIJZER_FEED_ALLOW_PRIVATE", "fetch vacancy feeds from loopback and private addresses too (on-premise feeds); off, feeds come from public addresses only"}, false)
+	c.AnswerCache = 64 << 20
+	if v, ok := os.LookupEnv("WERKWIJZER_ANSWER_CACHE"); ok {
+		if err := c.AnswerCache.Set(v); err != nil {
+			envErrs = append(envErrs, fmt.Errorf("WERKWIJZER_ANSWER_CACHE=%w", err))
+		}
+	}
+	fs.Var(&c.AnswerCache, "answer-cache", "memory for the in-process cache of anonymous query answers, such as 64MB (0 disables) (env WERKWIJZER_ANSWER_CACHE)")
+	nonNegative(&c.QueryBudget, setting{"query-budget", "WERKWIJZER_QUERY_BUDGET", "GraphQL query cost one client address may have executed per minute; answers from the cache cost nothing (0 disables)"}, 100_000)
 	return envErrs
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/werkwijzer/werkwijzer/internal/account"
+	"github.com/werkwijzer/werkwijzer/internal/cachetag"
 	"github.com/werkwijzer/werkwijzer/internal/seed"
 	"github.com/werkwijzer/werkwijzer/internal/store"
 	"github.com/werkwijzer/werkwijzer/internal/vacancy"
@@ -14,7 +15,9 @@ import (
 
 // vacancyService is the vacancy service on the command's database.
 func (e *env) vacancyService() *vacancy.Service {
-	return vacancy.NewService(store.NewVacancies(e.db.Gorm), vacancy.Config{Log: e.log, AllowPrivateFeeds: e.cfg.FeedAllowPrivate})
+	return vacancy.NewService(store.NewVacancies(e.db.Gorm), vacancy.Config{Log: e.log, AllowPrivateFeeds: e.cfg.FeedAllowPrivate, Changed: func(context.Context) {
+		e.answers.Invalidate(cachetag.Vacancies)
+	}})
 }
 
 // feedFetcher fetches vacancy feeds from the addresses the configuration

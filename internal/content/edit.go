@@ -238,7 +238,8 @@ func (s *Service) Delete(ctx context.Context, id string, expectedVersion int) er
 		return err
 	}
 	now := s.now()
-	return s.store.InTx(ctx, func(tx Store) error {
+	var deleted *EntryState
+	err = s.store.InTx(ctx, func(tx Store) error {
 		e, err := tx.Entry(ctx, id)
 		if err != nil {
 			return err
@@ -249,8 +250,13 @@ func (s *Service) Delete(ctx context.Context, id string, expectedVersion int) er
 		if err := tx.DeleteEntry(ctx, id, now); err != nil {
 			return err
 		}
+		deleted = e
 		return tx.Audit(ctx, AuditEntry{At: now, ActorID: p.UserID, Action: "delete", EntryID: id, EntryType: e.Type})
 	})
+	if err == nil {
+		s.announce(ctx, deleted)
+	}
+	return err
 }
 
 // PublishProblem is why one locale cannot be published.
@@ -367,6 +373,9 @@ func (s *Service) Publish(ctx context.Context, id string, locales []string) (*Pu
 	if err != nil {
 		return nil, err
 	}
+	if len(result.Published) > 0 {
+		s.announce(ctx, result.Entry)
+	}
 	return result, nil
 }
 
@@ -427,6 +436,9 @@ func (s *Service) Unpublish(ctx context.Context, id string, locales []string) (*
 		e, err = tx.Entry(ctx, id)
 		return err
 	})
+	if err == nil {
+		s.announce(ctx, e)
+	}
 	return e, err
 }
 

@@ -8,6 +8,7 @@ import (
 
 	"github.com/werkwijzer/werkwijzer/internal/account"
 	"github.com/werkwijzer/werkwijzer/internal/apperr"
+	"github.com/werkwijzer/werkwijzer/internal/cachetag"
 	"github.com/werkwijzer/werkwijzer/internal/locale"
 )
 
@@ -17,11 +18,36 @@ type Service struct {
 	store   Store
 	locales *locale.Set
 	now     func() time.Time
+	// changed is told the cache tags of every publication, unpublication
+	// and deletion once it is committed.
+	changed func(ctx context.Context, tags []string)
 }
 
 // NewService returns a content service over store for the given locales.
 func NewService(store Store, locales *locale.Set) *Service {
 	return &Service{store: store, locales: locales, now: func() time.Time { return time.Now().UTC() }}
+}
+
+// OnChange sets the function told, after commit, the cache tags (see
+// internal/cachetag) of the public answers a publication, unpublication or
+// deletion changes. Set it before the service is used.
+func (s *Service) OnChange(fn func(ctx context.Context, tags []string)) { s.changed = fn }
+
+// announce tells the change hook what e's change touches: answers that
+// show e, that list its type, and that looked up any of its slugs (a
+// lookup that found nothing may find it now).
+func (s *Service) announce(ctx context.Context, e *EntryState) {
+	if s.changed == nil || e == nil {
+		return
+	}
+	tags := []string{cachetag.Entry(e.ID), cachetag.List(string(e.Type))}
+	for _, t := range e.Translations {
+		tags = append(tags, cachetag.Slug(string(e.Type), t.Slug))
+	}
+	for _, l := range e.Live {
+		tags = append(tags, cachetag.Slug(string(e.Type), l.Slug))
+	}
+	s.changed(ctx, tags)
 }
 
 // Locales is the configured locale set.
@@ -31,6 +57,8 @@ func (s *Service) Locales() *locale.Set { return s.locales }
 // transaction.
 func (s *Service) InTx(ctx context.Context, fn func(*Service) error) error {
 	return s.store.InTx(ctx, func(tx Store) error {
+		// No change hook inside: the caller's transaction has not
+		// committed when its calls return.
 		return fn(&Service{store: tx, locales: s.locales, now: s.now})
 	})
 }
@@ -119,6 +147,7 @@ func (s *Service) Count(ctx context.Context, typ Type, loc string) (int, error) 
 	if err != nil {
 		return 0, err
 	}
+	cachetag.Add(ctx, cachetag.List(string(typ)))
 	return s.store.CountListed(ctx, view, typ, chain)
 }
 
@@ -299,6 +328,7 @@ func bySlug[S, F any](ctx context.Context, s *Service, typ Type, slug, loc strin
 		// PostgreSQL rather than a miss.
 		return nil, apperr.New(apperr.NotFound, "no %s has the slug %q", typ, slug).With("field", "slug")
 	}
+	cachetag.Add(ctx, cachetag.Slug(string(typ), slug))
 	id, current, err := s.store.FindBySlug(ctx, view, typ, slug, chain)
 	if err != nil {
 		return nil, fmt.Errorf("find %s %q: %w", typ, slug, err)
@@ -336,6 +366,10 @@ func byIDsInChain[S, F any](ctx context.Context, s *Service, view View, typ Type
 	if len(ids) == 0 {
 		return map[string]*Published[S, F]{}, nil
 	}
+	// Ids not visible are tagged too: publishing them changes the answer.
+	for _, id := range ids {
+		cachetag.Add(ctx, cachetag.Entry(id))
+	}
 	docs, alternates, err := s.store.Documents(ctx, view, typ, ids, chain)
 	if err != nil {
 		return nil, fmt.Errorf("load %ss: %w", typ, err)
@@ -372,6 +406,7 @@ func list[S, F any](ctx context.Context, s *Service, typ Type, loc string, page 
 	}
 	limit := page.Limit
 	page.Limit = limit + 1 // one more tells whether there is a next page
+	cachetag.Add(ctx, cachetag.List(string(typ)))
 	ids, err := s.store.ListIDs(ctx, view, typ, chain, page)
 	if err != nil {
 		return List[*Published[S, F]]{}, fmt.Errorf("list %ss: %w", typ, err)

@@ -18,7 +18,6 @@ import (
 	"github.com/glebarez/sqlite"
 	"gorm.io/driver/postgres"
 	"gorm.io/gorm"
-	"gorm.io/gorm/logger"
 )
 
 // Dialect names the SQL dialect of an open database.
@@ -47,6 +46,9 @@ type Config struct {
 	// replicas their sum must stay under the server's max_connections.
 	MaxOpenConns int
 	Logger       *slog.Logger
+	// SlowStatement is how long a statement may take before it is
+	// logged; 0 is DefaultSlowStatement.
+	SlowStatement time.Duration
 }
 
 // Open connects, checks the connection and returns the database.
@@ -59,7 +61,7 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 		TranslateError:         true,
 		SkipDefaultTransaction: true,
 		NowFunc:                func() time.Time { return time.Now().UTC() },
-		Logger:                 newLogger(cfg.Logger),
+		Logger:                 gormLogger{},
 	}
 	var dialector gorm.Dialector
 	switch dialect {
@@ -92,6 +94,10 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 		// One file, one writer: a small pool avoids piling up writers that
 		// would only wait on busy_timeout; WAL lets readers go on meanwhile.
 		sqlDB.SetMaxOpenConns(4)
+	}
+	if err := logStatements(gdb, cfg.Logger, cfg.SlowStatement); err != nil {
+		_ = sqlDB.Close()
+		return nil, err
 	}
 	db := &DB{Gorm: gdb, Dialect: dialect, Location: location}
 	if err := db.Ping(ctx); err != nil {
@@ -233,46 +239,4 @@ func (db *DB) checkForeignKeys(ctx context.Context) error {
 		return errors.New("sqlite foreign keys are off; the driver ignored the foreign_keys pragma")
 	}
 	return nil
-}
-
-// slowStatement is how long a statement may take before it is logged.
-const slowStatement = 200 * time.Millisecond
-
-// newLogger logs slow statements and errors through slog, with parameters
-// left out so content and credentials never reach the log.
-func newLogger(log *slog.Logger) logger.Interface {
-	if log == nil {
-		log = slog.Default()
-	}
-	return quietLogger{logger.NewSlogLogger(log, logger.Config{
-		SlowThreshold:             slowStatement,
-		IgnoreRecordNotFoundError: true,
-		ParameterizedQueries:      true,
-		LogLevel:                  logger.Warn,
-	})}
-}
-
-// quietLogger passes a statement on to be logged only when it failed or
-// was slow: GORM's slog logger renders every statement's SQL before it
-// decides not to log it, which cost a fifth of all allocations of a
-// vacancy sync.
-type quietLogger struct{ logger.Interface }
-
-func (l quietLogger) LogMode(level logger.LogLevel) logger.Interface {
-	return quietLogger{l.Interface.LogMode(level)}
-}
-
-// ParamsFilter keeps the wrapped logger's filter in force: without it
-// GORM would put every bound value (content, hashes) into the log.
-func (l quietLogger) ParamsFilter(ctx context.Context, sql string, params ...any) (string, []any) {
-	if f, ok := l.Interface.(gorm.ParamsFilter); ok {
-		return f.ParamsFilter(ctx, sql, params...)
-	}
-	return sql, nil
-}
-
-func (l quietLogger) Trace(ctx context.Context, begin time.Time, fc func() (string, int64), err error) {
-	if (err != nil && !errors.Is(err, gorm.ErrRecordNotFound)) || time.Since(begin) > slowStatement {
-		l.Interface.Trace(ctx, begin, fc, err)
-	}
 }

@@ -4,53 +4,206 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
 	"fmt"
+	"io"
+	"mime"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
+
+	"github.com/werkwijzer/werkwijzer/internal/answercache"
+	"github.com/werkwijzer/werkwijzer/internal/cachetag"
+	"github.com/werkwijzer/werkwijzer/internal/locale"
 )
 
-// publicCache makes anonymous GET queries cacheable by browsers and CDNs:
-// a Cache-Control max-age, a strong ETag over the answer, and 304 Not
-// Modified when the client already has it. Only successful answers without
-// errors are marked cacheable. Requests with credentials and every POST
-// stay private, and Vary keeps answers for different languages apart.
-func publicCache(maxAge time.Duration, next http.Handler) http.Handler {
+// publicCache serves anonymous GraphQL queries from the answer cache and
+// makes anonymous GETs cacheable by browsers and CDNs: a Cache-Control
+// max-age, a strong ETag over the answer, 304 Not Modified when the client
+// has it already (from the cache, without touching the database), and
+// Surrogate-Key and Cache-Tag headers naming what the answer was built
+// from, so a CDN can purge exactly it. Only successful query answers
+// without errors are kept or marked cacheable; requests with credentials
+// are never served from or stored in the cache, and POST answers stay
+// no-store for shared caches.
+func publicCache(maxAge time.Duration, cache *answercache.Cache, locales *locale.Set, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method != http.MethodGet || r.Header.Get("Authorization") != "" || r.Header.Get("Cookie") != "" || maxAge <= 0 {
+		anonymous := r.Header.Get("Authorization") == "" && r.Header.Get("Cookie") == ""
+		if !anonymous || (r.Method != http.MethodGet && r.Method != http.MethodPost) {
 			w.Header().Set("Cache-Control", "no-store")
 			next.ServeHTTP(w, r)
 			return
 		}
+		key, keyed := "", false
+		if cache != nil {
+			key, keyed = answerKey(r, locales)
+		}
+		if keyed {
+			if a, ok := cache.Get(key); ok {
+				serveAnswer(w, r, a, maxAge)
+				return
+			}
+		}
+		generation := cache.Generation()
+		ctx, rec := cachetag.With(r.Context())
 		buf := &bufferedResponse{header: http.Header{}}
-		next.ServeHTTP(buf, r)
+		next.ServeHTTP(buf, r.WithContext(ctx))
 		h := w.Header()
 		for k, v := range buf.header {
 			h[k] = v
 		}
-		h.Add("Vary", "Accept-Language")
-		h.Add("Vary", "Authorization")
 		status := buf.status
 		if status == 0 {
 			status = http.StatusOK
 		}
-		if status != http.StatusOK || bytes.Contains(buf.body.Bytes(), []byte(`"errors":`)) {
+		if status != http.StatusOK || !rec.IsQuery() || bytes.Contains(buf.body.Bytes(), []byte(`"errors":`)) {
 			h.Set("Cache-Control", "no-store")
 			w.WriteHeader(status)
 			_, _ = w.Write(buf.body.Bytes())
 			return
 		}
+		tags := rec.Tags()
+		slices.Sort(tags)
 		sum := sha256.Sum256(buf.body.Bytes())
-		etag := `"` + base64.RawURLEncoding.EncodeToString(sum[:18]) + `"`
-		h.Set("ETag", etag)
-		h.Set("Cache-Control", fmt.Sprintf("public, max-age=%d, stale-while-revalidate=%d", int(maxAge.Seconds()), int(maxAge.Seconds())))
-		if etagMatches(r.Header.Get("If-None-Match"), etag) {
-			w.WriteHeader(http.StatusNotModified)
-			return
+		a := &answercache.Answer{
+			Body:         buf.body.Bytes(),
+			ETag:         `"` + base64.RawURLEncoding.EncodeToString(sum[:18]) + `"`,
+			Tags:         tags,
+			VaryLanguage: rec.VariesByLanguage(),
 		}
-		w.WriteHeader(http.StatusOK)
-		_, _ = w.Write(buf.body.Bytes())
+		if keyed {
+			cache.Set(key, a, generation)
+		}
+		serveAnswer(w, r, a, maxAge)
 	})
+}
+
+// serveAnswer writes a successful answer with its cache headers.
+func serveAnswer(w http.ResponseWriter, r *http.Request, a *answercache.Answer, maxAge time.Duration) {
+	h := w.Header()
+	h.Set("Content-Type", "application/json")
+	if len(a.Tags) > 0 {
+		h.Set("Surrogate-Key", strings.Join(a.Tags, " "))
+		h.Set("Cache-Tag", strings.Join(a.Tags, ","))
+	}
+	if r.Method != http.MethodGet || maxAge <= 0 {
+		h.Set("Cache-Control", "no-store")
+		_, _ = w.Write(a.Body)
+		return
+	}
+	vary := []string{"Authorization"}
+	if a.VaryLanguage {
+		vary = append(vary, "Accept-Language")
+	}
+	setVary(h, vary...)
+	h.Set("ETag", a.ETag)
+	h.Set("Cache-Control", fmt.Sprintf("public, max-age=%d, stale-while-revalidate=%d", int(maxAge.Seconds()), int(maxAge.Seconds())))
+	if etagMatches(r.Header.Get("If-None-Match"), a.ETag) {
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	_, _ = w.Write(a.Body)
+}
+
+// setVary merges names into the Vary header (CORS may have set Origin)
+// as one line: some caches read only the first.
+func setVary(h http.Header, names ...string) {
+	var all []string
+	for _, line := range h.Values("Vary") {
+		for _, n := range strings.Split(line, ",") {
+			if n = strings.TrimSpace(n); n != "" && !slices.Contains(all, n) {
+				all = append(all, n)
+			}
+		}
+	}
+	for _, n := range names {
+		if !slices.Contains(all, n) {
+			all = append(all, n)
+		}
+	}
+	h.Set("Vary", strings.Join(all, ", "))
+}
+
+// graphQLParams are the parts of a request that decide its answer.
+type graphQLParams struct {
+	Query         string          `json:"query"`
+	OperationName string          `json:"operationName"`
+	Variables     json.RawMessage `json:"variables"`
+	Extensions    struct {
+		PersistedQuery struct {
+			Hash string `json:"sha256Hash"`
+		} `json:"persistedQuery"`
+	} `json:"extensions"`
+}
+
+// answerKey names the answer to r: the document's SHA-256 (the persisted
+// query hash, which is the same for the full text), the operation, the
+// variables re-encoded with sorted keys, and the locale Accept-Language
+// negotiates, which decides the answer unless the query names its locale.
+// A POST body is read and put back for the handler.
+func answerKey(r *http.Request, locales *locale.Set) (string, bool) {
+	var p graphQLParams
+	switch r.Method {
+	case http.MethodGet:
+		q := r.URL.Query()
+		p.Query, p.OperationName = q.Get("query"), q.Get("operationName")
+		if v := q.Get("variables"); v != "" {
+			p.Variables = json.RawMessage(v)
+		}
+		if e := q.Get("extensions"); e != "" && json.Unmarshal([]byte(e), &p.Extensions) != nil {
+			return "", false
+		}
+	case http.MethodPost:
+		if ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); ct != "application/json" {
+			return "", false
+		}
+		body, err := io.ReadAll(io.LimitReader(r.Body, maxBodyBytes+1))
+		_ = r.Body.Close()
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		if err != nil || len(body) > maxBodyBytes || json.Unmarshal(body, &p) != nil {
+			return "", false
+		}
+	default:
+		return "", false
+	}
+	doc := p.Extensions.PersistedQuery.Hash
+	if p.Query != "" {
+		sum := sha256.Sum256([]byte(p.Query))
+		doc = hex.EncodeToString(sum[:])
+	}
+	if len(doc) != 64 {
+		return "", false
+	}
+	vars := []byte("null")
+	if len(bytes.TrimSpace(p.Variables)) > 0 {
+		var v any
+		dec := json.NewDecoder(bytes.NewReader(p.Variables))
+		dec.UseNumber()
+		if dec.Decode(&v) != nil {
+			return "", false
+		}
+		if vars, _ = json.Marshal(v); vars == nil {
+			return "", false
+		}
+	}
+	loc := locales.Default()
+	if header := r.Header.Get("Accept-Language"); header != "" {
+		if code, ok := locales.FromAcceptLanguage(header); ok {
+			loc = code
+		}
+	}
+	var b strings.Builder
+	b.Grow(len(doc) + len(p.OperationName) + len(vars) + len(loc) + 3)
+	b.WriteString(doc)
+	b.WriteByte(0)
+	b.WriteString(p.OperationName)
+	b.WriteByte(0)
+	b.Write(vars)
+	b.WriteByte(0)
+	b.WriteString(loc)
+	return b.String(), true
 }
 
 func etagMatches(ifNoneMatch, etag string) bool {

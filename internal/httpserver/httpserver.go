@@ -20,6 +20,7 @@ import (
 	"github.com/werkwijzer/werkwijzer/graph"
 	"github.com/werkwijzer/werkwijzer/graph/loaders"
 	"github.com/werkwijzer/werkwijzer/internal/account"
+	"github.com/werkwijzer/werkwijzer/internal/answercache"
 	"github.com/werkwijzer/werkwijzer/internal/content"
 	"github.com/werkwijzer/werkwijzer/internal/vacancy"
 )
@@ -38,6 +39,8 @@ type Config struct {
 	// PublicMaxAge is how long shared caches may keep anonymous GET
 	// answers of /graphql.
 	PublicMaxAge time.Duration
+	// AnswerCache keeps anonymous query answers; nil keeps none.
+	AnswerCache *answercache.Cache
 	// TrustedProxies are the load balancers whose X-Forwarded-For is
 	// believed.
 	TrustedProxies []netip.Prefix
@@ -59,7 +62,7 @@ func New(cfg Config) http.Handler {
 	api = limitGraphQLBody(api)
 	api = authenticate(cfg.Accounts, cfg.Clients, cfg.Log, api)
 	api = clientAddress(cfg.TrustedProxies, api)
-	api = publicCache(cfg.PublicMaxAge, api)
+	api = publicCache(cfg.PublicMaxAge, cfg.AnswerCache, cfg.Content.Locales(), api)
 	api = cors(cfg.CORSOrigins, api)
 	mux.Handle("/graphql", api)
 	if cfg.Clients != nil {

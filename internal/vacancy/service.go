@@ -28,6 +28,10 @@ type Config struct {
 	// AllowPrivateFeeds accepts feed URLs on loopback and private
 	// addresses (WERKWIJZER_FEED_ALLOW_PRIVATE; see CheckFeedURL).
 	AllowPrivateFeeds bool
+	// Changed, when set, is called after a commit that may have changed
+	// which vacancies are open (a sync, an expiry, a source disabled with
+	// its vacancies closed), so cached public answers can be dropped.
+	Changed func(context.Context)
 }
 
 // Service manages sources, syncs their vacancies and reads them for the
@@ -37,16 +41,20 @@ type Service struct {
 	now               func() time.Time
 	log               *slog.Logger
 	allowPrivateFeeds bool
+	changed           func(context.Context)
 }
 
 // NewService returns the vacancy service over store.
 func NewService(store Store, cfg Config) *Service {
-	s := &Service{store: store, now: cfg.Now, log: cfg.Log, allowPrivateFeeds: cfg.AllowPrivateFeeds}
+	s := &Service{store: store, now: cfg.Now, log: cfg.Log, allowPrivateFeeds: cfg.AllowPrivateFeeds, changed: cfg.Changed}
 	if s.now == nil {
 		s.now = time.Now
 	}
 	if s.log == nil {
 		s.log = slog.Default()
+	}
+	if s.changed == nil {
+		s.changed = func(context.Context) {}
 	}
 	return s
 }
@@ -394,6 +402,7 @@ func (s *Service) SetActive(ctx context.Context, id string, active, closeVacanci
 	if err != nil {
 		return nil, err
 	}
+	s.changed(ctx)
 	return s.withCounts(ctx, out)
 }
 
@@ -659,6 +668,9 @@ func (s *Service) ExpireDue(ctx context.Context) (int, error) {
 	n, err := s.store.ExpireDue(ctx, "", s.clock())
 	if err != nil {
 		return 0, fmt.Errorf("expire vacancies: %w", err)
+	}
+	if n > 0 {
+		s.changed(ctx)
 	}
 	return n, nil
 }

@@ -251,6 +251,9 @@ func (s *Service) sync(ctx context.Context, sourceID string, req SyncRequest, li
 		}
 		return nil, err
 	}
+	if !report.Replayed {
+		s.changed(ctx)
+	}
 	return report, nil
 }
 
