@@ -338,7 +338,7 @@ func (im *Importer) ImportURL(ctx context.Context, src *vacancy.Source, rawURL s
 // The outcome is recorded on the source for the admin: when it was
 // pulled, the validators of a feed imported whole, the feed host's
 // Retry-After, and for a failure a summary that names no network detail
-// (see Summary); the detail is logged.
+// (see Summary). The error returned has the detail, for the log.
 func (im *Importer) Pull(ctx context.Context, src *vacancy.Source, owner string, startedAt time.Time) (Result, error) {
 	return im.pullAndRecord(ctx, src, owner, startedAt, Options{})
 }
