@@ -469,3 +469,39 @@ func TestJobPostingHasGooglesRequiredProperties(t *testing.T) {
 		t.Fatalf("remote JobPosting: %s", raw)
 	}
 }
+
+func TestCurrencyCodes(t *testing.T) {
+	for raw, want := range map[string]struct {
+		code      string
+		alias, ok bool
+	}{
+		"EUR": {"EUR", false, true}, " eur ": {"EUR", false, true}, "XCG": {"XCG", false, true}, "ZWG": {"ZWG", false, true},
+		"EURO": {"EUR", true, true}, "Euros": {"EUR", true, true}, "€": {"EUR", true, true}, "$": {"USD", true, true},
+		"US $": {"USD", true, true}, "£": {"GBP", true, true}, "rmb": {"CNY", true, true},
+		"NLG": {}, "HRK": {}, "XAU": {}, "XYZ": {}, "": {}, "EU": {}, "EURX": {},
+	} {
+		code, alias, ok := vacancy.CurrencyCode(raw)
+		if code != want.code || alias != want.alias || ok != want.ok {
+			t.Errorf("CurrencyCode(%q) = %q, %v, %v; want %+v", raw, code, alias, ok, want)
+		}
+	}
+}
+
+func FuzzCurrencyCode(f *testing.F) {
+	for _, s := range []string{"EUR", "euro", "€", "US$", "NLG", "", " \u00a0$ "} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, raw string) {
+		code, alias, ok := vacancy.CurrencyCode(raw)
+		if !ok {
+			if code != "" || alias {
+				t.Fatalf("%q: not a currency, yet %q %v", raw, code, alias)
+			}
+			return
+		}
+		// Whatever was sent, what is stored is an accepted code.
+		if again, a, ok := vacancy.CurrencyCode(code); !ok || a || again != code {
+			t.Fatalf("%q read as %q, which is not itself a code", raw, code)
+		}
+	})
+}
