@@ -74,6 +74,14 @@ func (m *Migrator) Down(ctx context.Context) (int64, error) {
 	return r.Source.Version, nil
 }
 
+// DownTo rolls back every migration newer than version.
+func (m *Migrator) DownTo(ctx context.Context, version int64) error {
+	if _, err := m.provider.DownTo(ctx, version); err != nil {
+		return fmt.Errorf("migrate down to %d: %w", version, err)
+	}
+	return nil
+}
+
 // Reset rolls back every migration.
 func (m *Migrator) Reset(ctx context.Context) error {
 	if _, err := m.provider.DownTo(ctx, 0); err != nil {

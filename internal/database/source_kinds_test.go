@@ -34,6 +34,10 @@ func TestSourceKindCheck(t *testing.T) {
 			if _, err := m.Up(ctx); err != nil {
 				t.Fatal(err)
 			}
+			// Later migrations come off first, so that Down undoes 00007.
+			if err := m.DownTo(ctx, 7); err != nil {
+				t.Fatal(err)
+			}
 			if _, err := m.Down(ctx); err != nil {
 				t.Fatal(err)
 			}
@@ -71,6 +75,9 @@ func TestSourceKindCheck(t *testing.T) {
 			}
 			if err := insert("bogus", "workday"); err == nil {
 				t.Fatal("an unknown kind was stored")
+			}
+			if err := m.DownTo(ctx, 7); err != nil {
+				t.Fatal(err)
 			}
 			if _, err := m.Down(ctx); err == nil {
 				t.Fatal("rolled back while sources of the new kinds exist")
