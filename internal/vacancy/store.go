@@ -65,7 +65,7 @@ type Store interface {
 
 	// A snapshot is identified by a token, unique to one run of it: the
 	// vacancies a snapshot call writes carry it (SeenSnapshot), and those
-	// it contained without writing them are recorded apart (MarkSeen), so
+	// it contained without writing them are recorded apart (RecordCall), so
 	// an unchanged vacancy row is never written.
 	//
 	// OpenSnapshot returns the token of the source's running snapshot
