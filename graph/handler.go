@@ -83,7 +83,11 @@ func NewHandler(r *Resolver, limits Limits, log *slog.Logger) *handler.Server {
 	srv.AddTransport(queriesOnlyGET{})
 	srv.AddTransport(transport.POST{})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
-	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
+	var apq graphql.Cache[string] = lru.New[string](1000)
+	if r.PersistedQueries != nil {
+		apq = &persistedQueries{local: lru.New[string](1000), shared: r.PersistedQueries, log: log}
+	}
+	srv.Use(extension.AutomaticPersistedQuery{Cache: apq})
 	srv.Use(shapeLimit{limits}) // before complexity: see shapeLimit
 	srv.Use(extension.FixedComplexityLimit(limits.MaxComplexity, complexity.WithFixedScalarValue(0)))
 	if limits.Introspection {

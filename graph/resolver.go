@@ -20,6 +20,9 @@ type Resolver struct {
 	Content        *content.Service
 	Accounts       *account.Service
 	VacancyService *vacancy.Service
+	// PersistedQueries, when set, shares automatic persisted queries
+	// between replicas; without it each process keeps its own.
+	PersistedQueries PersistedQueryStore
 }
 
 func (r *Resolver) loaders(ctx context.Context) *loaders.Loaders {

@@ -130,8 +130,10 @@ type env struct {
 	content *content.Service
 	// keys sign editors' and sources' tokens; set by accountService.
 	keys *account.KeyRing
-	// answers is the serving process's answer cache (nil: none).
-	answers *answercache.Cache
+	// answers is the serving process's answer cache (nil: none), and
+	// replicas invalidates it here and on the other replicas.
+	answers  *answercache.Cache
+	replicas *answercache.Replicas
 }
 
 func open(ctx context.Context, cfg *Config, stderr io.Writer) (*env, error) {
@@ -206,25 +208,35 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	limits.Introspection = cfg.Introspection
 	limits.QueryBudget = cfg.QueryBudget
 	e.answers = answercache.New(uint64(cfg.AnswerCache))
-	e.content.OnChange(func(_ context.Context, tags []string) { e.answers.Invalidate(tags...) })
+	var notifier answercache.Notifier
+	if e.db.Dialect == database.Postgres && e.answers != nil {
+		notifier = e.db
+	}
+	e.replicas = answercache.NewReplicas(e.answers, notifier, e.log)
+	if notifier != nil {
+		// This replica hears of the others' changes; they hear of its.
+		go func() { _ = e.db.Listen(ctx, answercache.Channel, e.replicas.Receive, e.log) }()
+	}
+	e.content.OnChange(func(ctx context.Context, tags []string) { e.replicas.Invalidate(ctx, tags...) })
 	vacancies := e.vacancyService()
 	clients, err := e.clientService(cfg)
 	if err != nil {
 		return err
 	}
 	handler := httpserver.New(httpserver.Config{
-		Content:        e.content,
-		Accounts:       accounts,
-		Vacancies:      vacancies,
-		Clients:        clients,
-		Ready:          e.db.Ping,
-		Playground:     cfg.Playground,
-		Limits:         limits,
-		PublicMaxAge:   cfg.CacheMaxAge,
-		AnswerCache:    e.answers,
-		TrustedProxies: proxies,
-		CORSOrigins:    splitList(cfg.CORSOrigins),
-		Log:            e.log,
+		Content:          e.content,
+		Accounts:         accounts,
+		Vacancies:        vacancies,
+		Clients:          clients,
+		Ready:            e.db.Ping,
+		Playground:       cfg.Playground,
+		Limits:           limits,
+		PublicMaxAge:     cfg.CacheMaxAge,
+		AnswerCache:      e.answers,
+		PersistedQueries: store.NewPersistedQueries(e.db.Gorm),
+		TrustedProxies:   proxies,
+		CORSOrigins:      splitList(cfg.CORSOrigins),
+		Log:              e.log,
 	})
 	listener, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {

@@ -15,8 +15,10 @@ import (
 
 // vacancyService is the vacancy service on the command's database.
 func (e *env) vacancyService() *vacancy.Service {
-	return vacancy.NewService(store.NewVacancies(e.db.Gorm), vacancy.Config{Log: e.log, AllowPrivateFeeds: e.cfg.FeedAllowPrivate, Changed: func(context.Context) {
-		e.answers.Invalidate(cachetag.Vacancies)
+	return vacancy.NewService(store.NewVacancies(e.db.Gorm), vacancy.Config{Log: e.log, AllowPrivateFeeds: e.cfg.FeedAllowPrivate, Changed: func(ctx context.Context) {
+		if e.replicas != nil {
+			e.replicas.Invalidate(ctx, cachetag.Vacancies)
+		}
 	}})
 }
 

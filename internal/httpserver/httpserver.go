@@ -41,6 +41,9 @@ type Config struct {
 	PublicMaxAge time.Duration
 	// AnswerCache keeps anonymous query answers; nil keeps none.
 	AnswerCache *answercache.Cache
+	// PersistedQueries shares automatic persisted queries between
+	// replicas; nil keeps them per process.
+	PersistedQueries graph.PersistedQueryStore
 	// TrustedProxies are the load balancers whose X-Forwarded-For is
 	// believed.
 	TrustedProxies []netip.Prefix
@@ -54,7 +57,8 @@ const maxBodyBytes = 1 << 20
 
 // New returns the root handler.
 func New(cfg Config) http.Handler {
-	gql := graph.NewHandler(&graph.Resolver{Content: cfg.Content, Accounts: cfg.Accounts, VacancyService: cfg.Vacancies}, cfg.Limits, cfg.Log)
+	gql := graph.NewHandler(&graph.Resolver{Content: cfg.Content, Accounts: cfg.Accounts, VacancyService: cfg.Vacancies,
+		PersistedQueries: cfg.PersistedQueries}, cfg.Limits, cfg.Log)
 
 	mux := http.NewServeMux()
 	var api http.Handler = loaders.Middleware(cfg.Content, cfg.Accounts, gql)

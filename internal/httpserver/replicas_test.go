@@ -1,0 +1,159 @@
+package httpserver_test
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"testing"
+	"time"
+
+	"github.com/werkwijzer/werkwijzer/graph"
+	"github.com/werkwijzer/werkwijzer/internal/account"
+	"github.com/werkwijzer/werkwijzer/internal/answercache"
+	"github.com/werkwijzer/werkwijzer/internal/content"
+	"github.com/werkwijzer/werkwijzer/internal/database"
+	"github.com/werkwijzer/werkwijzer/internal/dbtest"
+	"github.com/werkwijzer/werkwijzer/internal/httpserver"
+	"github.com/werkwijzer/werkwijzer/internal/locale"
+	"github.com/werkwijzer/werkwijzer/internal/store"
+)
+
+// replica is one server process's state: its answer cache, the fan-out
+// of its invalidations, and the payloads it heard from the others.
+type replica struct {
+	*api
+	replicas *answercache.Replicas
+	heard    chan string
+}
+
+// replicate wires a's content changes, cache and persisted queries the
+// way internal/app does, and listens for the other replicas until the
+// test ends.
+func replicate(t *testing.T, db *database.DB, build func(func(*httpserver.Config)) *api) *replica {
+	t.Helper()
+	r := &replica{heard: make(chan string, 64)}
+	cache := answercache.New(8 << 20)
+	r.replicas = answercache.NewReplicas(cache, db, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	r.api = build(func(c *httpserver.Config) {
+		c.AnswerCache = cache
+		c.PersistedQueries = store.NewPersistedQueries(db.Gorm)
+		c.Content.OnChange(func(ctx context.Context, tags []string) { r.replicas.Invalidate(ctx, tags...) })
+	})
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		_ = db.Listen(ctx, answercache.Channel, func(p string) {
+			select {
+			case r.heard <- p:
+			default:
+			}
+			r.replicas.Receive(p)
+		}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	}()
+	t.Cleanup(func() { cancel(); <-done })
+	return r
+}
+
+// unseededAPI is a second server on a database another one seeded.
+func unseededAPI(t *testing.T, db *database.DB, configure func(*httpserver.Config)) *api {
+	t.Helper()
+	locales, err := locale.NewSet([]string{"nl", "en"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc := content.NewService(store.NewContent(db.Gorm), locales)
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	keys, err := account.NewKeyRing([]byte(testKeySecret))
+	if err != nil {
+		t.Fatal(err)
+	}
+	accounts, err := account.NewService(store.NewAccounts(db.Gorm), account.Config{Keys: keys, Locales: locales, Log: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := httpserver.Config{Content: svc, Accounts: accounts, Ready: db.Ping, Limits: graph.DefaultLimits, PublicMaxAge: time.Minute, Log: log}
+	configure(&cfg)
+	return &api{t: t, db: db, content: svc, accounts: accounts, handler: httpserver.New(cfg)}
+}
+
+// TestTwoReplicasShareInvalidationsAndPersistedQueries: two servers on
+// one PostgreSQL database; a publish through one is served fresh by the
+// other within a second, and a persisted query registered on one is known
+// to the other.
+func TestTwoReplicasShareInvalidationsAndPersistedQueries(t *testing.T) {
+	db := dbtest.Postgres(t)
+	a := replicate(t, db, func(c func(*httpserver.Config)) *api { return newAPIWith(t, db, c) })
+	b := replicate(t, db, func(c func(*httpserver.Config)) *api { return unseededAPI(t, db, c) })
+
+	// Both must be listening before the change: probe until b hears a.
+	for i := 0; ; i++ {
+		a.replicas.Invalidate(context.Background(), fmt.Sprint("probe:", i))
+		select {
+		case <-b.heard:
+		case <-time.After(100 * time.Millisecond):
+			if i > 100 {
+				t.Fatal("replica b never heard replica a")
+			}
+			continue
+		}
+		break
+	}
+
+	vars := map[string]any{"slug": enArticleSlug, "locale": "en"}
+	id, before := articleTitle(t, b.get(titleQuery, vars))
+	if _, again := articleTitle(t, b.get(titleQuery, vars)); again != before {
+		t.Fatal("b's repeat differs")
+	}
+	ctx := account.WithOperator(context.Background())
+	e, err := a.content.Entry(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.content.Update(ctx, id, content.Update{ExpectedVersion: e.Version, Translations: map[string]content.TranslationInput{
+		"en": {Patch: json.RawMessage(`{"title":"Published through replica a"}`)},
+	}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.content.Publish(ctx, id, []string{"en"}); err != nil {
+		t.Fatal(err)
+	}
+	published := time.Now()
+	for {
+		if _, title := articleTitle(t, b.get(titleQuery, vars)); title == "Published through replica a" {
+			t.Logf("replica b served the publication after %s", time.Since(published))
+			break
+		}
+		if time.Since(published) > time.Second {
+			t.Fatal("replica b still serves the old title a second after the publication on a")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+
+	query := `{ locales { code isDefault } }`
+	sum := sha256.Sum256([]byte(query))
+	ext := fmt.Sprintf(`{"persistedQuery":{"version":1,"sha256Hash":%q}}`, hex.EncodeToString(sum[:]))
+	apq := func(r *replica, withQuery bool) gqlResponse {
+		q := url.Values{"extensions": {ext}}
+		if withQuery {
+			q.Set("query", query)
+		}
+		return r.do(httptest.NewRequest(http.MethodGet, "/graphql?"+q.Encode(), nil))
+	}
+	if res := apq(b, false); len(res.Errors) == 0 || res.Errors[0].Extensions["code"] != "PERSISTED_QUERY_NOT_FOUND" {
+		t.Fatalf("an unregistered hash: %s", res.raw)
+	}
+	if res := apq(a, true); len(res.Errors) > 0 {
+		t.Fatalf("registering on a: %s", res.raw)
+	}
+	if res := apq(b, false); len(res.Errors) > 0 || len(res.Data) == 0 {
+		t.Fatalf("b does not know the hash registered on a: %s", res.raw)
+	}
+}
