@@ -349,14 +349,33 @@ func parseLink(raw string) (*url.URL, ProblemCode, string) {
 		return nil, ProblemURLHost, fmt.Sprintf("%s is not a public host name", host)
 	}
 	ascii, err := idna.Lookup.ToASCII(host)
-	if err != nil {
+	if err != nil || !hostLabels(ascii) {
 		return nil, ProblemInvalidURL, fmt.Sprintf("%s is not a valid host name", host)
 	}
 	if p := u.Port(); p != "" && p != "443" {
 		return nil, ProblemInvalidURL, "only the standard https port is accepted"
 	}
 	u.Scheme, u.Host = "https", ascii
+	// The query string is kept as sent, so characters that mean something
+	// in HTML are percent-encoded: a link a frontend puts in an attribute
+	// or a script element cannot end it. The path and fragment are
+	// re-encoded by url.URL already.
+	u.RawQuery = htmlSafeQuery.Replace(u.RawQuery)
 	return u, "", ""
+}
+
+var htmlSafeQuery = strings.NewReplacer("<", "%3C", ">", "%3E", `"`, "%22", "'", "%27", "`", "%60")
+
+// hostLabels reports whether a host name has no empty label and a top
+// level that is not a number (".0" or "jobs..example.com" are not hosts).
+func hostLabels(host string) bool {
+	labels := strings.Split(host, ".")
+	for _, l := range labels {
+		if l == "" {
+			return false
+		}
+	}
+	return strings.ContainsFunc(labels[len(labels)-1], func(r rune) bool { return r < '0' || r > '9' })
 }
 
 func (n *normalizer) employmentTypes(ps *problems, raw []string) []EmploymentType {
@@ -658,7 +677,7 @@ func (n *normalizer) roleSlugs(items []Item) []string {
 // they change (what is accepted, how text is cleaned): the input hash of
 // every stored vacancy then differs, so each is checked again, and
 // rewritten if its content comes out different, the next time it is sent.
-const normalizeVersion = "2026-11-29"
+const normalizeVersion = "2026-11-29.2"
 
 // fingerprint covers what normalizing an item depends on besides the item
 // and the role its slug names: the rules' version and the source's

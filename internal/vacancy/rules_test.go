@@ -81,6 +81,9 @@ func TestLinksMustBeHTTPSOnAllowedPublicHosts(t *testing.T) {
 		{"https://user:pass@jobs.example.com/x", vacancy.ProblemInvalidURL},
 		{"https://jobs.example.com:8443/x", vacancy.ProblemInvalidURL},
 		{"https://jobs.example.com/a b", vacancy.ProblemInvalidURL},
+		{"https://.example.com/x", vacancy.ProblemInvalidURL},
+		{"https://jobs..example.com/x", vacancy.ProblemInvalidURL},
+		{"https://.0/x", vacancy.ProblemInvalidURL},
 		{"https://jobs.example.com/" + strings.Repeat("a", 2100), vacancy.ProblemTooLong},
 	}
 	for _, c := range cases {
@@ -102,9 +105,17 @@ func TestLinksMustBeHTTPSOnAllowedPublicHosts(t *testing.T) {
 			t.Errorf("url %q refused: %+v", ok, ps)
 		}
 	}
+	// A query string that tries to end an attribute or a script element
+	// comes out percent-encoded.
+	v, ps := normalize(t, func(it *vacancy.Item) {
+		it.URL = `https://jobs.example.com/x?ref=</script><img/src=x/onerror='a'>&q="` + "`"
+	})
+	if vacancy.Rejected(ps) || strings.ContainsAny(v.URL, "<>\"'`") || !strings.Contains(v.URL, "ref=%3C/script%3E%3Cimg") {
+		t.Errorf("query not made safe: %q %+v", v.URL, ps)
+	}
 	// An organization's own link is optional: a bad one is dropped with a
 	// warning, the vacancy stays.
-	v, ps := normalize(t, func(it *vacancy.Item) { it.Organization.URL = "javascript:alert(1)" })
+	v, ps = normalize(t, func(it *vacancy.Item) { it.Organization.URL = "javascript:alert(1)" })
 	if p, ok := problem(ps, "hiringOrganization.url", vacancy.ProblemURLScheme); !ok || !p.Warning || vacancy.Rejected(ps) || v.Organization.URL != "" {
 		t.Fatalf("organization url: %+v %+v", v.Organization, ps)
 	}
