@@ -1,9 +1,13 @@
 package httpserver_test
 
 import (
+	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/werkwijzer/werkwijzer/graph"
 	"github.com/werkwijzer/werkwijzer/internal/database"
 	"github.com/werkwijzer/werkwijzer/internal/dbtest"
 )
@@ -40,4 +44,66 @@ func TestLocaleArgumentIsMatchedLikeTheHeader(t *testing.T) {
 			}
 		}
 	})
+}
+
+// introspectionQueries are graphql-js's getIntrospectionQuery() texts, as
+// GraphiQL, Apollo Sandbox, Postman, graphql-codegen and graphql-inspector
+// send them: with default options, and with descriptions, specifiedByUrl,
+// directiveIsRepeatable, schemaDescription and inputValueDeprecation on.
+func introspectionQueries(t *testing.T) map[string]string {
+	t.Helper()
+	queries := map[string]string{}
+	for _, name := range []string{"introspection-default", "introspection-all-options"} {
+		b, err := os.ReadFile(filepath.Join("testdata", name+".graphql"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		queries[name] = string(b)
+	}
+	return queries
+}
+
+// TestStandardIntrospectionQueryPassesTheStructuralLimits: the introspection
+// part of a document is exempt from the depth, field and alias caps, under
+// the default limits and under tight ones; the rest of a document is not.
+func TestStandardIntrospectionQueryPassesTheStructuralLimits(t *testing.T) {
+	tight := graph.DefaultLimits
+	tight.MaxDepth, tight.MaxFields, tight.MaxAliases = 4, 20, 1
+	for name, limits := range map[string]graph.Limits{"default limits": graph.DefaultLimits, "tight limits": tight} {
+		a := newAPIWithLimits(t, dbtest.SQLite(t), limits)
+		for query, text := range introspectionQueries(t) {
+			var got struct {
+				Schema struct {
+					QueryType struct{ Name string }
+					Types     []struct {
+						Name   string
+						Fields []struct{ Name string }
+					}
+				} `json:"__schema"`
+			}
+			a.post(text, nil).ok(t, &got)
+			if got.Schema.QueryType.Name != "Query" || !slices.ContainsFunc(got.Schema.Types, func(ty struct {
+				Name   string
+				Fields []struct{ Name string }
+			}) bool {
+				return ty.Name == "Article" && len(ty.Fields) > 0
+			}) {
+				t.Fatalf("%s, %s: the answer lacks the schema: %+v", name, query, got.Schema.QueryType)
+			}
+		}
+		if name != "tight limits" {
+			continue
+		}
+		// Depth hidden in a fragment is still refused, alone or next to
+		// an introspection selection.
+		for _, deep := range []string{
+			`{ roles { ...R } } fragment R on RoleConnection { edges { node { faqs { id } } } }`,
+			`{ __schema { types { name } } roles { ...R } } fragment R on RoleConnection { edges { node { faqs { id } } } }`,
+		} {
+			res := a.post(deep, nil)
+			if res.code(t) != "BAD_USER_INPUT" || res.Errors[0].Extensions["limit"] != "maxDepth" {
+				t.Fatalf("a query 5 levels deep was not refused: %s", res.raw)
+			}
+		}
+	}
 }
