@@ -20,6 +20,8 @@ import (
 	"syscall"
 	"time"
 
+	"golang.org/x/net/http/httpguts"
+
 	"github.com/werkwijzer/werkwijzer/graph"
 	"github.com/werkwijzer/werkwijzer/internal/account"
 	"github.com/werkwijzer/werkwijzer/internal/answercache"
@@ -201,6 +203,11 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return fmt.Errorf("WERKWIJZER_TRUSTED_PROXIES: %w", err)
 	}
+	for _, name := range splitList(cfg.CORSHeaders) {
+		if !httpguts.ValidHeaderFieldName(name) {
+			return fmt.Errorf("WERKWIJZER_CORS_HEADERS: %q is not a header name", name)
+		}
+	}
 
 	limits := graph.DefaultLimits
 	limits.Introspection = cfg.Introspection
@@ -224,6 +231,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		AnswerCache:    e.answers,
 		TrustedProxies: proxies,
 		CORSOrigins:    splitList(cfg.CORSOrigins),
+		CORSHeaders:    splitList(cfg.CORSHeaders),
 		Log:            e.log,
 	})
 	listener, err := net.Listen("tcp", cfg.Addr)

@@ -1,6 +1,8 @@
 package httpserver_test
 
 import (
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"slices"
@@ -10,6 +12,7 @@ import (
 	"github.com/werkwijzer/werkwijzer/graph"
 	"github.com/werkwijzer/werkwijzer/internal/database"
 	"github.com/werkwijzer/werkwijzer/internal/dbtest"
+	"github.com/werkwijzer/werkwijzer/internal/httpserver"
 )
 
 // TestLocaleArgumentIsMatchedLikeTheHeader: routers pass their visitor's
@@ -21,7 +24,9 @@ func TestLocaleArgumentIsMatchedLikeTheHeader(t *testing.T) {
 		a := newAPI(t, db)
 		query := `query($locale: String) { article(slug: "` + nlArticleSlug + `", locale: $locale) { locale requestedLocale } }`
 		for code, want := range map[string]string{"en-GB": "en", "en_US": "en", "nl-NL": "nl", "nl-BE": "nl", "EN": "en"} {
-			var header, argument struct{ Article struct{ Locale, RequestedLocale string } }
+			var header, argument struct {
+				Article struct{ Locale, RequestedLocale string }
+			}
 			a.post(query, map[string]any{"locale": code}).ok(t, &argument)
 			a.post(query, nil, "Accept-Language", code).ok(t, &header)
 			if argument.Article.RequestedLocale != want || argument.Article.Locale != want {
@@ -104,6 +109,105 @@ func TestStandardIntrospectionQueryPassesTheStructuralLimits(t *testing.T) {
 			if res.code(t) != "BAD_USER_INPUT" || res.Errors[0].Extensions["limit"] != "maxDepth" {
 				t.Fatalf("a query 5 levels deep was not refused: %s", res.raw)
 			}
+		}
+	}
+}
+
+// preflight sends a CORS preflight for a POST with the given request
+// headers.
+func (a *api) preflight(origin string, headers ...string) *httptest.ResponseRecorder {
+	req := httptest.NewRequest(http.MethodOptions, "/graphql", nil)
+	req.Header.Set("Origin", origin)
+	req.Header.Set("Access-Control-Request-Method", "POST")
+	req.Header.Set("Access-Control-Request-Headers", strings.ToLower(strings.Join(headers, ",")))
+	rec := httptest.NewRecorder()
+	a.handler.ServeHTTP(rec, req)
+	return rec
+}
+
+// allowsHeader checks a preflight answer the way a browser does: the
+// header's name, case-insensitively, among Access-Control-Allow-Headers.
+func allowsHeader(h http.Header, name string) bool {
+	for _, line := range h.Values("Access-Control-Allow-Headers") {
+		for allowed := range strings.SplitSeq(line, ",") {
+			if strings.EqualFold(strings.TrimSpace(allowed), name) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// TestCORSPreflightAllowsRealClientHeaders: the headers Apollo Client,
+// Apollo Sandbox and browser tracing SDKs add pass the preflight by
+// default, and the list is configurable.
+func TestCORSPreflightAllowsRealClientHeaders(t *testing.T) {
+	clientHeaders := []string{
+		"Content-Type", "Authorization", "Accept-Language",
+		"apollo-require-preflight", "apollographql-client-name", "apollographql-client-version",
+		"traceparent", "tracestate", "baggage", "sentry-trace",
+	}
+	for name, origins := range map[string][]string{"any origin": nil, "listed origin": {"https://www.example.nl"}} {
+		a := newAPIWith(t, dbtest.SQLite(t), func(c *httpserver.Config) { c.CORSOrigins = origins })
+		for _, header := range clientHeaders {
+			rec := a.preflight("https://www.example.nl", header)
+			if rec.Code != http.StatusNoContent || !allowsHeader(rec.Header(), header) {
+				t.Errorf("%s: preflight with %s: %d, Allow-Headers %q", name, header, rec.Code, rec.Header().Values("Access-Control-Allow-Headers"))
+			}
+		}
+		if rec := a.preflight("https://www.example.nl", clientHeaders...); !allowsHeader(rec.Header(), "sentry-trace") {
+			t.Errorf("%s: preflight with all of them: Allow-Headers %q", name, rec.Header().Values("Access-Control-Allow-Headers"))
+		}
+	}
+	a := newAPIWith(t, dbtest.SQLite(t), func(c *httpserver.Config) { c.CORSHeaders = []string{"Content-Type", "X-Site"} })
+	rec := a.preflight("https://www.example.nl", "X-Site")
+	if !allowsHeader(rec.Header(), "X-Site") || allowsHeader(rec.Header(), "traceparent") {
+		t.Errorf("configured headers: Allow-Headers %q, want Content-Type and X-Site only", rec.Header().Values("Access-Control-Allow-Headers"))
+	}
+}
+
+// TestCORSAnswersSayTheyVaryByOrigin: with a list of origins every answer
+// depends on the Origin header, whether it is allowed, refused or absent,
+// and says so in one Vary line with the cache's own Vary names. With any
+// origin allowed, the answer is the same for every origin and needs no
+// Vary: Origin.
+func TestCORSAnswersSayTheyVaryByOrigin(t *testing.T) {
+	query := `{ article(slug: "` + nlArticleSlug + `") { title } }`
+	listed := newAPIWith(t, dbtest.SQLite(t), func(c *httpserver.Config) { c.CORSOrigins = []string{"https://www.example.nl"} })
+	answers := map[string]http.Header{
+		"GET, allowed origin": listed.get(query, nil, "Origin", "https://www.example.nl").headers,
+		"GET, other origin":   listed.get(query, nil, "Origin", "https://evil.example").headers,
+		"GET, no origin":      listed.get(query, nil).headers,
+		"POST, allowed":       listed.post(query, nil, "Origin", "https://www.example.nl").headers,
+		"preflight":           listed.preflight("https://www.example.nl", "traceparent").Header(),
+	}
+	for what, h := range answers {
+		vary := h.Values("Vary")
+		if len(vary) != 1 || !slices.Contains(strings.Split(vary[0], ", "), "Origin") {
+			t.Errorf("%s: Vary %q, want one line naming Origin", what, vary)
+		}
+	}
+	for _, what := range []string{"GET, allowed origin", "GET, no origin"} {
+		for _, name := range []string{"Authorization", "Accept-Language"} {
+			if !strings.Contains(answers[what].Get("Vary"), name) {
+				t.Errorf("%s: Vary %q lacks %s", what, answers[what].Get("Vary"), name)
+			}
+		}
+	}
+	if got := answers["GET, other origin"].Get("Access-Control-Allow-Origin"); got != "" {
+		t.Errorf("an origin not on the list was allowed: %q", got)
+	}
+
+	open := newAPI(t, dbtest.SQLite(t))
+	for what, h := range map[string]http.Header{
+		"with origin":    open.get(query, nil, "Origin", "https://www.example.nl").headers,
+		"without origin": open.get(query, nil).headers,
+	} {
+		if got := h.Get("Access-Control-Allow-Origin"); got != "*" {
+			t.Errorf("any origin, %s: Allow-Origin %q, want *", what, got)
+		}
+		if strings.Contains(strings.Join(h.Values("Vary"), ","), "Origin") {
+			t.Errorf("any origin, %s: Vary %q names Origin though the answer is the same for all", what, h.Values("Vary"))
 		}
 	}
 }
