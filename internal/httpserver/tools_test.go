@@ -1,6 +1,7 @@
 package httpserver_test
 
 import (
+	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -208,6 +209,58 @@ func TestCORSAnswersSayTheyVaryByOrigin(t *testing.T) {
 		}
 		if strings.Contains(strings.Join(h.Values("Vary"), ","), "Origin") {
 			t.Errorf("any origin, %s: Vary %q names Origin though the answer is the same for all", what, h.Values("Vary"))
+		}
+	}
+}
+
+// TestRequestErrorsFollowGraphQLOverHTTP: a request that fails before
+// execution is answered, for a client accepting
+// application/graphql-response+json, with 400, in that media type and
+// without a data entry; for one accepting application/json with 200 and
+// the errors. Successful answers are served in the media type asked for.
+func TestRequestErrorsFollowGraphQLOverHTTP(t *testing.T) {
+	limits := graph.DefaultLimits
+	limits.MaxDepth = 4
+	a := newAPIWithLimits(t, dbtest.SQLite(t), limits)
+	failures := map[string]string{
+		"parse":      `{ locales { code }`,
+		"validation": `{ nope }`,
+		"depth":      `{ roles { edges { node { faqs { id } } } } }`,
+	}
+	for what, query := range failures {
+		for method, send := range map[string]func(string, map[string]any, ...string) gqlResponse{"POST": a.post, "GET": a.get} {
+			res := send(query, nil, "Accept", "application/graphql-response+json")
+			if res.status != http.StatusBadRequest {
+				t.Errorf("%s %s failure, graphql-response+json: status %d, want 400: %s", method, what, res.status, res.raw)
+			}
+			if got := res.headers.Get("Content-Type"); got != "application/graphql-response+json" {
+				t.Errorf("%s %s failure: Content-Type %q", method, what, got)
+			}
+			var body map[string]any
+			if err := json.Unmarshal(res.raw, &body); err != nil {
+				t.Fatal(err)
+			}
+			if _, ok := body["data"]; ok || len(res.Errors) == 0 || res.Errors[0].Extensions["code"] == nil {
+				t.Errorf("%s %s failure, graphql-response+json: want coded errors and no data entry: %s", method, what, res.raw)
+			}
+
+			res = send(query, nil, "Accept", "application/json")
+			if res.status != http.StatusOK || res.headers.Get("Content-Type") != "application/json" || len(res.Errors) == 0 {
+				t.Errorf("%s %s failure, application/json: %d %q, want 200 with errors: %s", method, what, res.status, res.headers.Get("Content-Type"), res.raw)
+			}
+		}
+	}
+	for method, send := range map[string]func(string, map[string]any, ...string) gqlResponse{"POST": a.post, "GET": a.get} {
+		for _, accept := range []string{"application/graphql-response+json", "application/json"} {
+			// Twice: the second answer comes from the answer cache.
+			for range 2 {
+				res := send(`{ locales { code } }`, nil, "Accept", accept)
+				var ok struct{ Locales []struct{ Code string } }
+				res.ok(t, &ok)
+				if got := res.headers.Get("Content-Type"); got != accept || len(ok.Locales) != 2 {
+					t.Errorf("%s success, Accept %s: Content-Type %q, %+v", method, accept, got, ok)
+				}
+			}
 		}
 	}
 }
