@@ -203,10 +203,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return fmt.Errorf("WERKWIJZER_TRUSTED_PROXIES: %w", err)
 	}
-	for _, name := range splitList(cfg.CORSHeaders) {
-		if !httpguts.ValidHeaderFieldName(name) {
-			return fmt.Errorf("WERKWIJZER_CORS_HEADERS: %q is not a header name", name)
-		}
+	corsHeaders, err := parseHeaderNames(cfg.CORSHeaders)
+	if err != nil {
+		return fmt.Errorf("WERKWIJZER_CORS_HEADERS: %w", err)
 	}
 
 	limits := graph.DefaultLimits
@@ -231,7 +230,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		AnswerCache:    e.answers,
 		TrustedProxies: proxies,
 		CORSOrigins:    splitList(cfg.CORSOrigins),
-		CORSHeaders:    splitList(cfg.CORSHeaders),
+		CORSHeaders:    corsHeaders,
 		Log:            e.log,
 	})
 	listener, err := net.Listen("tcp", cfg.Addr)
@@ -335,6 +334,19 @@ func splitList(s string) []string {
 		}
 	}
 	return out
+}
+
+// parseHeaderNames splits a comma-separated list of HTTP header names,
+// refusing anything that is not one: it would break the header it is
+// listed in.
+func parseHeaderNames(s string) ([]string, error) {
+	names := splitList(s)
+	for _, name := range names {
+		if !httpguts.ValidHeaderFieldName(name) {
+			return nil, fmt.Errorf("%q is not a header name", name)
+		}
+	}
+	return names, nil
 }
 
 func parsePrefixes(s string) ([]netip.Prefix, error) {
