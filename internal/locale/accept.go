@@ -95,7 +95,7 @@ func (s *Set) FromAcceptLanguage(header string) (code string, ok bool) {
 	})
 	m := s.matcherWithout(unacceptable)
 	for _, w := range accepted {
-		i := -1
+		var i int
 		if w.wildcard {
 			i = s.firstWhere(func(i int) bool { return !named[i] && !unacceptable[i] })
 		} else {
