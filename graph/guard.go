@@ -50,6 +50,11 @@ func (s shape) add(o shape) shape {
 type shapeOf struct {
 	fragments ast.FragmentDefinitionList
 	memo      map[string]shape
+	// introspection leaves __schema and __type selections unmeasured:
+	// graphql-js's standard introspection query, which every GraphQL tool
+	// sends, nests 15 levels deep, and its answer is bounded by the schema,
+	// not by the data. Everything else in the document is measured.
+	introspection bool
 }
 
 func (m *shapeOf) set(set ast.SelectionSet) shape {
@@ -57,6 +62,9 @@ func (m *shapeOf) set(set ast.SelectionSet) shape {
 	for _, sel := range set {
 		switch s := sel.(type) {
 		case *ast.Field:
+			if m.introspection && (s.Name == "__schema" || s.Name == "__type") {
+				continue
+			}
 			child := m.set(s.SelectionSet)
 			child.depth++
 			child.fields = min(child.fields+1, saturated)
@@ -112,7 +120,7 @@ func (l shapeLimit) MutateOperationContext(ctx context.Context, op *graphql.Oper
 	if op.Operation == nil {
 		return nil
 	}
-	m := &shapeOf{fragments: op.Doc.Fragments, memo: map[string]shape{}}
+	m := &shapeOf{fragments: op.Doc.Fragments, memo: map[string]shape{}, introspection: l.limits.Introspection}
 	s := m.set(op.Operation.SelectionSet)
 	if s.vacancies {
 		cachetag.Add(ctx, cachetag.Vacancies)

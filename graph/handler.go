@@ -80,8 +80,8 @@ func NewHandler(r *Resolver, limits Limits, log *slog.Logger) *handler.Server {
 
 	srv := handler.New(generated.NewExecutableSchema(cfg))
 	srv.AddTransport(transport.Options{})
-	srv.AddTransport(queriesOnlyGET{})
-	srv.AddTransport(transport.POST{})
+	srv.AddTransport(overHTTP{queriesOnlyGET{}})
+	srv.AddTransport(overHTTP{transport.POST{}})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	var apq graphql.Cache[string] = lru.New[string](1000)
 	if r.PersistedQueries != nil {
@@ -108,6 +108,79 @@ func NewHandler(r *Resolver, limits Limits, log *slog.Logger) *handler.Server {
 		return apperr.New(apperr.Internal, "internal error")
 	})
 	return srv
+}
+
+// graphQLResponseJSON is the media type of GraphQL over HTTP; a client
+// that accepts it is answered in it, others in application/json.
+const graphQLResponseJSON = "application/graphql-response+json"
+
+// overHTTP gives a transport the status codes GraphQL over HTTP asks for
+// when a request fails before execution (it does not parse, does not
+// validate, or exceeds a limit): in application/graphql-response+json,
+// 400 and no data entry, as no operation ran; in application/json, 200
+// with the errors, as clients of that older media type expect, where gqlgen
+// answers 422. Responses of operations that ran keep their status.
+type overHTTP struct{ graphql.Transport }
+
+func (t overHTTP) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
+	e := &requestErrors{GraphExecutor: exec}
+	t.Transport.Do(&requestErrorWriter{ResponseWriter: w, exec: e}, r, e)
+}
+
+// requestErrors records whether the request failed before execution.
+type requestErrors struct {
+	graphql.GraphExecutor
+	failed bool
+}
+
+func (e *requestErrors) CreateOperationContext(ctx context.Context, params *graphql.RawParams) (*graphql.OperationContext, gqlerror.List) {
+	op, errs := e.GraphExecutor.CreateOperationContext(ctx, params)
+	e.failed = len(errs) > 0
+	return op, errs
+}
+
+type requestErrorWriter struct {
+	http.ResponseWriter
+	exec   *requestErrors
+	status int
+}
+
+func (w *requestErrorWriter) graphQLResponse() bool {
+	return w.Header().Get("Content-Type") == graphQLResponseJSON
+}
+
+func (w *requestErrorWriter) WriteHeader(status int) {
+	switch {
+	case !w.exec.failed:
+	case w.graphQLResponse() && status < http.StatusBadRequest:
+		status = http.StatusBadRequest
+	case !w.graphQLResponse() && status == http.StatusUnprocessableEntity:
+		status = http.StatusOK
+	}
+	w.status = status
+	w.ResponseWriter.WriteHeader(status)
+}
+
+// Write drops the data entry (null, gqlgen writes it always) of a
+// graphql-response+json answer to a request that failed: its absence is
+// how a client tells that nothing ran.
+func (w *requestErrorWriter) Write(b []byte) (int, error) {
+	if !w.graphQLResponse() || (!w.exec.failed && w.status < http.StatusBadRequest) {
+		return w.ResponseWriter.Write(b)
+	}
+	var answer map[string]json.RawMessage
+	if err := json.Unmarshal(b, &answer); err != nil {
+		return w.ResponseWriter.Write(b)
+	}
+	delete(answer, "data")
+	stripped, err := json.Marshal(answer)
+	if err != nil {
+		return w.ResponseWriter.Write(b)
+	}
+	if _, err := w.ResponseWriter.Write(stripped); err != nil {
+		return 0, err
+	}
+	return len(b), nil
 }
 
 // queriesOnlyGET is gqlgen's GET transport, except that a mutation sent

@@ -20,6 +20,8 @@ import (
 	"syscall"
 	"time"
 
+	"golang.org/x/net/http/httpguts"
+
 	"github.com/werkwijzer/werkwijzer/graph"
 	"github.com/werkwijzer/werkwijzer/internal/account"
 	"github.com/werkwijzer/werkwijzer/internal/answercache"
@@ -203,6 +205,10 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return fmt.Errorf("WERKWIJZER_TRUSTED_PROXIES: %w", err)
 	}
+	corsHeaders, err := parseHeaderNames(cfg.CORSHeaders)
+	if err != nil {
+		return fmt.Errorf("WERKWIJZER_CORS_HEADERS: %w", err)
+	}
 
 	limits := graph.DefaultLimits
 	limits.Introspection = cfg.Introspection
@@ -236,6 +242,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		PersistedQueries: store.NewPersistedQueries(e.db.Gorm),
 		TrustedProxies:   proxies,
 		CORSOrigins:      splitList(cfg.CORSOrigins),
+		CORSHeaders:      corsHeaders,
 		Log:              e.log,
 	})
 	listener, err := net.Listen("tcp", cfg.Addr)
@@ -339,6 +346,19 @@ func splitList(s string) []string {
 		}
 	}
 	return out
+}
+
+// parseHeaderNames splits a comma-separated list of HTTP header names,
+// refusing anything that is not one: it would break the header it is
+// listed in.
+func parseHeaderNames(s string) ([]string, error) {
+	names := splitList(s)
+	for _, name := range names {
+		if !httpguts.ValidHeaderFieldName(name) {
+			return nil, fmt.Errorf("%q is not a header name", name)
+		}
+	}
+	return names, nil
 }
 
 func parsePrefixes(s string) ([]netip.Prefix, error) {

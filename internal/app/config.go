@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/werkwijzer/werkwijzer/internal/account"
+	"github.com/werkwijzer/werkwijzer/internal/httpserver"
 )
 
 // Config is every setting, read from the environment and overridden by
@@ -36,6 +37,7 @@ type Config struct {
 	RefreshTokenTTL    time.Duration
 	TrustedProxies     string
 	CORSOrigins        string
+	CORSHeaders        string
 
 	PullInterval     time.Duration
 	FeedAllowPrivate bool
@@ -153,6 +155,7 @@ func (c *Config) register(fs *flag.FlagSet) (envErrs []error) {
 	duration(&c.RefreshTokenTTL, setting{"refresh-token-ttl", "WERKWIJZER_REFRESH_TOKEN_TTL", "how long a refresh token can renew a session"}, account.DefaultRefreshTokenTTL)
 	str(&c.TrustedProxies, setting{"trusted-proxies", "WERKWIJZER_TRUSTED_PROXIES", "comma-separated CIDRs of load balancers whose X-Forwarded-For is believed"}, "")
 	str(&c.CORSOrigins, setting{"cors-origins", "WERKWIJZER_CORS_ORIGINS", "comma-separated origins allowed to call /graphql from browsers; * for any"}, "*")
+	str(&c.CORSHeaders, setting{"cors-headers", "WERKWIJZER_CORS_HEADERS", "comma-separated request headers those origins may send (Apollo's and tracing headers included by default)"}, strings.Join(httpserver.DefaultCORSHeaders, ", "))
 	duration(&c.PullInterval, setting{"pull-interval", "WERKWIJZER_PULL_INTERVAL", "how often vacancy feeds of pulled sources are fetched (0 disables pulling)"}, 15*time.Minute)
 	boolean(&c.FeedAllowPrivate, setting{"feed-allow-private", "WERKWIJZER_FEED_ALLOW_PRIVATE", "fetch vacancy feeds from loopback and private addresses too (on-premise feeds); off, feeds come from public addresses only"}, false)
 	c.AnswerCache = 64 << 20

@@ -100,9 +100,10 @@ func (s *Service) view(ctx context.Context) (View, error) {
 	return Drafts, nil
 }
 
-// chain validates a requested locale and returns its fallback chain.
+// chain matches a requested locale to a supported one (a router's "en-GB"
+// is served "en") and returns its fallback chain.
 func (s *Service) chain(code string) (string, []string, error) {
-	normalized, err := s.locales.Normalize(code)
+	normalized, err := s.locales.Match(code)
 	if err != nil {
 		return "", nil, apperr.New(apperr.BadUserInput, "%s", err.Error()).
 			With("field", "locale").With("supportedLocales", s.locales.Codes())

@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
+	"slices"
 	"strings"
 
 	"github.com/werkwijzer/werkwijzer/graph"
@@ -143,31 +144,50 @@ func isTrusted(trusted []netip.Prefix, addr string) bool {
 	return false
 }
 
+// DefaultCORSHeaders are the request headers browsers may send to /graphql
+// from other origins unless configured otherwise: the ones the API reads,
+// those Apollo Client and Apollo Sandbox add (CSRF prevention, client
+// awareness), and the tracing headers of W3C Trace Context, OpenTelemetry
+// and Sentry, which browser SDKs add to every fetch.
+var DefaultCORSHeaders = []string{
+	"Content-Type", "Authorization", "Accept", "Accept-Language", "If-None-Match",
+	"apollo-require-preflight", "x-apollo-operation-name",
+	"apollographql-client-name", "apollographql-client-version",
+	"traceparent", "tracestate", "baggage", "sentry-trace",
+}
+
 // cors lets frontends on other origins call the API from browsers. Tokens
 // travel in the Authorization header, never in cookies, so allowing other
 // origins exposes nothing a script there could not ask for itself.
-func cors(origins []string, next http.Handler) http.Handler {
+//
+// With any origin allowed, every answer carries the same CORS headers, so
+// a shared cache may hand one answer to every origin. With a list, the
+// answer depends on the Origin header, even when it is absent or not on
+// the list, and says so with Vary: Origin.
+func cors(origins, headers []string, next http.Handler) http.Handler {
 	any := len(origins) == 0 || (len(origins) == 1 && origins[0] == "*")
+	if len(headers) == 0 {
+		headers = DefaultCORSHeaders
+	}
+	allowHeaders := strings.Join(headers, ", ")
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		origin := r.Header.Get("Origin")
-		if origin != "" {
-			allowed := any
-			for _, o := range origins {
-				allowed = allowed || o == origin
-			}
+		h := w.Header()
+		allowed := any
+		if !any {
+			setVary(h, "Origin")
+			origin := r.Header.Get("Origin")
+			allowed = origin != "" && slices.Contains(origins, origin)
 			if allowed {
-				h := w.Header()
-				if any {
-					h.Set("Access-Control-Allow-Origin", "*")
-				} else {
-					h.Set("Access-Control-Allow-Origin", origin)
-					h.Add("Vary", "Origin")
-				}
-				h.Set("Access-Control-Allow-Methods", "GET, POST, OPTIONS")
-				h.Set("Access-Control-Allow-Headers", "Content-Type, Authorization, Accept-Language")
-				h.Set("Access-Control-Expose-Headers", "ETag, X-Request-Id")
-				h.Set("Access-Control-Max-Age", "600")
+				h.Set("Access-Control-Allow-Origin", origin)
 			}
+		} else {
+			h.Set("Access-Control-Allow-Origin", "*")
+		}
+		if allowed {
+			h.Set("Access-Control-Allow-Methods", "GET, POST, OPTIONS")
+			h.Set("Access-Control-Allow-Headers", allowHeaders)
+			h.Set("Access-Control-Expose-Headers", "ETag, X-Request-Id")
+			h.Set("Access-Control-Max-Age", "600")
 		}
 		if r.Method == http.MethodOptions {
 			w.WriteHeader(http.StatusNoContent)

@@ -83,7 +83,7 @@ func publicCache(maxAge time.Duration, cache *answercache.Cache, locales *locale
 // serveAnswer writes a successful answer with its cache headers.
 func serveAnswer(w http.ResponseWriter, r *http.Request, a *answercache.Answer, maxAge time.Duration) {
 	h := w.Header()
-	h.Set("Content-Type", "application/json")
+	h.Set("Content-Type", answerMediaType(r))
 	if len(a.Tags) > 0 {
 		h.Set("Surrogate-Key", strings.Join(a.Tags, " "))
 		h.Set("Cache-Tag", strings.Join(a.Tags, ","))
@@ -93,7 +93,7 @@ func serveAnswer(w http.ResponseWriter, r *http.Request, a *answercache.Answer, 
 		_, _ = w.Write(a.Body)
 		return
 	}
-	vary := []string{"Authorization"}
+	vary := []string{"Authorization", "Accept"}
 	if a.VaryLanguage {
 		vary = append(vary, "Accept-Language")
 	}
@@ -105,6 +105,30 @@ func serveAnswer(w http.ResponseWriter, r *http.Request, a *answercache.Answer, 
 		return
 	}
 	_, _ = w.Write(a.Body)
+}
+
+// answerMediaType picks the media type of an answer the way gqlgen's
+// transports do for the same request: the first of application/json and
+// application/graphql-response+json that Accept names, application/json
+// for a wildcard or no Accept at all.
+func answerMediaType(r *http.Request) string {
+	accept := r.Header.Get("Accept")
+	if accept == "" {
+		return "application/json"
+	}
+	for part := range strings.SplitSeq(accept, ",") {
+		mediaType, _, err := mime.ParseMediaType(strings.TrimSpace(part))
+		if err != nil {
+			continue
+		}
+		switch mediaType {
+		case "*/*", "application/*", "application/json":
+			return "application/json"
+		case "application/graphql-response+json":
+			return mediaType
+		}
+	}
+	return "application/graphql-response+json"
 }
 
 // setVary merges names into the Vary header (CORS may have set Origin)

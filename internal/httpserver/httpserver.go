@@ -49,6 +49,9 @@ type Config struct {
 	TrustedProxies []netip.Prefix
 	// CORSOrigins may call /graphql from browsers; empty or "*" is any.
 	CORSOrigins []string
+	// CORSHeaders are the request headers those origins may send; empty
+	// is DefaultCORSHeaders.
+	CORSHeaders []string
 	Log         *slog.Logger
 }
 
@@ -67,7 +70,7 @@ func New(cfg Config) http.Handler {
 	api = authenticate(cfg.Accounts, cfg.Clients, cfg.Log, api)
 	api = clientAddress(cfg.TrustedProxies, api)
 	api = publicCache(cfg.PublicMaxAge, cfg.AnswerCache, cfg.Content.Locales(), api)
-	api = cors(cfg.CORSOrigins, api)
+	api = cors(cfg.CORSOrigins, cfg.CORSHeaders, api)
 	mux.Handle("/graphql", api)
 	if cfg.Clients != nil {
 		mux.Handle("/oauth/token", tokenEndpoint(cfg.Clients, cfg.TrustedProxies, cfg.Log))

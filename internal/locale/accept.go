@@ -1,14 +1,15 @@
 package locale
 
 import (
-	"cmp"
 	"slices"
 	"strings"
+
+	"golang.org/x/text/language"
 )
 
-// Limits that bound the work done for an Accept-Language header, which is
-// untrusted input. Real browsers send a few hundred bytes and a handful of
-// entries.
+// Limits that bound the work done for an Accept-Language header or a locale
+// argument, which are untrusted input. Real browsers send a few hundred
+// bytes and a handful of entries.
 const (
 	// maxAcceptLanguageLen is the longest header considered at all; a longer
 	// one is ignored as malformed.
@@ -21,64 +22,84 @@ const (
 	maxLanguageRangeLen = 64
 )
 
-// languageRange is one entry of an Accept-Language header.
-type languageRange struct {
-	// tag is the language range, "*" or subtags joined by '-'.
-	tag string
-	// quality is the q-value in thousandths, 0 to 1000, so that comparing
-	// weights needs no floating point.
-	quality int
+// wildcard is how x/text's parser reads the range "*".
+var wildcard = language.MustParse("mul")
+
+// wanted is one acceptable entry of an Accept-Language header.
+type wanted struct {
+	tag      language.Tag
+	quality  float32
+	wildcard bool
 }
 
 // FromAcceptLanguage picks the best supported locale from an HTTP
 // Accept-Language header value per RFC 9110; ok is false when nothing
 // matches or the header is empty or malformed.
 //
-// Entries are tried by descending q-value, ties in header order. For each
-// entry, the most specific form is tried first: a supported code equal to
-// the range, then supported codes the range is a prefix of ("en" matches
-// "en-GB"); then the same with the range's last subtag dropped, so "nl-BE"
-// matches "nl" and "en-US" matches "en" or else "en-GB". A match through
-// such a fallback counts at the entry's own q-value, so "en-US,nl;q=0.9"
-// picks "en" over "nl".
+// golang.org/x/text/language parses each entry and its q-value; entries
+// are tried by descending q-value, ties in header order, and each is
+// matched against the supported locales by the language matcher (see
+// Match), so "nl-BE" picks "nl" and "en-US" picks "en" or else "en-GB". A
+// match counts at the entry's own q-value, so "en-US,nl;q=0.9" picks "en"
+// over "nl".
 //
-// An entry with q=0 makes the supported codes it matches by prefix
-// unacceptable ("en;q=0" also rules out "en-GB"). "*" matches the first
-// supported code, in configured order, that no other entry names.
+// An entry with q=0 makes the supported codes it matches by RFC 4647 basic
+// filtering unacceptable ("en;q=0" also rules out "en-GB", "en-US;q=0"
+// leaves "en"). "*" matches the first supported code, in configured order,
+// that no other entry names.
 //
-// Malformed entries are skipped rather than failing the whole header. A
-// header over 4 KB is ignored, and so are entries beyond the first 32.
+// Malformed entries, and entries with a q-value above 1, are skipped rather
+// than failing the whole header. A header over 4 KB is ignored, and so are
+// entries beyond the first 32.
 func (s *Set) FromAcceptLanguage(header string) (code string, ok bool) {
 	if len(header) > maxAcceptLanguageLen {
 		return "", false
 	}
-	ranges := parseAcceptLanguage(header)
+	entries := strings.SplitN(header, ",", maxAcceptLanguageEntries+1)
+	entries = entries[:min(len(entries), maxAcceptLanguageEntries)]
 
+	var accepted []wanted
 	// Which supported codes some entry names, and which it rules out.
 	named := make([]bool, len(s.locales))
 	unacceptable := make([]bool, len(s.locales))
-	for _, r := range ranges {
-		if r.tag == "*" {
+	for _, entry := range entries {
+		tag, quality, ok := parseEntry(entry)
+		if !ok {
+			continue
+		}
+		if tag == wildcard {
+			if quality > 0 {
+				accepted = append(accepted, wanted{quality: quality, wildcard: true})
+			}
 			continue
 		}
 		for i, l := range s.locales {
-			if rangeMatches(r.tag, l.Code) {
+			if rangeMatches(tag.String(), l.Code) {
 				named[i] = true
-				unacceptable[i] = unacceptable[i] || r.quality == 0
+				unacceptable[i] = unacceptable[i] || quality == 0
 			}
+		}
+		if quality > 0 {
+			accepted = append(accepted, wanted{tag: tag, quality: quality})
 		}
 	}
 
-	slices.SortStableFunc(ranges, func(a, b languageRange) int { return cmp.Compare(b.quality, a.quality) })
-	for _, r := range ranges {
-		if r.quality == 0 {
-			break // sorted: every remaining entry is unacceptable too
+	slices.SortStableFunc(accepted, func(a, b wanted) int {
+		switch {
+		case a.quality > b.quality:
+			return -1
+		case a.quality < b.quality:
+			return 1
 		}
+		return 0
+	})
+	m := s.matcherWithout(unacceptable)
+	for _, w := range accepted {
 		var i int
-		if r.tag == "*" {
+		if w.wildcard {
 			i = s.firstWhere(func(i int) bool { return !named[i] && !unacceptable[i] })
 		} else {
-			i = s.bestMatch(r.tag, unacceptable)
+			i = m.match(w.tag)
 		}
 		if i >= 0 {
 			return s.locales[i].Code, true
@@ -87,28 +108,97 @@ func (s *Set) FromAcceptLanguage(header string) (code string, ok bool) {
 	return "", false
 }
 
-// bestMatch returns the index of the supported locale that tag matches best,
-// skipping unacceptable ones, or -1. See FromAcceptLanguage for the order.
-func (s *Set) bestMatch(tag string, unacceptable []bool) int {
-	for {
-		exact := s.firstWhere(func(i int) bool {
-			return !unacceptable[i] && strings.EqualFold(s.locales[i].Code, tag)
-		})
-		if exact >= 0 {
-			return exact
-		}
-		prefix := s.firstWhere(func(i int) bool {
-			return !unacceptable[i] && rangeMatches(tag, s.locales[i].Code)
-		})
-		if prefix >= 0 {
-			return prefix
-		}
-		cut := strings.LastIndexByte(tag, '-')
-		if cut < 0 {
-			return -1
-		}
-		tag = tag[:cut]
+// parseEntry parses one entry such as "en-GB;q=0.8" with x/text's
+// Accept-Language parser. That parser drops entries with q=0, which must
+// still rule locales out, so their tag is parsed again without the weight.
+func parseEntry(entry string) (language.Tag, float32, bool) {
+	rangeOnly, _, _ := strings.Cut(entry, ";")
+	if r := strings.TrimSpace(rangeOnly); r == "" || len(r) > maxLanguageRangeLen {
+		return language.Tag{}, 0, false
 	}
+	tags, qualities, err := language.ParseAcceptLanguage(rangeOnly + qualityOf(entry))
+	if err != nil {
+		return language.Tag{}, 0, false
+	}
+	if len(tags) == 1 {
+		if qualities[0] > 1 {
+			return language.Tag{}, 0, false // RFC 9110 allows no weight above 1
+		}
+		return tags[0], qualities[0], true
+	}
+	// No tag without error: the weight was zero or below.
+	tags, _, err = language.ParseAcceptLanguage(rangeOnly)
+	if err != nil || len(tags) != 1 {
+		return language.Tag{}, 0, false
+	}
+	return tags[0], 0, true
+}
+
+// qualityOf returns the entry's weight parameter as x/text's parser reads
+// it (";q=0.8"), or "". RFC 9110 defines no other parameter for
+// Accept-Language, so others are dropped rather than failing the entry, and
+// the parameter name is case-insensitive ("Q=0.8").
+func qualityOf(entry string) string {
+	_, params, _ := strings.Cut(entry, ";")
+	for param := range strings.SplitSeq(params, ";") {
+		name, value, _ := strings.Cut(param, "=")
+		if strings.EqualFold(strings.TrimSpace(name), "q") {
+			return ";q=" + strings.TrimSpace(value)
+		}
+	}
+	return ""
+}
+
+// matcher matches language tags to a subset of the supported locales.
+type matcher struct {
+	m language.Matcher
+	// index maps the matcher's indexes to indexes of Set.locales.
+	index []int
+	tags  []language.Tag
+}
+
+func newMatcher(locales []Locale, skip []bool) *matcher {
+	m := &matcher{}
+	for i, l := range locales {
+		if skip != nil && skip[i] {
+			continue
+		}
+		m.index = append(m.index, i)
+		m.tags = append(m.tags, language.Raw.Make(l.Code))
+	}
+	if len(m.tags) > 0 {
+		m.m = language.NewMatcher(m.tags)
+	}
+	return m
+}
+
+// matcherWithout returns a matcher of the supported locales except the
+// unacceptable ones; the common case of none reuses the Set's.
+func (s *Set) matcherWithout(unacceptable []bool) *matcher {
+	if !slices.Contains(unacceptable, true) {
+		return s.matcher
+	}
+	return newMatcher(s.locales, unacceptable)
+}
+
+// match returns the index in Set.locales of the locale x/text's matcher
+// finds for tag with at least High confidence and the same language, or
+// -1. The language check keeps the matcher's mutual-intelligibility
+// matches out: "af" or "fy" must not be served Dutch as if asked for.
+func (m *matcher) match(tag language.Tag) int {
+	if m.m == nil {
+		return -1
+	}
+	_, i, confidence := m.m.Match(tag)
+	if confidence < language.High {
+		return -1
+	}
+	want, _ := tag.Base()
+	got, _ := m.tags[i].Base()
+	if want != got {
+		return -1
+	}
+	return m.index[i]
 }
 
 // firstWhere returns the index of the first locale, in configured order, for
@@ -129,89 +219,4 @@ func rangeMatches(languageRange, tag string) bool {
 		return false
 	}
 	return len(tag) == len(languageRange) || tag[len(languageRange)] == '-'
-}
-
-// parseAcceptLanguage returns the well-formed entries among the first
-// maxAcceptLanguageEntries of an Accept-Language header, in header order.
-func parseAcceptLanguage(header string) []languageRange {
-	var ranges []languageRange
-	rest := header
-	for entries := 0; entries < maxAcceptLanguageEntries && rest != ""; entries++ {
-		var entry string
-		entry, rest, _ = strings.Cut(rest, ",")
-		if r, ok := parseLanguageRange(entry); ok {
-			ranges = append(ranges, r)
-		}
-	}
-	return ranges
-}
-
-// parseLanguageRange parses one entry such as "en-GB;q=0.8". Parameters other
-// than q are ignored, as RFC 9110 defines none for Accept-Language.
-func parseLanguageRange(entry string) (languageRange, bool) {
-	tag, params, _ := strings.Cut(entry, ";")
-	tag = strings.ReplaceAll(strings.TrimSpace(tag), "_", "-")
-	if !validLanguageRange(tag) {
-		return languageRange{}, false
-	}
-	r := languageRange{tag: tag, quality: 1000}
-	for param := range strings.SplitSeq(params, ";") {
-		name, value, _ := strings.Cut(param, "=")
-		if !strings.EqualFold(strings.TrimSpace(name), "q") {
-			continue
-		}
-		quality, ok := parseQuality(strings.TrimSpace(value))
-		if !ok {
-			return languageRange{}, false
-		}
-		r.quality = quality
-	}
-	return r, true
-}
-
-// validLanguageRange reports whether s is "*" or a language range of RFC
-// 4647: 1 to 8 letters, then subtags of 1 to 8 letters or digits, joined by
-// '-'. Wildcards inside a range, as extended ranges allow, are not accepted.
-func validLanguageRange(s string) bool {
-	if s == "*" {
-		return true
-	}
-	if s == "" || len(s) > maxLanguageRangeLen {
-		return false
-	}
-	for i, subtag := range strings.Split(s, "-") {
-		if len(subtag) < 1 || len(subtag) > 8 {
-			return false
-		}
-		for _, c := range []byte(subtag) {
-			letter := 'a' <= c|0x20 && c|0x20 <= 'z'
-			digit := '0' <= c && c <= '9'
-			if !letter && !(digit && i > 0) {
-				return false
-			}
-		}
-	}
-	return true
-}
-
-// parseQuality parses an RFC 9110 qvalue, "0" to "1" with at most three
-// decimals, into thousandths.
-func parseQuality(s string) (int, bool) {
-	whole, fraction, _ := strings.Cut(s, ".")
-	if (whole != "0" && whole != "1") || len(fraction) > 3 {
-		return 0, false
-	}
-	quality := int(whole[0]-'0') * 1000
-	scale := 100
-	for _, c := range []byte(fraction) {
-		if c < '0' || c > '9' {
-			return 0, false
-		}
-		quality += int(c-'0') * scale
-		scale /= 10
-	}
-	if quality > 1000 {
-		return 0, false
-	}
-	return quality, true
 }

@@ -21,6 +21,8 @@ type Set struct {
 	// locales is never empty and holds canonical, unique codes in
 	// configured order.
 	locales []Locale
+	// matcher matches requested tags to the locales.
+	matcher *matcher
 }
 
 // Locale describes one supported locale.
@@ -67,7 +69,7 @@ func NewSet(codes []string) (*Set, error) {
 		given[canonical] = code
 		locales = append(locales, Locale{Code: canonical, Name: selfName(tag), IsDefault: i == 0})
 	}
-	return &Set{locales: locales}, nil
+	return &Set{locales: locales, matcher: newMatcher(locales, nil)}, nil
 }
 
 // parseTag validates code as a BCP 47 language tag. language.Raw only fixes
@@ -158,6 +160,29 @@ func (s *Set) Normalize(code string) (string, error) {
 	for _, l := range s.locales {
 		if strings.EqualFold(l.Code, wanted) {
 			return l.Code, nil
+		}
+	}
+	return "", &UnsupportedError{Code: code, Supported: s.Codes()}
+}
+
+// Match returns the supported locale a requested code asks for, matched
+// the way an Accept-Language entry is (see FromAcceptLanguage): a code
+// equal to a supported one but for case or '_' is that one; otherwise
+// x/text's language matcher picks a supported locale of the same language
+// ("nl-NL" gives "nl", "en-GB" gives "en" when only "en" is supported). A
+// code that matches none is an *UnsupportedError listing the supported
+// codes. Reads use Match, as routers send their visitor's locale as is;
+// writes use Normalize, so an edit never lands in a locale other than the
+// one named.
+func (s *Set) Match(code string) (string, error) {
+	if exact, err := s.Normalize(code); err == nil {
+		return exact, nil
+	}
+	if len(code) <= maxLanguageRangeLen {
+		if tag, err := language.Parse(code); err == nil {
+			if i := s.matcher.match(tag); i >= 0 {
+				return s.locales[i].Code, nil
+			}
 		}
 	}
 	return "", &UnsupportedError{Code: code, Supported: s.Codes()}

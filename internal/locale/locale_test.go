@@ -237,6 +237,11 @@ func TestFromAcceptLanguage(t *testing.T) {
 		{name: "header of exactly 4 KB", codes: nlEn, header: "en," + strings.Repeat(" ", 4<<10-3), want: "en"},
 		{name: "32nd entry is read", codes: nlEn, header: strings.Repeat("de,", 31) + "en", want: "en"},
 		{name: "33rd entry is ignored", codes: nlEn, header: strings.Repeat("de,", 32) + "en"},
+		{name: "weights in hundredths", codes: nlEn, header: "nl;q=0.8, en;q=0.85", want: "en"},
+		{name: "weights in hundredths reversed", codes: nlEn, header: "en;q=0.8, nl;q=0.85", want: "nl"},
+		{name: "British English picks English", codes: nlEn, header: "en-GB", want: "en"},
+		{name: "Netherlands Dutch picks Dutch", codes: nlEn, header: "nl-NL", want: "nl"},
+		{name: "kindred language is not served", codes: nlEn, header: "af, fy"},
 		{name: "33rd q=0 entry is ignored", codes: nlEn, header: strings.Repeat("en,", 32) + "en;q=0", want: "en"},
 	}
 	for _, tt := range tests {
@@ -248,6 +253,52 @@ func TestFromAcceptLanguage(t *testing.T) {
 					tt.header, tt.codes, got, ok, tt.want, tt.want != "")
 			}
 		})
+	}
+}
+
+// TestMatch: a locale argument is matched the way an Accept-Language entry
+// is, so routers may pass their visitor's regional tag as is.
+func TestMatch(t *testing.T) {
+	nlEn := mustNewSet(t, "nl", "en")
+	regional := mustNewSet(t, "nl", "en-GB", "en")
+	tests := []struct {
+		set  *Set
+		code string
+		want string // empty when the code must be refused
+	}{
+		{nlEn, "nl", "nl"},
+		{nlEn, "EN", "en"},
+		{nlEn, "en-GB", "en"},
+		{nlEn, "en_GB", "en"},
+		{nlEn, "en-US", "en"},
+		{nlEn, "nl-NL", "nl"},
+		{nlEn, "nl-BE", "nl"},
+		{nlEn, "en-Latn-US", "en"},
+		{regional, "en-GB", "en-GB"},
+		{regional, "en_gb", "en-GB"},
+		{regional, "en-US", "en"},
+		{regional, "en-AU", "en-GB"},
+		{nlEn, "de", ""},
+		{nlEn, "de-NL", ""},
+		{nlEn, "af", ""},
+		{nlEn, "fy", ""},
+		{nlEn, "*", ""},
+		{nlEn, "", ""},
+		{nlEn, "en;q=1", ""},
+		{nlEn, "en" + strings.Repeat("-abcdefgh", 8), ""},
+	}
+	for _, tt := range tests {
+		got, err := tt.set.Match(tt.code)
+		if tt.want == "" {
+			var unsupported *UnsupportedError
+			if !errors.As(err, &unsupported) || unsupported.Code != tt.code || !slices.Equal(unsupported.Supported, tt.set.Codes()) {
+				t.Errorf("Match(%q) = %q, %v; want an *UnsupportedError listing %q", tt.code, got, err, tt.set.Codes())
+			}
+			continue
+		}
+		if err != nil || got != tt.want {
+			t.Errorf("Match(%q) with %q = %q, %v; want %q", tt.code, tt.set.Codes(), got, err, tt.want)
+		}
 	}
 }
 
@@ -287,6 +338,16 @@ func FuzzFromAcceptLanguage(f *testing.F) {
 		}
 		if !ok && code != "" {
 			t.Fatalf("FromAcceptLanguage(%q) = %q, false; want an empty code when not ok", header, code)
+		}
+		// The same input as a locale argument: a supported code or the
+		// typed refusal, never anything else.
+		if matched, err := set.Match(header); err != nil {
+			var unsupported *UnsupportedError
+			if !errors.As(err, &unsupported) {
+				t.Fatalf("Match(%q) error = %#v, want an *UnsupportedError", header, err)
+			}
+		} else if !slices.Contains(codes, matched) {
+			t.Fatalf("Match(%q) = %q, which is not one of %q", header, matched, codes)
 		}
 	})
 }
