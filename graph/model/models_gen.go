@@ -296,11 +296,17 @@ type Locale struct {
 type Mutation struct {
 }
 
-// Pagination state of a connection.
+// Pagination state of a connection, as the Relay connection spec defines it.
+// Page forwards with `first`/`after`, backwards with `last`/`before`; either
+// way the edges come in the connection's order.
 type PageInfo struct {
-	// Whether more items follow `endCursor`.
+	// Paging with `first`: whether more items follow `endCursor`. Always false with `last`.
 	HasNextPage bool `json:"hasNextPage"`
-	// The cursor of the last item returned; pass it as `after` for the next page.
+	// Paging with `last`: whether more items precede `startCursor`. Always false with `first`.
+	HasPreviousPage bool `json:"hasPreviousPage"`
+	// The cursor of the first item returned; pass it as `before` for the previous page. Null when there are none.
+	StartCursor *string `json:"startCursor,omitempty"`
+	// The cursor of the last item returned; pass it as `after` for the next page. Null when there are none.
 	EndCursor *string `json:"endCursor,omitempty"`
 }
 
