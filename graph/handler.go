@@ -65,10 +65,10 @@ func NewHandler(r *Resolver, limits Limits, log *slog.Logger) *handler.Server {
 	// counted from.
 	pageCost := func(child int, first, last *int) int {
 		n := defaultPageSize
-		if first != nil && *first > 0 {
+		switch {
+		case first != nil && *first > 0:
 			n = *first
-		}
-		if last != nil && *last > n {
+		case last != nil && *last > 0:
 			n = *last
 		}
 		return child * n

@@ -104,6 +104,13 @@ func TestComplexityLimitRefusesHugeQueries(t *testing.T) {
 	if got := a.post(q.String(), nil).code(t); got != "COMPLEXITY_LIMIT_EXCEEDED" {
 		t.Fatalf("30 aliased pages of 100: code %q, want COMPLEXITY_LIMIT_EXCEEDED", got)
 	}
+	// Pages counted from the end cost the same.
+	if got := a.post(strings.ReplaceAll(q.String(), "first:", "last:"), nil).code(t); got != "COMPLEXITY_LIMIT_EXCEEDED" {
+		t.Fatalf("30 aliased pages of the last 100: code %q, want COMPLEXITY_LIMIT_EXCEEDED", got)
+	}
+	if res := a.post(`{ roles(last: 100) { edges { node { faqs { id question answer { markdown html } alternates { locale slug } } } } } }`, nil); len(res.Errors) > 0 {
+		t.Fatalf("a large but reasonable query from the end was refused: %s", res.raw)
+	}
 }
 
 func TestUnknownSlugIsNull(t *testing.T) {
