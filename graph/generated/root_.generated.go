@@ -3185,7 +3185,7 @@ type ArticleConnection {
 
 "An article in a list."
 type ArticleEdge {
-  "Pass as ` + "`" + `after` + "`" + ` to continue after this article."
+  "Pass as ` + "`" + `after` + "`" + ` to continue after this article, or as ` + "`" + `before` + "`" + ` to page back from it."
   cursor: String!
   "The article."
   node: Article!
@@ -3203,7 +3203,7 @@ type RoleConnection {
 
 "A role in a list."
 type RoleEdge {
-  "Pass as ` + "`" + `after` + "`" + ` to continue after this role."
+  "Pass as ` + "`" + `after` + "`" + ` to continue after this role, or as ` + "`" + `before` + "`" + ` to page back from it."
   cursor: String!
   "The role."
   node: Role!
@@ -3221,7 +3221,7 @@ type FAQConnection {
 
 "An FAQ in a list."
 type FAQEdge {
-  "Pass as ` + "`" + `after` + "`" + ` to continue after this FAQ."
+  "Pass as ` + "`" + `after` + "`" + ` to continue after this FAQ, or as ` + "`" + `before` + "`" + ` to page back from it."
   cursor: String!
   "The FAQ."
   node: FAQ!
@@ -3446,7 +3446,7 @@ type EntryConnection {
 
 "An entry in a list."
 type EntryEdge {
-  "Pass as ` + "`" + `after` + "`" + ` to continue after this entry."
+  "Pass as ` + "`" + `after` + "`" + ` to continue after this entry, or as ` + "`" + `before` + "`" + ` to page back from it."
   cursor: String!
   "The entry."
   node: Entry!
@@ -3462,7 +3462,7 @@ type AuditLogConnection {
 
 "A log entry in a list."
 type AuditLogEdge {
-  "Pass as ` + "`" + `after` + "`" + ` to continue after this entry."
+  "Pass as ` + "`" + `after` + "`" + ` to continue after this entry, or as ` + "`" + `before` + "`" + ` to page back from it."
   cursor: String!
   "The log entry."
   node: AuditEntry!
@@ -4155,7 +4155,7 @@ type VacancyConnection {
 
 "A vacancy in a list."
 type VacancyEdge {
-  "Pass as ` + "`" + `after` + "`" + ` to continue after this vacancy."
+  "Pass as ` + "`" + `after` + "`" + ` to continue after this vacancy, or as ` + "`" + `before` + "`" + ` to page back from it."
   cursor: String!
   "The vacancy."
   node: Vacancy!

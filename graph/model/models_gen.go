@@ -34,7 +34,7 @@ type Alternate struct {
 
 // An article in a list.
 type ArticleEdge struct {
-	// Pass as `after` to continue after this article.
+	// Pass as `after` to continue after this article, or as `before` to page back from it.
 	Cursor string `json:"cursor"`
 	// The article.
 	Node *Article `json:"node"`
@@ -90,7 +90,7 @@ type AuditLogConnection struct {
 
 // A log entry in a list.
 type AuditLogEdge struct {
-	// Pass as `after` to continue after this entry.
+	// Pass as `after` to continue after this entry, or as `before` to page back from it.
 	Cursor string `json:"cursor"`
 	// The log entry.
 	Node *AuditEntry `json:"node"`
@@ -216,7 +216,7 @@ type CreateUserInput struct {
 
 // An entry in a list.
 type EntryEdge struct {
-	// Pass as `after` to continue after this entry.
+	// Pass as `after` to continue after this entry, or as `before` to page back from it.
 	Cursor string `json:"cursor"`
 	// The entry.
 	Node *Entry `json:"node"`
@@ -224,7 +224,7 @@ type EntryEdge struct {
 
 // An FAQ in a list.
 type FAQEdge struct {
-	// Pass as `after` to continue after this FAQ.
+	// Pass as `after` to continue after this FAQ, or as `before` to page back from it.
 	Cursor string `json:"cursor"`
 	// The FAQ.
 	Node *FAQ `json:"node"`
@@ -326,7 +326,7 @@ type Query struct {
 
 // A role in a list.
 type RoleEdge struct {
-	// Pass as `after` to continue after this role.
+	// Pass as `after` to continue after this role, or as `before` to page back from it.
 	Cursor string `json:"cursor"`
 	// The role.
 	Node *Role `json:"node"`
@@ -654,7 +654,7 @@ type User struct {
 
 // A vacancy in a list.
 type VacancyEdge struct {
-	// Pass as `after` to continue after this vacancy.
+	// Pass as `after` to continue after this vacancy, or as `before` to page back from it.
 	Cursor string `json:"cursor"`
 	// The vacancy.
 	Node *Vacancy `json:"node"`

@@ -135,6 +135,27 @@ func (c relayConn) walk(t *testing.T, size int) int {
 		t.Fatalf("backwards:\n%s\nwant\n%s", strings.Join(backwards, "\n"), strings.Join(all, "\n"))
 	}
 
+	// Between two cursors, first takes from the start and last from the end.
+	cursor := func(item string) string { return strings.Fields(item)[0] }
+	inner := all[1 : len(all)-1]
+	bounds := map[string]any{"after": cursor(all[0]), "before": cursor(all[len(all)-1])}
+	for _, fromEnd := range []bool{false, true} {
+		args := map[string]any{"first": size}
+		want := inner[:min(size, len(inner))]
+		if fromEnd {
+			args = map[string]any{"last": size}
+			want = inner[max(0, len(inner)-size):]
+		}
+		for k, v := range bounds {
+			args[k] = v
+		}
+		p := c.page(t, args)
+		more := len(inner) > size
+		if !slices.Equal(p.ids(), want) || p.PageInfo.HasNextPage != (more && !fromEnd) || p.PageInfo.HasPreviousPage != (more && fromEnd) {
+			t.Fatalf("between the first and last items, %v: %v %+v, want %v", args, p.ids(), p.PageInfo, want)
+		}
+	}
+
 	// last beyond the total is the whole list, with nothing before it.
 	p := c.page(t, map[string]any{"last": 100})
 	if !slices.Equal(p.ids(), all) || p.PageInfo.HasPreviousPage || p.PageInfo.HasNextPage {
