@@ -7,6 +7,7 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 
+	"github.com/werkwijzer/werkwijzer/graph/model"
 	"github.com/werkwijzer/werkwijzer/internal/apperr"
 	"github.com/werkwijzer/werkwijzer/internal/cachetag"
 	"github.com/werkwijzer/werkwijzer/internal/content"
@@ -38,32 +39,55 @@ func (r *Resolver) requestedLocale(ctx context.Context, arg *string) string {
 }
 
 // page turns Relay arguments into a keyset page.
-func page(first *int, after *string) (content.Page, error) {
-	limit, err := pageSize(first)
-	p := content.Page{Limit: limit}
+func page(first *int, after *string, last *int, before *string) (content.Page, error) {
+	limit, fromEnd, err := pageSize(first, last, before)
+	p := content.Page{Limit: limit, FromEnd: fromEnd}
 	if err != nil {
 		return p, err
 	}
-	if after != nil && *after != "" {
-		id, err := decodeCursor(*after)
-		if err != nil {
-			return p, err
-		}
-		p.AfterID = id
+	if p.AfterID, err = optionalCursor(after, "after"); err != nil {
+		return p, err
 	}
-	return p, nil
+	p.BeforeID, err = optionalCursor(before, "before")
+	return p, err
 }
 
-// pageSize checks a connection's first argument: 1 to maxPageSize,
-// defaultPageSize when absent.
-func pageSize(first *int) (int, error) {
-	if first == nil {
-		return defaultPageSize, nil
+func optionalCursor(cursor *string, field string) (string, error) {
+	if cursor == nil || *cursor == "" {
+		return "", nil
 	}
-	if *first < 1 || *first > maxPageSize {
-		return defaultPageSize, apperr.New(apperr.BadUserInput, "first must be between 1 and %d, got %d", maxPageSize, *first).With("field", "first")
+	return decodeCursor(*cursor, field)
+}
+
+// pageSize checks a connection's first or last argument: 1 to
+// maxPageSize, defaultPageSize when absent. fromEnd tells to page
+// backwards: with last, or with before alone, whose nearest items are
+// the ones wanted.
+func pageSize(first, last *int, before *string) (limit int, fromEnd bool, err error) {
+	if first != nil && last != nil {
+		return defaultPageSize, false, apperr.New(apperr.BadUserInput, "pass first to page forwards or last to page backwards, not both").With("field", "last")
 	}
-	return *first, nil
+	field, n := "first", first
+	if last != nil || (first == nil && before != nil && *before != "") {
+		field, n, fromEnd = "last", last, true
+	}
+	if n == nil {
+		return defaultPageSize, fromEnd, nil
+	}
+	if *n < 1 || *n > maxPageSize {
+		return defaultPageSize, fromEnd, apperr.New(apperr.BadUserInput, "%s must be between 1 and %d, got %d", field, maxPageSize, *n).With("field", field)
+	}
+	return *n, fromEnd, nil
+}
+
+// pageInfo describes a page by the cursors of its first and last edges.
+func pageInfo[E any](edges []E, cursor func(E) string, hasNext, hasPrevious bool) model.PageInfo {
+	info := model.PageInfo{HasNextPage: hasNext, HasPreviousPage: hasPrevious}
+	if n := len(edges); n > 0 {
+		start, end := cursor(edges[0]), cursor(edges[n-1])
+		info.StartCursor, info.EndCursor = &start, &end
+	}
+	return info
 }
 
 const cursorPrefix = "id:"
@@ -74,8 +98,9 @@ func encodeCursor(id string) string {
 	return base64.RawURLEncoding.EncodeToString([]byte(cursorPrefix + id))
 }
 
-func decodeCursor(cursor string) (string, error) {
-	invalid := apperr.New(apperr.BadUserInput, "after is not a cursor this API returned").With("field", "after")
+// decodeCursor reads a cursor passed as the argument field.
+func decodeCursor(cursor, field string) (string, error) {
+	invalid := apperr.New(apperr.BadUserInput, "%s is not a cursor this API returned", field).With("field", field)
 	raw, err := base64.RawURLEncoding.DecodeString(cursor)
 	if err != nil {
 		return "", invalid

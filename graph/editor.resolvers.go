@@ -299,8 +299,8 @@ func (r *queryResolver) Entry(ctx context.Context, id string) (*model.Entry, err
 }
 
 // Entries is the resolver for the entries field.
-func (r *queryResolver) Entries(ctx context.Context, typeArg *model.EntryType, first *int, after *string) (*model.EntryConnection, error) {
-	pg, err := page(first, after)
+func (r *queryResolver) Entries(ctx context.Context, typeArg *model.EntryType, first *int, after *string, last *int, before *string) (*model.EntryConnection, error) {
+	pg, err := page(first, after, last, before)
 	if err != nil {
 		return nil, err
 	}
@@ -313,9 +313,8 @@ func (r *queryResolver) Entries(ctx context.Context, typeArg *model.EntryType, f
 		return nil, err
 	}
 	conn := &model.EntryConnection{
-		Edges:    make([]model.EntryEdge, len(list.Items)),
-		PageInfo: model.PageInfo{HasNextPage: list.HasNextPage},
-		Count:    func(ctx context.Context) (int, error) { return r.Content.CountEntries(ctx, typ) },
+		Edges: make([]model.EntryEdge, len(list.Items)),
+		Count: func(ctx context.Context) (int, error) { return r.Content.CountEntries(ctx, typ) },
 	}
 	for i, e := range list.Items {
 		node, err := r.toEntry(e)
@@ -324,9 +323,7 @@ func (r *queryResolver) Entries(ctx context.Context, typeArg *model.EntryType, f
 		}
 		conn.Edges[i] = model.EntryEdge{Cursor: encodeCursor(e.ID), Node: node}
 	}
-	if n := len(conn.Edges); n > 0 {
-		conn.PageInfo.EndCursor = &conn.Edges[n-1].Cursor
-	}
+	conn.PageInfo = pageInfo(conn.Edges, func(e model.EntryEdge) string { return e.Cursor }, list.HasNextPage, list.HasPreviousPage)
 	return conn, nil
 }
 
@@ -366,8 +363,8 @@ func (r *queryResolver) NeedsTranslation(ctx context.Context, locale string) ([]
 }
 
 // AuditLog is the resolver for the auditLog field.
-func (r *queryResolver) AuditLog(ctx context.Context, entryID *string, actorID *string, first *int, after *string) (*model.AuditLogConnection, error) {
-	pg, err := page(first, after)
+func (r *queryResolver) AuditLog(ctx context.Context, entryID *string, actorID *string, first *int, after *string, last *int, before *string) (*model.AuditLogConnection, error) {
+	pg, err := page(first, after, last, before)
 	if err != nil {
 		return nil, err
 	}
@@ -383,16 +380,14 @@ func (r *queryResolver) AuditLog(ctx context.Context, entryID *string, actorID *
 		return nil, err
 	}
 	conn := &model.AuditLogConnection{
-		Edges:    make([]model.AuditLogEdge, len(list.Items)),
-		PageInfo: &model.PageInfo{HasNextPage: list.HasNextPage},
+		Edges: make([]model.AuditLogEdge, len(list.Items)),
 	}
 	for i, e := range list.Items {
 		node := toAuditEntry(e)
 		conn.Edges[i] = model.AuditLogEdge{Cursor: encodeCursor(e.ID), Node: &node}
 	}
-	if n := len(conn.Edges); n > 0 {
-		conn.PageInfo.EndCursor = &conn.Edges[n-1].Cursor
-	}
+	info := pageInfo(conn.Edges, func(e model.AuditLogEdge) string { return e.Cursor }, list.HasNextPage, list.HasPreviousPage)
+	conn.PageInfo = &info
 	return conn, nil
 }
 

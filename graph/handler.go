@@ -61,22 +61,39 @@ var DefaultLimits = Limits{
 func NewHandler(r *Resolver, limits Limits, log *slog.Logger) *handler.Server {
 	cfg := generated.Config{Resolvers: r}
 	cfg.Directives.HasRole = hasRole
-	pageCost := func(child int, first *int) int {
+	// A page costs its size times its items' cost, whichever end it is
+	// counted from.
+	pageCost := func(child int, first, last *int) int {
 		n := defaultPageSize
-		if first != nil && *first > 0 {
+		switch {
+		case first != nil && *first > 0:
 			n = *first
+		case last != nil && *last > 0:
+			n = *last
 		}
 		return child * n
 	}
-	cfg.Complexity.Query.Articles = func(child int, _ *string, first *int, _ *string, _ *bool) int { return pageCost(child, first) }
-	cfg.Complexity.Query.Roles = func(child int, _ *string, first *int, _ *string, _ *bool) int { return pageCost(child, first) }
+	cfg.Complexity.Query.Articles = func(child int, _ *string, first *int, _ *string, last *int, _ *string, _ *bool) int {
+		return pageCost(child, first, last)
+	}
+	cfg.Complexity.Query.Roles = func(child int, _ *string, first *int, _ *string, last *int, _ *string, _ *bool) int {
+		return pageCost(child, first, last)
+	}
 	// Rendering costs with the text's size: bound the Markdown one
 	// request may have rendered (aliases would otherwise repeat it).
 	cfg.Complexity.Query.RenderMarkdown = func(_ int, markdown string) int { return 1 + len(markdown)/100 }
-	cfg.Complexity.Query.Faqs = func(child int, _, _, _ *string, first *int, _ *string, _ *bool) int { return pageCost(child, first) }
-	cfg.Complexity.Query.Vacancies = func(child int, _ *model.VacancyFilter, first *int, _ *string) int { return pageCost(child, first) }
-	cfg.Complexity.Query.VacanciesForAdmin = func(child int, _ *model.AdminVacancyFilter, first *int, _ *string) int { return pageCost(child, first) }
-	cfg.Complexity.Role.Vacancies = func(child int, first *int, _ *string) int { return pageCost(child, first) }
+	cfg.Complexity.Query.Faqs = func(child int, _, _, _ *string, first *int, _ *string, last *int, _ *string, _ *bool) int {
+		return pageCost(child, first, last)
+	}
+	cfg.Complexity.Query.Vacancies = func(child int, _ *model.VacancyFilter, first *int, _ *string, last *int, _ *string) int {
+		return pageCost(child, first, last)
+	}
+	cfg.Complexity.Query.VacanciesForAdmin = func(child int, _ *model.AdminVacancyFilter, first *int, _ *string, last *int, _ *string) int {
+		return pageCost(child, first, last)
+	}
+	cfg.Complexity.Role.Vacancies = func(child int, first *int, _ *string, last *int, _ *string) int {
+		return pageCost(child, first, last)
+	}
 
 	srv := handler.New(generated.NewExecutableSchema(cfg))
 	srv.AddTransport(transport.Options{})

@@ -44,10 +44,10 @@ func (r *queryResolver) Article(ctx context.Context, slug string, locale *string
 }
 
 // Articles is the resolver for the articles field.
-func (r *queryResolver) Articles(ctx context.Context, locale *string, first *int, after *string, preview *bool) (*model.ArticleConnection, error) {
+func (r *queryResolver) Articles(ctx context.Context, locale *string, first *int, after *string, last *int, before *string, preview *bool) (*model.ArticleConnection, error) {
 	ctx = previewing(ctx, preview)
 	loc := r.requestedLocale(ctx, locale)
-	pg, err := page(first, after)
+	pg, err := page(first, after, last, before)
 	if err != nil {
 		return nil, err
 	}
@@ -61,8 +61,7 @@ func (r *queryResolver) Articles(ctx context.Context, locale *string, first *int
 		}
 	}
 	conn := &model.ArticleConnection{
-		Edges:    make([]model.ArticleEdge, len(list.Items)),
-		PageInfo: model.PageInfo{HasNextPage: list.HasNextPage},
+		Edges: make([]model.ArticleEdge, len(list.Items)),
 		Count: func(ctx context.Context) (int, error) {
 			return r.Content.Count(previewing(ctx, preview), content.TypeArticle, loc)
 		},
@@ -70,9 +69,7 @@ func (r *queryResolver) Articles(ctx context.Context, locale *string, first *int
 	for i, p := range list.Items {
 		conn.Edges[i] = model.ArticleEdge{Cursor: encodeCursor(p.EntryID), Node: toArticle(p)}
 	}
-	if n := len(conn.Edges); n > 0 {
-		conn.PageInfo.EndCursor = &conn.Edges[n-1].Cursor
-	}
+	conn.PageInfo = pageInfo(conn.Edges, func(e model.ArticleEdge) string { return e.Cursor }, list.HasNextPage, list.HasPreviousPage)
 	return conn, nil
 }
 
@@ -90,10 +87,10 @@ func (r *queryResolver) Role(ctx context.Context, slug string, locale *string, p
 }
 
 // Roles is the resolver for the roles field.
-func (r *queryResolver) Roles(ctx context.Context, locale *string, first *int, after *string, preview *bool) (*model.RoleConnection, error) {
+func (r *queryResolver) Roles(ctx context.Context, locale *string, first *int, after *string, last *int, before *string, preview *bool) (*model.RoleConnection, error) {
 	ctx = previewing(ctx, preview)
 	loc := r.requestedLocale(ctx, locale)
-	pg, err := page(first, after)
+	pg, err := page(first, after, last, before)
 	if err != nil {
 		return nil, err
 	}
@@ -115,8 +112,7 @@ func (r *queryResolver) Roles(ctx context.Context, locale *string, first *int, a
 	}
 	loaders.Prime(r.loaders(ctx).Roles, loc, content.IsPreview(ctx), found)
 	conn := &model.RoleConnection{
-		Edges:    make([]model.RoleEdge, len(list.Items)),
-		PageInfo: model.PageInfo{HasNextPage: list.HasNextPage},
+		Edges: make([]model.RoleEdge, len(list.Items)),
 		Count: func(ctx context.Context) (int, error) {
 			return r.Content.Count(previewing(ctx, preview), content.TypeRole, loc)
 		},
@@ -124,9 +120,7 @@ func (r *queryResolver) Roles(ctx context.Context, locale *string, first *int, a
 	for i, p := range list.Items {
 		conn.Edges[i] = model.RoleEdge{Cursor: encodeCursor(p.EntryID), Node: toRole(p)}
 	}
-	if n := len(conn.Edges); n > 0 {
-		conn.PageInfo.EndCursor = &conn.Edges[n-1].Cursor
-	}
+	conn.PageInfo = pageInfo(conn.Edges, func(e model.RoleEdge) string { return e.Cursor }, list.HasNextPage, list.HasPreviousPage)
 	return conn, nil
 }
 
@@ -144,10 +138,10 @@ func (r *queryResolver) Comparison(ctx context.Context, slug string, locale *str
 }
 
 // Faqs is the resolver for the faqs field.
-func (r *queryResolver) Faqs(ctx context.Context, locale *string, roleSlug *string, articleSlug *string, first *int, after *string, preview *bool) (*model.FAQConnection, error) {
+func (r *queryResolver) Faqs(ctx context.Context, locale *string, roleSlug *string, articleSlug *string, first *int, after *string, last *int, before *string, preview *bool) (*model.FAQConnection, error) {
 	ctx = previewing(ctx, preview)
 	loc := r.requestedLocale(ctx, locale)
-	pg, err := page(first, after)
+	pg, err := page(first, after, last, before)
 	if err != nil {
 		return nil, err
 	}
@@ -163,8 +157,7 @@ func (r *queryResolver) Faqs(ctx context.Context, locale *string, roleSlug *stri
 		return nil, err
 	}
 	conn := &model.FAQConnection{
-		Edges:    make([]model.FAQEdge, len(list.Items)),
-		PageInfo: model.PageInfo{HasNextPage: list.HasNextPage},
+		Edges: make([]model.FAQEdge, len(list.Items)),
 		Count: func(ctx context.Context) (int, error) {
 			return r.Content.CountFAQs(previewing(ctx, preview), loc, filter)
 		},
@@ -172,9 +165,7 @@ func (r *queryResolver) Faqs(ctx context.Context, locale *string, roleSlug *stri
 	for i, p := range list.Items {
 		conn.Edges[i] = model.FAQEdge{Cursor: encodeCursor(p.EntryID), Node: toFAQ(p)}
 	}
-	if n := len(conn.Edges); n > 0 {
-		conn.PageInfo.EndCursor = &conn.Edges[n-1].Cursor
-	}
+	conn.PageInfo = pageInfo(conn.Edges, func(e model.FAQEdge) string { return e.Cursor }, list.HasNextPage, list.HasPreviousPage)
 	return conn, nil
 }
 

@@ -66,7 +66,11 @@ func (r *Resolver) primeRoleVacancies(ctx context.Context, roleIDs []string) err
 					continue
 				}
 				args := f.ArgumentMap(op.Variables)
+				// Only first pages are batched; the resolver reads the others.
 				if after, _ := args["after"].(string); after != "" {
+					continue
+				}
+				if before, _ := args["before"].(string); before != "" || args["last"] != nil {
 					continue
 				}
 				first := defaultPageSize
@@ -138,8 +142,9 @@ func encodeVacancyCursor(v *vacancy.Vacancy) string {
 	return base64.RawURLEncoding.EncodeToString([]byte(vacancyCursorPrefix + v.DatePosted.At.UTC().Format(time.RFC3339Nano) + "|" + v.ID))
 }
 
-func decodeVacancyCursor(cursor string) (*vacancy.Cursor, error) {
-	invalid := apperr.New(apperr.BadUserInput, "after is not a cursor this API returned for vacancies").With("field", "after")
+// decodeVacancyCursor reads a cursor passed as the argument field.
+func decodeVacancyCursor(cursor, field string) (*vacancy.Cursor, error) {
+	invalid := apperr.New(apperr.BadUserInput, "%s is not a cursor this API returned for vacancies", field).With("field", field)
 	raw, err := base64.RawURLEncoding.DecodeString(cursor)
 	if err != nil {
 		return nil, invalid
@@ -159,34 +164,34 @@ func decodeVacancyCursor(cursor string) (*vacancy.Cursor, error) {
 	return &vacancy.Cursor{Posted: posted.UTC(), ID: id}, nil
 }
 
-func vacancyPage(first *int, after *string) (vacancy.Page, error) {
-	limit, err := pageSize(first)
-	p := vacancy.Page{Limit: limit}
+func vacancyPage(first *int, after *string, last *int, before *string) (vacancy.Page, error) {
+	limit, fromEnd, err := pageSize(first, last, before)
+	p := vacancy.Page{Limit: limit, FromEnd: fromEnd}
 	if err != nil {
 		return p, err
 	}
 	if after != nil && *after != "" {
-		c, err := decodeVacancyCursor(*after)
-		if err != nil {
+		if p.After, err = decodeVacancyCursor(*after, "after"); err != nil {
 			return p, err
 		}
-		p.After = c
+	}
+	if before != nil && *before != "" {
+		if p.Before, err = decodeVacancyCursor(*before, "before"); err != nil {
+			return p, err
+		}
 	}
 	return p, nil
 }
 
 func toVacancyConnection(list vacancy.List, count model.Counter) *model.VacancyConnection {
 	conn := &model.VacancyConnection{
-		Edges:    make([]model.VacancyEdge, len(list.Items)),
-		PageInfo: model.PageInfo{HasNextPage: list.HasNextPage},
-		Count:    count,
+		Edges: make([]model.VacancyEdge, len(list.Items)),
+		Count: count,
 	}
 	for i, v := range list.Items {
 		conn.Edges[i] = model.VacancyEdge{Cursor: encodeVacancyCursor(v), Node: toVacancy(v)}
 	}
-	if n := len(conn.Edges); n > 0 {
-		conn.PageInfo.EndCursor = &conn.Edges[n-1].Cursor
-	}
+	conn.PageInfo = pageInfo(conn.Edges, func(e model.VacancyEdge) string { return e.Cursor }, list.HasNextPage, list.HasPreviousPage)
 	return conn
 }
 

@@ -101,8 +101,8 @@ func (r *mutationResolver) EnableSource(ctx context.Context, id string) (*model.
 }
 
 // Vacancies is the resolver for the vacancies field.
-func (r *queryResolver) Vacancies(ctx context.Context, filter *model.VacancyFilter, first *int, after *string) (*model.VacancyConnection, error) {
-	pg, err := vacancyPage(first, after)
+func (r *queryResolver) Vacancies(ctx context.Context, filter *model.VacancyFilter, first *int, after *string, last *int, before *string) (*model.VacancyConnection, error) {
+	pg, err := vacancyPage(first, after, last, before)
 	if err != nil {
 		return nil, err
 	}
@@ -173,8 +173,8 @@ func (r *queryResolver) Source(ctx context.Context, id string) (*model.Source, e
 }
 
 // VacanciesForAdmin is the resolver for the vacanciesForAdmin field.
-func (r *queryResolver) VacanciesForAdmin(ctx context.Context, filter *model.AdminVacancyFilter, first *int, after *string) (*model.VacancyConnection, error) {
-	pg, err := vacancyPage(first, after)
+func (r *queryResolver) VacanciesForAdmin(ctx context.Context, filter *model.AdminVacancyFilter, first *int, after *string, last *int, before *string) (*model.VacancyConnection, error) {
+	pg, err := vacancyPage(first, after, last, before)
 	if err != nil {
 		return nil, err
 	}
@@ -197,24 +197,21 @@ func (r *queryResolver) VacanciesForAdmin(ctx context.Context, filter *model.Adm
 }
 
 // Vacancies is the resolver for the vacancies field.
-func (r *roleResolver) Vacancies(ctx context.Context, obj *model.Role, first *int, after *string) (*model.VacancyConnection, error) {
+func (r *roleResolver) Vacancies(ctx context.Context, obj *model.Role, first *int, after *string, last *int, before *string) (*model.VacancyConnection, error) {
 	count := func(ctx context.Context) (int, error) {
 		return r.vacancyLoaders(ctx).RoleCounts.Load(ctx, obj.ID)
 	}
-	if after != nil && *after != "" {
-		pg, err := vacancyPage(first, after)
-		if err != nil {
-			return nil, err
-		}
+	pg, err := vacancyPage(first, after, last, before)
+	if err != nil {
+		return nil, err
+	}
+	// Only first pages are batched for all roles at once.
+	if pg.After != nil || pg.Before != nil || pg.FromEnd {
 		list, err := r.VacancyService.OpenForRole(ctx, obj.ID, pg)
 		if err != nil {
 			return nil, err
 		}
 		return toVacancyConnection(list, count), nil
-	}
-	pg, err := vacancyPage(first, nil)
-	if err != nil {
-		return nil, err
 	}
 	list, err := r.vacancyLoaders(ctx).RolePages.Load(ctx, loaders.RolePage{RoleID: obj.ID, First: pg.Limit})
 	if err != nil {

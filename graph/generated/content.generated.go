@@ -34,7 +34,7 @@ type FAQConnectionResolver interface {
 }
 type RoleResolver interface {
 	Faqs(ctx context.Context, obj *model.Role) ([]model.FAQ, error)
-	Vacancies(ctx context.Context, obj *model.Role, first *int, after *string) (*model.VacancyConnection, error)
+	Vacancies(ctx context.Context, obj *model.Role, first *int, after *string, last *int, before *string) (*model.VacancyConnection, error)
 }
 type RoleConnectionResolver interface {
 	TotalCount(ctx context.Context, obj *model.RoleConnection) (int, error)
@@ -68,6 +68,22 @@ func (ec *executionContext) field_Role_vacancies_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
 	return args, nil
 }
 
@@ -2270,7 +2286,7 @@ func (ec *executionContext) _Role_vacancies(ctx context.Context, field graphql.C
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Role().Vacancies(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Role().Vacancies(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.VacancyConnection) graphql.Marshaler {

@@ -254,8 +254,10 @@ type ComplexityRoot struct {
 	}
 
 	PageInfo struct {
-		EndCursor   func(childComplexity int) int
-		HasNextPage func(childComplexity int) int
+		EndCursor       func(childComplexity int) int
+		HasNextPage     func(childComplexity int) int
+		HasPreviousPage func(childComplexity int) int
+		StartCursor     func(childComplexity int) int
 	}
 
 	PublishResult struct {
@@ -266,24 +268,24 @@ type ComplexityRoot struct {
 
 	Query struct {
 		Article           func(childComplexity int, slug string, locale *string, preview *bool) int
-		Articles          func(childComplexity int, locale *string, first *int, after *string, preview *bool) int
-		AuditLog          func(childComplexity int, entryID *string, actorID *string, first *int, after *string) int
+		Articles          func(childComplexity int, locale *string, first *int, after *string, last *int, before *string, preview *bool) int
+		AuditLog          func(childComplexity int, entryID *string, actorID *string, first *int, after *string, last *int, before *string) int
 		Comparison        func(childComplexity int, slug string, locale *string, preview *bool) int
-		Entries           func(childComplexity int, typeArg *model.EntryType, first *int, after *string) int
+		Entries           func(childComplexity int, typeArg *model.EntryType, first *int, after *string, last *int, before *string) int
 		Entry             func(childComplexity int, id string) int
-		Faqs              func(childComplexity int, locale *string, roleSlug *string, articleSlug *string, first *int, after *string, preview *bool) int
+		Faqs              func(childComplexity int, locale *string, roleSlug *string, articleSlug *string, first *int, after *string, last *int, before *string, preview *bool) int
 		Locales           func(childComplexity int) int
 		Me                func(childComplexity int) int
 		NeedsTranslation  func(childComplexity int, locale string) int
 		RenderMarkdown    func(childComplexity int, markdown string) int
 		Revisions         func(childComplexity int, id string, locale *string) int
 		Role              func(childComplexity int, slug string, locale *string, preview *bool) int
-		Roles             func(childComplexity int, locale *string, first *int, after *string, preview *bool) int
+		Roles             func(childComplexity int, locale *string, first *int, after *string, last *int, before *string, preview *bool) int
 		Source            func(childComplexity int, id string) int
 		Sources           func(childComplexity int) int
 		Users             func(childComplexity int) int
-		Vacancies         func(childComplexity int, filter *model.VacancyFilter, first *int, after *string) int
-		VacanciesForAdmin func(childComplexity int, filter *model.AdminVacancyFilter, first *int, after *string) int
+		Vacancies         func(childComplexity int, filter *model.VacancyFilter, first *int, after *string, last *int, before *string) int
+		VacanciesForAdmin func(childComplexity int, filter *model.AdminVacancyFilter, first *int, after *string, last *int, before *string) int
 		Vacancy           func(childComplexity int, id string) int
 	}
 
@@ -334,7 +336,7 @@ type ComplexityRoot struct {
 		Title            func(childComplexity int) int
 		Tools            func(childComplexity int) int
 		UpdatedAt        func(childComplexity int) int
-		Vacancies        func(childComplexity int, first *int, after *string) int
+		Vacancies        func(childComplexity int, first *int, after *string, last *int, before *string) int
 	}
 
 	RoleConnection struct {
@@ -1509,6 +1511,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PageInfo.HasNextPage(childComplexity), true
+	case "PageInfo.hasPreviousPage":
+		if e.ComplexityRoot.PageInfo.HasPreviousPage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PageInfo.HasPreviousPage(childComplexity), true
+	case "PageInfo.startCursor":
+		if e.ComplexityRoot.PageInfo.StartCursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PageInfo.StartCursor(childComplexity), true
 
 	case "PublishResult.entry":
 		if e.ComplexityRoot.PublishResult.Entry == nil {
@@ -1550,7 +1564,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Articles(childComplexity, args["locale"].(*string), args["first"].(*int), args["after"].(*string), args["preview"].(*bool)), true
+		return e.ComplexityRoot.Query.Articles(childComplexity, args["locale"].(*string), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["preview"].(*bool)), true
 	case "Query.auditLog":
 		if e.ComplexityRoot.Query.AuditLog == nil {
 			break
@@ -1561,7 +1575,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.AuditLog(childComplexity, args["entryId"].(*string), args["actorId"].(*string), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.AuditLog(childComplexity, args["entryId"].(*string), args["actorId"].(*string), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Query.comparison":
 		if e.ComplexityRoot.Query.Comparison == nil {
 			break
@@ -1583,7 +1597,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Entries(childComplexity, args["type"].(*model.EntryType), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.Entries(childComplexity, args["type"].(*model.EntryType), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Query.entry":
 		if e.ComplexityRoot.Query.Entry == nil {
 			break
@@ -1605,7 +1619,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Faqs(childComplexity, args["locale"].(*string), args["roleSlug"].(*string), args["articleSlug"].(*string), args["first"].(*int), args["after"].(*string), args["preview"].(*bool)), true
+		return e.ComplexityRoot.Query.Faqs(childComplexity, args["locale"].(*string), args["roleSlug"].(*string), args["articleSlug"].(*string), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["preview"].(*bool)), true
 
 	case "Query.locales":
 		if e.ComplexityRoot.Query.Locales == nil {
@@ -1673,7 +1687,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Roles(childComplexity, args["locale"].(*string), args["first"].(*int), args["after"].(*string), args["preview"].(*bool)), true
+		return e.ComplexityRoot.Query.Roles(childComplexity, args["locale"].(*string), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["preview"].(*bool)), true
 	case "Query.source":
 		if e.ComplexityRoot.Query.Source == nil {
 			break
@@ -1707,7 +1721,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Vacancies(childComplexity, args["filter"].(*model.VacancyFilter), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.Vacancies(childComplexity, args["filter"].(*model.VacancyFilter), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Query.vacanciesForAdmin":
 		if e.ComplexityRoot.Query.VacanciesForAdmin == nil {
 			break
@@ -1718,7 +1732,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.VacanciesForAdmin(childComplexity, args["filter"].(*model.AdminVacancyFilter), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.VacanciesForAdmin(childComplexity, args["filter"].(*model.AdminVacancyFilter), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Query.vacancy":
 		if e.ComplexityRoot.Query.Vacancy == nil {
 			break
@@ -1966,7 +1980,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Role.Vacancies(childComplexity, args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Role.Vacancies(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 
 	case "RoleConnection.edges":
 		if e.ComplexityRoot.RoleConnection.Edges == nil {
@@ -3171,7 +3185,7 @@ type ArticleConnection {
 
 "An article in a list."
 type ArticleEdge {
-  "Pass as ` + "`" + `after` + "`" + ` to continue after this article."
+  "Pass as ` + "`" + `after` + "`" + ` to continue after this article, or as ` + "`" + `before` + "`" + ` to page back from it."
   cursor: String!
   "The article."
   node: Article!
@@ -3189,7 +3203,7 @@ type RoleConnection {
 
 "A role in a list."
 type RoleEdge {
-  "Pass as ` + "`" + `after` + "`" + ` to continue after this role."
+  "Pass as ` + "`" + `after` + "`" + ` to continue after this role, or as ` + "`" + `before` + "`" + ` to page back from it."
   cursor: String!
   "The role."
   node: Role!
@@ -3207,7 +3221,7 @@ type FAQConnection {
 
 "An FAQ in a list."
 type FAQEdge {
-  "Pass as ` + "`" + `after` + "`" + ` to continue after this FAQ."
+  "Pass as ` + "`" + `after` + "`" + ` to continue after this FAQ, or as ` + "`" + `before` + "`" + ` to page back from it."
   cursor: String!
   "The FAQ."
   node: FAQ!
@@ -3432,7 +3446,7 @@ type EntryConnection {
 
 "An entry in a list."
 type EntryEdge {
-  "Pass as ` + "`" + `after` + "`" + ` to continue after this entry."
+  "Pass as ` + "`" + `after` + "`" + ` to continue after this entry, or as ` + "`" + `before` + "`" + ` to page back from it."
   cursor: String!
   "The entry."
   node: Entry!
@@ -3448,7 +3462,7 @@ type AuditLogConnection {
 
 "A log entry in a list."
 type AuditLogEdge {
-  "Pass as ` + "`" + `after` + "`" + ` to continue after this entry."
+  "Pass as ` + "`" + `after` + "`" + ` to continue after this entry, or as ` + "`" + `before` + "`" + ` to page back from it."
   cursor: String!
   "The log entry."
   node: AuditEntry!
@@ -3467,6 +3481,10 @@ extend type Query {
     first: Int
     "Return the entries after this cursor."
     after: String
+    "How many to return counting back from the end (or from ` + "`" + `before` + "`" + `), for paging backwards: 1 to 100, default 20. Not together with ` + "`" + `first` + "`" + `."
+    last: Int
+    "Return the entries before this cursor."
+    before: String
   ): EntryConnection! @hasRole(role: TRANSLATOR)
   "An entry's history, newest first: every save and publication."
   revisions(
@@ -3487,6 +3505,10 @@ extend type Query {
     first: Int
     "Return the log entries after this cursor."
     after: String
+    "How many to return counting back from the end (or from ` + "`" + `before` + "`" + `), for paging backwards: 1 to 100, default 20. Not together with ` + "`" + `first` + "`" + `."
+    last: Int
+    "Return the log entries before this cursor."
+    before: String
   ): AuditLogConnection! @hasRole(role: ADMIN)
   "Every account."
   users: [User!]! @hasRole(role: ADMIN)
@@ -3823,6 +3845,10 @@ type Query {
     first: Int
     "Return the articles after this cursor."
     after: String
+    "How many to return counting back from the end (or from ` + "`" + `before` + "`" + `), for paging backwards: 1 to 100, default 20. Not together with ` + "`" + `first` + "`" + `."
+    last: Int
+    "Return the articles before this cursor."
+    before: String
     "Serve drafts instead of what is live, to preview them; only for signed-in editors (` + "`" + `UNAUTHENTICATED` + "`" + ` otherwise). Answers are never cached."
     preview: Boolean = false
   ): ArticleConnection!
@@ -3845,6 +3871,10 @@ type Query {
     first: Int
     "Return the roles after this cursor."
     after: String
+    "How many to return counting back from the end (or from ` + "`" + `before` + "`" + `), for paging backwards: 1 to 100, default 20. Not together with ` + "`" + `first` + "`" + `."
+    last: Int
+    "Return the roles before this cursor."
+    before: String
     "Serve drafts instead of what is live, to preview them; only for signed-in editors (` + "`" + `UNAUTHENTICATED` + "`" + ` otherwise). Answers are never cached."
     preview: Boolean = false
   ): RoleConnection!
@@ -3876,6 +3906,10 @@ type Query {
     first: Int
     "Return the FAQs after this cursor."
     after: String
+    "How many to return counting back from the end (or from ` + "`" + `before` + "`" + `), for paging backwards: 1 to 100, default 20. Not together with ` + "`" + `first` + "`" + `."
+    last: Int
+    "Return the FAQs before this cursor."
+    before: String
     "Serve drafts instead of what is live, to preview them; only for signed-in editors (` + "`" + `UNAUTHENTICATED` + "`" + ` otherwise). Answers are never cached."
     preview: Boolean = false
   ): FAQConnection!
@@ -3932,11 +3966,19 @@ interface Localized {
 "An RFC 3339 timestamp in UTC."
 scalar Time
 
-"Pagination state of a connection."
+"""
+Pagination state of a connection, as the Relay connection spec defines it.
+Page forwards with ` + "`" + `first` + "`" + `/` + "`" + `after` + "`" + `, backwards with ` + "`" + `last` + "`" + `/` + "`" + `before` + "`" + `; either
+way the edges come in the connection's order.
+"""
 type PageInfo {
-  "Whether more items follow ` + "`" + `endCursor` + "`" + `."
+  "Paging with ` + "`" + `first` + "`" + `: whether more items follow ` + "`" + `endCursor` + "`" + `. Always false with ` + "`" + `last` + "`" + `."
   hasNextPage: Boolean!
-  "The cursor of the last item returned; pass it as ` + "`" + `after` + "`" + ` for the next page."
+  "Paging with ` + "`" + `last` + "`" + `: whether more items precede ` + "`" + `startCursor` + "`" + `. Always false with ` + "`" + `first` + "`" + `."
+  hasPreviousPage: Boolean!
+  "The cursor of the first item returned; pass it as ` + "`" + `before` + "`" + ` for the previous page. Null when there are none."
+  startCursor: String
+  "The cursor of the last item returned; pass it as ` + "`" + `after` + "`" + ` for the next page. Null when there are none."
   endCursor: String
 }
 `, BuiltIn: false},
@@ -4113,7 +4155,7 @@ type VacancyConnection {
 
 "A vacancy in a list."
 type VacancyEdge {
-  "Pass as ` + "`" + `after` + "`" + ` to continue after this vacancy."
+  "Pass as ` + "`" + `after` + "`" + ` to continue after this vacancy, or as ` + "`" + `before` + "`" + ` to page back from it."
   cursor: String!
   "The vacancy."
   node: Vacancy!
@@ -4142,6 +4184,10 @@ extend type Role {
     first: Int
     "Return the vacancies after this cursor."
     after: String
+    "How many to return counting back from the end (or from ` + "`" + `before` + "`" + `), for paging backwards: 1 to 100, default 20. Not together with ` + "`" + `first` + "`" + `."
+    last: Int
+    "Return the vacancies before this cursor."
+    before: String
   ): VacancyConnection!
 }
 
@@ -4596,6 +4642,10 @@ extend type Query {
     first: Int
     "Return the vacancies after this cursor."
     after: String
+    "How many to return counting back from the end (or from ` + "`" + `before` + "`" + `), for paging backwards: 1 to 100, default 20. Not together with ` + "`" + `first` + "`" + `."
+    last: Int
+    "Return the vacancies before this cursor."
+    before: String
   ): VacancyConnection!
   "An open vacancy by id, for its detail page; null when it does not exist or is not open."
   vacancy("The vacancy's id." id: ID!): Vacancy
@@ -4611,6 +4661,10 @@ extend type Query {
     first: Int
     "Return the vacancies after this cursor."
     after: String
+    "How many to return counting back from the end (or from ` + "`" + `before` + "`" + `), for paging backwards: 1 to 100, default 20. Not together with ` + "`" + `first` + "`" + `."
+    last: Int
+    "Return the vacancies before this cursor."
+    before: String
   ): VacancyConnection! @hasRole(role: EDITOR)
 }
 
@@ -4965,6 +5019,10 @@ func (ec *executionContext) childFields_PageInfo(ctx context.Context, field grap
 	switch field.Name {
 	case "hasNextPage":
 		return ec.fieldContext_PageInfo_hasNextPage(ctx, field)
+	case "hasPreviousPage":
+		return ec.fieldContext_PageInfo_hasPreviousPage(ctx, field)
+	case "startCursor":
+		return ec.fieldContext_PageInfo_startCursor(ctx, field)
 	case "endCursor":
 		return ec.fieldContext_PageInfo_endCursor(ctx, field)
 	}

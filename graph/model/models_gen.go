@@ -34,7 +34,7 @@ type Alternate struct {
 
 // An article in a list.
 type ArticleEdge struct {
-	// Pass as `after` to continue after this article.
+	// Pass as `after` to continue after this article, or as `before` to page back from it.
 	Cursor string `json:"cursor"`
 	// The article.
 	Node *Article `json:"node"`
@@ -90,7 +90,7 @@ type AuditLogConnection struct {
 
 // A log entry in a list.
 type AuditLogEdge struct {
-	// Pass as `after` to continue after this entry.
+	// Pass as `after` to continue after this entry, or as `before` to page back from it.
 	Cursor string `json:"cursor"`
 	// The log entry.
 	Node *AuditEntry `json:"node"`
@@ -216,7 +216,7 @@ type CreateUserInput struct {
 
 // An entry in a list.
 type EntryEdge struct {
-	// Pass as `after` to continue after this entry.
+	// Pass as `after` to continue after this entry, or as `before` to page back from it.
 	Cursor string `json:"cursor"`
 	// The entry.
 	Node *Entry `json:"node"`
@@ -224,7 +224,7 @@ type EntryEdge struct {
 
 // An FAQ in a list.
 type FAQEdge struct {
-	// Pass as `after` to continue after this FAQ.
+	// Pass as `after` to continue after this FAQ, or as `before` to page back from it.
 	Cursor string `json:"cursor"`
 	// The FAQ.
 	Node *FAQ `json:"node"`
@@ -296,11 +296,17 @@ type Locale struct {
 type Mutation struct {
 }
 
-// Pagination state of a connection.
+// Pagination state of a connection, as the Relay connection spec defines it.
+// Page forwards with `first`/`after`, backwards with `last`/`before`; either
+// way the edges come in the connection's order.
 type PageInfo struct {
-	// Whether more items follow `endCursor`.
+	// Paging with `first`: whether more items follow `endCursor`. Always false with `last`.
 	HasNextPage bool `json:"hasNextPage"`
-	// The cursor of the last item returned; pass it as `after` for the next page.
+	// Paging with `last`: whether more items precede `startCursor`. Always false with `first`.
+	HasPreviousPage bool `json:"hasPreviousPage"`
+	// The cursor of the first item returned; pass it as `before` for the previous page. Null when there are none.
+	StartCursor *string `json:"startCursor,omitempty"`
+	// The cursor of the last item returned; pass it as `after` for the next page. Null when there are none.
 	EndCursor *string `json:"endCursor,omitempty"`
 }
 
@@ -320,7 +326,7 @@ type Query struct {
 
 // A role in a list.
 type RoleEdge struct {
-	// Pass as `after` to continue after this role.
+	// Pass as `after` to continue after this role, or as `before` to page back from it.
 	Cursor string `json:"cursor"`
 	// The role.
 	Node *Role `json:"node"`
@@ -648,7 +654,7 @@ type User struct {
 
 // A vacancy in a list.
 type VacancyEdge struct {
-	// Pass as `after` to continue after this vacancy.
+	// Pass as `after` to continue after this vacancy, or as `before` to page back from it.
 	Cursor string `json:"cursor"`
 	// The vacancy.
 	Node *Vacancy `json:"node"`

@@ -554,14 +554,13 @@ func (s *Service) Entries(ctx context.Context, typ Type, page Page) (List[*Entry
 	if typ != "" && !typ.Valid() {
 		return List[*EntryState]{}, apperr.New(apperr.BadUserInput, "unknown entry type %q", typ).With("field", "type")
 	}
-	limit := page.Limit
-	page.Limit = limit + 1
-	entries, err := s.store.Entries(ctx, typ, page)
+	fetch := page
+	fetch.Limit++
+	entries, err := s.store.Entries(ctx, typ, fetch)
 	if err != nil {
 		return List[*EntryState]{}, err
 	}
-	hasNext := len(entries) > limit
-	return List[*EntryState]{Items: entries[:min(limit, len(entries))], HasNextPage: hasNext}, nil
+	return cut(entries, page), nil
 }
 
 // CountEntries counts entries for editors; typ "" counts every type.
@@ -577,13 +576,13 @@ func (s *Service) AuditLog(ctx context.Context, filter AuditFilter, page Page) (
 	if _, err := authorize(ctx, account.RoleAdmin, "read the audit log"); err != nil {
 		return List[AuditEntry]{}, err
 	}
-	limit := page.Limit
-	page.Limit = limit + 1
-	entries, err := s.store.AuditLog(ctx, filter, page)
+	fetch := page
+	fetch.Limit++
+	entries, err := s.store.AuditLog(ctx, filter, fetch)
 	if err != nil {
 		return List[AuditEntry]{}, err
 	}
-	return List[AuditEntry]{Items: entries[:min(limit, len(entries))], HasNextPage: len(entries) > limit}, nil
+	return cut(entries, page), nil
 }
 
 // IsEmpty reports whether no content was ever created: deleted entries

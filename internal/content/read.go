@@ -65,8 +65,28 @@ func (s *Service) InTx(ctx context.Context, fn func(*Service) error) error {
 
 // List is one page of a list.
 type List[T any] struct {
-	Items       []T
-	HasNextPage bool
+	Items []T
+	// HasNextPage tells whether more items follow, when paging forwards;
+	// HasPreviousPage whether more precede, when paging from the end.
+	// Relay's connection spec lets the other one be false.
+	HasNextPage     bool
+	HasPreviousPage bool
+}
+
+// cut trims items, fetched with page.Limit+1 in the list's order, to the
+// page: the extra item, if any, is the one furthest from where paging
+// starts and tells that there is more in that direction.
+func cut[T any](items []T, page Page) List[T] {
+	l := List[T]{Items: items}
+	if len(items) <= page.Limit {
+		return l
+	}
+	if page.FromEnd {
+		l.Items, l.HasPreviousPage = items[len(items)-page.Limit:], true
+	} else {
+		l.Items, l.HasNextPage = items[:page.Limit], true
+	}
+	return l
 }
 
 type previewKey struct{}
@@ -188,15 +208,29 @@ func (s *Service) FAQs(ctx context.Context, loc string, filter FAQFilter, page P
 	if err != nil {
 		return List[*PublishedFAQ]{}, err
 	}
-	start := 0
+	start, end := 0, len(all)
 	if page.AfterID != "" {
 		start = slices.IndexFunc(all, func(f *PublishedFAQ) bool { return f.EntryID == page.AfterID }) + 1
 		if start == 0 {
 			return List[*PublishedFAQ]{}, apperr.New(apperr.BadUserInput, "cursor does not point into this list").With("field", "after")
 		}
 	}
-	end := min(start+page.Limit, len(all))
-	return List[*PublishedFAQ]{Items: all[start:end], HasNextPage: end < len(all)}, nil
+	if page.BeforeID != "" {
+		end = slices.IndexFunc(all, func(f *PublishedFAQ) bool { return f.EntryID == page.BeforeID })
+		if end < 0 {
+			return List[*PublishedFAQ]{}, apperr.New(apperr.BadUserInput, "cursor does not point into this list").With("field", "before")
+		}
+	}
+	if end < start { // before precedes after: nothing lies between them
+		end = start
+	}
+	// One more than the page, as the store is asked, so cut sets the flags.
+	if page.FromEnd {
+		start = max(start, end-page.Limit-1)
+	} else {
+		end = min(end, start+page.Limit+1)
+	}
+	return cut(all[start:end], page), nil
 }
 
 // CountFAQs counts what FAQs lists.
@@ -405,24 +439,23 @@ func list[S, F any](ctx context.Context, s *Service, typ Type, loc string, page 
 	if err != nil {
 		return List[*Published[S, F]]{}, err
 	}
-	limit := page.Limit
-	page.Limit = limit + 1 // one more tells whether there is a next page
+	fetch := page
+	fetch.Limit++ // one more tells whether there is more in the paging direction
 	cachetag.Add(ctx, cachetag.List(string(typ)))
-	ids, err := s.store.ListIDs(ctx, view, typ, chain, page)
+	ids, err := s.store.ListIDs(ctx, view, typ, chain, fetch)
 	if err != nil {
 		return List[*Published[S, F]]{}, fmt.Errorf("list %ss: %w", typ, err)
 	}
-	hasNext := len(ids) > limit
-	ids = ids[:min(limit, len(ids))]
-	byID, err := byIDsInChain[S, F](ctx, s, view, typ, ids, requested, chain)
+	idPage := cut(ids, page)
+	byID, err := byIDsInChain[S, F](ctx, s, view, typ, idPage.Items, requested, chain)
 	if err != nil {
 		return List[*Published[S, F]]{}, err
 	}
-	items := make([]*Published[S, F], 0, len(ids))
-	for _, id := range ids {
+	items := make([]*Published[S, F], 0, len(idPage.Items))
+	for _, id := range idPage.Items {
 		if p, ok := byID[id]; ok {
 			items = append(items, p)
 		}
 	}
-	return List[*Published[S, F]]{Items: items, HasNextPage: hasNext}, nil
+	return List[*Published[S, F]]{Items: items, HasNextPage: idPage.HasNextPage, HasPreviousPage: idPage.HasPreviousPage}, nil
 }

@@ -96,8 +96,13 @@ type Store interface {
 
 // Page selects a slice of an ordered list by keyset.
 type Page struct {
-	AfterID string // exclusive; empty starts at the beginning
-	Limit   int
+	AfterID  string // exclusive; empty starts at the beginning
+	BeforeID string // exclusive; empty runs to the end
+	Limit    int
+	// FromEnd takes the Limit items nearest BeforeID (or the end) instead
+	// of those nearest AfterID: Relay's last. Items still come in the
+	// list's order.
+	FromEnd bool
 	// Descending orders by id from newest to oldest; ids are UUIDv7, so
 	// that is creation order.
 	Descending bool

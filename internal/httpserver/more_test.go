@@ -54,6 +54,11 @@ func TestBadArgumentsAreTypedErrors(t *testing.T) {
 		"cursor not base64":  {`{ roles(after: "!!!") { totalCount } }`, "BAD_USER_INPUT"},
 		"first too large":    {`{ articles(first: 1000) { totalCount } }`, "BAD_USER_INPUT"},
 		"first zero":         {`{ faqs(first: 0) { totalCount } }`, "BAD_USER_INPUT"},
+		"first and last":     {`{ roles(first: 2, last: 2) { totalCount } }`, "BAD_USER_INPUT"},
+		"last too large":     {`{ vacancies(last: 101) { totalCount } }`, "BAD_USER_INPUT"},
+		"last zero":          {`{ articles(last: 0) { totalCount } }`, "BAD_USER_INPUT"},
+		"before not ours":    {`{ faqs(before: "bm90LWEtY3Vyc29y") { totalCount } }`, "BAD_USER_INPUT"},
+		"vacancy before bad": {`{ vacancies(before: "!!!") { totalCount } }`, "BAD_USER_INPUT"},
 		"unknown role slug":  {`{ faqs(roleSlug: "astronaut") { totalCount } }`, "NOT_FOUND"},
 		"syntax error":       {`{ roles(`, "GRAPHQL_PARSE_FAILED"},
 		"unknown field":      {`{ roles { nope } }`, "GRAPHQL_VALIDATION_FAILED"},
@@ -98,6 +103,13 @@ func TestComplexityLimitRefusesHugeQueries(t *testing.T) {
 	q.WriteString(" }")
 	if got := a.post(q.String(), nil).code(t); got != "COMPLEXITY_LIMIT_EXCEEDED" {
 		t.Fatalf("30 aliased pages of 100: code %q, want COMPLEXITY_LIMIT_EXCEEDED", got)
+	}
+	// Pages counted from the end cost the same.
+	if got := a.post(strings.ReplaceAll(q.String(), "first:", "last:"), nil).code(t); got != "COMPLEXITY_LIMIT_EXCEEDED" {
+		t.Fatalf("30 aliased pages of the last 100: code %q, want COMPLEXITY_LIMIT_EXCEEDED", got)
+	}
+	if res := a.post(`{ roles(last: 100) { edges { node { faqs { id question answer { markdown html } alternates { locale slug } } } } } }`, nil); len(res.Errors) > 0 {
+		t.Fatalf("a large but reasonable query from the end was refused: %s", res.raw)
 	}
 }
 

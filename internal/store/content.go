@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"gorm.io/datatypes"
@@ -265,21 +266,40 @@ func (s *Content) Documents(ctx context.Context, view content.View, typ content.
 
 // ListIDs pages through entries that have one of locales in view, by id.
 func (s *Content) ListIDs(ctx context.Context, view content.View, typ content.Type, locales []string, page content.Page) ([]string, error) {
-	q := s.listed(ctx, view, typ, locales)
-	order := "entry_id ASC"
-	if page.Descending {
-		order = "entry_id DESC"
-		if page.AfterID != "" {
-			q = q.Where("entry_id < ?", page.AfterID)
-		}
-	} else if page.AfterID != "" {
-		q = q.Where("entry_id > ?", page.AfterID)
-	}
 	var ids []string
-	if err := q.Distinct("entry_id").Order(order).Limit(page.Limit).Pluck("entry_id", &ids).Error; err != nil {
+	q := keyset(s.listed(ctx, view, typ, locales), "entry_id", page.Descending, page)
+	if err := q.Distinct("entry_id").Pluck("entry_id", &ids).Error; err != nil {
 		return nil, fmt.Errorf("list %ss: %w", typ, err)
 	}
+	inListOrder(ids, page)
 	return ids, nil
+}
+
+// keyset restricts q to one page of a list ordered by the unique column
+// col: the Limit rows after AfterID or, with FromEnd, the Limit rows
+// before BeforeID, read in reverse order (inListOrder turns them back).
+func keyset(q *gorm.DB, col string, descending bool, page content.Page) *gorm.DB {
+	after, before, order, reverse := ">", "<", "ASC", "DESC"
+	if descending {
+		after, before, order, reverse = "<", ">", "DESC", "ASC"
+	}
+	if page.AfterID != "" {
+		q = q.Where(col+" "+after+" ?", page.AfterID)
+	}
+	if page.BeforeID != "" {
+		q = q.Where(col+" "+before+" ?", page.BeforeID)
+	}
+	if page.FromEnd {
+		order = reverse
+	}
+	return q.Order(col + " " + order).Limit(page.Limit)
+}
+
+// inListOrder puts rows read by keyset back in the list's order.
+func inListOrder[T any](rows []T, page content.Page) {
+	if page.FromEnd {
+		slices.Reverse(rows)
+	}
 }
 
 // CountListed counts what ListIDs pages through.
@@ -341,13 +361,11 @@ func (s *Content) Entries(ctx context.Context, typ content.Type, page content.Pa
 	if typ != "" {
 		q = q.Where("type = ?", string(typ))
 	}
-	if page.AfterID != "" {
-		q = q.Where("id < ?", page.AfterID)
-	}
 	var rows []entryRow
-	if err := q.Order("id DESC").Limit(page.Limit).Find(&rows).Error; err != nil {
+	if err := keyset(q, "id", true, page).Find(&rows).Error; err != nil {
 		return nil, fmt.Errorf("list entries: %w", err)
 	}
+	inListOrder(rows, page)
 	return s.withDetails(ctx, rows)
 }
 
@@ -680,13 +698,11 @@ func (s *Content) AuditLog(ctx context.Context, filter content.AuditFilter, page
 	if filter.ActorID != "" {
 		q = q.Where("actor_id = ?", filter.ActorID)
 	}
-	if page.AfterID != "" {
-		q = q.Where("id < ?", page.AfterID)
-	}
 	var rows []auditRow
-	if err := q.Order("id DESC").Limit(page.Limit).Find(&rows).Error; err != nil {
+	if err := keyset(q, "id", true, page).Find(&rows).Error; err != nil {
 		return nil, fmt.Errorf("read audit log: %w", err)
 	}
+	inListOrder(rows, page)
 	out := make([]content.AuditEntry, len(rows))
 	for i, r := range rows {
 		out[i] = content.AuditEntry{

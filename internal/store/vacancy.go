@@ -5,6 +5,7 @@ import (
 	"database/sql/driver"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -513,11 +514,26 @@ func filtered(q *gorm.DB, f vacancy.StoreFilter) *gorm.DB {
 	return q
 }
 
+// paged restricts q to one page, newest first; with FromEnd the rows are
+// read oldest first, and inPageOrder turns them back.
 func paged(q *gorm.DB, page vacancy.Page) *gorm.DB {
 	if page.After != nil {
 		q = q.Where("(date_posted, id) < (?, ?)", page.After.Posted.UTC(), page.After.ID)
 	}
+	if page.Before != nil {
+		q = q.Where("(date_posted, id) > (?, ?)", page.Before.Posted.UTC(), page.Before.ID)
+	}
+	if page.FromEnd {
+		return q.Order("date_posted ASC, id ASC").Limit(page.Limit)
+	}
 	return q.Order("date_posted DESC, id DESC").Limit(page.Limit)
+}
+
+func inPageOrder(rows []vacancyRow, page vacancy.Page) []vacancyRow {
+	if page.FromEnd {
+		slices.Reverse(rows)
+	}
+	return rows
 }
 
 // OpenVacancies pages through open vacancies, newest first.
@@ -527,7 +543,7 @@ func (s *Vacancies) OpenVacancies(ctx context.Context, f vacancy.StoreFilter, pa
 	if err := q.Find(&rows).Error; err != nil {
 		return nil, fmt.Errorf("list vacancies: %w", err)
 	}
-	return toVacancies(rows), nil
+	return toVacancies(inPageOrder(rows, page)), nil
 }
 
 // CountOpen counts open vacancies.
@@ -599,7 +615,7 @@ func (s *Vacancies) AllVacancies(ctx context.Context, f vacancy.StoreFilter, pag
 	if err := paged(filtered(s.db.WithContext(ctx).Model(&vacancyRow{}), f), page).Find(&rows).Error; err != nil {
 		return nil, fmt.Errorf("list vacancies: %w", err)
 	}
-	return toVacancies(rows), nil
+	return toVacancies(inPageOrder(rows, page)), nil
 }
 
 // CountAll counts vacancies of any status.

@@ -482,8 +482,11 @@ type Filter struct {
 
 // List is one page of vacancies.
 type List struct {
-	Items       []*Vacancy
-	HasNextPage bool
+	Items []*Vacancy
+	// HasNextPage tells whether more follow, when paging forwards;
+	// HasPreviousPage whether more precede, when paging from the end.
+	HasNextPage     bool
+	HasPreviousPage bool
 }
 
 // Open lists vacancies open now, newest first; anyone may. Closed and
@@ -508,16 +511,20 @@ func (s *Service) CountOpen(ctx context.Context, f Filter) (int, error) {
 }
 
 func (s *Service) page(page Page, fetch func(Page) ([]*Vacancy, error)) (List, error) {
-	limit := page.Limit
-	page.Limit = limit + 1
-	items, err := fetch(page)
+	ask := page
+	ask.Limit++ // one more tells whether there is more in the paging direction
+	items, err := fetch(ask)
 	if err != nil {
 		return List{}, fmt.Errorf("list vacancies: %w", err)
 	}
-	if len(items) > limit {
-		return List{Items: items[:limit], HasNextPage: true}, nil
+	switch {
+	case len(items) <= page.Limit:
+		return List{Items: items}, nil
+	case page.FromEnd: // the extra one is the newest
+		return List{Items: items[len(items)-page.Limit:], HasPreviousPage: true}, nil
+	default:
+		return List{Items: items[:page.Limit], HasNextPage: true}, nil
 	}
-	return List{Items: items}, nil
 }
 
 // storeFilter resolves a public filter; empty reports that nothing can

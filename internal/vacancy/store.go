@@ -178,8 +178,13 @@ type StoreFilter struct {
 // Page selects a slice of a list ordered by date posted, newest first,
 // by keyset.
 type Page struct {
-	Limit int
-	After *Cursor
+	Limit  int
+	After  *Cursor // exclusive; nil starts at the newest
+	Before *Cursor // exclusive; nil runs to the oldest
+	// FromEnd takes the Limit vacancies nearest Before (or the oldest)
+	// instead of those nearest After: Relay's last. They still come
+	// newest first.
+	FromEnd bool
 }
 
 // Cursor is a position in such a list.
