@@ -14,8 +14,6 @@ import (
 	"net/netip"
 	"time"
 
-	"github.com/99designs/gqlgen/graphql/playground"
-
 	"github.com/werkwijzer/werkwijzer/admin"
 	"github.com/werkwijzer/werkwijzer/graph"
 	"github.com/werkwijzer/werkwijzer/graph/loaders"
@@ -77,7 +75,7 @@ func New(cfg Config) http.Handler {
 	}
 	mux.HandleFunc("GET /schema.graphql", serveSchema)
 	if cfg.Playground {
-		mux.Handle("GET /playground", playground.Handler("Werkwijzer GraphQL", "/graphql"))
+		servePlayground(mux)
 	}
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
