@@ -178,6 +178,31 @@ func (r *queryResolver) Faqs(ctx context.Context, locale *string, roleSlug *stri
 	return conn, nil
 }
 
+// Sitemap is the resolver for the sitemap field.
+func (r *queryResolver) Sitemap(ctx context.Context, locale *string, first *int, after *string) (*model.SitemapConnection, error) {
+	loc := r.requestedLocale(ctx, locale)
+	pg, err := page(first, after)
+	if err != nil {
+		return nil, err
+	}
+	list, err := r.Content.Sitemap(ctx, loc, pg)
+	if err != nil {
+		return nil, err
+	}
+	conn := &model.SitemapConnection{
+		Edges:    make([]model.SitemapEdge, len(list.Items)),
+		PageInfo: model.PageInfo{HasNextPage: list.HasNextPage},
+		Count:    func(ctx context.Context) (int, error) { return r.Content.CountSitemap(ctx, loc) },
+	}
+	for i, p := range list.Items {
+		conn.Edges[i] = model.SitemapEdge{Cursor: encodeCursor(p.EntryID), Node: toSitemapEntry(p)}
+	}
+	if n := len(conn.Edges); n > 0 {
+		conn.PageInfo.EndCursor = &conn.Edges[n-1].Cursor
+	}
+	return conn, nil
+}
+
 // HTML is the resolver for the html field.
 func (r *richTextResolver) HTML(ctx context.Context, obj *model.RichText) (string, error) {
 	return richtext.HTML(obj.Markdown), nil
