@@ -11,7 +11,23 @@ import (
 	"github.com/werkwijzer/werkwijzer/graph/generated"
 	"github.com/werkwijzer/werkwijzer/graph/loaders"
 	"github.com/werkwijzer/werkwijzer/graph/model"
+	"github.com/werkwijzer/werkwijzer/internal/content"
 )
+
+// StructuredData is the resolver for the structuredData field.
+func (r *articleResolver) StructuredData(ctx context.Context, obj *model.Article) (string, error) {
+	// The FAQs come from the loader the page's blocks primed, or in one
+	// batch when no blocks were selected.
+	faqs, err := loaders.Many(ctx, r.loaders(ctx).FAQs, keys(obj.Domain.Structure.FAQIDs(), obj.RequestedLocale, obj.Preview))
+	if err != nil {
+		return "", err
+	}
+	byID := make(map[string]*content.PublishedFAQ, len(faqs))
+	for _, f := range faqs {
+		byID[f.EntryID] = f
+	}
+	return r.Content.ArticleStructuredData(obj.Domain, byID)
+}
 
 // TotalCount is the resolver for the totalCount field.
 func (r *articleConnectionResolver) TotalCount(ctx context.Context, obj *model.ArticleConnection) (int, error) {
@@ -65,8 +81,18 @@ func (r *roleResolver) Faqs(ctx context.Context, obj *model.Role) ([]model.FAQ, 
 	return mapAll(faqs, toFAQ), nil
 }
 
+// StructuredData is the resolver for the structuredData field.
+func (r *roleResolver) StructuredData(ctx context.Context, obj *model.Role) (string, error) {
+	return r.Content.RoleStructuredData(obj.Domain)
+}
+
 // TotalCount is the resolver for the totalCount field.
 func (r *roleConnectionResolver) TotalCount(ctx context.Context, obj *model.RoleConnection) (int, error) {
+	return obj.Count(ctx)
+}
+
+// TotalCount is the resolver for the totalCount field.
+func (r *sitemapConnectionResolver) TotalCount(ctx context.Context, obj *model.SitemapConnection) (int, error) {
 	return obj.Count(ctx)
 }
 
@@ -78,6 +104,9 @@ func (r *vacancyListBlockResolver) Role(ctx context.Context, obj *model.VacancyL
 	}
 	return toRole(role), nil
 }
+
+// Article returns generated.ArticleResolver implementation.
+func (r *Resolver) Article() generated.ArticleResolver { return &articleResolver{r} }
 
 // ArticleConnection returns generated.ArticleConnectionResolver implementation.
 func (r *Resolver) ArticleConnection() generated.ArticleConnectionResolver {
@@ -106,12 +135,18 @@ func (r *Resolver) RoleConnection() generated.RoleConnectionResolver {
 	return &roleConnectionResolver{r}
 }
 
+// SitemapConnection returns generated.SitemapConnectionResolver implementation.
+func (r *Resolver) SitemapConnection() generated.SitemapConnectionResolver {
+	return &sitemapConnectionResolver{r}
+}
+
 // VacancyListBlock returns generated.VacancyListBlockResolver implementation.
 func (r *Resolver) VacancyListBlock() generated.VacancyListBlockResolver {
 	return &vacancyListBlockResolver{r}
 }
 
 type (
+	articleResolver           struct{ *Resolver }
 	articleConnectionResolver struct{ *Resolver }
 	comparisonResolver        struct{ *Resolver }
 	comparisonBlockResolver   struct{ *Resolver }
@@ -119,5 +154,6 @@ type (
 	fAQConnectionResolver     struct{ *Resolver }
 	roleResolver              struct{ *Resolver }
 	roleConnectionResolver    struct{ *Resolver }
+	sitemapConnectionResolver struct{ *Resolver }
 	vacancyListBlockResolver  struct{ *Resolver }
 )

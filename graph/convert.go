@@ -36,6 +36,16 @@ func toRole(p *content.PublishedRole) *model.Role {
 		Tools:            nonNil(f.Tools),
 		SalaryNotes:      model.RichText{Markdown: f.SalaryNotes},
 		FAQIDs:           p.Structure.FAQIDs,
+		SEOTitle:         f.SEOTitle,
+		SEODescription:   f.SEODescription,
+		OgImageURL:       optionalString(f.OGImageURL),
+		Domain:           p,
+	}
+	if role.SEOTitle == "" {
+		role.SEOTitle = f.Title
+	}
+	if role.SEODescription == "" {
+		role.SEODescription = content.PlainText(f.Summary)
 	}
 	if s := p.Structure.Salary; s != nil {
 		role.Salary = &model.SalaryRange{Min: s.Min, Max: s.Max, Currency: s.Currency, Period: model.SalaryPeriod(s.Period)}
@@ -52,6 +62,8 @@ func toArticle(p *content.PublishedArticle) *model.Article {
 		SEOTitle:       f.SEOTitle,
 		SEODescription: f.SEODescription,
 		Blocks:         make([]model.ArticleBlock, 0, len(p.Structure.Blocks)),
+		OgImageURL:     optionalString(f.OGImageURL),
+		Domain:         p,
 	}
 	if article.SEOTitle == "" {
 		article.SEOTitle = f.Title
@@ -124,4 +136,23 @@ func nonNil(s []string) []string {
 		return []string{}
 	}
 	return s
+}
+
+func toSitemapEntry(p content.SitemapPage) *model.SitemapEntry {
+	e := &model.SitemapEntry{
+		ID: p.EntryID, Type: string(p.Type), Locale: p.Locale, Slug: p.Slug, Path: p.Path,
+		LastModified: p.LastModified, Alternates: make([]model.SitemapAlternate, len(p.AlternatePaths)),
+	}
+	for i, a := range p.AlternatePaths {
+		e.Alternates[i] = model.SitemapAlternate{Locale: a.Locale, Path: a.Path}
+	}
+	return e
+}
+
+// optionalString maps "" (not set) to null.
+func optionalString(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
 }

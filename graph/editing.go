@@ -190,6 +190,7 @@ func roleTranslations(in []model.RoleTranslationInput) (map[string]content.Trans
 			Title: t.Title, Summary: t.Summary, Body: t.Body, Responsibilities: nonNil(t.Responsibilities),
 			DailyTasks: nonNil(t.DailyTasks), Competencies: nonNil(t.Competencies), CareerPaths: nonNil(t.CareerPaths),
 			Certifications: nonNil(t.Certifications), Tools: nonNil(t.Tools), SalaryNotes: t.SalaryNotes,
+			SEOTitle: t.SeoTitle, SEODescription: t.SeoDescription, OGImageURL: t.OgImageURL,
 		}}
 	}
 	return out, nil
@@ -228,7 +229,7 @@ func articleTranslations(in []model.ArticleTranslationInput) (map[string]content
 			return nil, err
 		}
 		f := content.ArticleFields{Title: t.Title, Lead: t.Lead, SEOTitle: t.SeoTitle, SEODescription: t.SeoDescription,
-			Blocks: map[string]content.BlockFields{}}
+			OGImageURL: t.OgImageURL, Blocks: map[string]content.BlockFields{}}
 		for _, b := range t.Blocks {
 			if _, dup := f.Blocks[b.BlockID]; dup {
 				return nil, apperr.New(apperr.BadUserInput, "the %s translation gives block %s twice", t.Locale, b.BlockID).With("field", "blocks")

@@ -169,6 +169,28 @@ func (r *queryResolver) Faqs(ctx context.Context, locale *string, roleSlug *stri
 	return conn, nil
 }
 
+// Sitemap is the resolver for the sitemap field.
+func (r *queryResolver) Sitemap(ctx context.Context, locale *string, first *int, after *string, last *int, before *string) (*model.SitemapConnection, error) {
+	loc := r.requestedLocale(ctx, locale)
+	pg, err := page(first, after, last, before)
+	if err != nil {
+		return nil, err
+	}
+	list, err := r.Content.Sitemap(ctx, loc, pg)
+	if err != nil {
+		return nil, err
+	}
+	conn := &model.SitemapConnection{
+		Edges: make([]model.SitemapEdge, len(list.Items)),
+		Count: func(ctx context.Context) (int, error) { return r.Content.CountSitemap(ctx, loc) },
+	}
+	for i, p := range list.Items {
+		conn.Edges[i] = model.SitemapEdge{Cursor: encodeCursor(p.EntryID), Node: toSitemapEntry(p)}
+	}
+	conn.PageInfo = pageInfo(conn.Edges, func(e model.SitemapEdge) string { return e.Cursor }, list.HasNextPage, list.HasPreviousPage)
+	return conn, nil
+}
+
 // HTML is the resolver for the html field.
 func (r *richTextResolver) HTML(ctx context.Context, obj *model.RichText) (string, error) {
 	return richtext.HTML(obj.Markdown), nil

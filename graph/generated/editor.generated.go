@@ -3922,11 +3922,14 @@ func (ec *executionContext) unmarshalInputArticleTranslationInput(ctx context.Co
 	if _, present := asMap["seoDescription"]; !present {
 		asMap["seoDescription"] = ""
 	}
+	if _, present := asMap["ogImageUrl"]; !present {
+		asMap["ogImageUrl"] = ""
+	}
 	if _, present := asMap["blocks"]; !present {
 		asMap["blocks"] = []any{}
 	}
 
-	fieldsInOrder := [...]string{"locale", "slug", "title", "lead", "seoTitle", "seoDescription", "blocks"}
+	fieldsInOrder := [...]string{"locale", "slug", "title", "lead", "seoTitle", "seoDescription", "ogImageUrl", "blocks"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -3975,6 +3978,13 @@ func (ec *executionContext) unmarshalInputArticleTranslationInput(ctx context.Co
 				return it, err
 			}
 			it.SeoDescription = data
+		case "ogImageUrl":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ogImageUrl"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OgImageURL = data
 		case "blocks":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("blocks"))
 			data, err := ec.unmarshalNBlockTextInput2ᚕgithubᚗcomᚋwerkwijzerᚋwerkwijzerᚋgraphᚋmodelᚐBlockTextInputᚄ(ctx, v)
@@ -4796,8 +4806,17 @@ func (ec *executionContext) unmarshalInputRoleTranslationInput(ctx context.Conte
 	if _, present := asMap["salaryNotes"]; !present {
 		asMap["salaryNotes"] = ""
 	}
+	if _, present := asMap["seoTitle"]; !present {
+		asMap["seoTitle"] = ""
+	}
+	if _, present := asMap["seoDescription"]; !present {
+		asMap["seoDescription"] = ""
+	}
+	if _, present := asMap["ogImageUrl"]; !present {
+		asMap["ogImageUrl"] = ""
+	}
 
-	fieldsInOrder := [...]string{"locale", "slug", "title", "summary", "body", "responsibilities", "dailyTasks", "competencies", "careerPaths", "certifications", "tools", "salaryNotes"}
+	fieldsInOrder := [...]string{"locale", "slug", "title", "summary", "body", "responsibilities", "dailyTasks", "competencies", "careerPaths", "certifications", "tools", "salaryNotes", "seoTitle", "seoDescription", "ogImageUrl"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -4888,6 +4907,27 @@ func (ec *executionContext) unmarshalInputRoleTranslationInput(ctx context.Conte
 				return it, err
 			}
 			it.SalaryNotes = data
+		case "seoTitle":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seoTitle"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SeoTitle = data
+		case "seoDescription":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seoDescription"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SeoDescription = data
+		case "ogImageUrl":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ogImageUrl"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OgImageURL = data
 		}
 	}
 	return it, nil

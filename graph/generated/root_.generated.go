@@ -22,6 +22,7 @@ func NewExecutableSchema(cfg Config) graphql.ExecutableSchema {
 type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
+	Article() ArticleResolver
 	ArticleConnection() ArticleConnectionResolver
 	AuditEntry() AuditEntryResolver
 	Comparison() ComparisonResolver
@@ -37,6 +38,7 @@ type ResolverRoot interface {
 	RichText() RichTextResolver
 	Role() RoleResolver
 	RoleConnection() RoleConnectionResolver
+	SitemapConnection() SitemapConnectionResolver
 	Vacancy() VacancyResolver
 	VacancyConnection() VacancyConnectionResolver
 	VacancyListBlock() VacancyListBlockResolver
@@ -59,12 +61,14 @@ type ComplexityRoot struct {
 		IsFallback      func(childComplexity int) int
 		Lead            func(childComplexity int) int
 		Locale          func(childComplexity int) int
+		OgImageURL      func(childComplexity int) int
 		PublishedAt     func(childComplexity int) int
 		RequestedLocale func(childComplexity int) int
 		SEODescription  func(childComplexity int) int
 		SEOTitle        func(childComplexity int) int
 		Slug            func(childComplexity int) int
 		SlugIsCurrent   func(childComplexity int) int
+		StructuredData  func(childComplexity int) int
 		Title           func(childComplexity int) int
 		UpdatedAt       func(childComplexity int) int
 	}
@@ -281,6 +285,7 @@ type ComplexityRoot struct {
 		Revisions         func(childComplexity int, id string, locale *string) int
 		Role              func(childComplexity int, slug string, locale *string, preview *bool) int
 		Roles             func(childComplexity int, locale *string, first *int, after *string, last *int, before *string, preview *bool) int
+		Sitemap           func(childComplexity int, locale *string, first *int, after *string, last *int, before *string) int
 		Source            func(childComplexity int, id string) int
 		Sources           func(childComplexity int) int
 		Users             func(childComplexity int) int
@@ -325,13 +330,17 @@ type ComplexityRoot struct {
 		ID               func(childComplexity int) int
 		IsFallback       func(childComplexity int) int
 		Locale           func(childComplexity int) int
+		OgImageURL       func(childComplexity int) int
 		PublishedAt      func(childComplexity int) int
 		RequestedLocale  func(childComplexity int) int
 		Responsibilities func(childComplexity int) int
+		SEODescription   func(childComplexity int) int
+		SEOTitle         func(childComplexity int) int
 		Salary           func(childComplexity int) int
 		SalaryNotes      func(childComplexity int) int
 		Slug             func(childComplexity int) int
 		SlugIsCurrent    func(childComplexity int) int
+		StructuredData   func(childComplexity int) int
 		Summary          func(childComplexity int) int
 		Title            func(childComplexity int) int
 		Tools            func(childComplexity int) int
@@ -369,6 +378,32 @@ type ComplexityRoot struct {
 		RefreshToken          func(childComplexity int) int
 		RefreshTokenExpiresAt func(childComplexity int) int
 		User                  func(childComplexity int) int
+	}
+
+	SitemapAlternate struct {
+		Locale func(childComplexity int) int
+		Path   func(childComplexity int) int
+	}
+
+	SitemapConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	SitemapEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	SitemapEntry struct {
+		Alternates   func(childComplexity int) int
+		ID           func(childComplexity int) int
+		LastModified func(childComplexity int) int
+		Locale       func(childComplexity int) int
+		Path         func(childComplexity int) int
+		Slug         func(childComplexity int) int
+		Type         func(childComplexity int) int
 	}
 
 	Source struct {
@@ -600,6 +635,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Article.Locale(childComplexity), true
+	case "Article.ogImageUrl":
+		if e.ComplexityRoot.Article.OgImageURL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Article.OgImageURL(childComplexity), true
 	case "Article.publishedAt":
 		if e.ComplexityRoot.Article.PublishedAt == nil {
 			break
@@ -636,6 +677,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Article.SlugIsCurrent(childComplexity), true
+	case "Article.structuredData":
+		if e.ComplexityRoot.Article.StructuredData == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Article.StructuredData(childComplexity), true
 	case "Article.title":
 		if e.ComplexityRoot.Article.Title == nil {
 			break
@@ -1688,6 +1735,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Roles(childComplexity, args["locale"].(*string), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["preview"].(*bool)), true
+	case "Query.sitemap":
+		if e.ComplexityRoot.Query.Sitemap == nil {
+			break
+		}
+
+		args, err := ec.field_Query_sitemap_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Sitemap(childComplexity, args["locale"].(*string), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Query.source":
 		if e.ComplexityRoot.Query.Source == nil {
 			break
@@ -1904,6 +1962,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Role.Locale(childComplexity), true
+	case "Role.ogImageUrl":
+		if e.ComplexityRoot.Role.OgImageURL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Role.OgImageURL(childComplexity), true
 	case "Role.publishedAt":
 		if e.ComplexityRoot.Role.PublishedAt == nil {
 			break
@@ -1922,6 +1986,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Role.Responsibilities(childComplexity), true
+	case "Role.seoDescription":
+		if e.ComplexityRoot.Role.SEODescription == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Role.SEODescription(childComplexity), true
+	case "Role.seoTitle":
+		if e.ComplexityRoot.Role.SEOTitle == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Role.SEOTitle(childComplexity), true
 	case "Role.salary":
 		if e.ComplexityRoot.Role.Salary == nil {
 			break
@@ -1946,6 +2022,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Role.SlugIsCurrent(childComplexity), true
+	case "Role.structuredData":
+		if e.ComplexityRoot.Role.StructuredData == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Role.StructuredData(childComplexity), true
 	case "Role.summary":
 		if e.ComplexityRoot.Role.Summary == nil {
 			break
@@ -2088,6 +2170,94 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Session.User(childComplexity), true
+
+	case "SitemapAlternate.locale":
+		if e.ComplexityRoot.SitemapAlternate.Locale == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SitemapAlternate.Locale(childComplexity), true
+	case "SitemapAlternate.path":
+		if e.ComplexityRoot.SitemapAlternate.Path == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SitemapAlternate.Path(childComplexity), true
+
+	case "SitemapConnection.edges":
+		if e.ComplexityRoot.SitemapConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SitemapConnection.Edges(childComplexity), true
+	case "SitemapConnection.pageInfo":
+		if e.ComplexityRoot.SitemapConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SitemapConnection.PageInfo(childComplexity), true
+	case "SitemapConnection.totalCount":
+		if e.ComplexityRoot.SitemapConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SitemapConnection.TotalCount(childComplexity), true
+
+	case "SitemapEdge.cursor":
+		if e.ComplexityRoot.SitemapEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SitemapEdge.Cursor(childComplexity), true
+	case "SitemapEdge.node":
+		if e.ComplexityRoot.SitemapEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SitemapEdge.Node(childComplexity), true
+
+	case "SitemapEntry.alternates":
+		if e.ComplexityRoot.SitemapEntry.Alternates == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SitemapEntry.Alternates(childComplexity), true
+	case "SitemapEntry.id":
+		if e.ComplexityRoot.SitemapEntry.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SitemapEntry.ID(childComplexity), true
+	case "SitemapEntry.lastModified":
+		if e.ComplexityRoot.SitemapEntry.LastModified == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SitemapEntry.LastModified(childComplexity), true
+	case "SitemapEntry.locale":
+		if e.ComplexityRoot.SitemapEntry.Locale == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SitemapEntry.Locale(childComplexity), true
+	case "SitemapEntry.path":
+		if e.ComplexityRoot.SitemapEntry.Path == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SitemapEntry.Path(childComplexity), true
+	case "SitemapEntry.slug":
+		if e.ComplexityRoot.SitemapEntry.Slug == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SitemapEntry.Slug(childComplexity), true
+	case "SitemapEntry.type":
+		if e.ComplexityRoot.SitemapEntry.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SitemapEntry.Type(childComplexity), true
 
 	case "Source.active":
 		if e.ComplexityRoot.Source.Active == nil {
@@ -2990,6 +3160,14 @@ type Role implements Localized {
   salary: SalaryRange
   "FAQs shown with this role, in order."
   faqs: [FAQ!]!
+  "Title for the HTML ` + "`" + `<title>` + "`" + ` element, about 60 characters at most (search engines cut longer ones); the title when none was set."
+  seoTitle: String!
+  "Text for the meta description, about 155 characters at most; the summary as plain text when none was set."
+  seoDescription: String!
+  "Absolute http(s) URL of the image for link previews (` + "`" + `og:image` + "`" + `); null when none was set."
+  ogImageUrl: String
+  "schema.org JSON-LD for the role's page: an ` + "`" + `Occupation` + "`" + ` (name, description, skills, responsibilities, the salary band as ` + "`" + `estimatedSalary` + "`" + `) and a ` + "`" + `BreadcrumbList` + "`" + `, in one ` + "`" + `@graph` + "`" + `. Already escaped for a ` + "`" + `<script type=\"application/ld+json\">` + "`" + ` element (` + "`" + `<` + "`" + `, ` + "`" + `>` + "`" + `, ` + "`" + `&` + "`" + `, U+2028 and U+2029 as ` + "`" + `\\u` + "`" + ` escapes): embed the string as it is, never a re-serialized parse of it."
+  structuredData: String!
 }
 
 "A gross salary band."
@@ -3044,6 +3222,10 @@ type Article implements Localized {
   seoDescription: String!
   "The article's content, in order. Render each block by its type."
   blocks: [ArticleBlock!]!
+  "Absolute http(s) URL of the image for link previews (` + "`" + `og:image` + "`" + `) and the structured data; null when none was set."
+  ogImageUrl: String
+  "schema.org JSON-LD for the article's page in one ` + "`" + `@graph` + "`" + `: the ` + "`" + `Article` + "`" + ` (headline, description, dates, language, publisher and url from the server's configuration, image), one ` + "`" + `FAQPage` + "`" + ` with the questions of all its FAQ blocks (answers as HTML), and a ` + "`" + `BreadcrumbList` + "`" + `. Already escaped for a ` + "`" + `<script type=\"application/ld+json\">` + "`" + ` element (` + "`" + `<` + "`" + `, ` + "`" + `>` + "`" + `, ` + "`" + `&` + "`" + `, U+2028 and U+2029 as ` + "`" + `\\u` + "`" + ` escapes): embed the string as it is, never a re-serialized parse of it."
+  structuredData: String!
 }
 
 "One part of an article."
@@ -3225,6 +3407,50 @@ type FAQEdge {
   cursor: String!
   "The FAQ."
   node: FAQ!
+}
+
+"A page of the sitemap of one locale."
+type SitemapConnection {
+  "The pages on this page of the list, with their cursors."
+  edges: [SitemapEdge!]!
+  "Where this page ends."
+  pageInfo: PageInfo!
+  "How many pages the whole sitemap holds."
+  totalCount: Int!
+}
+
+"A page in the sitemap."
+type SitemapEdge {
+  "Pass as ` + "`" + `after` + "`" + ` to continue after this page."
+  cursor: String!
+  "The page."
+  node: SitemapEntry!
+}
+
+"One published page of the site, for ` + "`" + `sitemap.xml` + "`" + `."
+type SitemapEntry {
+  "Stable id of the entry, the same in every locale."
+  id: ID!
+  "What the page shows: ` + "`" + `role` + "`" + `, ` + "`" + `article` + "`" + `, ` + "`" + `comparison` + "`" + ` or ` + "`" + `faq` + "`" + `."
+  type: String!
+  "The locale of the page (the sitemap's)."
+  locale: String!
+  "The entry's slug in this locale."
+  slug: String!
+  "The page's path on the site, from the server's URL patterns (` + "`" + `WERKWIJZER_URL_PATTERNS` + "`" + `), such as ` + "`" + `/nl/functies/office-manager` + "`" + `."
+  path: String!
+  "When the page's live text was published: the sitemap's ` + "`" + `lastmod` + "`" + `."
+  lastModified: Time!
+  "The same entry's pages in the other locales it is itself published in (never a fallback), for ` + "`" + `xhtml:link rel=\"alternate\" hreflang` + "`" + `; this page is not repeated here."
+  alternates: [SitemapAlternate!]!
+}
+
+"An entry's page in another locale."
+type SitemapAlternate {
+  "BCP 47 code of the locale: the ` + "`" + `hreflang` + "`" + `."
+  locale: String!
+  "The page's path in that locale."
+  path: String!
 }
 `, BuiltIn: false},
 	{Name: "../schema/editor.graphqls", Input: `"""
@@ -3635,6 +3861,12 @@ input RoleTranslationInput {
   tools: [String!]! = []
   "Markdown."
   salaryNotes: String! = ""
+  "HTML title, about 60 characters at most; the title when empty."
+  seoTitle: String! = ""
+  "Meta description, about 155 characters at most; the summary when empty."
+  seoDescription: String! = ""
+  "Image for link previews: an absolute http(s) URL, or empty."
+  ogImageUrl: String! = ""
 }
 
 "A new role."
@@ -3719,6 +3951,8 @@ input ArticleTranslationInput {
   seoTitle: String! = ""
   "Meta description."
   seoDescription: String! = ""
+  "Image for link previews: an absolute http(s) URL, or empty."
+  ogImageUrl: String! = ""
   "Text of the blocks, by block id."
   blocks: [BlockTextInput!]! = []
 }
@@ -3913,6 +4147,26 @@ type Query {
     "Serve drafts instead of what is live, to preview them; only for signed-in editors (` + "`" + `UNAUTHENTICATED` + "`" + ` otherwise). Answers are never cached."
     preview: Boolean = false
   ): FAQConnection!
+
+  """
+  Every page published in ` + "`" + `locale` + "`" + ` (no fallbacks), with its path, last
+  modification and the same entry's pages in the other locales: what a
+  frontend needs to render ` + "`" + `sitemap.xml` + "`" + ` with ` + "`" + `hreflang` + "`" + ` alternates, a page
+  of entries per request. Entry types without a URL pattern
+  (` + "`" + `WERKWIJZER_URL_PATTERNS` + "`" + `) have no pages and are left out.
+  """
+  sitemap(
+    "BCP 47 locale code; see locale resolution above."
+    locale: String
+    "How many to return: 1 to 100, default 20."
+    first: Int
+    "Return the pages after this cursor."
+    after: String
+    "How many to return counting back from the end (or from ` + "`" + `before` + "`" + `), for paging backwards: 1 to 100, default 20. Not together with ` + "`" + `first` + "`" + `."
+    last: Int
+    "Return the pages before this cursor."
+    before: String
+  ): SitemapConnection!
 }
 
 "A locale content can be published in."
@@ -4737,6 +4991,10 @@ func (ec *executionContext) childFields_Article(ctx context.Context, field graph
 		return ec.fieldContext_Article_seoDescription(ctx, field)
 	case "blocks":
 		return ec.fieldContext_Article_blocks(ctx, field)
+	case "ogImageUrl":
+		return ec.fieldContext_Article_ogImageUrl(ctx, field)
+	case "structuredData":
+		return ec.fieldContext_Article_structuredData(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Article", field.Name)
 }
@@ -5121,6 +5379,14 @@ func (ec *executionContext) childFields_Role(ctx context.Context, field graphql.
 		return ec.fieldContext_Role_salary(ctx, field)
 	case "faqs":
 		return ec.fieldContext_Role_faqs(ctx, field)
+	case "seoTitle":
+		return ec.fieldContext_Role_seoTitle(ctx, field)
+	case "seoDescription":
+		return ec.fieldContext_Role_seoDescription(ctx, field)
+	case "ogImageUrl":
+		return ec.fieldContext_Role_ogImageUrl(ctx, field)
+	case "structuredData":
+		return ec.fieldContext_Role_structuredData(ctx, field)
 	case "vacancies":
 		return ec.fieldContext_Role_vacancies(ctx, field)
 	}
@@ -5189,6 +5455,58 @@ func (ec *executionContext) childFields_Session(ctx context.Context, field graph
 		return ec.fieldContext_Session_user(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Session", field.Name)
+}
+
+func (ec *executionContext) childFields_SitemapAlternate(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "locale":
+		return ec.fieldContext_SitemapAlternate_locale(ctx, field)
+	case "path":
+		return ec.fieldContext_SitemapAlternate_path(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SitemapAlternate", field.Name)
+}
+
+func (ec *executionContext) childFields_SitemapConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_SitemapConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_SitemapConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_SitemapConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SitemapConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_SitemapEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_SitemapEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_SitemapEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SitemapEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_SitemapEntry(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_SitemapEntry_id(ctx, field)
+	case "type":
+		return ec.fieldContext_SitemapEntry_type(ctx, field)
+	case "locale":
+		return ec.fieldContext_SitemapEntry_locale(ctx, field)
+	case "slug":
+		return ec.fieldContext_SitemapEntry_slug(ctx, field)
+	case "path":
+		return ec.fieldContext_SitemapEntry_path(ctx, field)
+	case "lastModified":
+		return ec.fieldContext_SitemapEntry_lastModified(ctx, field)
+	case "alternates":
+		return ec.fieldContext_SitemapEntry_alternates(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SitemapEntry", field.Name)
 }
 
 func (ec *executionContext) childFields_Source(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

@@ -6,6 +6,8 @@ package model
 import (
 	"context"
 	"time"
+
+	"github.com/werkwijzer/werkwijzer/internal/content"
 )
 
 // Localized is implemented by every published, translated entry.
@@ -51,6 +53,11 @@ type Role struct {
 	Salary           *SalaryRange
 	// FAQIDs load Role.faqs.
 	FAQIDs []string
+	// SEO fields; Domain builds the structured data.
+	SEOTitle       string
+	SEODescription string
+	OgImageURL     *string
+	Domain         *content.PublishedRole
 }
 
 func (Role) IsLocalized() {}
@@ -63,6 +70,9 @@ type Article struct {
 	SEOTitle       string
 	SEODescription string
 	Blocks         []ArticleBlock
+	OgImageURL     *string
+	// Domain builds the structured data.
+	Domain *content.PublishedArticle
 }
 
 func (Article) IsLocalized() {}
@@ -226,6 +236,13 @@ type AuditEntry struct {
 // EntryConnection is a page of entries.
 type EntryConnection struct {
 	Edges    []EntryEdge
+	PageInfo PageInfo
+	Count    Counter
+}
+
+// SitemapConnection is a page of the sitemap.
+type SitemapConnection struct {
+	Edges    []SitemapEdge
 	PageInfo PageInfo
 	Count    Counter
 }

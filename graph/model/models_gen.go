@@ -68,6 +68,8 @@ type ArticleTranslationInput struct {
 	SeoTitle string `json:"seoTitle"`
 	// Meta description.
 	SeoDescription string `json:"seoDescription"`
+	// Image for link previews: an absolute http(s) URL, or empty.
+	OgImageURL string `json:"ogImageUrl"`
 	// Text of the blocks, by block id.
 	Blocks []BlockTextInput `json:"blocks"`
 }
@@ -394,6 +396,12 @@ type RoleTranslationInput struct {
 	Tools []string `json:"tools"`
 	// Markdown.
 	SalaryNotes string `json:"salaryNotes"`
+	// HTML title, about 60 characters at most; the title when empty.
+	SeoTitle string `json:"seoTitle"`
+	// Meta description, about 155 characters at most; the summary when empty.
+	SeoDescription string `json:"seoDescription"`
+	// Image for link previews: an absolute http(s) URL, or empty.
+	OgImageURL string `json:"ogImageUrl"`
 }
 
 // Changes to a role; absent parts stay.
@@ -440,6 +448,40 @@ type Session struct {
 	RefreshTokenExpiresAt time.Time `json:"refreshTokenExpiresAt"`
 	// Who signed in.
 	User *User `json:"user"`
+}
+
+// An entry's page in another locale.
+type SitemapAlternate struct {
+	// BCP 47 code of the locale: the `hreflang`.
+	Locale string `json:"locale"`
+	// The page's path in that locale.
+	Path string `json:"path"`
+}
+
+// A page in the sitemap.
+type SitemapEdge struct {
+	// Pass as `after` to continue after this page.
+	Cursor string `json:"cursor"`
+	// The page.
+	Node *SitemapEntry `json:"node"`
+}
+
+// One published page of the site, for `sitemap.xml`.
+type SitemapEntry struct {
+	// Stable id of the entry, the same in every locale.
+	ID string `json:"id"`
+	// What the page shows: `role`, `article`, `comparison` or `faq`.
+	Type string `json:"type"`
+	// The locale of the page (the sitemap's).
+	Locale string `json:"locale"`
+	// The entry's slug in this locale.
+	Slug string `json:"slug"`
+	// The page's path on the site, from the server's URL patterns (`WERKWIJZER_URL_PATTERNS`), such as `/nl/functies/office-manager`.
+	Path string `json:"path"`
+	// When the page's live text was published: the sitemap's `lastmod`.
+	LastModified time.Time `json:"lastModified"`
+	// The same entry's pages in the other locales it is itself published in (never a fallback), for `xhtml:link rel="alternate" hreflang`; this page is not repeated here.
+	Alternates []SitemapAlternate `json:"alternates"`
 }
 
 // A recruitment site or ATS that syncs vacancies.

@@ -151,15 +151,21 @@ func open(ctx context.Context, cfg *Config, stderr io.Writer) (*env, error) {
 	if err != nil {
 		return nil, fmt.Errorf("WERKWIJZER_LOCALES: %w", err)
 	}
+	seo, err := cfg.seo()
+	if err != nil {
+		return nil, err
+	}
 	db, err := database.Open(ctx, database.Config{URL: cfg.DatabaseURL, DataDir: cfg.DataDir, MaxOpenConns: cfg.DBMaxConns, Logger: log})
 	if err != nil {
 		return nil, err
 	}
+	contentService := content.NewService(store.NewContent(db.Gorm), locales)
+	contentService.SetSEO(seo)
 	return &env{
 		cfg:     cfg,
 		log:     log,
 		db:      db,
-		content: content.NewService(store.NewContent(db.Gorm), locales),
+		content: contentService,
 	}, nil
 }
 

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/werkwijzer/werkwijzer/internal/account"
+	"github.com/werkwijzer/werkwijzer/internal/content"
 	"github.com/werkwijzer/werkwijzer/internal/httpserver"
 )
 
@@ -47,6 +48,13 @@ type Config struct {
 	QueryBudget int
 	// AnswerCache bounds the in-process answer cache (bytes; 0: off).
 	AnswerCache ByteSize
+
+	// The public site, for structured data and the sitemap.
+	SiteURL       string
+	URLPatterns   string
+	PublisherName string
+	PublisherURL  string
+	PublisherLogo string
 }
 
 // ByteSize is a size in bytes written as 64MB, 512KB, 1GB or a plain
@@ -166,5 +174,33 @@ func (c *Config) register(fs *flag.FlagSet) (envErrs []error) {
 	}
 	fs.Var(&c.AnswerCache, "answer-cache", "memory for the in-process cache of anonymous query answers, such as 64MB (0 disables) (env WERKWIJZER_ANSWER_CACHE)")
 	nonNegative(&c.QueryBudget, setting{"query-budget", "WERKWIJZER_QUERY_BUDGET", "GraphQL query cost one client address may have executed per minute; answers from the cache cost nothing (0 disables)"}, 100_000)
+	str(&c.SiteURL, setting{"site-url", "WERKWIJZER_SITE_URL", "the public site's origin, such as https://www.example.nl, for absolute URLs in structured data (empty: paths)"}, "")
+	str(&c.URLPatterns, setting{"url-patterns", "WERKWIJZER_URL_PATTERNS", "page paths per entry type, such as role=/{locale}/functies/{slug}; home is the locale's start page"}, content.DefaultURLPatterns)
+	str(&c.PublisherName, setting{"publisher-name", "WERKWIJZER_PUBLISHER_NAME", "the organisation named as the articles' publisher in structured data (empty: none)"}, "")
+	str(&c.PublisherURL, setting{"publisher-url", "WERKWIJZER_PUBLISHER_URL", "the publisher's website"}, "")
+	str(&c.PublisherLogo, setting{"publisher-logo", "WERKWIJZER_PUBLISHER_LOGO", "URL of the publisher's logo"}, "")
 	return envErrs
+}
+
+// seo checks the public-site settings and returns them for the content
+// service.
+func (c *Config) seo() (content.SEO, error) {
+	patterns, err := content.ParseURLPatterns(c.URLPatterns)
+	if err != nil {
+		return content.SEO{}, fmt.Errorf("WERKWIJZER_URL_PATTERNS: %w", err)
+	}
+	site, err := content.CheckSiteURL(c.SiteURL)
+	if err != nil {
+		return content.SEO{}, fmt.Errorf("WERKWIJZER_SITE_URL: %w", err)
+	}
+	for env, u := range map[string]string{"WERKWIJZER_PUBLISHER_URL": c.PublisherURL, "WERKWIJZER_PUBLISHER_LOGO": c.PublisherLogo} {
+		if u != "" && !content.AbsoluteHTTPURL(u) {
+			return content.SEO{}, fmt.Errorf("%s=%q: want an absolute http(s) URL", env, u)
+		}
+	}
+	return content.SEO{
+		Publisher: content.Publisher{Name: strings.TrimSpace(c.PublisherName), URL: c.PublisherURL, Logo: c.PublisherLogo},
+		SiteURL:   site,
+		Patterns:  patterns,
+	}, nil
 }

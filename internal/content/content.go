@@ -76,6 +76,11 @@ type RoleFields struct {
 	Certifications   []string `json:"certifications"`
 	Tools            []string `json:"tools"`
 	SalaryNotes      string   `json:"salaryNotes"`
+	// SEOTitle, SEODescription and OGImageURL describe the role's page to
+	// search engines and link previews; empty means "derive it".
+	SEOTitle       string `json:"seoTitle,omitempty"`
+	SEODescription string `json:"seoDescription,omitempty"`
+	OGImageURL     string `json:"ogImageUrl,omitempty"`
 }
 
 // Article is a page of ordered blocks.
@@ -117,6 +122,9 @@ type ArticleFields struct {
 	Lead           string `json:"lead"`
 	SEOTitle       string `json:"seoTitle"`
 	SEODescription string `json:"seoDescription"`
+	// OGImageURL is the image of link previews (og:image) and of the
+	// article's structured data: an absolute http(s) URL, or empty.
+	OGImageURL string `json:"ogImageUrl,omitempty"`
 	// Blocks holds each block's text by block id.
 	Blocks map[string]BlockFields `json:"blocks"`
 }
@@ -193,6 +201,9 @@ type Published[S, F any] struct {
 	RevisionNumber  int
 	UpdatedAt       time.Time
 	PublishedAt     time.Time
+	// FirstPublishedAt is when the entry first went live in Locale; zero
+	// for drafts.
+	FirstPublishedAt time.Time
 	// Alternates lists every locale the entry is live in, this one too.
 	Alternates []Alternate
 	// RequestedSlug is the slug it was looked up by, when it was; and
@@ -227,14 +238,15 @@ type (
 // decodePublished turns a stored live revision into its typed form.
 func decodePublished[S, F any](rev PublishedRevision, requested string) (*Published[S, F], error) {
 	p := &Published[S, F]{
-		EntryID:         rev.EntryID,
-		Type:            rev.Type,
-		Locale:          rev.Locale,
-		RequestedLocale: requested,
-		Slug:            rev.Slug,
-		RevisionNumber:  rev.Number,
-		UpdatedAt:       rev.UpdatedAt,
-		PublishedAt:     rev.PublishedAt,
+		EntryID:          rev.EntryID,
+		Type:             rev.Type,
+		Locale:           rev.Locale,
+		RequestedLocale:  requested,
+		Slug:             rev.Slug,
+		RevisionNumber:   rev.Number,
+		UpdatedAt:        rev.UpdatedAt,
+		PublishedAt:      rev.PublishedAt,
+		FirstPublishedAt: rev.FirstPublishedAt,
 	}
 	if err := json.Unmarshal(rev.Document, &p.Document); err != nil {
 		return nil, fmt.Errorf("decode %s %s revision %d (%s): %w", rev.Type, rev.EntryID, rev.Number, rev.Locale, err)

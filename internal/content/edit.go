@@ -622,6 +622,9 @@ func (s *Service) checkTranslation(typ Type, code string, in TranslationInput) (
 	if err := checkLinks(in.Fields); err != nil {
 		return TranslationState{}, err
 	}
+	if err := checkSEOFields(in.Fields); err != nil {
+		return TranslationState{}, err
+	}
 	fields, err := json.Marshal(in.Fields)
 	if err != nil {
 		return TranslationState{}, fmt.Errorf("encode %s fields (%s): %w", typ, loc, err)

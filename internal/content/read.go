@@ -21,11 +21,14 @@ type Service struct {
 	// changed is told the cache tags of every publication, unpublication
 	// and deletion once it is committed.
 	changed func(ctx context.Context, tags []string)
+	// seo describes the public site for structured data and sitemaps.
+	seo SEO
 }
 
 // NewService returns a content service over store for the given locales.
 func NewService(store Store, locales *locale.Set) *Service {
-	return &Service{store: store, locales: locales, now: func() time.Time { return time.Now().UTC() }}
+	patterns, _ := ParseURLPatterns(DefaultURLPatterns)
+	return &Service{store: store, locales: locales, now: func() time.Time { return time.Now().UTC() }, seo: SEO{Patterns: patterns}}
 }
 
 // OnChange sets the function told, after commit, the cache tags (see
@@ -59,7 +62,7 @@ func (s *Service) InTx(ctx context.Context, fn func(*Service) error) error {
 	return s.store.InTx(ctx, func(tx Store) error {
 		// No change hook inside: the caller's transaction has not
 		// committed when its calls return.
-		return fn(&Service{store: tx, locales: s.locales, now: s.now})
+		return fn(&Service{store: tx, locales: s.locales, now: s.now, seo: s.seo})
 	})
 }
 

@@ -39,6 +39,11 @@ type Store interface {
 	ListIDs(ctx context.Context, view View, typ Type, locales []string, page Page) ([]string, error)
 	// CountListed counts what ListIDs pages through.
 	CountListed(ctx context.Context, view View, typ Type, locales []string) (int, error)
+	// Sitemap pages through the entries of types live in locale, by id,
+	// each with every other locale it is live in.
+	Sitemap(ctx context.Context, types []Type, locale string, page Page) ([]SitemapEntry, error)
+	// CountSitemap counts what Sitemap pages through.
+	CountSitemap(ctx context.Context, types []Type, locale string) (int, error)
 
 	// CreateEntry stores a new entry with its draft translations.
 	CreateEntry(ctx context.Context, e NewEntry) error
@@ -119,6 +124,9 @@ type PublishedRevision struct {
 	Document    json.RawMessage
 	UpdatedAt   time.Time
 	PublishedAt time.Time
+	// FirstPublishedAt is when the entry first went live in Locale; zero
+	// in the Drafts view.
+	FirstPublishedAt time.Time
 }
 
 // NewEntry is an entry to create.

@@ -202,6 +202,7 @@ func TestEveryConnectionPagesBothWays(t *testing.T) {
 			{"role vacancies", `query(` + relayVars + `) { role(slug: "personal-assistant") { vacancies(` + relayArgs + `) ` + relaySelection + ` } }`,
 				[]string{"role", "vacancies"}, nil, nil, 3},
 			{"vacancies for admin", `query(` + relayVars + `) { vacanciesForAdmin(` + relayArgs + `) ` + relaySelection + ` }`, []string{"vacanciesForAdmin"}, nil, admin, 2},
+			{"sitemap", `query(` + relayVars + `) { sitemap(locale: "nl", ` + relayArgs + `) ` + relaySelection + ` }`, []string{"sitemap"}, nil, nil, 3},
 			{"entries", `query(` + relayVars + `) { entries(` + relayArgs + `) ` + relaySelection + ` }`, []string{"entries"}, nil, admin, 4},
 			{"audit log", `query(` + relayVars + `) { auditLog(` + relayArgs + `) ` + relaySelection + ` }`, []string{"auditLog"}, nil, admin, 5},
 		} {

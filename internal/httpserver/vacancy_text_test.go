@@ -158,9 +158,10 @@ func TestJobPostingScriptIsSafeToEmbed(t *testing.T) {
 		va := newVacancyAPI(t, db)
 		source := va.token(t, va.createSource(t, "acme", "example.nl"))
 		v := vacancyInput("CLOSE-1", "office-manager")
-		// Each field tries to end the element or open a comment in it; the
-		// link keeps its query as sent, so the JSON-LD holds a literal
-		// "</script>" once a client has parsed it.
+		// Each field tries to end the element or open a comment in it. The
+		// link's query comes back percent-encoded and the title as plain
+		// text, but the description is HTML: the parsed JSON-LD holds
+		// markup, which only the escapes keep inert inside the element.
 		v["url"] = "https://werken.example.nl/vacatures/1?ref=</script><script>alert(1)</script><!--"
 		v["title"] = "Office manager &lt;/script&gt; \u2028 \u2029 & <!-- -->"
 		v["description"] = "<p>Stuur &lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt; en <b>R&amp;D</b></p>"
@@ -179,8 +180,11 @@ func TestJobPostingScriptIsSafeToEmbed(t *testing.T) {
 		if err := enc.Encode(got.JobPosting); err != nil {
 			t.Fatal(err)
 		}
-		if !strings.Contains(again.String(), "</script>") {
-			t.Fatalf("the payload did not reach the JSON-LD: %s", again.String())
+		if !strings.Contains(again.String(), "</strong>") || !strings.Contains(again.String(), "&") {
+			t.Fatalf("the markup did not reach the JSON-LD: %s", again.String())
+		}
+		if strings.Contains(strings.ToLower(again.String()), "</script") {
+			t.Fatalf("a link or a text field holds a literal </script>: %s", again.String())
 		}
 
 		script := *got.JobPostingScript
@@ -194,8 +198,8 @@ func TestJobPostingScriptIsSafeToEmbed(t *testing.T) {
 		if !reflect.DeepEqual(doc, got.JobPosting) {
 			t.Fatalf("jobPostingScript differs from jobPosting:\n%v\n%v", doc, got.JobPosting)
 		}
-		if !strings.Contains(str(doc["url"]), "</script>") {
-			t.Fatalf("the escapes changed the document: %v", doc["url"])
+		if !strings.Contains(str(doc["url"]), "ref=%3C/script%3E%3Cscript%3Ealert(1)%3C/script%3E%3C!--") {
+			t.Fatalf("the link's query was not percent-encoded as sent: %v", doc["url"])
 		}
 	})
 }

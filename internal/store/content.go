@@ -205,6 +205,8 @@ type documentRow struct {
 	Locale      string
 	Slug        string
 	PublishedAt time.Time
+	// FirstPublishedAt is NULL in the Drafts view.
+	FirstPublishedAt *time.Time
 	// NULL when only the alternate (locale and slug) was wanted.
 	Number    *int
 	Document  datatypes.JSON
@@ -223,7 +225,7 @@ func (s *Content) Documents(ctx context.Context, view content.View, typ content.
 		var q *gorm.DB
 		if view == content.Live {
 			q = s.db.WithContext(ctx).Table("publications AS p").
-				Select("p.entry_id, p.type, p.locale, p.slug, p.published_at, r.number, r.document, r.updated_at").
+				Select("p.entry_id, p.type, p.locale, p.slug, p.published_at, p.first_published_at, r.number, r.document, r.updated_at").
 				Joins("LEFT JOIN revisions AS r ON r.id = p.revision_id AND p.locale IN ?", locales).
 				Where("p.type = ? AND p.entry_id IN ?", string(typ), ids).
 				Order("p.entry_id, p.locale")
@@ -255,10 +257,14 @@ func (s *Content) Documents(ctx context.Context, view content.View, typ content.
 					return nil, nil, fmt.Errorf("encode draft of %s: %w", r.EntryID, err)
 				}
 			}
-			docs = append(docs, content.PublishedRevision{
+			rev := content.PublishedRevision{
 				EntryID: r.EntryID, Type: content.Type(r.Type), Locale: r.Locale, Slug: r.Slug,
 				Number: *r.Number, Document: doc, UpdatedAt: r.UpdatedAt.UTC(), PublishedAt: r.PublishedAt.UTC(),
-			})
+			}
+			if r.FirstPublishedAt != nil {
+				rev.FirstPublishedAt = r.FirstPublishedAt.UTC()
+			}
+			docs = append(docs, rev)
 		}
 	}
 	return docs, alternates, nil

@@ -1,12 +1,13 @@
 package vacancy
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"math"
 	"strconv"
 	"strings"
+
+	"github.com/werkwijzer/werkwijzer/internal/jsonld"
 )
 
 // JobPosting returns the schema.org JobPosting of v as JSON-LD, for a
@@ -176,7 +177,5 @@ func JobPostingScript(v *Vacancy) string {
 	}
 	// JobPosting's encoder escapes these in its strings already; escaping
 	// here keeps the promise whatever that encoder does.
-	var b bytes.Buffer
-	json.HTMLEscape(&b, doc)
-	return b.String()
+	return jsonld.Script(doc)
 }

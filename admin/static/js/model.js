@@ -47,9 +47,10 @@ export function emptyFields(type) {
       const f = { title: '', summary: '', body: '' };
       for (const l of ROLE_LISTS) f[l] = [];
       f.salaryNotes = '';
+      Object.assign(f, { seoTitle: '', seoDescription: '', ogImageUrl: '' });
       return f;
     }
-    case 'ARTICLE': return { title: '', lead: '', seoTitle: '', seoDescription: '', blocks: {} };
+    case 'ARTICLE': return { title: '', lead: '', seoTitle: '', seoDescription: '', ogImageUrl: '', blocks: {} };
     case 'COMPARISON': return { title: '', intro: '', rows: {} };
     case 'FAQ': return { question: '', answer: '' };
     default: throw new Error(`unknown entry type ${type}`);
@@ -156,12 +157,15 @@ export function translationInput(type, structure, locale, t) {
   const base = { locale, slug: t.slug };
   switch (type) {
     case 'ROLE': {
-      const o = { ...base, title: f.title, summary: f.summary, body: f.body, salaryNotes: f.salaryNotes };
+      const o = {
+        ...base, title: f.title, summary: f.summary, body: f.body, salaryNotes: f.salaryNotes,
+        seoTitle: f.seoTitle, seoDescription: f.seoDescription, ogImageUrl: f.ogImageUrl.trim(),
+      };
       for (const l of ROLE_LISTS) o[l] = cleanList(f[l]);
       return o;
     }
     case 'ARTICLE': return {
-      ...base, title: f.title, lead: f.lead, seoTitle: f.seoTitle, seoDescription: f.seoDescription,
+      ...base, title: f.title, lead: f.lead, seoTitle: f.seoTitle, seoDescription: f.seoDescription, ogImageUrl: f.ogImageUrl.trim(),
       blocks: structure.blocks.map((b) => {
         const text = f.blocks[b.id] || {};
         return { blockId: b.id, anchor: text.anchor || '', heading: text.heading || '', body: text.body || '', label: text.label || '', url: text.url || '' };

@@ -29,6 +29,15 @@ function setValueAt(model, loc, path, value) {
  * Form builds the sections of one entry type. ed is the editor: state,
  * locale codes, permissions and the callbacks that record changes.
  */
+// Search engines cut titles and descriptions at about these lengths.
+const SEO_TITLE_LENGTH = 60;
+const SEO_DESCRIPTION_LENGTH = 155;
+
+/** lengthHint counts characters (not UTF-16 units) against a soft limit. */
+function lengthHint(value, max) {
+  return t('editor.lengthHint', { n: [...value].length, max });
+}
+
 export class Form {
   constructor(ed) {
     this.ed = ed;
@@ -56,8 +65,9 @@ export class Form {
       this.section('text', t('editor.section.text'),
         this.row('title', t('field.title'), 'text', { required: true }),
         this.row('lead', t('field.lead'), 'markdown', { required: true }),
-        this.row('seoTitle', t('field.seoTitle'), 'text', { help: t('help.seoTitle') }),
-        this.row('seoDescription', t('field.seoDescription'), 'textarea')),
+        this.row('seoTitle', t('field.seoTitle'), 'text', { help: t('help.seoTitle'), lengthHint: SEO_TITLE_LENGTH }),
+        this.row('seoDescription', t('field.seoDescription'), 'textarea', { lengthHint: SEO_DESCRIPTION_LENGTH }),
+        this.row('ogImageUrl', t('field.ogImageUrl'), 'url', { help: t('help.ogImageUrl') })),
       this.section('blocks', t('editor.section.blocks'), this.blocks()),
     ];
   }
@@ -72,6 +82,10 @@ export class Form {
       this.section('salary', t('editor.section.salary'),
         this.salary(),
         this.row('salaryNotes', t('field.salaryNotes'), 'markdown')),
+      this.section('seo', t('editor.section.seo'),
+        this.row('seoTitle', t('field.seoTitle'), 'text', { help: t('help.seoTitle'), lengthHint: SEO_TITLE_LENGTH }),
+        this.row('seoDescription', t('field.seoDescription'), 'textarea', { lengthHint: SEO_DESCRIPTION_LENGTH }),
+        this.row('ogImageUrl', t('field.ogImageUrl'), 'url', { help: t('help.ogImageUrl') })),
       this.section('faqs', t('editor.section.faqs'),
         h('p', { class: 'muted' }, t('help.roleFaqs')),
         this.refList({
@@ -131,6 +145,7 @@ export class Form {
     if (marks.untranslated) notes.push(h('p', { class: 'field-note', id: `${id}-untranslated` }, t('editor.untranslated', { source: ed.defaultName })));
     if (marks.invalid) notes.push(h('p', { class: 'field-error', id: `${id}-invalid` }, marks.invalid));
     if (opts.help) notes.push(h('p', { class: 'field-help', id: `${id}-help` }, opts.help));
+    if (opts.lengthHint) notes.push(h('p', { class: 'field-help length-hint', id: `${id}-length` }, lengthHint(value, opts.lengthHint)));
     const describedBy = notes.map((n) => n.id).join(' ') || null;
     const common = {
       id,
@@ -144,6 +159,7 @@ export class Form {
       'aria-required': opts.required ? 'true' : null,
       oninput: (e) => {
         setValueAt(this.work, loc, path, e.target.value);
+        if (opts.lengthHint) document.getElementById(`${id}-length`).textContent = lengthHint(e.target.value, opts.lengthHint);
         ed.changed();
         if (kind === 'markdown') this.schedulePreview(id, e.target.value);
       },
