@@ -34,7 +34,6 @@ type ResolverRoot interface {
 	Mutation() MutationResolver
 	Query() QueryResolver
 	Revision() RevisionResolver
-	RichText() RichTextResolver
 	Role() RoleResolver
 	RoleConnection() RoleConnectionResolver
 	Vacancy() VacancyResolver
