@@ -132,7 +132,6 @@ type slugRow struct {
 // Dutch slug beats a current English one for a Dutch reader); at the same
 // locale the current one wins.
 func (s *Content) FindBySlug(ctx context.Context, view content.View, typ content.Type, slug string, preferred []string) (string, bool, error) {
-	var current []slugRow
 	q := s.db.WithContext(ctx)
 	if view == content.Live {
 		q = q.Table("publications").Select("entry_id, locale").Where("type = ? AND slug = ?", string(typ), slug)
@@ -141,16 +140,16 @@ func (s *Content) FindBySlug(ctx context.Context, view content.View, typ content
 			Joins("JOIN entries AS e ON e.id = t.entry_id").
 			Where("e.type = ? AND t.slug = ? AND e.deleted_at IS NULL", string(typ), slug)
 	}
-	if err := q.Scan(&current).Error; err != nil {
+	current, err := scanSlugRows(q)
+	if err != nil {
 		return "", false, fmt.Errorf("find %s by slug: %w", typ, err)
 	}
 	var former []slugRow
 	if view == content.Live {
 		// An old slug leads to its entry if that is still live somewhere.
-		err := s.db.WithContext(ctx).Table("slug_history AS h").Select("DISTINCT h.entry_id, h.locale").
+		former, err = scanSlugRows(s.db.WithContext(ctx).Table("slug_history AS h").Select("DISTINCT h.entry_id, h.locale").
 			Joins("JOIN publications AS p ON p.entry_id = h.entry_id").
-			Where("h.type = ? AND h.slug = ?", string(typ), slug).
-			Scan(&former).Error
+			Where("h.type = ? AND h.slug = ?", string(typ), slug))
 		if err != nil {
 			return "", false, fmt.Errorf("find %s by former slug: %w", typ, err)
 		}
@@ -261,6 +260,25 @@ func (s *Content) Documents(ctx context.Context, view content.View, typ content.
 		}
 	}
 	return docs, alternates, nil
+}
+
+// scanSlugRows runs q, which selects an entry id and a locale, and scans
+// its rows by hand: every page looked up by slug runs two such statements.
+func scanSlugRows(q *gorm.DB) ([]slugRow, error) {
+	rs, err := q.Rows()
+	if err != nil {
+		return nil, err
+	}
+	defer rs.Close()
+	var out []slugRow
+	for rs.Next() {
+		var r slugRow
+		if err := rs.Scan(&r.EntryID, &r.Locale); err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rs.Err()
 }
 
 // liveDocuments is Documents' statement for what is live. Every public
