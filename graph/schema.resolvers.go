@@ -13,7 +13,6 @@ import (
 	"github.com/werkwijzer/werkwijzer/graph/model"
 	"github.com/werkwijzer/werkwijzer/internal/apperr"
 	"github.com/werkwijzer/werkwijzer/internal/content"
-	"github.com/werkwijzer/werkwijzer/internal/richtext"
 )
 
 // Locales is the resolver for the locales field.
@@ -191,18 +190,7 @@ func (r *queryResolver) Sitemap(ctx context.Context, locale *string, first *int,
 	return conn, nil
 }
 
-// HTML is the resolver for the html field.
-func (r *richTextResolver) HTML(ctx context.Context, obj *model.RichText) (string, error) {
-	return richtext.HTML(obj.Markdown), nil
-}
-
 // Query returns generated.QueryResolver implementation.
 func (r *Resolver) Query() generated.QueryResolver { return &queryResolver{r} }
 
-// RichText returns generated.RichTextResolver implementation.
-func (r *Resolver) RichText() generated.RichTextResolver { return &richTextResolver{r} }
-
-type (
-	queryResolver    struct{ *Resolver }
-	richTextResolver struct{ *Resolver }
-)
+type queryResolver struct{ *Resolver }

@@ -35,7 +35,6 @@ type ResolverRoot interface {
 	Mutation() MutationResolver
 	Query() QueryResolver
 	Revision() RevisionResolver
-	RichText() RichTextResolver
 	Role() RoleResolver
 	RoleConnection() RoleConnectionResolver
 	SitemapConnection() SitemapConnectionResolver

@@ -42,9 +42,6 @@ type QueryResolver interface {
 	Source(ctx context.Context, id string) (*model.Source, error)
 	VacanciesForAdmin(ctx context.Context, filter *model.AdminVacancyFilter, first *int, after *string, last *int, before *string) (*model.VacancyConnection, error)
 }
-type RichTextResolver interface {
-	HTML(ctx context.Context, obj *model.RichText) (string, error)
-}
 
 // endregion ************************** generated!.gotpl **************************
 
@@ -2055,7 +2052,7 @@ func (ec *executionContext) _RichText_html(ctx context.Context, field graphql.Co
 			return ec.fieldContext_RichText_html(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.RichText().HTML(ctx, obj)
+			return obj.HTML(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -2066,7 +2063,7 @@ func (ec *executionContext) _RichText_html(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_RichText_html(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("RichText", field, true, true, "String")
+	return graphql.NewScalarFieldContext("RichText", field, true, false, "String")
 }
 
 // endregion **************************** field.gotpl *****************************
@@ -2441,14 +2438,13 @@ func (ec *executionContext) _RichText(ctx context.Context, sel ast.SelectionSet,
 		case "markdown":
 			out.Values[i] = ec._RichText_markdown(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "html":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._RichText_html(ctx, field, obj)
-				})
+			out.Values[i] = ec._RichText_html(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/werkwijzer/werkwijzer/internal/content"
+	"github.com/werkwijzer/werkwijzer/internal/richtext"
 )
 
 // Localized is implemented by every published, translated entry.
@@ -36,6 +37,12 @@ type Served struct {
 type RichText struct {
 	Markdown string
 }
+
+// HTML renders the Markdown. It is a method rather than a resolver so
+// gqlgen calls it inline: rendering needs no context or I/O (and is
+// memoized by richtext), and a goroutine per rich text field, with its
+// stack grown by the Markdown parser, cost more than the rendering.
+func (r RichText) HTML() string { return richtext.HTML(r.Markdown) }
 
 // Role is a published role.
 type Role struct {

@@ -83,6 +83,13 @@ func TestPublishingNumbersRevisionsAndMovesTheLiveOne(t *testing.T) {
 		if len(revs) != 1 || revs[0].Number != 2 || !revs[0].PublishedAt.Equal(t0.Add(2*time.Hour)) {
 			t.Fatalf("live revisions %+v", revs)
 		}
+		// Every column of the hand-scanned row arrives, on both databases.
+		var doc struct{ Fields struct{ Question string } }
+		if err := json.Unmarshal(revs[0].Document, &doc); err != nil || doc.Fields.Question != "Q vraag?" ||
+			revs[0].EntryID != id || revs[0].Type != content.TypeFAQ || revs[0].Locale != "nl" || revs[0].Slug != "vraag" ||
+			!revs[0].UpdatedAt.Equal(t0) || revs[0].UpdatedAt.Location() != time.UTC {
+			t.Fatalf("live revision %+v (document %s, %v)", revs[0], revs[0].Document, err)
+		}
 		if got := alternates[id]; len(got) != 1 || got[0] != (content.Alternate{Locale: "nl", Slug: "vraag"}) {
 			t.Fatalf("alternates %+v", got)
 		}
