@@ -211,6 +211,8 @@ func TestFromAcceptLanguage(t *testing.T) {
 		{name: "q=0 excludes region fallback", codes: nlEn, header: "en-US, en;q=0"},
 		{name: "q=0 on region keeps language", codes: nlEn, header: "en-US;q=0, en", want: "en"},
 		{name: "q=0 excludes everything", codes: nlEn, header: "nl;q=0, en;q=0, *"},
+		{name: "q=0 on the first locale leaves the others matchable", codes: nlEn, header: "nl;q=0, en-US", want: "en"},
+		{name: "over-long range skipped", codes: nlEn, header: "en-x-" + strings.Repeat("abcdefgh-", 7) + "abcdefgh, nl;q=0.5", want: "nl"},
 		{name: "wildcard is default", codes: nlEn, header: "*", want: "nl"},
 		{name: "wildcard after unsupported", codes: nlEn, header: "de, *;q=0.1", want: "nl"},
 		{name: "wildcard skips excluded", codes: nlEn, header: "nl;q=0, *", want: "en"},
