@@ -195,6 +195,9 @@ func TestFormerSlugsAcrossLocalesAndRepublishing(t *testing.T) {
 			t.Fatal(err)
 		}
 		a, _ = svc.Entry(operator, a.ID)
+		if a.LiveIn("nl") != nil {
+			t.Fatalf("unpublish answered success, but the Dutch FAQ is still live: %+v", a.Live)
+		}
 		a, err = svc.Update(operator, a.ID, content.Update{ExpectedVersion: a.Version, Translations: map[string]content.TranslationInput{
 			"nl": {Slug: "managementassistent", Fields: content.FAQFields{Question: "Q?", Answer: "A."}}}})
 		if err != nil {

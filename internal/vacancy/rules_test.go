@@ -2,6 +2,7 @@ package vacancy_test
 
 import (
 	"encoding/json"
+	"math"
 	"slices"
 	"strings"
 	"testing"
@@ -279,6 +280,11 @@ func TestSalarySanity(t *testing.T) {
 	}{
 		{vacancy.SalaryInput{Min: ptr(5000.0), Max: ptr(4000.0), Currency: "EUR", Unit: "MONTH"}, "salary.min", vacancy.ProblemSalaryRange},
 		{vacancy.SalaryInput{Min: ptr(-10.0), Currency: "EUR", Unit: "HOUR"}, "salary.min", vacancy.ProblemSalaryImplausible},
+		// Currencies without plausibility bounds still refuse amounts that
+		// are not positive numbers.
+		{vacancy.SalaryInput{Min: ptr(-10.0), Currency: "SEK", Unit: "HOUR"}, "salary.min", vacancy.ProblemSalaryImplausible},
+		{vacancy.SalaryInput{Max: ptr(math.NaN()), Currency: "SEK", Unit: "MONTH"}, "salary.max", vacancy.ProblemSalaryImplausible},
+		{vacancy.SalaryInput{Min: ptr(math.Inf(1)), Currency: "JPY", Unit: "YEAR"}, "salary.min", vacancy.ProblemSalaryImplausible},
 		{vacancy.SalaryInput{Min: ptr(3500.0), Max: ptr(4000.0), Currency: "EUR", Unit: "YEAR"}, "salary.min", vacancy.ProblemSalaryImplausible},
 		{vacancy.SalaryInput{Min: ptr(45000.0), Currency: "EUR", Unit: "HOUR"}, "salary.min", vacancy.ProblemSalaryImplausible},
 		{vacancy.SalaryInput{Min: ptr(3000.0), Currency: "XYZ", Unit: "MONTH"}, "salary.currency", vacancy.ProblemInvalidCurrency},
@@ -322,6 +328,9 @@ func TestSalaryText(t *testing.T) {
 		{"$50K per year", 50000, 50000, "USD", vacancy.PerYear},
 		{"EUR 52,000 - 60,000 per year", 52000, 60000, "EUR", vacancy.PerYear},
 		{"€ 3.000,50 - € 3.500,75 per maand", 3000.50, 3500.75, "EUR", vacancy.PerMonth},
+		{"€ 12.50 per uur", 12.50, 12.50, "EUR", vacancy.PerHour},
+		{"€ 12.5 per uur", 12.5, 12.5, "EUR", vacancy.PerHour},
+		{"€ 1.250 per maand", 1250, 1250, "EUR", vacancy.PerMonth},
 	}
 	for _, c := range cases {
 		in, ok := vacancy.ParseSalaryText(c.text)
