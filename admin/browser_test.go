@@ -23,6 +23,7 @@ import (
 	"github.com/chromedp/chromedp/kb"
 
 	"github.com/werkwijzer/werkwijzer/internal/account"
+	"github.com/werkwijzer/werkwijzer/internal/browsertest"
 )
 
 // TestEditorChangesAndPublishesTheEnglishTitle is the issue's walkthrough:
@@ -400,8 +401,6 @@ func TestVacancyScreensAreHonestWithoutTheSync(t *testing.T) {
 
 // --- the browser ------------------------------------------------------------
 
-const chromiumPath = "/usr/bin/chromium"
-
 type browser struct {
 	ctx  context.Context
 	base string
@@ -411,41 +410,9 @@ type browser struct {
 // any console error or uncaught exception the page produces.
 func newBrowser(t *testing.T, srv *server) *browser {
 	t.Helper()
-	path := chromiumPath
-	if p := os.Getenv("WERKWIJZER_CHROMIUM"); p != "" {
-		path = p
-	}
-	if _, err := os.Stat(path); err != nil {
-		if os.Getenv("WERKWIJZER_REQUIRE_BROWSER") == "1" {
-			t.Fatalf("WERKWIJZER_REQUIRE_BROWSER=1 but there is no Chromium at %s: %v", path, err)
-		}
-		t.Skipf("skipping the browser test: no Chromium at %s; install Debian's package with `apt-get install chromium` (CI sets WERKWIJZER_REQUIRE_BROWSER=1, so there it fails instead)", path)
-	}
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(path),
-		chromedp.Headless,
-		chromedp.NoSandbox, // CI runs as root
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.Flag("disable-extensions", true),
-		chromedp.Flag("lang", "en-US"),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1366, 900),
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	t.Cleanup(cancel)
-	ctx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
-	t.Cleanup(cancelAlloc)
-	ctx, cancelTab := chromedp.NewContext(ctx)
-	t.Cleanup(cancelTab)
-	if err := chromedp.Do(ctx); err != nil {
-		t.Fatalf("start Chromium: %v", err)
-	}
+	// Ending ctx ends the console subscription; the browser itself closes
+	// with the test.
+	ctx, stopConsole := context.WithCancel(browsertest.Start(t, 3*time.Minute))
 
 	messages := chromedp.Console(ctx)
 	problems := make(chan string, 100)
@@ -470,7 +437,7 @@ func newBrowser(t *testing.T, srv *server) *browser {
 	// Registered after the context's cleanups, so it runs first: read the
 	// console before the browser goes away.
 	t.Cleanup(func() {
-		cancelTab()
+		stopConsole()
 		<-done
 		close(problems)
 		for p := range problems {

@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"net/http/httptest"
 	"net/url"
-	"os"
 	"sync"
 	"testing"
 	"time"
@@ -20,6 +19,7 @@ import (
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
+	"github.com/werkwijzer/werkwijzer/internal/browsertest"
 	"github.com/werkwijzer/werkwijzer/internal/dbtest"
 	"github.com/werkwijzer/werkwijzer/internal/httpserver"
 )
@@ -38,7 +38,7 @@ func TestPlaygroundRendersTheDocsOffline(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx := startChromium(t)
+	ctx := browsertest.Start(t, 2*time.Minute)
 
 	var mu sync.Mutex
 	var requests, elsewhere, problems []string
@@ -154,46 +154,4 @@ func pageText(ctx context.Context) string {
 	defer cancel()
 	text, _ := chromedp.Run(textCtx, chromedp.Evaluate[string](`document.body ? document.body.innerText.slice(0, 1500) : ""`))
 	return text
-}
-
-// startChromium starts headless Chromium for one test, as admin's browser
-// tests do.
-func startChromium(t *testing.T) context.Context {
-	t.Helper()
-	path := "/usr/bin/chromium"
-	if p := os.Getenv("WERKWIJZER_CHROMIUM"); p != "" {
-		path = p
-	}
-	if _, err := os.Stat(path); err != nil {
-		if os.Getenv("WERKWIJZER_REQUIRE_BROWSER") == "1" {
-			t.Fatalf("WERKWIJZER_REQUIRE_BROWSER=1 but there is no Chromium at %s: %v", path, err)
-		}
-		t.Skipf("skipping the browser test: no Chromium at %s; install Debian's package with `apt-get install chromium` (CI sets WERKWIJZER_REQUIRE_BROWSER=1, so there it fails instead)", path)
-	}
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(path),
-		chromedp.Headless,
-		chromedp.NoSandbox, // CI runs as root
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.Flag("disable-extensions", true),
-		chromedp.Flag("lang", "en-US"),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1366, 900),
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	t.Cleanup(cancel)
-	ctx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
-	t.Cleanup(cancelAlloc)
-	ctx, cancelTab := chromedp.NewContext(ctx)
-	t.Cleanup(cancelTab)
-	if err := chromedp.Do(ctx); err != nil {
-		t.Fatalf("start Chromium: %v", err)
-	}
-	return ctx
 }
