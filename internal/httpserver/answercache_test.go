@@ -14,6 +14,7 @@ import (
 	"github.com/werkwijzer/werkwijzer/internal/database"
 	"github.com/werkwijzer/werkwijzer/internal/dbtest"
 	"github.com/werkwijzer/werkwijzer/internal/httpserver"
+	"github.com/werkwijzer/werkwijzer/internal/loadtest"
 	"github.com/werkwijzer/werkwijzer/internal/store"
 	"github.com/werkwijzer/werkwijzer/internal/vacancy"
 )
@@ -106,13 +107,13 @@ func TestNotModifiedFromTheCacheTouchesNoDatabase(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		a := newCachedAPI(t, db)
 		vars := map[string]any{"slug": nlArticleSlug, "locale": "nl"}
-		first := a.get(articlePageQuery, vars)
+		first := a.get(loadtest.ArticlePageQuery, vars)
 		etag := first.headers.Get("ETag")
 		if len(first.Errors) > 0 || etag == "" {
 			t.Fatalf("first answer: %s %v", first.raw, first.headers)
 		}
 		a.counter.Reset()
-		if res := a.get(articlePageQuery, vars, "If-None-Match", etag); res.status != 304 {
+		if res := a.get(loadtest.ArticlePageQuery, vars, "If-None-Match", etag); res.status != 304 {
 			t.Fatalf("status %d, want 304", res.status)
 		}
 		if n := a.counter.Count(); n != 0 {

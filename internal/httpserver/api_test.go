@@ -20,6 +20,7 @@ import (
 	"github.com/werkwijzer/werkwijzer/internal/database"
 	"github.com/werkwijzer/werkwijzer/internal/dbtest"
 	"github.com/werkwijzer/werkwijzer/internal/httpserver"
+	"github.com/werkwijzer/werkwijzer/internal/loadtest"
 	"github.com/werkwijzer/werkwijzer/internal/locale"
 	"github.com/werkwijzer/werkwijzer/internal/seed"
 	"github.com/werkwijzer/werkwijzer/internal/store"
@@ -181,27 +182,6 @@ func (r gqlResponse) code(t testing.TB) string {
 	return c
 }
 
-const articlePageQuery = `query Page($slug: String!, $locale: String) {
-  article(slug: $slug, locale: $locale) {
-    id locale requestedLocale isFallback slug updatedAt publishedAt
-    alternates { locale slug }
-    title seoTitle seoDescription
-    lead { markdown html }
-    blocks {
-      __typename
-      ... on RichTextBlock { id anchor heading body { markdown html } }
-      ... on ComparisonBlock { id anchor heading comparison {
-          id locale isFallback slug title intro { markdown }
-          alternates { locale slug }
-          roles { id locale slug title alternates { locale slug } }
-          rows { label values } } }
-      ... on FAQBlock { id anchor heading faqs { id locale isFallback slug question answer { markdown html } alternates { locale slug } } }
-      ... on VacancyListBlock { id heading limit role { id slug title } }
-      ... on CallToActionBlock { id label url }
-    }
-  }
-}`
-
 type articlePage struct {
 	Article *struct {
 		ID              string
@@ -246,7 +226,7 @@ func TestArticlePageServesTheWholeSeedArticle(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		a := newAPI(t, db)
 		var nl articlePage
-		a.post(articlePageQuery, map[string]any{"slug": nlArticleSlug, "locale": "nl"}).ok(t, &nl)
+		a.post(loadtest.ArticlePageQuery, map[string]any{"slug": nlArticleSlug, "locale": "nl"}).ok(t, &nl)
 		art := nl.Article
 		if art == nil {
 			t.Fatal("article not found by its Dutch slug")
@@ -327,7 +307,7 @@ func TestArticlePageServesTheWholeSeedArticle(t *testing.T) {
 		}
 
 		var en articlePage
-		a.post(articlePageQuery, map[string]any{"slug": nlArticleSlug, "locale": "en"}).ok(t, &en)
+		a.post(loadtest.ArticlePageQuery, map[string]any{"slug": nlArticleSlug, "locale": "en"}).ok(t, &en)
 		if en.Article == nil || en.Article.Locale != "en" || en.Article.IsFallback || en.Article.Slug != enArticleSlug {
 			t.Fatalf("English article by Dutch slug: %+v", en.Article)
 		}
@@ -343,7 +323,7 @@ func TestArticlePageServesTheWholeSeedArticle(t *testing.T) {
 func TestUnsupportedLocaleIsBadUserInput(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		a := newAPI(t, db)
-		res := a.post(articlePageQuery, map[string]any{"slug": nlArticleSlug, "locale": "de"})
+		res := a.post(loadtest.ArticlePageQuery, map[string]any{"slug": nlArticleSlug, "locale": "de"})
 		if code := res.code(t); code != "BAD_USER_INPUT" {
 			t.Fatalf("code %q, want BAD_USER_INPUT: %s", code, res.raw)
 		}
@@ -416,8 +396,8 @@ func TestEntryWithoutTranslationFallsBackWhole(t *testing.T) {
 func TestGetAnswersLikePost(t *testing.T) {
 	a := newAPI(t, dbtest.SQLite(t))
 	vars := map[string]any{"slug": nlArticleSlug, "locale": "en"}
-	post := a.post(articlePageQuery, vars)
-	get := a.get(articlePageQuery, vars)
+	post := a.post(loadtest.ArticlePageQuery, vars)
+	get := a.get(loadtest.ArticlePageQuery, vars)
 	if len(post.Errors) > 0 || len(get.Errors) > 0 {
 		t.Fatalf("errors: %s / %s", post.raw, get.raw)
 	}
@@ -434,7 +414,7 @@ func TestGetAnswersLikePost(t *testing.T) {
 	if etag == "" {
 		t.Fatal("GET answer has no ETag")
 	}
-	again := a.get(articlePageQuery, vars, "If-None-Match", etag)
+	again := a.get(loadtest.ArticlePageQuery, vars, "If-None-Match", etag)
 	if again.status != http.StatusNotModified {
 		t.Fatalf("If-None-Match with the current ETag: status %d, want 304", again.status)
 	}
@@ -455,10 +435,10 @@ func TestArticlePageStatementsDoNotGrowWithContent(t *testing.T) {
 		counter := dbtest.CountStatements(db)
 		var small, large articlePage
 		counter.Reset()
-		a.post(articlePageQuery, map[string]any{"slug": nlArticleSlug, "locale": "en"}).ok(t, &small)
+		a.post(loadtest.ArticlePageQuery, map[string]any{"slug": nlArticleSlug, "locale": "en"}).ok(t, &small)
 		smallCount := counter.Count()
 		counter.Reset()
-		a.post(articlePageQuery, map[string]any{"slug": big, "locale": "en"}).ok(t, &large)
+		a.post(loadtest.ArticlePageQuery, map[string]any{"slug": big, "locale": "en"}).ok(t, &large)
 		largeCount := counter.Count()
 
 		if n := len(large.Article.Blocks); n < 80 {

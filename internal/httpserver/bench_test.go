@@ -14,6 +14,7 @@ import (
 	"github.com/werkwijzer/werkwijzer/internal/content"
 	"github.com/werkwijzer/werkwijzer/internal/database"
 	"github.com/werkwijzer/werkwijzer/internal/dbtest"
+	"github.com/werkwijzer/werkwijzer/internal/loadtest"
 	"github.com/werkwijzer/werkwijzer/internal/vacancy"
 )
 
@@ -23,7 +24,7 @@ func BenchmarkArticlePage(b *testing.B) {
 	for name, open := range map[string]func(testing.TB) *database.DB{"sqlite": dbtest.SQLite, "postgres": dbtest.Postgres} {
 		b.Run(name, func(b *testing.B) {
 			a := newAPI(b, open(b))
-			benchPOST(b, a.handler, articlePageQuery, map[string]any{"slug": nlArticleSlug, "locale": "en"})
+			benchPOST(b, a.handler, loadtest.ArticlePageQuery, map[string]any{"slug": nlArticleSlug, "locale": "en"})
 		})
 	}
 }
@@ -36,7 +37,7 @@ func BenchmarkRolePage(b *testing.B) {
 		b.Run(name, func(b *testing.B) {
 			va := newVacancyAPI(b, open(b))
 			fillRolePage(b, va, benchRole, 10)
-			benchPOST(b, va.handler, benchRolePageQuery, map[string]any{"slug": benchRole, "locale": "nl"})
+			benchPOST(b, va.handler, loadtest.RolePageQuery, map[string]any{"slug": benchRole, "locale": "nl"})
 		})
 	}
 }
@@ -57,26 +58,6 @@ func benchPOST(b *testing.B, h http.Handler, query string, vars map[string]any) 
 }
 
 const benchRole = "office-manager"
-
-// benchRolePageQuery is the load command's role page query.
-const benchRolePageQuery = `query RolePage($slug: String!, $locale: String) {
-  role(slug: $slug, locale: $locale) {
-    id locale isFallback slug slugIsCurrent updatedAt publishedAt
-    alternates { locale slug }
-    title summary { markdown html } body { markdown html }
-    responsibilities dailyTasks competencies careerPaths certifications tools
-    salaryNotes { html } salary { min max currency period }
-    faqs { id slug question answer { html } }
-    vacancies(first: 10) {
-      totalCount
-      edges { node {
-        id title url datePosted validThrough workplaceType employmentTypes
-        hiringOrganization { name url }
-        locations { locality country }
-      } }
-    }
-  }
-}`
 
 // fillRolePage tops the role up to n published FAQs and n open vacancies,
 // the way an editor and a source would.

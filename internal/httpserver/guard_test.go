@@ -17,6 +17,7 @@ import (
 	"github.com/werkwijzer/werkwijzer/internal/database"
 	"github.com/werkwijzer/werkwijzer/internal/dbtest"
 	"github.com/werkwijzer/werkwijzer/internal/httpserver"
+	"github.com/werkwijzer/werkwijzer/internal/loadtest"
 )
 
 // fanOutQuery is 1 KB of fragments each spreading the next twice: 2^30
@@ -97,7 +98,7 @@ func TestOperationPastItsDeadlineStopsItsDatabaseWork(t *testing.T) {
 		if err := db.Gorm.Callback().Row().Before("gorm:row").Register("test:hold", hold); err != nil {
 			t.Fatal(err)
 		}
-		res := a.post(articlePageQuery, map[string]any{"slug": nlArticleSlug})
+		res := a.post(loadtest.ArticlePageQuery, map[string]any{"slug": nlArticleSlug})
 		if held.Load() == 0 || released.Load() != held.Load() {
 			t.Fatalf("%d statements held, %d released by the deadline", held.Load(), released.Load())
 		}

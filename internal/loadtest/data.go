@@ -135,9 +135,9 @@ func addVacancies(ctx context.Context, svc *vacancy.Service) error {
 	return nil
 }
 
-// rolePageQuery is a role page: the role, its FAQs and its newest
-// vacancies.
-const rolePageQuery = `query RolePage($slug: String!, $locale: String) {
+// RolePageQuery is a role page: the role, its FAQs and its newest
+// vacancies. The API tests and benchmarks use it too.
+const RolePageQuery = `query RolePage($slug: String!, $locale: String) {
   role(slug: $slug, locale: $locale) {
     id locale isFallback slug slugIsCurrent updatedAt publishedAt
     alternates { locale slug }
@@ -156,9 +156,9 @@ const rolePageQuery = `query RolePage($slug: String!, $locale: String) {
   }
 }`
 
-// articlePageQuery is the sample article with every block, as a frontend
-// renders it.
-const articlePageQuery = `query Page($slug: String!, $locale: String) {
+// ArticlePageQuery is the sample article with every block, as a frontend
+// renders it. The API tests and benchmarks use it too.
+const ArticlePageQuery = `query Page($slug: String!, $locale: String) {
   article(slug: $slug, locale: $locale) {
     id locale requestedLocale isFallback slug updatedAt publishedAt
     alternates { locale slug }

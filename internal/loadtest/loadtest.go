@@ -106,8 +106,8 @@ type page struct {
 }
 
 var pages = []page{
-	{"role", rolePageQuery, map[string]any{"slug": pageRole, "locale": "nl"}},
-	{"article", articlePageQuery, map[string]any{"slug": "verschil-office-manager-en-personal-assistant", "locale": "nl"}},
+	{"role", RolePageQuery, map[string]any{"slug": pageRole, "locale": "nl"}},
+	{"article", ArticlePageQuery, map[string]any{"slug": "verschil-office-manager-en-personal-assistant", "locale": "nl"}},
 }
 
 func run(ctx context.Context, o options, stdout, stderr io.Writer) error {
