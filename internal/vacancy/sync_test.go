@@ -144,6 +144,32 @@ func TestExternalIDsOfAnyPrintableCharacters(t *testing.T) {
 	})
 }
 
+// TestExternalIDLimitHoldsForItemsAndCloses: an external id of
+// MaxExternalIDLength characters (of three bytes each) is stored and can
+// be closed; one character more is refused as too long both as an item
+// and as a close entry, rather than looked up as if it could exist.
+func TestExternalIDLimitHoldsForItemsAndCloses(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+		e := newEnv(t, db)
+		_, ctx := e.source("devries")
+		longest := strings.Repeat("€", vacancy.MaxExternalIDLength)
+		tooLong := longest + "x"
+		a, b := item(longest), item(tooLong)
+		a.Title, b.Title = "Office manager", "Office manager"
+		rep := e.sync(ctx, upsert(a, b))
+		if rep.Created != 1 || rep.Rejected != 1 || rep.Items[0].Index != 1 || rep.Items[0].Problems[0].Code != vacancy.ProblemTooLong {
+			t.Fatalf("items: %+v", rep)
+		}
+		rep = e.sync(ctx, vacancy.SyncRequest{Mode: vacancy.ModeUpsert, Close: []vacancy.Key{{ExternalID: tooLong}, {ExternalID: longest}}})
+		if rep.Closed != 1 || rep.Rejected != 1 || len(rep.Items) != 1 {
+			t.Fatalf("close: %+v", rep)
+		}
+		if got := rep.Items[0]; got.Index != 0 || got.Outcome != vacancy.OutcomeRejected || got.Problems[0].Field != "close" || got.Problems[0].Code != vacancy.ProblemTooLong {
+			t.Fatalf("the over-long close entry: %+v", got)
+		}
+	})
+}
+
 func TestInvalidItemsAreRejectedAndTheRestStored(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		e := newEnv(t, db)
