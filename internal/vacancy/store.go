@@ -24,6 +24,9 @@ type Store interface {
 	// its name.
 	Source(ctx context.Context, id string) (*Source, error)
 	SourceByName(ctx context.Context, name string) (*Source, error)
+	// SourceSettings returns a source's settings and whether it is
+	// active, without its secrets and sync state: what a sync call reads.
+	SourceSettings(ctx context.Context, id string) (*Source, error)
 	// Sources returns every source with its secrets, by name.
 	Sources(ctx context.Context) ([]*Source, error)
 	// UpdateSource writes a source's settings (kind, feed URL, allowed

@@ -195,34 +195,12 @@ func (s *Service) sync(ctx context.Context, sourceID string, req SyncRequest, li
 	now := s.clock()
 	var report *Report
 	err := s.store.InTx(ctx, func(tx Store) error {
-		if err := tx.LockSource(ctx, sourceID); err != nil {
-			return fmt.Errorf("lock source: %w", err)
-		}
-		src, err := tx.Source(ctx, sourceID)
-		if apperr.Is(err, apperr.NotFound) {
-			return apperr.New(apperr.Forbidden, "the token's source no longer exists")
-		}
+		src, err := lockActiveSource(ctx, tx, sourceID)
 		if err != nil {
 			return err
 		}
-		if !src.Active {
-			return apperr.New(apperr.Forbidden, "the source %s is disabled", src.Name)
-		}
-		if req.IdempotencyKey != "" {
-			prev, err := tx.SyncRequest(ctx, sourceID, req.IdempotencyKey)
-			if err != nil {
-				return fmt.Errorf("look up idempotency key: %w", err)
-			}
-			if prev != nil {
-				if prev.RequestHash != requestHash {
-					return apperr.New(apperr.Conflict, "the idempotency key %q was used before for a different request; use a new key for a new request", req.IdempotencyKey).
-						With("field", "idempotencyKey")
-				}
-				report = prev.Report
-				report.Replayed = true
-				report.DryRun = req.DryRun
-				return nil
-			}
+		if report, err = replay(ctx, tx, sourceID, req, requestHash); err != nil || report != nil {
+			return err
 		}
 		r, err := s.apply(ctx, tx, src, req, now)
 		if err != nil {
@@ -262,48 +240,104 @@ func (s *Service) sync(ctx context.Context, sourceID string, req SyncRequest, li
 	return report, nil
 }
 
+// lockActiveSource serializes the source's syncs for the rest of the
+// transaction and reads its settings: FORBIDDEN when it no longer exists
+// or is disabled.
+func lockActiveSource(ctx context.Context, tx Store, sourceID string) (*Source, error) {
+	if err := tx.LockSource(ctx, sourceID); err != nil {
+		return nil, fmt.Errorf("lock source: %w", err)
+	}
+	src, err := tx.SourceSettings(ctx, sourceID)
+	if apperr.Is(err, apperr.NotFound) {
+		return nil, apperr.New(apperr.Forbidden, "the token's source no longer exists")
+	}
+	if err != nil {
+		return nil, err
+	}
+	if !src.Active {
+		return nil, apperr.New(apperr.Forbidden, "the source %s is disabled", src.Name)
+	}
+	return src, nil
+}
+
+// replay returns the stored report of an earlier call with the request's
+// idempotency key, or nil when there is none (or no key). The same key
+// with another payload is a CONFLICT.
+func replay(ctx context.Context, tx Store, sourceID string, req SyncRequest, requestHash string) (*Report, error) {
+	if req.IdempotencyKey == "" {
+		return nil, nil
+	}
+	prev, err := tx.SyncRequest(ctx, sourceID, req.IdempotencyKey)
+	if err != nil {
+		return nil, fmt.Errorf("look up idempotency key: %w", err)
+	}
+	if prev == nil {
+		return nil, nil
+	}
+	if prev.RequestHash != requestHash {
+		return nil, apperr.New(apperr.Conflict, "the idempotency key %q was used before for a different request; use a new key for a new request", req.IdempotencyKey).
+			With("field", "idempotencyKey")
+	}
+	prev.Report.Replayed = true
+	prev.Report.DryRun = req.DryRun
+	return prev.Report, nil
+}
+
 // check validates the shape of a call; items are checked one by one later.
 func (r *SyncRequest) check(lim limits) error {
-	maxItems := lim.maxItems
-	bad := func(field, format string, args ...any) error {
-		return apperr.New(apperr.BadUserInput, format, args...).With("field", field)
-	}
 	switch r.Mode {
 	case ModeUpsert, ModeSnapshot:
 	default:
-		return bad("mode", "mode must be UPSERT or SNAPSHOT")
+		return badRequest("mode", "mode must be UPSERT or SNAPSHOT")
 	}
-	if n := len(r.Items) + len(r.Close); n > maxItems {
-		return bad("items", "at most %d items and close entries per call, got %d; split the call (a snapshot may span several calls with one snapshotId)", maxItems, n)
+	if n := len(r.Items) + len(r.Close); n > lim.maxItems {
+		return badRequest("items", "at most %d items and close entries per call, got %d; split the call (a snapshot may span several calls with one snapshotId)", lim.maxItems, n)
 	}
 	if len(r.IdempotencyKey) > MaxIdempotencyKeyLen || strings.ContainsFunc(r.IdempotencyKey, isControl) || !utf8.ValidString(r.IdempotencyKey) {
-		return bad("idempotencyKey", "idempotencyKey must be at most %d printable characters", MaxIdempotencyKeyLen)
+		return badRequest("idempotencyKey", "idempotencyKey must be at most %d printable characters", MaxIdempotencyKeyLen)
 	}
-	if r.Mode == ModeUpsert {
+	switch {
+	case r.Mode == ModeUpsert:
 		if r.SnapshotID != "" || r.Complete != nil || r.AllowMassClose || r.Chunk != 0 {
-			return bad("snapshotId", "snapshotId, chunk, complete and allowMassClose belong to SNAPSHOT mode")
+			return badRequest("snapshotId", "snapshotId, chunk, complete and allowMassClose belong to SNAPSHOT mode")
 		}
 		return nil
+	case r.SnapshotID == "":
+		return r.checkSingleCallSnapshot()
+	default:
+		return r.checkSnapshotCall(lim)
 	}
-	if r.SnapshotID == "" {
-		if r.Complete != nil && !*r.Complete {
-			return bad("complete", "a snapshot of several calls needs a snapshotId shared by its calls")
-		}
-		if r.Chunk != 0 {
-			return bad("chunk", "chunk numbers the calls of a snapshot with a snapshotId")
-		}
-		return nil
+}
+
+// checkSingleCallSnapshot validates a snapshot without a snapshotId: one
+// call that is the whole snapshot.
+func (r *SyncRequest) checkSingleCallSnapshot() error {
+	if r.Complete != nil && !*r.Complete {
+		return badRequest("complete", "a snapshot of several calls needs a snapshotId shared by its calls")
 	}
-	if len(r.SnapshotID) > MaxSnapshotIDLen || strings.ContainsFunc(r.SnapshotID, isControl) || strings.HasPrefix(r.SnapshotID, "call:") {
-		return bad("snapshotId", "snapshotId must be at most %d printable characters and not start with \"call:\"", MaxSnapshotIDLen)
-	}
-	if r.Complete == nil {
-		return bad("complete", "with a snapshotId, say whether this call completes the snapshot: complete: true on the last call, false on the others")
-	}
-	if r.Chunk < 0 || r.Chunk > MaxChunk || (r.Chunk == 0 && lim.chunkRequired) {
-		return bad("chunk", "with a snapshotId, number the snapshot's calls with chunk: 1, 2, ... (at most %d); the call with complete: true is the last", MaxChunk)
+	if r.Chunk != 0 {
+		return badRequest("chunk", "chunk numbers the calls of a snapshot with a snapshotId")
 	}
 	return nil
+}
+
+// checkSnapshotCall validates one call of a snapshot with a snapshotId.
+func (r *SyncRequest) checkSnapshotCall(lim limits) error {
+	if len(r.SnapshotID) > MaxSnapshotIDLen || strings.ContainsFunc(r.SnapshotID, isControl) || strings.HasPrefix(r.SnapshotID, "call:") {
+		return badRequest("snapshotId", "snapshotId must be at most %d printable characters and not start with \"call:\"", MaxSnapshotIDLen)
+	}
+	if r.Complete == nil {
+		return badRequest("complete", "with a snapshotId, say whether this call completes the snapshot: complete: true on the last call, false on the others")
+	}
+	if r.Chunk < 0 || r.Chunk > MaxChunk || (r.Chunk == 0 && lim.chunkRequired) {
+		return badRequest("chunk", "with a snapshotId, number the snapshot's calls with chunk: 1, 2, ... (at most %d); the call with complete: true is the last", MaxChunk)
+	}
+	return nil
+}
+
+// badRequest is a malformed call, naming the field at fault.
+func badRequest(field, format string, args ...any) error {
+	return apperr.New(apperr.BadUserInput, format, args...).With("field", field)
 }
 
 // hash identifies a request's payload, dry run or not, for idempotency.
