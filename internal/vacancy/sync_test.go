@@ -762,13 +762,7 @@ func TestSecretRotationKeepsTwoActive(t *testing.T) {
 		if works(second) || works(third) || !works(fourth) {
 			t.Fatal("revokeOthers must leave only the new secret")
 		}
-		active := 0
-		for _, s := range got.Secrets {
-			if s.Active() {
-				active++
-			}
-		}
-		if active != 1 || len(got.Secrets) != 4 {
+		if activeSecrets(got.Secrets) != 1 || len(got.Secrets) != 4 {
 			t.Fatalf("secrets: %+v", got.Secrets)
 		}
 		if _, err := e.svc.SetActive(operator, src.ID, false, false); err != nil {
@@ -782,6 +776,16 @@ func TestSecretRotationKeepsTwoActive(t *testing.T) {
 			t.Fatalf("an editor rotated a secret: %v", err)
 		}
 	})
+}
+
+func activeSecrets(list []vacancy.Secret) int {
+	n := 0
+	for _, s := range list {
+		if s.Active() {
+			n++
+		}
+	}
+	return n
 }
 
 func testKeys(t testing.TB) *account.KeyRing {
