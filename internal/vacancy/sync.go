@@ -754,12 +754,21 @@ func startWriter(ctx context.Context, tx Store) *writer {
 	w := &writer{batches: make(chan []*Vacancy, 1), done: make(chan error, 1)}
 	go func() {
 		var err error
+		defer func() {
+			// Written on the caller's goroutine, a panic reached the
+			// server's recovery; here it would end the process.
+			if p := recover(); p != nil {
+				err = fmt.Errorf("writing vacancies panicked: %v", p)
+				for range w.batches { // let the caller finish queueing
+				}
+			}
+			w.done <- err
+		}()
 		for rows := range w.batches {
 			if err == nil {
 				err = tx.UpsertVacancies(ctx, rows)
 			}
 		}
-		w.done <- err
 	}()
 	return w
 }

@@ -511,6 +511,35 @@ func (f *failingStore) RecordSync(ctx context.Context, sourceID string, report *
 	return f.Store.RecordSync(ctx, sourceID, report, at)
 }
 
+// panickingStore is a real store whose vacancy writes panic.
+type panickingStore struct{ vacancy.Store }
+
+func (p panickingStore) InTx(ctx context.Context, fn func(vacancy.Store) error) error {
+	return p.Store.InTx(ctx, func(tx vacancy.Store) error { return fn(panickingStore{tx}) })
+}
+
+func (panickingStore) UpsertVacancies(context.Context, []*vacancy.Vacancy) error {
+	panic("driver bug")
+}
+
+// TestAPanickingWriteIsAnError: rows are written on a goroutine of their
+// own, while the next batch is normalized; a panic there comes back as the
+// call's INTERNAL error, with nothing written, instead of ending the
+// process.
+func TestAPanickingWriteIsAnError(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+		e := newEnvWithStore(t, db, panickingStore{store.NewVacancies(db.Gorm)})
+		src, ctx := e.source("devries")
+		_, err := e.svc.Sync(ctx, upsert(items("a", 600)...))
+		if apperr.CodeOf(err) != apperr.Internal {
+			t.Fatalf("want INTERNAL, got %v", err)
+		}
+		if n := len(e.all(src.ID)); n != 0 {
+			t.Fatalf("%d vacancies written", n)
+		}
+	})
+}
+
 func TestAFailingDatabaseMidCallWritesNothing(t *testing.T) {
 	// The writes of a snapshot call with a key, in order: upsert, record
 	// the call, close unseen, save the key, record the sync.
