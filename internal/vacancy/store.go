@@ -18,7 +18,8 @@ type Store interface {
 	// first in the transaction.
 	LockSource(ctx context.Context, sourceID string) error
 
-	// CreateSource inserts a source with its first secret.
+	// CreateSource inserts a source with its first secret; call it inside
+	// InTx, whose transaction makes the two one write.
 	CreateSource(ctx context.Context, src *Source, secret SecretRecord) error
 	// Source returns a source with its secrets; SourceByName finds one by
 	// its name.
