@@ -162,7 +162,7 @@ var stateColumns = []string{
 // VacancyStates loads the sync state of a source's vacancies by external id.
 func (s *Vacancies) VacancyStates(ctx context.Context, sourceID string, externalIDs []string) ([]*vacancy.Vacancy, error) {
 	var out []*vacancy.Vacancy
-	for _, chunk := range chunks(externalIDs) {
+	for chunk := range slices.Chunk(externalIDs, maxBatch) {
 		var rows []vacancyRow
 		q := s.db.WithContext(ctx).Select(stateColumns).Where("source_id = ?", sourceID)
 		if err := s.in(q, "external_id", chunk).Find(&rows).Error; err != nil {
@@ -261,7 +261,7 @@ func (s *Vacancies) EndSnapshot(ctx context.Context, token string) error {
 // of its calls. PostgreSQL runs the NOT IN as one hashed subplan, SQLite
 // with one temporary index: a set difference, not a probe per vacancy.
 func (s *Vacancies) notSeen() string {
-	if s.postgres() {
+	if s.postgres {
 		return "seen_snapshot <> ? AND id NOT IN (SELECT jsonb_array_elements_text(c.seen) FROM vacancy_snapshot_calls AS c WHERE c.token = ?)"
 	}
 	return "seen_snapshot <> ? AND id NOT IN (SELECT j.value FROM vacancy_snapshot_calls AS c, json_each(c.seen) AS j WHERE c.token = ?)"
@@ -275,7 +275,7 @@ func (s *Vacancies) notSeen() string {
 // per call at 10,000 vacancies). One array parameter keeps one statement
 // whose plan probes the index.
 func (s *Vacancies) in(q *gorm.DB, column string, values []string) *gorm.DB {
-	if s.postgres() {
+	if s.postgres {
 		return q.Where(column+" = ANY(?::text[])", pgTextArray(values))
 	}
 	return q.Where(column+" IN ?", values)
@@ -313,7 +313,7 @@ func closing(reason string, at time.Time) map[string]any {
 // CloseVacancies closes open vacancies by id.
 func (s *Vacancies) CloseVacancies(ctx context.Context, ids []string, reason string, at time.Time) (int, error) {
 	n := 0
-	for _, chunk := range chunks(ids) {
+	for chunk := range slices.Chunk(ids, maxBatch) {
 		res := s.in(s.db.WithContext(ctx).Model(&vacancyRow{}), "id", chunk).Where("status = ?", string(vacancy.StatusOpen)).Updates(closing(reason, at))
 		if res.Error != nil {
 			return n, fmt.Errorf("close vacancies: %w", res.Error)
@@ -454,7 +454,7 @@ func (s *Vacancies) PruneSnapshots(ctx context.Context, before time.Time) (int, 
 // ones, in one statement.
 func (s *Vacancies) RoleIDsBySlug(ctx context.Context, slugs []string) (map[string]string, error) {
 	out := make(map[string]string, len(slugs))
-	for _, chunk := range chunks(slugs) {
+	for chunk := range slices.Chunk(slugs, maxBatch) {
 		var rows []struct {
 			Slug    string
 			EntryID string
@@ -559,7 +559,7 @@ func (s *Vacancies) CountOpen(ctx context.Context, f vacancy.StoreFilter, now ti
 // statement, with a window function (PostgreSQL; SQLite 3.25 and newer).
 func (s *Vacancies) OpenByRoles(ctx context.Context, roleIDs []string, limit int, now time.Time) (map[string][]*vacancy.Vacancy, error) {
 	out := make(map[string][]*vacancy.Vacancy, len(roleIDs))
-	for _, chunk := range chunks(roleIDs) {
+	for chunk := range slices.Chunk(roleIDs, maxBatch) {
 		inner := openAt(s.db.Model(&vacancyRow{}), now).
 			Select("vacancies.*, ROW_NUMBER() OVER (PARTITION BY role_id ORDER BY date_posted DESC, id DESC) AS rank_in_role").
 			Where("role_id IN ?", chunk)
@@ -579,7 +579,7 @@ func (s *Vacancies) OpenByRoles(ctx context.Context, roleIDs []string, limit int
 // CountOpenByRoles counts open vacancies per role.
 func (s *Vacancies) CountOpenByRoles(ctx context.Context, roleIDs []string, now time.Time) (map[string]int, error) {
 	out := make(map[string]int, len(roleIDs))
-	for _, chunk := range chunks(roleIDs) {
+	for chunk := range slices.Chunk(roleIDs, maxBatch) {
 		var rows []struct {
 			RoleID string
 			N      int
@@ -599,7 +599,7 @@ func (s *Vacancies) CountOpenByRoles(ctx context.Context, roleIDs []string, now 
 // VacanciesByID loads vacancies by id.
 func (s *Vacancies) VacanciesByID(ctx context.Context, ids []string) ([]*vacancy.Vacancy, error) {
 	var out []*vacancy.Vacancy
-	for _, chunk := range chunks(ids) {
+	for chunk := range slices.Chunk(ids, maxBatch) {
 		var rows []vacancyRow
 		if err := s.db.WithContext(ctx).Where("id IN ?", chunk).Find(&rows).Error; err != nil {
 			return nil, fmt.Errorf("load vacancies: %w", err)

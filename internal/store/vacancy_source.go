@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/fnv"
+	"slices"
 	"time"
 
 	"gorm.io/datatypes"
@@ -20,10 +21,15 @@ import (
 // clients' credential store: a source is an OAuth client.
 type Vacancies struct {
 	db *gorm.DB
+	// postgres says the database is PostgreSQL (else SQLite), for the
+	// statements written out per dialect; fixed when the store is made.
+	postgres bool
 }
 
 // NewVacancies returns the vacancy store on db.
-func NewVacancies(db *gorm.DB) *Vacancies { return &Vacancies{db: db} }
+func NewVacancies(db *gorm.DB) *Vacancies {
+	return &Vacancies{db: db, postgres: db.Dialector.Name() == "postgres"}
+}
 
 var (
 	_ vacancy.Store       = (*Vacancies)(nil)
@@ -103,18 +109,16 @@ func (r sourceSecretRow) toVacancy() vacancy.Secret {
 // InTx runs fn in one transaction.
 func (s *Vacancies) InTx(ctx context.Context, fn func(vacancy.Store) error) error {
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		return fn(&Vacancies{db: tx})
+		return fn(&Vacancies{db: tx, postgres: s.postgres})
 	})
 }
-
-func (s *Vacancies) postgres() bool { return s.db.Dialector.Name() == "postgres" }
 
 // LockSource takes a transaction-scoped advisory lock on PostgreSQL, keyed
 // by a 64-bit hash of the source id. SQLite needs none: its transactions
 // start with BEGIN IMMEDIATE (see database.Open), so writers already run
 // one at a time.
 func (s *Vacancies) LockSource(ctx context.Context, sourceID string) error {
-	if !s.postgres() {
+	if !s.postgres {
 		return nil
 	}
 	h := fnv.New64a()
@@ -125,7 +129,8 @@ func (s *Vacancies) LockSource(ctx context.Context, sourceID string) error {
 	return nil
 }
 
-// CreateSource inserts a source and its first secret.
+// CreateSource inserts a source and its first secret. The service calls
+// it inside InTx, whose transaction makes the two inserts one.
 func (s *Vacancies) CreateSource(ctx context.Context, src *vacancy.Source, secret vacancy.SecretRecord) error {
 	row := vacancySourceRow{
 		ID: src.ID, Name: src.Name, Kind: string(src.Kind), FeedURL: src.FeedURL,
@@ -133,15 +138,28 @@ func (s *Vacancies) CreateSource(ctx context.Context, src *vacancy.Source, secre
 		Language: src.Language, TimeZone: src.TimeZone, Active: src.Active,
 		CreatedAt: src.CreatedAt, UpdatedAt: src.UpdatedAt,
 	}
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := tx.Create(&row).Error; err != nil {
-			if errors.Is(err, gorm.ErrDuplicatedKey) {
-				return apperr.New(apperr.Conflict, "a source named %q exists already", src.Name).With("field", "name")
-			}
-			return fmt.Errorf("insert source %s: %w", src.Name, err)
+	if err := s.db.WithContext(ctx).Create(&row).Error; err != nil {
+		if errors.Is(err, gorm.ErrDuplicatedKey) {
+			return apperr.New(apperr.Conflict, "a source named %q exists already", src.Name).With("field", "name")
 		}
-		return (&Vacancies{db: tx}).AddSecret(ctx, src.ID, secret)
-	})
+		return fmt.Errorf("insert source %s: %w", src.Name, err)
+	}
+	return s.AddSecret(ctx, src.ID, secret)
+}
+
+// settingsColumns are a source's settings and whether it is active: what
+// a sync call reads, without the last report (the previous call's, which
+// would be read back and decoded on every call) and the pull state.
+var settingsColumns = []string{"id", "name", "kind", "feed_url", "allowed_hosts", "role_rules", "language", "time_zone", "active", "created_at", "updated_at", "disabled_at"}
+
+// SourceSettings loads a source's settings in one statement, without its
+// secrets and sync state.
+func (s *Vacancies) SourceSettings(ctx context.Context, id string) (*vacancy.Source, error) {
+	var row vacancySourceRow
+	if err := s.db.WithContext(ctx).Select(settingsColumns).Where("id = ?", id).Take(&row).Error; err != nil {
+		return nil, notFoundAs(err, "vacancy source %s not found", id)
+	}
+	return row.toVacancy()
 }
 
 // Source loads one source with its secrets.
@@ -192,7 +210,7 @@ func (s *Vacancies) withSecrets(ctx context.Context, rows []vacancySourceRow) ([
 		}
 		out[i], byID[r.ID], ids[i] = src, src, r.ID
 	}
-	for _, chunk := range chunks(ids) {
+	for chunk := range slices.Chunk(ids, maxBatch) {
 		var secrets []sourceSecretRow
 		if err := s.db.WithContext(ctx).Where("source_id IN ?", chunk).Order("created_at").Find(&secrets).Error; err != nil {
 			return nil, fmt.Errorf("load source secrets: %w", err)
@@ -241,7 +259,7 @@ func (s *Vacancies) AddSecret(ctx context.Context, sourceID string, sec vacancy.
 
 // RevokeSecrets revokes secrets that are not revoked yet.
 func (s *Vacancies) RevokeSecrets(ctx context.Context, ids []string, at time.Time) error {
-	for _, chunk := range chunks(ids) {
+	for chunk := range slices.Chunk(ids, maxBatch) {
 		err := s.db.WithContext(ctx).Model(&sourceSecretRow{}).Where("id IN ? AND revoked_at IS NULL", chunk).Update("revoked_at", at).Error
 		if err != nil {
 			return fmt.Errorf("revoke source secrets: %w", err)
@@ -258,7 +276,7 @@ func (s *Vacancies) Audit(ctx context.Context, r vacancy.AuditRecord) error {
 // CountByStatus counts vacancies per source and status in one statement.
 func (s *Vacancies) CountByStatus(ctx context.Context, sourceIDs []string) (map[string]map[vacancy.Status]int, error) {
 	out := make(map[string]map[vacancy.Status]int, len(sourceIDs))
-	for _, chunk := range chunks(sourceIDs) {
+	for chunk := range slices.Chunk(sourceIDs, maxBatch) {
 		var rows []struct {
 			SourceID string
 			Status   string

@@ -165,15 +165,8 @@ func Rejected(ps []Problem) bool {
 func (n *normalizer) key(item Item, ps *problems) (Key, bool) {
 	id := strings.TrimSpace(item.ExternalID)
 	ok := true
-	switch {
-	case id == "":
-		ps.err("externalId", ProblemRequired, "externalId is required")
-		ok = false
-	case utf8.RuneCountInString(id) > MaxExternalIDLength:
-		ps.err("externalId", ProblemTooLong, "externalId has more than %d characters", MaxExternalIDLength)
-		ok = false
-	case !utf8.ValidString(id) || strings.ContainsFunc(id, isControl):
-		ps.err("externalId", ProblemInvalid, "externalId contains control characters or invalid UTF-8")
+	if code, msg := externalIDProblem(id); code != "" {
+		ps.err("externalId", code, "%s", msg)
 		ok = false
 	}
 	lang := n.src.Language
@@ -186,6 +179,22 @@ func (n *normalizer) key(item Item, ps *problems) (Key, bool) {
 		lang = l
 	}
 	return Key{ExternalID: id, Language: lang}, ok
+}
+
+// externalIDProblem says what is wrong with an external id (already
+// trimmed), or returns code "" when it is valid. Items and close entries
+// are checked alike, so whatever can be stored can be closed, and nothing
+// longer than a stored id is looked up.
+func externalIDProblem(id string) (code ProblemCode, msg string) {
+	switch {
+	case id == "":
+		return ProblemRequired, "externalId is required"
+	case utf8.RuneCountInString(id) > MaxExternalIDLength:
+		return ProblemTooLong, fmt.Sprintf("externalId has more than %d characters", MaxExternalIDLength)
+	case !utf8.ValidString(id) || strings.ContainsFunc(id, isControl):
+		return ProblemInvalid, "externalId contains control characters or invalid UTF-8"
+	}
+	return "", ""
 }
 
 // normalize checks and cleans one item. The vacancy is meaningful only

@@ -41,18 +41,74 @@ func JobPosting(v *Vacancy) json.RawMessage {
 		"directApply": false,
 		"inLanguage":  v.Language,
 	}
-	org := map[string]any{"@type": "Organization", "name": v.Organization.Name}
-	if v.Organization.URL != "" {
-		org["sameAs"] = v.Organization.URL
+	doc["hiringOrganization"] = hiringOrganization(v.Organization)
+	if !addPlaceOfWork(doc, v) {
+		return nil
 	}
-	if v.Organization.LogoURL != "" {
-		org["logo"] = v.Organization.LogoURL
+	if v.ValidThrough != "" {
+		doc["validThrough"] = v.ValidThrough
 	}
-	doc["hiringOrganization"] = org
+	if len(v.EmploymentTypes) > 0 {
+		doc["employmentType"] = employmentType(v.EmploymentTypes)
+	}
+	if s := v.Salary; s != nil {
+		doc["baseSalary"] = baseSalary(s)
+	}
+	if h := v.Hours; h != nil {
+		doc["workHours"] = HoursText(h, v.Language)
+	}
+	b, err := json.Marshal(doc)
+	if err != nil {
+		panic(err) // plain data always encodes
+	}
+	return b
+}
 
-	var places []any
-	var countries []string
-	for _, l := range v.Locations {
+func hiringOrganization(o Organization) map[string]any {
+	org := map[string]any{"@type": "Organization", "name": o.Name}
+	if o.URL != "" {
+		org["sameAs"] = o.URL
+	}
+	if o.LogoURL != "" {
+		org["logo"] = o.LogoURL
+	}
+	return org
+}
+
+// addPlaceOfWork adds where the job is done: its places (jobLocation),
+// and for remote or hybrid work TELECOMMUTE, a remote job with the
+// countries applicants may live in. It reports false when Google's
+// requirements leave v without a place of work.
+func addPlaceOfWork(doc map[string]any, v *Vacancy) bool {
+	places, countries := postalPlaces(v.Locations)
+	switch {
+	case v.WorkplaceType == Remote:
+		if len(countries) == 0 {
+			return false
+		}
+		doc["jobLocationType"] = "TELECOMMUTE"
+		var reqs []any
+		for _, c := range countries {
+			reqs = append(reqs, map[string]any{"@type": "Country", "name": c})
+		}
+		doc["applicantLocationRequirements"] = oneOrMany(reqs)
+	case len(places) == 0:
+		return false
+	default:
+		doc["jobLocation"] = oneOrMany(places)
+		if v.WorkplaceType == Hybrid {
+			// Google: a job that may be done from home part of the time
+			// lists its place of work and TELECOMMUTE.
+			doc["jobLocationType"] = "TELECOMMUTE"
+		}
+	}
+	return true
+}
+
+// postalPlaces returns the locations that are a place of work as Google
+// wants one (a country and more), and the countries of all of them.
+func postalPlaces(locations []Location) (places []any, countries []string) {
+	for _, l := range locations {
 		if l.Country != "" && !contains(countries, l.Country) {
 			countries = append(countries, l.Country)
 		}
@@ -67,65 +123,36 @@ func JobPosting(v *Vacancy) json.RawMessage {
 		}
 		places = append(places, map[string]any{"@type": "Place", "address": addr})
 	}
-	switch {
-	case v.WorkplaceType == Remote:
-		if len(countries) == 0 {
-			return nil
-		}
-		doc["jobLocationType"] = "TELECOMMUTE"
-		var reqs []any
-		for _, c := range countries {
-			reqs = append(reqs, map[string]any{"@type": "Country", "name": c})
-		}
-		doc["applicantLocationRequirements"] = oneOrMany(reqs)
-	case len(places) == 0:
-		return nil
-	default:
-		doc["jobLocation"] = oneOrMany(places)
-		if v.WorkplaceType == Hybrid {
-			// Google: a job that may be done from home part of the time
-			// lists its place of work and TELECOMMUTE.
-			doc["jobLocationType"] = "TELECOMMUTE"
-		}
-	}
+	return places, countries
+}
 
-	if v.ValidThrough != "" {
-		doc["validThrough"] = v.ValidThrough
+// employmentType is one type as a string, several as a list.
+func employmentType(ts []EmploymentType) any {
+	types := make([]string, len(ts))
+	for i, t := range ts {
+		types[i] = string(t)
 	}
-	if len(v.EmploymentTypes) > 0 {
-		types := make([]string, len(v.EmploymentTypes))
-		for i, t := range v.EmploymentTypes {
-			types[i] = string(t)
+	if len(types) == 1 {
+		return types[0]
+	}
+	return types
+}
+
+// baseSalary is a MonetaryAmount: one value when the range is one amount.
+func baseSalary(s *Salary) map[string]any {
+	value := map[string]any{"@type": "QuantitativeValue", "unitText": string(s.Unit)}
+	switch {
+	case s.MinCents != nil && s.MaxCents != nil && *s.MinCents == *s.MaxCents:
+		value["value"] = money(*s.MinCents)
+	default:
+		if s.MinCents != nil {
+			value["minValue"] = money(*s.MinCents)
 		}
-		if len(types) == 1 {
-			doc["employmentType"] = types[0]
-		} else {
-			doc["employmentType"] = types
+		if s.MaxCents != nil {
+			value["maxValue"] = money(*s.MaxCents)
 		}
 	}
-	if s := v.Salary; s != nil {
-		value := map[string]any{"@type": "QuantitativeValue", "unitText": string(s.Unit)}
-		switch {
-		case s.MinCents != nil && s.MaxCents != nil && *s.MinCents == *s.MaxCents:
-			value["value"] = money(*s.MinCents)
-		default:
-			if s.MinCents != nil {
-				value["minValue"] = money(*s.MinCents)
-			}
-			if s.MaxCents != nil {
-				value["maxValue"] = money(*s.MaxCents)
-			}
-		}
-		doc["baseSalary"] = map[string]any{"@type": "MonetaryAmount", "currency": s.Currency, "value": value}
-	}
-	if h := v.Hours; h != nil {
-		doc["workHours"] = HoursText(h, v.Language)
-	}
-	b, err := json.Marshal(doc)
-	if err != nil {
-		panic(err) // plain data always encodes
-	}
-	return b
+	return map[string]any{"@type": "MonetaryAmount", "currency": s.Currency, "value": value}
 }
 
 func contains(list []string, s string) bool {

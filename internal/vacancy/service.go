@@ -207,45 +207,23 @@ func (s *Service) applySettings(ctx context.Context, tx Store, src *Source, upd 
 		src.AllowedHosts = hosts
 	}
 	if upd.RoleRules != nil {
-		rules, err := CheckRoleRules(*upd.RoleRules)
+		rules, err := liveRoleRules(ctx, tx, *upd.RoleRules)
 		if err != nil {
 			return err
-		}
-		var slugs []string
-		for _, r := range rules {
-			slugs = append(slugs, strings.ToLower(r.Role))
-		}
-		if len(slugs) > 0 {
-			live, err := tx.RoleIDsBySlug(ctx, slugs)
-			if err != nil {
-				return fmt.Errorf("look up roles: %w", err)
-			}
-			for i, r := range rules {
-				if _, ok := live[strings.ToLower(r.Role)]; !ok {
-					return apperr.New(apperr.BadUserInput, "roleRules[%d]: no published role has the slug %q", i, r.Role).With("field", fmt.Sprintf("roleRules[%d].role", i))
-				}
-			}
 		}
 		src.RoleRules = rules
 	}
 	if upd.Language != nil {
-		lang := *upd.Language
-		if strings.TrimSpace(lang) == "" {
-			lang = DefaultLanguage
-		}
-		l, err := CheckLanguage(lang)
+		l, err := sourceLanguage(*upd.Language)
 		if err != nil {
-			return apperr.New(apperr.BadUserInput, "language: %v", err).With("field", "language")
+			return err
 		}
 		src.Language = l
 	}
 	if upd.TimeZone != nil {
-		tz := strings.TrimSpace(*upd.TimeZone)
-		if tz == "" {
-			tz = DefaultTimeZone
-		}
-		if _, err := CheckTimeZone(tz); err != nil {
-			return apperr.New(apperr.BadUserInput, "timeZone: %v", err).With("field", "timeZone")
+		tz, err := sourceTimeZone(*upd.TimeZone)
+		if err != nil {
+			return err
 		}
 		src.TimeZone = tz
 	}
@@ -256,6 +234,52 @@ func (s *Service) applySettings(ctx context.Context, tx Store, src *Source, upd 
 		src.AllowedHosts = []string{}
 	}
 	return nil
+}
+
+// liveRoleRules checks role rules and that each names a live role.
+func liveRoleRules(ctx context.Context, tx Store, raw []RoleRule) ([]RoleRule, error) {
+	rules, err := CheckRoleRules(raw)
+	if err != nil || len(rules) == 0 {
+		return rules, err
+	}
+	slugs := make([]string, len(rules))
+	for i, r := range rules {
+		slugs[i] = strings.ToLower(r.Role)
+	}
+	live, err := tx.RoleIDsBySlug(ctx, slugs)
+	if err != nil {
+		return nil, fmt.Errorf("look up roles: %w", err)
+	}
+	for i, r := range rules {
+		if _, ok := live[slugs[i]]; !ok {
+			return nil, apperr.New(apperr.BadUserInput, "roleRules[%d]: no published role has the slug %q", i, r.Role).With("field", fmt.Sprintf("roleRules[%d].role", i))
+		}
+	}
+	return rules, nil
+}
+
+// sourceLanguage checks a source's language; blank is the default.
+func sourceLanguage(raw string) (string, error) {
+	if strings.TrimSpace(raw) == "" {
+		raw = DefaultLanguage
+	}
+	l, err := CheckLanguage(raw)
+	if err != nil {
+		return "", apperr.New(apperr.BadUserInput, "language: %v", err).With("field", "language")
+	}
+	return l, nil
+}
+
+// sourceTimeZone checks a source's time zone; blank is the default.
+func sourceTimeZone(raw string) (string, error) {
+	tz := strings.TrimSpace(raw)
+	if tz == "" {
+		tz = DefaultTimeZone
+	}
+	if _, err := CheckTimeZone(tz); err != nil {
+		return "", apperr.New(apperr.BadUserInput, "timeZone: %v", err).With("field", "timeZone")
+	}
+	return tz, nil
 }
 
 // UpdateSource changes a source's settings. Only an ADMIN or the

@@ -18,12 +18,16 @@ type Store interface {
 	// first in the transaction.
 	LockSource(ctx context.Context, sourceID string) error
 
-	// CreateSource inserts a source with its first secret.
+	// CreateSource inserts a source with its first secret; call it inside
+	// InTx, whose transaction makes the two one write.
 	CreateSource(ctx context.Context, src *Source, secret SecretRecord) error
 	// Source returns a source with its secrets; SourceByName finds one by
 	// its name.
 	Source(ctx context.Context, id string) (*Source, error)
 	SourceByName(ctx context.Context, name string) (*Source, error)
+	// SourceSettings returns a source's settings and whether it is
+	// active, without its secrets and sync state: what a sync call reads.
+	SourceSettings(ctx context.Context, id string) (*Source, error)
 	// Sources returns every source with its secrets, by name.
 	Sources(ctx context.Context) ([]*Source, error)
 	// UpdateSource writes a source's settings (kind, feed URL, allowed

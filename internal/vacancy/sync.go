@@ -186,38 +186,21 @@ func (s *Service) sync(ctx context.Context, sourceID string, req SyncRequest, li
 	if err := req.check(lim); err != nil {
 		return nil, err
 	}
-	requestHash := req.hash()
+	requestHash := ""
+	if req.IdempotencyKey != "" {
+		// Hashing encodes the whole request: only a call that may be
+		// replayed pays for it.
+		requestHash = req.hash()
+	}
 	now := s.clock()
 	var report *Report
 	err := s.store.InTx(ctx, func(tx Store) error {
-		if err := tx.LockSource(ctx, sourceID); err != nil {
-			return fmt.Errorf("lock source: %w", err)
-		}
-		src, err := tx.Source(ctx, sourceID)
-		if apperr.Is(err, apperr.NotFound) {
-			return apperr.New(apperr.Forbidden, "the token's source no longer exists")
-		}
+		src, err := lockActiveSource(ctx, tx, sourceID)
 		if err != nil {
 			return err
 		}
-		if !src.Active {
-			return apperr.New(apperr.Forbidden, "the source %s is disabled", src.Name)
-		}
-		if req.IdempotencyKey != "" {
-			prev, err := tx.SyncRequest(ctx, sourceID, req.IdempotencyKey)
-			if err != nil {
-				return fmt.Errorf("look up idempotency key: %w", err)
-			}
-			if prev != nil {
-				if prev.RequestHash != requestHash {
-					return apperr.New(apperr.Conflict, "the idempotency key %q was used before for a different request; use a new key for a new request", req.IdempotencyKey).
-						With("field", "idempotencyKey")
-				}
-				report = prev.Report
-				report.Replayed = true
-				report.DryRun = req.DryRun
-				return nil
-			}
+		if report, err = replay(ctx, tx, sourceID, req, requestHash); err != nil || report != nil {
+			return err
 		}
 		r, err := s.apply(ctx, tx, src, req, now)
 		if err != nil {
@@ -257,48 +240,104 @@ func (s *Service) sync(ctx context.Context, sourceID string, req SyncRequest, li
 	return report, nil
 }
 
+// lockActiveSource serializes the source's syncs for the rest of the
+// transaction and reads its settings: FORBIDDEN when it no longer exists
+// or is disabled.
+func lockActiveSource(ctx context.Context, tx Store, sourceID string) (*Source, error) {
+	if err := tx.LockSource(ctx, sourceID); err != nil {
+		return nil, fmt.Errorf("lock source: %w", err)
+	}
+	src, err := tx.SourceSettings(ctx, sourceID)
+	if apperr.Is(err, apperr.NotFound) {
+		return nil, apperr.New(apperr.Forbidden, "the token's source no longer exists")
+	}
+	if err != nil {
+		return nil, err
+	}
+	if !src.Active {
+		return nil, apperr.New(apperr.Forbidden, "the source %s is disabled", src.Name)
+	}
+	return src, nil
+}
+
+// replay returns the stored report of an earlier call with the request's
+// idempotency key, or nil when there is none (or no key). The same key
+// with another payload is a CONFLICT.
+func replay(ctx context.Context, tx Store, sourceID string, req SyncRequest, requestHash string) (*Report, error) {
+	if req.IdempotencyKey == "" {
+		return nil, nil
+	}
+	prev, err := tx.SyncRequest(ctx, sourceID, req.IdempotencyKey)
+	if err != nil {
+		return nil, fmt.Errorf("look up idempotency key: %w", err)
+	}
+	if prev == nil {
+		return nil, nil
+	}
+	if prev.RequestHash != requestHash {
+		return nil, apperr.New(apperr.Conflict, "the idempotency key %q was used before for a different request; use a new key for a new request", req.IdempotencyKey).
+			With("field", "idempotencyKey")
+	}
+	prev.Report.Replayed = true
+	prev.Report.DryRun = req.DryRun
+	return prev.Report, nil
+}
+
 // check validates the shape of a call; items are checked one by one later.
 func (r *SyncRequest) check(lim limits) error {
-	maxItems := lim.maxItems
-	bad := func(field, format string, args ...any) error {
-		return apperr.New(apperr.BadUserInput, format, args...).With("field", field)
-	}
 	switch r.Mode {
 	case ModeUpsert, ModeSnapshot:
 	default:
-		return bad("mode", "mode must be UPSERT or SNAPSHOT")
+		return badRequest("mode", "mode must be UPSERT or SNAPSHOT")
 	}
-	if n := len(r.Items) + len(r.Close); n > maxItems {
-		return bad("items", "at most %d items and close entries per call, got %d; split the call (a snapshot may span several calls with one snapshotId)", maxItems, n)
+	if n := len(r.Items) + len(r.Close); n > lim.maxItems {
+		return badRequest("items", "at most %d items and close entries per call, got %d; split the call (a snapshot may span several calls with one snapshotId)", lim.maxItems, n)
 	}
 	if len(r.IdempotencyKey) > MaxIdempotencyKeyLen || strings.ContainsFunc(r.IdempotencyKey, isControl) || !utf8.ValidString(r.IdempotencyKey) {
-		return bad("idempotencyKey", "idempotencyKey must be at most %d printable characters", MaxIdempotencyKeyLen)
+		return badRequest("idempotencyKey", "idempotencyKey must be at most %d printable characters", MaxIdempotencyKeyLen)
 	}
-	if r.Mode == ModeUpsert {
+	switch {
+	case r.Mode == ModeUpsert:
 		if r.SnapshotID != "" || r.Complete != nil || r.AllowMassClose || r.Chunk != 0 {
-			return bad("snapshotId", "snapshotId, chunk, complete and allowMassClose belong to SNAPSHOT mode")
+			return badRequest("snapshotId", "snapshotId, chunk, complete and allowMassClose belong to SNAPSHOT mode")
 		}
 		return nil
+	case r.SnapshotID == "":
+		return r.checkSingleCallSnapshot()
+	default:
+		return r.checkSnapshotCall(lim)
 	}
-	if r.SnapshotID == "" {
-		if r.Complete != nil && !*r.Complete {
-			return bad("complete", "a snapshot of several calls needs a snapshotId shared by its calls")
-		}
-		if r.Chunk != 0 {
-			return bad("chunk", "chunk numbers the calls of a snapshot with a snapshotId")
-		}
-		return nil
+}
+
+// checkSingleCallSnapshot validates a snapshot without a snapshotId: one
+// call that is the whole snapshot.
+func (r *SyncRequest) checkSingleCallSnapshot() error {
+	if r.Complete != nil && !*r.Complete {
+		return badRequest("complete", "a snapshot of several calls needs a snapshotId shared by its calls")
 	}
-	if len(r.SnapshotID) > MaxSnapshotIDLen || strings.ContainsFunc(r.SnapshotID, isControl) || strings.HasPrefix(r.SnapshotID, "call:") {
-		return bad("snapshotId", "snapshotId must be at most %d printable characters and not start with \"call:\"", MaxSnapshotIDLen)
-	}
-	if r.Complete == nil {
-		return bad("complete", "with a snapshotId, say whether this call completes the snapshot: complete: true on the last call, false on the others")
-	}
-	if r.Chunk < 0 || r.Chunk > MaxChunk || (r.Chunk == 0 && lim.chunkRequired) {
-		return bad("chunk", "with a snapshotId, number the snapshot's calls with chunk: 1, 2, ... (at most %d); the call with complete: true is the last", MaxChunk)
+	if r.Chunk != 0 {
+		return badRequest("chunk", "chunk numbers the calls of a snapshot with a snapshotId")
 	}
 	return nil
+}
+
+// checkSnapshotCall validates one call of a snapshot with a snapshotId.
+func (r *SyncRequest) checkSnapshotCall(lim limits) error {
+	if len(r.SnapshotID) > MaxSnapshotIDLen || strings.ContainsFunc(r.SnapshotID, isControl) || strings.HasPrefix(r.SnapshotID, "call:") {
+		return badRequest("snapshotId", "snapshotId must be at most %d printable characters and not start with \"call:\"", MaxSnapshotIDLen)
+	}
+	if r.Complete == nil {
+		return badRequest("complete", "with a snapshotId, say whether this call completes the snapshot: complete: true on the last call, false on the others")
+	}
+	if r.Chunk < 0 || r.Chunk > MaxChunk || (r.Chunk == 0 && lim.chunkRequired) {
+		return badRequest("chunk", "with a snapshotId, number the snapshot's calls with chunk: 1, 2, ... (at most %d); the call with complete: true is the last", MaxChunk)
+	}
+	return nil
+}
+
+// badRequest is a malformed call, naming the field at fault.
+func badRequest(field, format string, args ...any) error {
+	return apperr.New(apperr.BadUserInput, format, args...).With("field", field)
 }
 
 // hash identifies a request's payload, dry run or not, for idempotency.
@@ -320,225 +359,427 @@ func (r *SyncRequest) hash() string {
 	return hex.EncodeToString(sum[:])
 }
 
-// apply does the work of one call inside its transaction.
+// apply does the work of one call inside its transaction, step by step:
+// open the snapshot run, expire what is due, key the items and the close
+// entries, load what is stored of them, decide and write each item,
+// decide the closes, record what the snapshot saw, close, and complete
+// the snapshot when this call ends it.
 func (s *Service) apply(ctx context.Context, tx Store, src *Source, req SyncRequest, now time.Time) (*Report, error) {
-	rep := &Report{
+	c := &syncCall{tx: tx, src: src, req: req, now: now, rep: &Report{
 		SourceID: src.ID, Mode: req.Mode, IdempotencyKey: req.IdempotencyKey, SnapshotID: req.SnapshotID, Chunk: req.Chunk,
 		Received: len(req.Items), Items: []ItemReport{}, At: now,
-	}
-	token, callID := "", "" // the snapshot run this call belongs to, and the call
-	complete := false
-	if req.Mode == ModeSnapshot {
-		complete = req.Complete == nil || *req.Complete
-		id, err := uuid.NewV7()
-		if err != nil {
-			return nil, err
-		}
-		callID = id.String()
-		token = "call:" + callID
-		if req.SnapshotID != "" {
-			if token, err = tx.OpenSnapshot(ctx, src.ID, req.SnapshotID, callID, now); err != nil {
-				return nil, fmt.Errorf("open snapshot: %w", err)
-			}
-		}
-	}
-
-	// What expired since the source last synced expires now, so that this
-	// report counts it and an item sent for it is compared with what is
-	// really stored.
-	expired, err := tx.ExpireDue(ctx, src.ID, now)
-	if err != nil {
-		return nil, fmt.Errorf("expire vacancies: %w", err)
-	}
-	rep.Expired += expired
-
-	n, err := newNormalizer(src, nil, now)
-	if err != nil {
+	}}
+	if err := c.openSnapshot(ctx); err != nil {
 		return nil, err
 	}
-	if slugs := n.roleSlugs(req.Items); len(slugs) > 0 {
-		if n.roles, err = tx.RoleIDsBySlug(ctx, slugs); err != nil {
-			return nil, fmt.Errorf("look up roles: %w", err)
+	if err := c.expireDue(ctx); err != nil {
+		return nil, err
+	}
+	if err := c.newNormalizer(ctx); err != nil {
+		return nil, err
+	}
+	c.keyItems()
+	c.resolveCloseKeys()
+	if err := c.loadStored(ctx); err != nil {
+		return nil, err
+	}
+	if err := c.decideAndWriteItems(ctx); err != nil {
+		return nil, err
+	}
+	c.decideCloses()
+	if err := c.recordSeen(ctx); err != nil {
+		return nil, err
+	}
+	if err := c.closeListed(ctx); err != nil {
+		return nil, err
+	}
+	if c.completesSnapshot() {
+		if err := c.completeSnapshot(ctx); err != nil {
+			return nil, err
 		}
 	}
+	return c.rep, nil
+}
 
-	type candidate struct {
-		key      Key
-		keyOK    bool
-		v        Vacancy
-		problems []Problem
-		// same says the item is the input the stored vacancy was written
-		// from: it is unchanged, with nothing to check or write.
-		same bool
+// syncCall is one call on its way through apply's steps: the request,
+// what the steps found out so far and the report they fill in.
+type syncCall struct {
+	tx  Store
+	src *Source
+	req SyncRequest
+	now time.Time
+	rep *Report
+	// token names the snapshot run the call belongs to ("" in UPSERT
+	// mode) and callID the call itself.
+	token, callID string
+	n             *normalizer
+	fingerprint   []byte // the normalizer's, for input hashes
+	cands         []candidate
+	first         map[Key]int // the index of each key's first copy in the call
+	closeKeys     []Key
+	stored        map[Key]*Vacancy
+	seen          []string // ids the snapshot contains but this call does not write
+	closeIDs      []string // open vacancies the close list closes
+}
+
+// candidate is one item of the call.
+type candidate struct {
+	key      Key
+	keyOK    bool
+	v        Vacancy
+	problems []Problem
+	// same says the item is the input the stored vacancy was written
+	// from: it is unchanged, with nothing to check or write.
+	same bool
+}
+
+// openSnapshot ties a SNAPSHOT call to its run: a call of its own, or the
+// running snapshot its SnapshotID names (started by its first call).
+func (c *syncCall) openSnapshot(ctx context.Context) error {
+	if c.req.Mode != ModeSnapshot {
+		return nil
 	}
-	cands := make([]candidate, len(req.Items))
-	first := map[Key]int{} // the index of each key's first copy in the call
-	for i, item := range req.Items {
-		var kp problems
-		key, ok := n.key(item, &kp)
-		cands[i] = candidate{key: key, keyOK: ok}
-		if _, dup := first[key]; ok && !dup {
-			first[key] = i
+	id, err := uuid.NewV7()
+	if err != nil {
+		return err
+	}
+	c.callID = id.String()
+	c.token = "call:" + c.callID
+	if c.req.SnapshotID != "" {
+		if c.token, err = c.tx.OpenSnapshot(ctx, c.src.ID, c.req.SnapshotID, c.callID, c.now); err != nil {
+			return fmt.Errorf("open snapshot: %w", err)
 		}
 	}
-	closeKeys := make([]Key, len(req.Close))
-	for i, k := range req.Close {
+	return nil
+}
+
+// expireDue expires what expired since the source last synced, so that
+// this report counts it and an item sent for it is compared with what is
+// really stored.
+func (c *syncCall) expireDue(ctx context.Context) error {
+	expired, err := c.tx.ExpireDue(ctx, c.src.ID, c.now)
+	if err != nil {
+		return fmt.Errorf("expire vacancies: %w", err)
+	}
+	c.rep.Expired += expired
+	return nil
+}
+
+// newNormalizer prepares the source's normalizer with the live roles the
+// items and the source's role rules name.
+func (c *syncCall) newNormalizer(ctx context.Context) error {
+	n, err := newNormalizer(c.src, nil, c.now)
+	if err != nil {
+		return err
+	}
+	if slugs := n.roleSlugs(c.req.Items); len(slugs) > 0 {
+		if n.roles, err = c.tx.RoleIDsBySlug(ctx, slugs); err != nil {
+			return fmt.Errorf("look up roles: %w", err)
+		}
+	}
+	c.n, c.fingerprint = n, n.fingerprint()
+	return nil
+}
+
+// keyItems finds each item's key and the first copy of each key.
+func (c *syncCall) keyItems() {
+	c.cands = make([]candidate, len(c.req.Items))
+	c.first = make(map[Key]int, len(c.req.Items))
+	for i, item := range c.req.Items {
+		var kp problems
+		key, ok := c.n.key(item, &kp)
+		c.cands[i] = candidate{key: key, keyOK: ok}
+		if _, dup := c.first[key]; ok && !dup {
+			c.first[key] = i
+		}
+	}
+}
+
+// resolveCloseKeys trims the close entries' ids and fills in their
+// language: the source's, when they name none.
+func (c *syncCall) resolveCloseKeys() {
+	c.closeKeys = make([]Key, len(c.req.Close))
+	for i, k := range c.req.Close {
 		k.ExternalID = strings.TrimSpace(k.ExternalID)
 		if k.Language == "" {
-			k.Language = src.Language
+			k.Language = c.src.Language
 		} else if l, err := CheckLanguage(k.Language); err == nil {
 			k.Language = l
 		}
-		closeKeys[i] = k
+		c.closeKeys[i] = k
 	}
+}
 
-	ids := make([]string, 0, len(first)+len(closeKeys))
-	for k := range first {
+// loadStored loads the sync state of the stored vacancies the items and
+// the valid close entries name.
+func (c *syncCall) loadStored(ctx context.Context) error {
+	ids := make([]string, 0, len(c.first)+len(c.closeKeys))
+	for k := range c.first {
 		ids = append(ids, k.ExternalID)
 	}
-	for _, k := range closeKeys {
-		if k.ExternalID != "" && utf8.ValidString(k.ExternalID) && !strings.ContainsFunc(k.ExternalID, isControl) {
+	for _, k := range c.closeKeys {
+		if code, _ := externalIDProblem(k.ExternalID); code == "" {
 			ids = append(ids, k.ExternalID)
 		}
 	}
-	stored := map[Key]*Vacancy{}
-	if len(ids) > 0 {
-		found, err := tx.VacancyStates(ctx, src.ID, ids)
-		if err != nil {
-			return nil, fmt.Errorf("load stored vacancies: %w", err)
+	c.stored = make(map[Key]*Vacancy, len(ids))
+	if len(ids) == 0 {
+		return nil
+	}
+	found, err := c.tx.VacancyStates(ctx, c.src.ID, ids)
+	if err != nil {
+		return fmt.Errorf("load stored vacancies: %w", err)
+	}
+	for _, v := range found {
+		c.stored[v.Key()] = v
+	}
+	return nil
+}
+
+// writeBatch is how many items apply normalizes before it hands their
+// rows to the database, and how many rows it hands over at once: while one
+// batch is written, the next is normalized, so the database's work and
+// ours (sanitizing descriptions above all) overlap instead of adding up.
+// It matches the store's rows per INSERT, so a call writes in as few
+// statements as before.
+const writeBatch = 250
+
+// decideAndWriteItems normalizes the items, decides what happens to each
+// and writes the rows that change, in batches: the rows of one batch go to
+// the database on another goroutine while the next batch is normalized.
+// The transaction is used by that goroutine alone until it is done.
+func (c *syncCall) decideAndWriteItems(ctx context.Context) error {
+	w := startWriter(ctx, c.tx)
+	var pending []*Vacancy
+	for lo := 0; lo < len(c.cands); lo += writeBatch {
+		hi := min(lo+writeBatch, len(c.cands))
+		c.normalizeItems(lo, hi)
+		for i := lo; i < hi; i++ {
+			if v := c.decideItem(i); v != nil {
+				pending = append(pending, v)
+			}
 		}
-		for _, v := range found {
-			stored[v.Key()] = v
+		if full := len(pending) / writeBatch * writeBatch; full > 0 {
+			w.write(pending[:full])
+			pending = pending[full:]
 		}
 	}
+	if len(pending) > 0 {
+		w.write(pending)
+	}
+	if err := w.wait(); err != nil {
+		return fmt.Errorf("store vacancies: %w", err)
+	}
+	return nil
+}
 
-	fingerprint := n.fingerprint()
-	eachInParallel(len(req.Items), func(i int) {
-		c := &cands[i]
-		input := n.inputHash(fingerprint, req.Items[i])
-		if old := stored[c.key]; c.keyOK && first[c.key] == i && old != nil && old.Status == StatusOpen && old.InputHash == input {
-			c.same = true
+// normalizeItems normalizes the items from lo to hi in parallel, except
+// the first copy of a stored open vacancy sent exactly as it was written
+// from, which is marked the same.
+func (c *syncCall) normalizeItems(lo, hi int) {
+	eachInParallel(hi-lo, func(j int) {
+		i := lo + j
+		cand := &c.cands[i]
+		input := c.n.inputHash(c.fingerprint, c.req.Items[i])
+		if old := c.stored[cand.key]; cand.keyOK && c.first[cand.key] == i && old != nil && old.Status == StatusOpen && old.InputHash == input {
+			cand.same = true
 			return
 		}
-		c.v, c.problems = n.normalize(req.Items[i])
-		if len(c.problems) == 0 {
-			c.v.InputHash = input
+		cand.v, cand.problems = c.n.normalize(c.req.Items[i])
+		if len(cand.problems) == 0 {
+			cand.v.InputHash = input
 		}
 	})
+}
 
-	var writes []*Vacancy
-	var seen []string // ids the snapshot contains but this call does not write
-	for i, c := range cands {
-		old := stored[c.key]
-		if c.same {
-			rep.Unchanged++
-			seen = append(seen, old.ID)
-			continue
-		}
-		if at := first[c.key]; c.keyOK && at != i {
-			c.problems = append(c.problems, Problem{Field: "externalId", Code: ProblemDuplicateInBatch,
-				Message: fmt.Sprintf("externalId %q (language %s) already appears at index %d of this call; this copy is not stored", c.key.ExternalID, c.key.Language, at)})
-		}
-		if Rejected(c.problems) {
-			rep.Rejected++
-			rep.Items = append(rep.Items, ItemReport{Index: i, ExternalID: c.key.ExternalID, Language: c.key.Language, Outcome: OutcomeRejected, Problems: c.problems})
-			// A snapshot must not close a vacancy because this copy of it
-			// was invalid: what is stored stays, and counts as seen.
-			if old != nil {
-				seen = append(seen, old.ID)
-			}
-			continue
-		}
-		v := c.v
-		outcome, write, kept := decide(old, &v, now, token, req.Items[i].Repost)
-		switch outcome {
-		case OutcomeCreated:
-			rep.Created++
-		case OutcomeUpdated:
-			rep.Updated++
-		case OutcomeUnchanged:
-			rep.Unchanged++
-		case OutcomeReopened:
-			rep.Reopened++
-			if kept {
-				c.problems = append(c.problems, Problem{Field: "datePosted", Code: ProblemDatePostedKept, Warning: true,
-					Message: fmt.Sprintf("the vacancy reopens with its original datePosted %s; send repost: true to post it anew as of %s", v.DatePosted.Text, c.v.DatePosted.Text)})
-			}
-		case OutcomeExpired:
-			rep.Expired++
-		case OutcomeStale:
-			rep.Stale++
-			c.problems = append(c.problems, Problem{Field: "sourceUpdatedAt", Code: ProblemStale, Warning: true,
-				Message: fmt.Sprintf("sourceUpdatedAt %s is older than the stored version's %s; nothing changed",
-					v.SourceUpdatedAt.Format(time.RFC3339), old.SourceUpdatedAt.Format(time.RFC3339))})
-		}
-		if len(c.problems) > 0 {
-			if outcome != OutcomeStale {
-				rep.Warnings++
-			}
-			rep.Items = append(rep.Items, ItemReport{Index: i, ExternalID: c.key.ExternalID, Language: c.key.Language, Outcome: outcome, Problems: c.problems})
-		}
-		if outcome == OutcomeUnchanged && v.InputHash != old.InputHash && v.InputHash != "" {
-			// Written once (a vacancy stored before input hashes, or under
-			// other source settings) so that the next copy is recognised
-			// without checking it again.
-			write = true
-		}
-		if write {
-			writes = append(writes, &v)
-		} else {
-			seen = append(seen, old.ID)
-		}
+// decideItem decides what happens to item i, counts and reports it, and
+// returns the row to write, or nil when nothing is written (the stored
+// vacancy then counts as seen).
+func (c *syncCall) decideItem(i int) *Vacancy {
+	cand := &c.cands[i]
+	old := c.stored[cand.key]
+	if cand.same {
+		c.rep.Unchanged++
+		c.seen = append(c.seen, old.ID)
+		return nil
 	}
+	if at := c.first[cand.key]; cand.keyOK && at != i {
+		cand.problems = append(cand.problems, Problem{Field: "externalId", Code: ProblemDuplicateInBatch,
+			Message: fmt.Sprintf("externalId %q (language %s) already appears at index %d of this call; this copy is not stored", cand.key.ExternalID, cand.key.Language, at)})
+	}
+	if Rejected(cand.problems) {
+		c.reject(i, cand, old)
+		return nil
+	}
+	v := cand.v
+	outcome, write, kept := decide(old, &v, c.now, c.token, c.req.Items[i].Repost)
+	c.count(outcome)
+	cand.problems = append(cand.problems, outcomeWarnings(outcome, kept, old, &v, &cand.v)...)
+	if len(cand.problems) > 0 {
+		if outcome != OutcomeStale {
+			c.rep.Warnings++
+		}
+		c.rep.Items = append(c.rep.Items, ItemReport{Index: i, ExternalID: cand.key.ExternalID, Language: cand.key.Language, Outcome: outcome, Problems: cand.problems})
+	}
+	if outcome == OutcomeUnchanged && v.InputHash != old.InputHash && v.InputHash != "" {
+		// Written once (a vacancy stored before input hashes, or under
+		// other source settings) so that the next copy is recognised
+		// without checking it again.
+		write = true
+	}
+	if !write {
+		c.seen = append(c.seen, old.ID)
+		return nil
+	}
+	return &v
+}
 
-	var closeIDs []string
-	for i, k := range closeKeys {
-		if k.ExternalID == "" || len(k.ExternalID) > 4*MaxExternalIDLength || !utf8.ValidString(k.ExternalID) || strings.ContainsFunc(k.ExternalID, isControl) {
-			rep.Items = append(rep.Items, ItemReport{Index: i, Outcome: OutcomeRejected, Problems: []Problem{{Field: "close", Code: ProblemInvalid,
-				Message: "close entries need an externalId of printable characters, as the vacancy was sent with"}}})
-			rep.Rejected++
+// reject reports a rejected item. A snapshot must not close a vacancy
+// because this copy of it was invalid: what is stored stays, and counts as
+// seen.
+func (c *syncCall) reject(i int, cand *candidate, old *Vacancy) {
+	c.rep.Rejected++
+	c.rep.Items = append(c.rep.Items, ItemReport{Index: i, ExternalID: cand.key.ExternalID, Language: cand.key.Language, Outcome: OutcomeRejected, Problems: cand.problems})
+	if old != nil {
+		c.seen = append(c.seen, old.ID)
+	}
+}
+
+// count adds an item's outcome to the report's counts.
+func (c *syncCall) count(outcome Outcome) {
+	switch outcome {
+	case OutcomeCreated:
+		c.rep.Created++
+	case OutcomeUpdated:
+		c.rep.Updated++
+	case OutcomeUnchanged:
+		c.rep.Unchanged++
+	case OutcomeReopened:
+		c.rep.Reopened++
+	case OutcomeExpired:
+		c.rep.Expired++
+	case OutcomeStale:
+		c.rep.Stale++
+	}
+}
+
+// outcomeWarnings explains a reopened vacancy that kept its datePosted
+// and a stale item; v is the row decided on, sent the item as normalized.
+func outcomeWarnings(outcome Outcome, kept bool, old, v, sent *Vacancy) []Problem {
+	switch {
+	case outcome == OutcomeReopened && kept:
+		return []Problem{{Field: "datePosted", Code: ProblemDatePostedKept, Warning: true,
+			Message: fmt.Sprintf("the vacancy reopens with its original datePosted %s; send repost: true to post it anew as of %s", v.DatePosted.Text, sent.DatePosted.Text)}}
+	case outcome == OutcomeStale:
+		return []Problem{{Field: "sourceUpdatedAt", Code: ProblemStale, Warning: true,
+			Message: fmt.Sprintf("sourceUpdatedAt %s is older than the stored version's %s; nothing changed",
+				v.SourceUpdatedAt.Format(time.RFC3339), old.SourceUpdatedAt.Format(time.RFC3339))}}
+	}
+	return nil
+}
+
+// decideCloses checks the close entries and collects the open vacancies
+// they close; an entry that is invalid, also among the items, or names
+// nothing stored is reported.
+func (c *syncCall) decideCloses() {
+	for i, k := range c.closeKeys {
+		if code, msg := externalIDProblem(k.ExternalID); code != "" {
+			c.rejectClose(i, Key{}, code, msg+"; close entries name a vacancy by the externalId it was sent with")
 			continue
 		}
-		if _, inItems := first[k]; inItems {
-			rep.Items = append(rep.Items, ItemReport{Index: i, ExternalID: k.ExternalID, Language: k.Language, Outcome: OutcomeRejected,
-				Problems: []Problem{{Field: "close", Code: ProblemDuplicate, Message: "the vacancy is both in items and in close; it is not closed"}}})
-			rep.Rejected++
+		if _, inItems := c.first[k]; inItems {
+			c.rejectClose(i, k, ProblemDuplicate, "the vacancy is both in items and in close; it is not closed")
 			continue
 		}
-		old := stored[k]
+		old := c.stored[k]
 		if old == nil {
-			rep.Items = append(rep.Items, ItemReport{Index: i, ExternalID: k.ExternalID, Language: k.Language, Outcome: OutcomeNotFound,
+			c.rep.Items = append(c.rep.Items, ItemReport{Index: i, ExternalID: k.ExternalID, Language: k.Language, Outcome: OutcomeNotFound,
 				Problems: []Problem{{Field: "close", Code: ProblemNotFound, Message: fmt.Sprintf("this source has no vacancy %q in language %s", k.ExternalID, k.Language)}}})
 			continue
 		}
 		if old.Status == StatusOpen {
-			closeIDs = append(closeIDs, old.ID)
+			c.closeIDs = append(c.closeIDs, old.ID)
 		}
 	}
+}
 
-	if err := tx.UpsertVacancies(ctx, writes); err != nil {
-		return nil, fmt.Errorf("store vacancies: %w", err)
+// rejectClose reports close entry i as rejected.
+func (c *syncCall) rejectClose(i int, k Key, code ProblemCode, msg string) {
+	c.rep.Rejected++
+	c.rep.Items = append(c.rep.Items, ItemReport{Index: i, ExternalID: k.ExternalID, Language: k.Language, Outcome: OutcomeRejected,
+		Problems: []Problem{{Field: "close", Code: code, Message: msg}}})
+}
+
+// recordSeen records the call in its snapshot run with the stored
+// vacancies it contained without writing them. Only a snapshot needs to
+// know what it saw; an unchanged item in UPSERT mode writes nothing at
+// all.
+func (c *syncCall) recordSeen(ctx context.Context) error {
+	if c.token == "" {
+		return nil
 	}
-	if token != "" {
-		// Only a snapshot needs to know what it saw; an unchanged item in
-		// UPSERT mode writes nothing at all.
-		if err := tx.RecordCall(ctx, token, callID, req.Chunk, seen, now); err != nil {
-			return nil, fmt.Errorf("record the snapshot's call: %w", err)
+	if err := c.tx.RecordCall(ctx, c.token, c.callID, c.req.Chunk, c.seen, c.now); err != nil {
+		return fmt.Errorf("record the snapshot's call: %w", err)
+	}
+	return nil
+}
+
+// closeListed closes the open vacancies the close list names.
+func (c *syncCall) closeListed(ctx context.Context) error {
+	if len(c.closeIDs) == 0 {
+		return nil
+	}
+	closed, err := c.tx.CloseVacancies(ctx, c.closeIDs, ReasonSource, c.now)
+	if err != nil {
+		return fmt.Errorf("close vacancies: %w", err)
+	}
+	c.rep.Closed += closed
+	return nil
+}
+
+// completesSnapshot says whether the call ends a snapshot: a SNAPSHOT
+// call that is a whole snapshot by itself or says it is complete.
+func (c *syncCall) completesSnapshot() bool {
+	return c.req.Mode == ModeSnapshot && (c.req.Complete == nil || *c.req.Complete)
+}
+
+// writer writes batches of rows in one transaction on a goroutine of its
+// own, in the order given; after its first error it writes nothing more.
+type writer struct {
+	batches chan []*Vacancy
+	done    chan error
+}
+
+func startWriter(ctx context.Context, tx Store) *writer {
+	w := &writer{batches: make(chan []*Vacancy, 1), done: make(chan error, 1)}
+	go func() {
+		var err error
+		defer func() {
+			// Written on the caller's goroutine, a panic reached the
+			// server's recovery; here it would end the process.
+			if p := recover(); p != nil {
+				err = fmt.Errorf("writing vacancies panicked: %v", p)
+				for range w.batches { // let the caller finish queueing
+				}
+			}
+			w.done <- err
+		}()
+		for rows := range w.batches {
+			if err == nil {
+				err = tx.UpsertVacancies(ctx, rows)
+			}
 		}
-	}
-	if len(closeIDs) > 0 {
-		closed, err := tx.CloseVacancies(ctx, closeIDs, ReasonSource, now)
-		if err != nil {
-			return nil, fmt.Errorf("close vacancies: %w", err)
-		}
-		rep.Closed += closed
-	}
-	if req.Mode == ModeSnapshot && complete {
-		if err := s.complete(ctx, tx, src, req, token, rep, now); err != nil {
-			return nil, err
-		}
-	}
-	return rep, nil
+	}()
+	return w
+}
+
+// write queues rows; write returns at once unless a batch is waiting.
+func (w *writer) write(rows []*Vacancy) { w.batches <- rows }
+
+// wait returns when everything queued is written, with the first error.
+func (w *writer) wait() error {
+	close(w.batches)
+	return <-w.done
 }
 
 // eachInParallel calls fn(0) to fn(n-1) on as many goroutines as there
@@ -573,47 +814,65 @@ func eachInParallel(n int, fn func(i int)) {
 // minPerWorker is the fewest items worth a goroutine of their own.
 const minPerWorker = 32
 
-// complete ends a snapshot: unless one of its chunks is missing, it closes
-// the source's open vacancies the snapshot did not contain.
-func (s *Service) complete(ctx context.Context, tx Store, src *Source, req SyncRequest, token string, rep *Report, now time.Time) error {
-	if req.Chunk > 0 {
-		chunks, err := tx.SnapshotChunks(ctx, token)
-		if err != nil {
-			return fmt.Errorf("list the snapshot's chunks: %w", err)
-		}
-		if last := chunks[len(chunks)-1]; last > req.Chunk {
-			return apperr.New(apperr.BadUserInput, "chunk %d of this snapshot was stored, but this call says chunk %d is the last; nothing was written", last, req.Chunk).
-				With("field", "chunk")
-		}
-		rep.MissingChunks = missingChunks(chunks, req.Chunk)
-		if len(rep.MissingChunks) > 0 {
-			// A chunk that failed or never came may hold vacancies that are
-			// still open: closing now would take them off the site.
-			return nil
-		}
+// completeSnapshot ends the call's snapshot: unless one of its chunks is
+// missing, and unless the mass-close guard refuses, it closes the
+// source's open vacancies the snapshot did not contain.
+func (c *syncCall) completeSnapshot(ctx context.Context) error {
+	missing, err := c.missingChunks(ctx)
+	if err != nil || len(missing) > 0 {
+		// A chunk that failed or never came may hold vacancies that are
+		// still open: closing now would take them off the site.
+		c.rep.MissingChunks = missing
+		return err
 	}
-	counts, err := tx.SnapshotCounts(ctx, src.ID, token)
+	counts, err := c.tx.SnapshotCounts(ctx, c.src.ID, c.token)
 	if err != nil {
 		return fmt.Errorf("count snapshot: %w", err)
 	}
-	if counts.Unseen > 0 && !req.AllowMassClose && (counts.Seen == 0 || counts.Unseen*2 > counts.Open) {
-		what := fmt.Sprintf("close %d of the source's %d open vacancies", counts.Unseen, counts.Open)
-		if counts.Seen == 0 {
-			what = fmt.Sprintf("be empty and close all %d of the source's open vacancies", counts.Unseen)
-		}
-		return apperr.New(apperr.BadUserInput, "this snapshot would %s; nothing was written. If that is right, send it again with allowMassClose: true", what).
-			With("field", "allowMassClose").With("wouldClose", counts.Unseen).With("openVacancies", counts.Open)
+	if err := c.guardMassClose(counts); err != nil {
+		return err
 	}
-	closed, err := tx.CloseUnseen(ctx, src.ID, token, now)
+	closed, err := c.tx.CloseUnseen(ctx, c.src.ID, c.token, c.now)
 	if err != nil {
 		return fmt.Errorf("close vacancies missing from the snapshot: %w", err)
 	}
-	if err := tx.EndSnapshot(ctx, token); err != nil {
+	if err := c.tx.EndSnapshot(ctx, c.token); err != nil {
 		return fmt.Errorf("end snapshot: %w", err)
 	}
-	rep.Closed += closed
-	rep.SnapshotCompleted = true
+	c.rep.Closed += closed
+	c.rep.SnapshotCompleted = true
 	return nil
+}
+
+// missingChunks lists the chunks before this last one that were not
+// stored; a numbered chunk stored after it makes the call wrong.
+func (c *syncCall) missingChunks(ctx context.Context) ([]int, error) {
+	if c.req.Chunk == 0 {
+		return nil, nil
+	}
+	chunks, err := c.tx.SnapshotChunks(ctx, c.token)
+	if err != nil {
+		return nil, fmt.Errorf("list the snapshot's chunks: %w", err)
+	}
+	if last := chunks[len(chunks)-1]; last > c.req.Chunk {
+		return nil, apperr.New(apperr.BadUserInput, "chunk %d of this snapshot was stored, but this call says chunk %d is the last; nothing was written", last, c.req.Chunk).
+			With("field", "chunk")
+	}
+	return missingChunks(chunks, c.req.Chunk), nil
+}
+
+// guardMassClose refuses, unless the call allows it, a snapshot that would
+// close most of the source's open vacancies or that contained none.
+func (c *syncCall) guardMassClose(counts SnapshotCounts) error {
+	if counts.Unseen == 0 || c.req.AllowMassClose || (counts.Seen > 0 && counts.Unseen*2 <= counts.Open) {
+		return nil
+	}
+	what := fmt.Sprintf("close %d of the source's %d open vacancies", counts.Unseen, counts.Open)
+	if counts.Seen == 0 {
+		what = fmt.Sprintf("be empty and close all %d of the source's open vacancies", counts.Unseen)
+	}
+	return apperr.New(apperr.BadUserInput, "this snapshot would %s; nothing was written. If that is right, send it again with allowMassClose: true", what).
+		With("field", "allowMassClose").With("wouldClose", counts.Unseen).With("openVacancies", counts.Open)
 }
 
 // missingChunks lists the numbers from 1 to last that stored (ascending)

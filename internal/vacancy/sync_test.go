@@ -144,6 +144,32 @@ func TestExternalIDsOfAnyPrintableCharacters(t *testing.T) {
 	})
 }
 
+// TestExternalIDLimitHoldsForItemsAndCloses: an external id of
+// MaxExternalIDLength characters (of three bytes each) is stored and can
+// be closed; one character more is refused as too long both as an item
+// and as a close entry, rather than looked up as if it could exist.
+func TestExternalIDLimitHoldsForItemsAndCloses(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+		e := newEnv(t, db)
+		_, ctx := e.source("devries")
+		longest := strings.Repeat("€", vacancy.MaxExternalIDLength)
+		tooLong := longest + "x"
+		a, b := item(longest), item(tooLong)
+		a.Title, b.Title = "Office manager", "Office manager"
+		rep := e.sync(ctx, upsert(a, b))
+		if rep.Created != 1 || rep.Rejected != 1 || rep.Items[0].Index != 1 || rep.Items[0].Problems[0].Code != vacancy.ProblemTooLong {
+			t.Fatalf("items: %+v", rep)
+		}
+		rep = e.sync(ctx, vacancy.SyncRequest{Mode: vacancy.ModeUpsert, Close: []vacancy.Key{{ExternalID: tooLong}, {ExternalID: longest}}})
+		if rep.Closed != 1 || rep.Rejected != 1 || len(rep.Items) != 1 {
+			t.Fatalf("close: %+v", rep)
+		}
+		if got := rep.Items[0]; got.Index != 0 || got.Outcome != vacancy.OutcomeRejected || got.Problems[0].Field != "close" || got.Problems[0].Code != vacancy.ProblemTooLong {
+			t.Fatalf("the over-long close entry: %+v", got)
+		}
+	})
+}
+
 func TestInvalidItemsAreRejectedAndTheRestStored(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		e := newEnv(t, db)
@@ -485,6 +511,35 @@ func (f *failingStore) RecordSync(ctx context.Context, sourceID string, report *
 	return f.Store.RecordSync(ctx, sourceID, report, at)
 }
 
+// panickingStore is a real store whose vacancy writes panic.
+type panickingStore struct{ vacancy.Store }
+
+func (p panickingStore) InTx(ctx context.Context, fn func(vacancy.Store) error) error {
+	return p.Store.InTx(ctx, func(tx vacancy.Store) error { return fn(panickingStore{tx}) })
+}
+
+func (panickingStore) UpsertVacancies(context.Context, []*vacancy.Vacancy) error {
+	panic("driver bug")
+}
+
+// TestAPanickingWriteIsAnError: rows are written on a goroutine of their
+// own, while the next batch is normalized; a panic there comes back as the
+// call's INTERNAL error, with nothing written, instead of ending the
+// process.
+func TestAPanickingWriteIsAnError(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+		e := newEnvWithStore(t, db, panickingStore{store.NewVacancies(db.Gorm)})
+		src, ctx := e.source("devries")
+		_, err := e.svc.Sync(ctx, upsert(items("a", 600)...))
+		if apperr.CodeOf(err) != apperr.Internal {
+			t.Fatalf("want INTERNAL, got %v", err)
+		}
+		if n := len(e.all(src.ID)); n != 0 {
+			t.Fatalf("%d vacancies written", n)
+		}
+	})
+}
+
 func TestAFailingDatabaseMidCallWritesNothing(t *testing.T) {
 	// The writes of a snapshot call with a key, in order: upsert, record
 	// the call, close unseen, save the key, record the sync.
@@ -736,13 +791,7 @@ func TestSecretRotationKeepsTwoActive(t *testing.T) {
 		if works(second) || works(third) || !works(fourth) {
 			t.Fatal("revokeOthers must leave only the new secret")
 		}
-		active := 0
-		for _, s := range got.Secrets {
-			if s.Active() {
-				active++
-			}
-		}
-		if active != 1 || len(got.Secrets) != 4 {
+		if activeSecrets(got.Secrets) != 1 || len(got.Secrets) != 4 {
 			t.Fatalf("secrets: %+v", got.Secrets)
 		}
 		if _, err := e.svc.SetActive(operator, src.ID, false, false); err != nil {
@@ -756,6 +805,16 @@ func TestSecretRotationKeepsTwoActive(t *testing.T) {
 			t.Fatalf("an editor rotated a secret: %v", err)
 		}
 	})
+}
+
+func activeSecrets(list []vacancy.Secret) int {
+	n := 0
+	for _, s := range list {
+		if s.Active() {
+			n++
+		}
+	}
+	return n
 }
 
 func testKeys(t testing.TB) *account.KeyRing {

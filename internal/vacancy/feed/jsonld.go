@@ -262,6 +262,47 @@ func isType(obj map[string]json.RawMessage, typ string) bool {
 	return false
 }
 
+// ldOrganization reads hiringOrganization: an Organization, or just a name.
+func ldOrganization(p map[string]json.RawMessage, base *url.URL) vacancy.Organization {
+	orgs := flexObjects(p["hiringOrganization"])
+	if len(orgs) == 0 {
+		return vacancy.Organization{Name: flexString(p["hiringOrganization"])}
+	}
+	o := orgs[0]
+	org := vacancy.Organization{
+		Name: flexString(o["name"]),
+		URL:  resolve(base, firstNonEmpty(flexString(o["sameAs"]), flexString(o["url"]))),
+	}
+	if logo := flexString(o["logo"]); logo != "" {
+		org.LogoURL = resolve(base, logo)
+	} else if logos := flexObjects(o["logo"]); len(logos) > 0 {
+		org.LogoURL = resolve(base, flexString(logos[0]["url"]))
+	}
+	return org
+}
+
+// ldLocations reads jobLocation: places with a PostalAddress, or with an
+// address given as text (read as the locality).
+func ldLocations(p map[string]json.RawMessage) []vacancy.Location {
+	var out []vacancy.Location
+	for _, place := range flexObjects(p["jobLocation"]) {
+		if addrs := flexObjects(place["address"]); len(addrs) > 0 {
+			a := addrs[0]
+			country := flexString(a["addressCountry"])
+			if c := flexObjects(a["addressCountry"]); len(c) > 0 {
+				country = flexString(c[0]["name"])
+			}
+			out = append(out, vacancy.Location{
+				StreetAddress: flexString(a["streetAddress"]), PostalCode: flexString(a["postalCode"]),
+				Locality: flexString(a["addressLocality"]), Region: flexString(a["addressRegion"]), Country: country,
+			})
+		} else if s := flexString(place["address"]); s != "" {
+			out = append(out, vacancy.Location{Locality: s})
+		}
+	}
+	return out
+}
+
 func postingItem(p map[string]json.RawMessage, base *url.URL) vacancy.Item {
 	str := func(key string) string { return flexString(p[key]) }
 	it := vacancy.Item{
@@ -284,36 +325,8 @@ func postingItem(p map[string]json.RawMessage, base *url.URL) vacancy.Item {
 	it.EmploymentTypes = flexStrings(p["employmentType"])
 	it.Categories = append(flexStrings(p["occupationalCategory"]), flexStrings(p["industry"])...)
 
-	if orgs := flexObjects(p["hiringOrganization"]); len(orgs) > 0 {
-		o := orgs[0]
-		it.Organization = vacancy.Organization{
-			Name: flexString(o["name"]),
-			URL:  resolve(base, firstNonEmpty(flexString(o["sameAs"]), flexString(o["url"]))),
-		}
-		if logo := flexString(o["logo"]); logo != "" {
-			it.Organization.LogoURL = resolve(base, logo)
-		} else if logos := flexObjects(o["logo"]); len(logos) > 0 {
-			it.Organization.LogoURL = resolve(base, flexString(logos[0]["url"]))
-		}
-	} else {
-		it.Organization.Name = str("hiringOrganization")
-	}
-
-	for _, place := range flexObjects(p["jobLocation"]) {
-		if addrs := flexObjects(place["address"]); len(addrs) > 0 {
-			a := addrs[0]
-			country := flexString(a["addressCountry"])
-			if c := flexObjects(a["addressCountry"]); len(c) > 0 {
-				country = flexString(c[0]["name"])
-			}
-			it.Locations = append(it.Locations, vacancy.Location{
-				StreetAddress: flexString(a["streetAddress"]), PostalCode: flexString(a["postalCode"]),
-				Locality: flexString(a["addressLocality"]), Region: flexString(a["addressRegion"]), Country: country,
-			})
-		} else if s := flexString(place["address"]); s != "" {
-			it.Locations = append(it.Locations, vacancy.Location{Locality: s})
-		}
-	}
+	it.Organization = ldOrganization(p, base)
+	it.Locations = ldLocations(p)
 	remote := strings.EqualFold(str("jobLocationType"), "TELECOMMUTE")
 	if remote {
 		it.WorkplaceType = string(vacancy.Remote)

@@ -110,25 +110,7 @@ func (p leverPosting) item(site string) vacancy.Item {
 	}
 	it.Organization.Name = site
 
-	var desc strings.Builder
-	if strings.TrimSpace(p.Description) != "" {
-		desc.WriteString(p.Description)
-	} else if strings.TrimSpace(p.DescriptionPlain) != "" {
-		desc.WriteString("<p>" + html.EscapeString(p.DescriptionPlain) + "</p>")
-	}
-	for _, l := range p.Lists {
-		if strings.TrimSpace(l.Text) != "" {
-			desc.WriteString("\n<h3>" + html.EscapeString(l.Text) + "</h3>")
-		}
-		// Lever sends a list's items without the list around them.
-		desc.WriteString("\n<ul>" + l.Content + "</ul>")
-	}
-	if strings.TrimSpace(p.Additional) != "" {
-		desc.WriteString("\n" + p.Additional)
-	} else if strings.TrimSpace(p.AdditionalPlain) != "" {
-		desc.WriteString("\n<p>" + html.EscapeString(p.AdditionalPlain) + "</p>")
-	}
-	it.Description = desc.String()
+	it.Description = p.description()
 
 	if ms, err := strconv.ParseInt(strings.TrimSpace(flexString(p.CreatedAt)), 10, 64); err == nil && ms > 0 {
 		it.DatePosted = time.UnixMilli(ms).UTC().Format(time.RFC3339)
@@ -158,18 +140,50 @@ func (p leverPosting) item(site string) vacancy.Item {
 			it.Categories = append(it.Categories, c)
 		}
 	}
-	if s := p.SalaryRange; s != nil {
-		lo, hi := flexFloat(s.Min), flexFloat(s.Max)
-		if lo != nil || hi != nil {
-			unit := s.Interval
-			for _, iv := range leverInterval {
-				if strings.Contains(strings.ToLower(s.Interval), iv.word) {
-					unit = string(iv.unit)
-					break
-				}
-			}
-			it.Salary = &vacancy.SalaryInput{Min: lo, Max: hi, Currency: s.Currency, Unit: unit}
+	it.Salary = p.salary()
+	return it
+}
+
+// description puts the posting's parts together as one HTML text: the
+// description, its lists with their headings, and the closing part.
+func (p leverPosting) description() string {
+	var desc strings.Builder
+	if strings.TrimSpace(p.Description) != "" {
+		desc.WriteString(p.Description)
+	} else if strings.TrimSpace(p.DescriptionPlain) != "" {
+		desc.WriteString("<p>" + html.EscapeString(p.DescriptionPlain) + "</p>")
+	}
+	for _, l := range p.Lists {
+		if strings.TrimSpace(l.Text) != "" {
+			desc.WriteString("\n<h3>" + html.EscapeString(l.Text) + "</h3>")
+		}
+		// Lever sends a list's items without the list around them.
+		desc.WriteString("\n<ul>" + l.Content + "</ul>")
+	}
+	if strings.TrimSpace(p.Additional) != "" {
+		desc.WriteString("\n" + p.Additional)
+	} else if strings.TrimSpace(p.AdditionalPlain) != "" {
+		desc.WriteString("\n<p>" + html.EscapeString(p.AdditionalPlain) + "</p>")
+	}
+	return desc.String()
+}
+
+// salary is the posting's salary range, nil without amounts.
+func (p leverPosting) salary() *vacancy.SalaryInput {
+	s := p.SalaryRange
+	if s == nil {
+		return nil
+	}
+	lo, hi := flexFloat(s.Min), flexFloat(s.Max)
+	if lo == nil && hi == nil {
+		return nil
+	}
+	unit := s.Interval
+	for _, iv := range leverInterval {
+		if strings.Contains(strings.ToLower(s.Interval), iv.word) {
+			unit = string(iv.unit)
+			break
 		}
 	}
-	return it
+	return &vacancy.SalaryInput{Min: lo, Max: hi, Currency: s.Currency, Unit: unit}
 }

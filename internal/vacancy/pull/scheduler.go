@@ -67,18 +67,7 @@ func (s *Scheduler) RunOnce(ctx context.Context) int {
 	if log == nil {
 		log = slog.Default()
 	}
-	if n, err := s.Vacancies.ExpireDue(ctx); err != nil {
-		if ctx.Err() != nil {
-			return 0 // shutting down
-		}
-		log.Warn("expiring vacancies failed", "error", err)
-	} else if n > 0 {
-		log.Info("vacancies expired", "count", n)
-	}
-	if err := s.Vacancies.Prune(ctx); err != nil {
-		log.Warn("pruning idempotency keys failed", "error", err)
-	}
-	if s.Interval <= 0 || s.Importer == nil {
+	if !s.housekeep(ctx, log) || s.Interval <= 0 || s.Importer == nil {
 		return 0
 	}
 	sources, err := s.Vacancies.Sources(ctx)
@@ -102,34 +91,63 @@ func (s *Scheduler) RunOnce(ctx context.Context) int {
 		if !src.Active || !src.Kind.Pulls() || src.FeedURL == "" {
 			continue
 		}
-		claimed, started, err := s.Vacancies.ClaimPull(ctx, src.ID, owner, s.Interval, lease)
-		if err != nil {
-			log.Warn("claiming a pull failed", "source", src.Name, "error", err)
-			continue
+		did, stop := s.pull(ctx, log, src, owner, lease)
+		if did {
+			pulled++
 		}
-		if !claimed {
-			continue // pulled recently, or another replica is at it
-		}
-		budget := lease - time.Minute
-		if budget < lease/2 {
-			budget = lease / 2
-		}
-		pullCtx, cancel := context.WithTimeout(ctx, budget)
-		res, err := s.Importer.Pull(pullCtx, src, owner, started)
-		cancel()
-		pulled++
-		switch {
-		case err != nil && ctx.Err() != nil:
-			return pulled // shutting down; the pull was rolled back
-		case err != nil:
-			log.Warn("pulling a vacancy feed failed; nothing was closed", "source", src.Name, "error", err)
-		case res.NotModified:
-			log.Info("vacancy feed not modified", "source", src.Name)
-		default:
-			t := res.Total
-			log.Info("vacancy feed pulled", "source", src.Name, "items", res.Items, "created", t.Created, "updated", t.Updated,
-				"unchanged", t.Unchanged, "reopened", t.Reopened, "closed", t.Closed, "expired", t.Expired, "rejected", t.Rejected)
+		if stop {
+			return pulled
 		}
 	}
 	return pulled
+}
+
+// housekeep expires what is due and prunes; false means the server is
+// shutting down.
+func (s *Scheduler) housekeep(ctx context.Context, log *slog.Logger) bool {
+	if n, err := s.Vacancies.ExpireDue(ctx); err != nil {
+		if ctx.Err() != nil {
+			return false
+		}
+		log.Warn("expiring vacancies failed", "error", err)
+	} else if n > 0 {
+		log.Info("vacancies expired", "count", n)
+	}
+	if err := s.Vacancies.Prune(ctx); err != nil {
+		log.Warn("pruning idempotency keys failed", "error", err)
+	}
+	return true
+}
+
+// pull pulls one source if it can claim it, within the lease; pulled says
+// it tried, stop that the server is shutting down.
+func (s *Scheduler) pull(ctx context.Context, log *slog.Logger, src *vacancy.Source, owner string, lease time.Duration) (pulled, stop bool) {
+	claimed, started, err := s.Vacancies.ClaimPull(ctx, src.ID, owner, s.Interval, lease)
+	if err != nil {
+		log.Warn("claiming a pull failed", "source", src.Name, "error", err)
+		return false, false
+	}
+	if !claimed {
+		return false, false // pulled recently, or another replica is at it
+	}
+	budget := lease - time.Minute
+	if budget < lease/2 {
+		budget = lease / 2
+	}
+	pullCtx, cancel := context.WithTimeout(ctx, budget)
+	res, err := s.Importer.Pull(pullCtx, src, owner, started)
+	cancel()
+	switch {
+	case err != nil && ctx.Err() != nil:
+		return true, true // the pull was rolled back
+	case err != nil:
+		log.Warn("pulling a vacancy feed failed; nothing was closed", "source", src.Name, "error", err)
+	case res.NotModified:
+		log.Info("vacancy feed not modified", "source", src.Name)
+	default:
+		t := res.Total
+		log.Info("vacancy feed pulled", "source", src.Name, "items", res.Items, "created", t.Created, "updated", t.Updated,
+			"unchanged", t.Unchanged, "reopened", t.Reopened, "closed", t.Closed, "expired", t.Expired, "rejected", t.Rejected)
+	}
+	return true, false
 }
