@@ -189,6 +189,7 @@ func (s *Service) sync(ctx context.Context, sourceID string, req SyncRequest, li
 	requestHash := req.hash()
 	now := s.clock()
 	var report *Report
+	var source *Source
 	err := s.store.InTx(ctx, func(tx Store) error {
 		if err := tx.LockSource(ctx, sourceID); err != nil {
 			return fmt.Errorf("lock source: %w", err)
@@ -203,6 +204,7 @@ func (s *Service) sync(ctx context.Context, sourceID string, req SyncRequest, li
 		if !src.Active {
 			return apperr.New(apperr.Forbidden, "the source %s is disabled", src.Name)
 		}
+		source = src
 		if req.IdempotencyKey != "" {
 			prev, err := tx.SyncRequest(ctx, sourceID, req.IdempotencyKey)
 			if err != nil {
@@ -253,6 +255,7 @@ func (s *Service) sync(ctx context.Context, sourceID string, req SyncRequest, li
 	}
 	if !report.Replayed {
 		s.changed(ctx)
+		s.synced(ctx, source, report)
 	}
 	return report, nil
 }
