@@ -68,18 +68,22 @@ func (e gqlExtension) InterceptOperation(ctx context.Context, next graphql.Opera
 
 // InterceptResponse counts the errors of requests refused before an
 // operation ran (they do not parse or validate, or name a persisted query
-// the server does not know), under the name they claim if it is one that
-// ran before.
+// the server does not know), with type "unknown", under the operationName
+// they claim if it is one that ran before.
 func (e gqlExtension) InterceptResponse(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
 	resp := next(ctx)
 	if e.t == nil || resp == nil || ctx.Value(operationRan{}) != nil {
 		return resp
 	}
-	name := anonymous
+	// The document did not get through, so only the operationName the
+	// request sent names it; without one the operation is unknown.
+	name := unknown
 	if graphql.HasOperationContext(ctx) {
-		name = e.t.names.label(graphql.GetOperationContext(ctx).OperationName)
+		if claimed := graphql.GetOperationContext(ctx).OperationName; claimed != "" {
+			name = e.t.names.label(claimed)
+		}
 	}
-	e.t.countErrors(name, "unknown", resp)
+	e.t.countErrors(name, unknown, resp)
 	return resp
 }
 

@@ -6,6 +6,7 @@ import "sync"
 const (
 	anonymous = "anonymous" // an operation with no name
 	other     = "other"     // a name past the limit, or not a GraphQL name
+	unknown   = "unknown"   // a request refused before its operation was known
 )
 
 // maxNameLength bounds one operation label value.
