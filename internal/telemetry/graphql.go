@@ -24,7 +24,7 @@ var (
 	_ graphql.ResponseInterceptor  = gqlExtension{}
 )
 
-func (gqlExtension) ExtensionName() string                  { return "Telemetry" }
+func (gqlExtension) ExtensionName() string                   { return "Telemetry" }
 func (gqlExtension) Validate(graphql.ExecutableSchema) error { return nil }
 
 // operationRan marks the context of an operation that InterceptOperation
