@@ -142,13 +142,18 @@ func TestMetricsShowRequestsOperationsErrorsCacheAndPool(t *testing.T) {
 		rec = httptest.NewRecorder()
 		va.handler.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/no/such/page/123", nil))
 		src := va.createSource(t, "devries")
-		va.sync(t, va.token(t, src), map[string]any{"mode": "UPSERT", "items": []any{
+		token := va.token(t, src)
+		push := map[string]any{"mode": "UPSERT", "idempotencyKey": "push-1", "items": []any{
 			vacancyInput("v1", "office-manager"), vacancyInput("v2", "office-manager"),
-		}})
+		}}
+		va.sync(t, token, push)
+		va.sync(t, token, push) // a replay: nothing new happened
+		push["idempotencyKey"], push["dryRun"] = "push-2", true
+		va.sync(t, token, push) // a dry run: nothing was stored
 
 		m, text := scrape(t, va.handler)
-		if n := m.get(t, `werkwijzer_http_request_duration_seconds_count{code="200",method="POST",route="/graphql"}`); n != 7 {
-			t.Errorf("POST /graphql answered 200: %v, want 7 (two Roles, BadLocale, three refused, the sync)", n)
+		if n := m.get(t, `werkwijzer_http_request_duration_seconds_count{code="200",method="POST",route="/graphql"}`); n != 9 {
+			t.Errorf("POST /graphql answered 200: %v, want 9 (two Roles, BadLocale, three refused, three syncs)", n)
 		}
 		m.get(t, `werkwijzer_http_request_duration_seconds_bucket{code="200",method="GET",route="/healthz",le="0.1"}`)
 		m.get(t, `werkwijzer_http_request_duration_seconds_count{code="404",method="GET",route="unmatched"}`)
@@ -166,7 +171,7 @@ func TestMetricsShowRequestsOperationsErrorsCacheAndPool(t *testing.T) {
 		if hit, miss := m.get(t, `werkwijzer_answer_cache_requests_total{result="hit"}`), m.get(t, `werkwijzer_answer_cache_requests_total{result="miss"}`); hit != 1 || miss < 1 {
 			t.Errorf("answer cache: %v hits, %v misses", hit, miss)
 		}
-		if n := m.get(t, `werkwijzer_graphql_operation_duration_seconds_count{operation="Sync",type="mutation"}`); n != 1 {
+		if n := m.get(t, `werkwijzer_graphql_operation_duration_seconds_count{operation="Sync",type="mutation"}`); n != 3 {
 			t.Errorf("Sync ran %v times", n)
 		}
 		if n := m.get(t, `werkwijzer_vacancy_sync_items_total{outcome="created",source="devries"}`); n != 2 {
