@@ -163,6 +163,9 @@ func TestMetricsShowRequestsOperationsErrorsCacheAndPool(t *testing.T) {
 		if n := m.get(t, `werkwijzer_graphql_errors_total{code="BAD_USER_INPUT",operation="BadLocale",type="query"}`); n != 1 {
 			t.Errorf("BadLocale errors: %v", n)
 		}
+		if n := m.labelValues("werkwijzer_graphql_errors_total", "code")["BAD_USER_INPUT"]; n != 1 {
+			t.Errorf("BAD_USER_INPUT counted %v times in all, want once", n)
+		}
 		for op, want := range map[string]float64{"unknown": 1, "Roles": 1, "other": 1} {
 			if n := m.get(t, `werkwijzer_graphql_errors_total{code="GRAPHQL_VALIDATION_FAILED",operation="`+op+`",type="unknown"}`); n != want {
 				t.Errorf("refused requests counted under %s: %v", op, n)
