@@ -22,6 +22,7 @@ import (
 	"github.com/werkwijzer/werkwijzer/internal/database"
 	"github.com/werkwijzer/werkwijzer/internal/dbtest"
 	"github.com/werkwijzer/werkwijzer/internal/httpserver"
+	"github.com/werkwijzer/werkwijzer/internal/loadtest"
 	"github.com/werkwijzer/werkwijzer/internal/store"
 	"github.com/werkwijzer/werkwijzer/internal/telemetry"
 	"github.com/werkwijzer/werkwijzer/internal/vacancy"
@@ -346,6 +347,31 @@ func TestMetricsTokenGuardsMetrics(t *testing.T) {
 		}
 		if want == http.StatusUnauthorized && (strings.Contains(rec.Body.String(), "go_goroutines") || rec.Header().Get("WWW-Authenticate") == "") {
 			t.Errorf("Authorization %q: metrics shown, or no challenge", header)
+		}
+	}
+}
+
+// BenchmarkRolePageInstrumented is BenchmarkRolePage with the telemetry
+// wired as serve wires it: "metrics" with tracing off (the default),
+// "tracing" with every span sampled and dropped (the cost of making
+// spans, without an exporter's).
+func BenchmarkRolePageInstrumented(b *testing.B) {
+	for _, mode := range []string{"metrics", "tracing"} {
+		for name, open := range map[string]func(testing.TB) *database.DB{"sqlite": dbtest.SQLite, "postgres": dbtest.Postgres} {
+			b.Run(mode+"/"+name, func(b *testing.B) {
+				db := open(b)
+				cfg := telemetry.Config{}
+				if mode == "tracing" {
+					cfg.Tracer = sdktrace.NewTracerProvider()
+				}
+				tel := telemetry.New(cfg)
+				if err := tel.TraceGORM(db.Gorm, string(db.Dialect)); err != nil {
+					b.Fatal(err)
+				}
+				va := newTelemetryAPI(b, db, tel, nil)
+				fillRolePage(b, va, benchRole, 10)
+				benchPOST(b, va.handler, loadtest.RolePageQuery, map[string]any{"slug": benchRole, "locale": "nl"})
+			})
 		}
 	}
 }
