@@ -58,7 +58,9 @@ var DefaultLimits = Limits{
 // or multipart transports, which a browser could send cross-site without a
 // preflight), a parsed-query cache, automatic persisted queries for short
 // cacheable GET URLs, and bounded complexity, depth and token counts.
-func NewHandler(r *Resolver, limits Limits, log *slog.Logger) *handler.Server {
+// Extensions (the telemetry's) come before all others, so they see every
+// operation and every refusal.
+func NewHandler(r *Resolver, limits Limits, log *slog.Logger, extensions ...graphql.HandlerExtension) *handler.Server {
 	cfg := generated.Config{Resolvers: r}
 	cfg.Directives.HasRole = hasRole
 	// A page costs its size times its items' cost, whichever end it is
@@ -103,6 +105,9 @@ func NewHandler(r *Resolver, limits Limits, log *slog.Logger) *handler.Server {
 	srv.AddTransport(overHTTP{queriesOnlyGET{}})
 	srv.AddTransport(overHTTP{transport.POST{}})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	for _, ext := range extensions {
+		srv.Use(ext)
+	}
 	var apq graphql.Cache[string] = lru.New[string](1000)
 	if r.PersistedQueries != nil {
 		apq = &persistedQueries{local: lru.New[string](1000), shared: r.PersistedQueries, log: log}

@@ -37,6 +37,9 @@ type Cache struct {
 	// generation counts invalidations: an answer computed while one
 	// happened may be stale and is not stored.
 	generation atomic.Uint64
+
+	// hits and misses count lookups, for the metrics.
+	hits, misses atomic.Uint64
 }
 
 // New returns a cache that holds up to maxBytes of answers, or nil when
@@ -79,7 +82,21 @@ func (c *Cache) Get(key string) (*Answer, bool) {
 	if c == nil {
 		return nil, false
 	}
-	return c.answers.GetIfPresent(key)
+	a, ok := c.answers.GetIfPresent(key)
+	if ok {
+		c.hits.Add(1)
+	} else {
+		c.misses.Add(1)
+	}
+	return a, ok
+}
+
+// Stats returns how many lookups found an answer and how many did not.
+func (c *Cache) Stats() (hits, misses uint64) {
+	if c == nil {
+		return 0, 0
+	}
+	return c.hits.Load(), c.misses.Load()
 }
 
 // Set keeps a under key, unless an invalidation happened since generation

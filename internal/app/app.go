@@ -32,6 +32,7 @@ import (
 	"github.com/werkwijzer/werkwijzer/internal/locale"
 	"github.com/werkwijzer/werkwijzer/internal/seed"
 	"github.com/werkwijzer/werkwijzer/internal/store"
+	"github.com/werkwijzer/werkwijzer/internal/telemetry"
 )
 
 const usage = `Werkwijzer: a headless CMS for career content with a GraphQL API.
@@ -115,11 +116,12 @@ func newLogger(cfg *Config, w io.Writer) (*slog.Logger, error) {
 		return nil, fmt.Errorf("log level %q: want debug, info, warn or error", cfg.LogLevel)
 	}
 	opts := &slog.HandlerOptions{Level: level}
+	// Lines logged inside a traced request carry its trace id.
 	switch cfg.LogFormat {
 	case "text":
-		return slog.New(slog.NewTextHandler(w, opts)), nil
+		return slog.New(telemetry.LogHandler(slog.NewTextHandler(w, opts))), nil
 	case "json":
-		return slog.New(slog.NewJSONHandler(w, opts)), nil
+		return slog.New(telemetry.LogHandler(slog.NewJSONHandler(w, opts))), nil
 	}
 	return nil, fmt.Errorf("log format %q: want text or json", cfg.LogFormat)
 }
@@ -136,6 +138,8 @@ type env struct {
 	// replicas invalidates it here and on the other replicas.
 	answers  *answercache.Cache
 	replicas *answercache.Replicas
+	// tel is the serving process's metrics and tracing (nil: none).
+	tel *telemetry.Telemetry
 }
 
 func open(ctx context.Context, cfg *Config, stderr io.Writer) (*env, error) {
@@ -183,6 +187,21 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	defer e.db.Close()
 	e.log.Info("database opened", "dialect", e.db.Dialect, "location", e.db.Location)
+	stopTelemetry, err := e.startTelemetry(ctx)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		flushCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if err := stopTelemetry(flushCtx); err != nil {
+			e.log.Warn("sending the last spans failed", "error", err)
+		}
+	}()
+	metricsOnMain, err := e.metricsOnMain(cfg)
+	if err != nil {
+		return err
+	}
 
 	if cfg.Migrate {
 		if err := e.migrateUp(ctx); err != nil {
@@ -220,6 +239,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	limits.Introspection = cfg.Introspection
 	limits.QueryBudget = cfg.QueryBudget
 	e.answers = answercache.New(uint64(cfg.AnswerCache))
+	if e.answers != nil {
+		e.tel.ObserveAnswerCache(e.answers.Stats)
+	}
 	var notifier answercache.Notifier
 	if e.db.Dialect == database.Postgres && e.answers != nil {
 		notifier = e.db
@@ -250,6 +272,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		CORSOrigins:      splitList(cfg.CORSOrigins),
 		CORSHeaders:      corsHeaders,
 		Log:              e.log,
+		Telemetry:        e.tel,
+		Metrics:          metricsOnMain,
 	})
 	listener, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
@@ -273,6 +297,22 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fmt.Fprintf(stdout, "  Schema (SDL)     %s/schema.graphql\n", base)
 	fmt.Fprintf(stdout, "  Editors          %s/admin/\n", base)
 	fmt.Fprintf(stdout, "  Health           %s/healthz  %s/readyz\n", base, base)
+	if metricsOnMain != nil {
+		fmt.Fprintf(stdout, "  Metrics          %s/metrics (with the metrics token)\n", base)
+	}
+	if cfg.MetricsAddr != "" {
+		metricsCtx, stopMetrics := context.WithCancel(ctx)
+		metricsDone, err := e.serveMetrics(metricsCtx, cfg, stdout)
+		if err != nil {
+			stopMetrics()
+			_ = listener.Close()
+			return err
+		}
+		defer func() {
+			stopMetrics()
+			<-metricsDone
+		}()
+	}
 
 	go e.pruneEvery(ctx, time.Hour, accounts)
 	// The scheduler stops before the database closes (defers run last

@@ -19,7 +19,7 @@ func (e *env) vacancyService() *vacancy.Service {
 		if e.replicas != nil {
 			e.replicas.Invalidate(ctx, cachetag.Vacancies)
 		}
-	}})
+	}, Synced: e.tel.VacancySynced})
 }
 
 // feedFetcher fetches vacancy feeds from the addresses the configuration
@@ -65,7 +65,7 @@ func (e *env) seedVacancies(ctx context.Context) error {
 func (e *env) runScheduler(ctx context.Context, cfg *Config, svc *vacancy.Service) {
 	s := &pull.Scheduler{
 		Vacancies: svc,
-		Importer:  &pull.Importer{Vacancies: svc, Fetcher: e.feedFetcher(), Log: e.log},
+		Importer:  &pull.Importer{Vacancies: svc, Fetcher: e.feedFetcher(), Log: e.log, Pulled: e.tel.FeedPulled},
 		Interval:  cfg.PullInterval,
 		Owner:     pull.Owner(),
 		Log:       e.log,

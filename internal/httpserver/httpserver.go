@@ -1,7 +1,8 @@
 // Package httpserver is Werkwijzer's HTTP front: the routes (/graphql,
-// /oauth/token, /playground, /schema.graphql, /admin, /healthz, /readyz) and the
-// middleware every request passes (panic recovery, request ids, access log,
-// body limits, per-request dataloaders, cache headers).
+// /oauth/token, /playground, /schema.graphql, /admin, /healthz, /readyz,
+// /metrics when asked) and the middleware every request passes (panic
+// recovery, request ids, metrics and traces, access log, body limits,
+// per-request dataloaders, cache headers).
 package httpserver
 
 import (
@@ -20,6 +21,7 @@ import (
 	"github.com/werkwijzer/werkwijzer/internal/account"
 	"github.com/werkwijzer/werkwijzer/internal/answercache"
 	"github.com/werkwijzer/werkwijzer/internal/content"
+	"github.com/werkwijzer/werkwijzer/internal/telemetry"
 	"github.com/werkwijzer/werkwijzer/internal/vacancy"
 )
 
@@ -51,6 +53,12 @@ type Config struct {
 	// is DefaultCORSHeaders.
 	CORSHeaders []string
 	Log         *slog.Logger
+	// Telemetry times requests and GraphQL operations and traces them;
+	// nil records nothing.
+	Telemetry *telemetry.Telemetry
+	// Metrics, when set, is served at GET /metrics (the caller decides
+	// whether the main listener serves it and behind what token).
+	Metrics http.Handler
 }
 
 // maxBodyBytes bounds a GraphQL request body; gqlgen reads it whole.
@@ -59,7 +67,7 @@ const maxBodyBytes = 1 << 20
 // New returns the root handler.
 func New(cfg Config) http.Handler {
 	gql := graph.NewHandler(&graph.Resolver{Content: cfg.Content, Accounts: cfg.Accounts, VacancyService: cfg.Vacancies,
-		PersistedQueries: cfg.PersistedQueries}, cfg.Limits, cfg.Log)
+		PersistedQueries: cfg.PersistedQueries}, cfg.Limits, cfg.Log, cfg.Telemetry.GraphQL())
 
 	mux := http.NewServeMux()
 	var api http.Handler = loaders.Middleware(cfg.Content, cfg.Accounts, gql)
@@ -74,6 +82,9 @@ func New(cfg Config) http.Handler {
 		mux.Handle("/oauth/token", tokenEndpoint(cfg.Clients, cfg.TrustedProxies, cfg.Log))
 	}
 	mux.HandleFunc("GET /schema.graphql", serveSchema)
+	if cfg.Metrics != nil {
+		mux.Handle("GET /metrics", cfg.Metrics)
+	}
 	if cfg.Playground {
 		servePlayground(mux)
 	}
@@ -108,6 +119,10 @@ func New(cfg Config) http.Handler {
 	h = limitBody(h)
 	h = accessLog(cfg.Log, h)
 	h = recoverPanics(cfg.Log, h)
+	// Inside the request id (it copies the request) and outside the
+	// access log (whose lines get the trace id); nothing between it and
+	// the router copies the request, so it learns the matched route.
+	h = cfg.Telemetry.Middleware(h)
 	h = requestID(h)
 	h = noSniff(h)
 	return h

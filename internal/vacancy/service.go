@@ -32,6 +32,9 @@ type Config struct {
 	// which vacancies are open (a sync, an expiry, a source disabled with
 	// its vacancies closed), so cached public answers can be dropped.
 	Changed func(context.Context)
+	// Synced, when set, is told of every committed sync call (not dry
+	// runs or replays) with its source and report, for the metrics.
+	Synced func(context.Context, *Source, *Report)
 }
 
 // Service manages sources, syncs their vacancies and reads them for the
@@ -42,11 +45,12 @@ type Service struct {
 	log               *slog.Logger
 	allowPrivateFeeds bool
 	changed           func(context.Context)
+	synced            func(context.Context, *Source, *Report)
 }
 
 // NewService returns the vacancy service over store.
 func NewService(store Store, cfg Config) *Service {
-	s := &Service{store: store, now: cfg.Now, log: cfg.Log, allowPrivateFeeds: cfg.AllowPrivateFeeds, changed: cfg.Changed}
+	s := &Service{store: store, now: cfg.Now, log: cfg.Log, allowPrivateFeeds: cfg.AllowPrivateFeeds, changed: cfg.Changed, synced: cfg.Synced}
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -55,6 +59,9 @@ func NewService(store Store, cfg Config) *Service {
 	}
 	if s.changed == nil {
 		s.changed = func(context.Context) {}
+	}
+	if s.synced == nil {
+		s.synced = func(context.Context, *Source, *Report) {}
 	}
 	return s
 }

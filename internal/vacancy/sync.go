@@ -194,11 +194,13 @@ func (s *Service) sync(ctx context.Context, sourceID string, req SyncRequest, li
 	}
 	now := s.clock()
 	var report *Report
+	var source *Source
 	err := s.store.InTx(ctx, func(tx Store) error {
 		src, err := lockActiveSource(ctx, tx, sourceID)
 		if err != nil {
 			return err
 		}
+		source = src
 		if report, err = replay(ctx, tx, sourceID, req, requestHash); err != nil || report != nil {
 			return err
 		}
@@ -236,6 +238,7 @@ func (s *Service) sync(ctx context.Context, sourceID string, req SyncRequest, li
 	}
 	if !report.Replayed {
 		s.changed(ctx)
+		s.synced(ctx, source, report)
 	}
 	return report, nil
 }

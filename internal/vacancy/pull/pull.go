@@ -285,6 +285,9 @@ type Importer struct {
 	// Progress receives a line per call on long imports; nil for none.
 	Progress io.Writer
 	Log      *slog.Logger
+	// Pulled, when set, is told of every pull of a source's feed (not dry
+	// runs) and how it ended, for the metrics.
+	Pulled func(context.Context, *vacancy.Source, Result, error)
 }
 
 // Import syncs a feed document read from r for src; base is where it
@@ -371,6 +374,9 @@ func (im *Importer) pullAndRecord(ctx context.Context, src *vacancy.Source, owne
 	}
 	if finErr := im.Vacancies.FinishPull(ctx, src.ID, owner, out); finErr != nil && err == nil {
 		err = finErr
+	}
+	if im.Pulled != nil {
+		im.Pulled(ctx, src, res, err)
 	}
 	return res, err
 }
