@@ -36,6 +36,11 @@ func chunks(ids []string) [][]string {
 	return out
 }
 
+// isPostgres reports whether db talks to PostgreSQL. Stores ask it once,
+// at construction, and keep the answer for the queries whose SQL differs
+// by dialect.
+func isPostgres(db *gorm.DB) bool { return db.Dialector.Name() == "postgres" }
+
 // notFoundAs turns GORM's not-found into a coded error and wraps the rest.
 func notFoundAs(err error, format string, args ...any) error {
 	if errors.Is(err, gorm.ErrRecordNotFound) {
