@@ -9,6 +9,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"time"
 
 	"github.com/google/uuid"
@@ -58,9 +59,7 @@ func insertAudit(ctx context.Context, db *gorm.DB, at time.Time, actorID, action
 		return fmt.Errorf("new audit id: %w", err)
 	}
 	all := map[string]any{subjectKey: subjectID}
-	for k, v := range details {
-		all[k] = v
-	}
+	maps.Copy(all, details)
 	row := auditRow{ID: id.String(), At: at, ActorID: optional(actorID), Action: action, Details: datatypes.NewJSONType(all)}
 	if err := db.WithContext(ctx).Create(&row).Error; err != nil {
 		return fmt.Errorf("write audit log: %w", err)
