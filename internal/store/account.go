@@ -7,7 +7,7 @@ import (
 	"fmt"
 	"time"
 
-	"gorm.io/datatypes"
+	"github.com/werkwijzer/werkwijzer/internal/store/datatypes"
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 

@@ -7,7 +7,7 @@ import (
 	"hash/fnv"
 	"time"
 
-	"gorm.io/datatypes"
+	"github.com/werkwijzer/werkwijzer/internal/store/datatypes"
 	"gorm.io/gorm"
 
 	"github.com/werkwijzer/werkwijzer/internal/account"
