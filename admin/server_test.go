@@ -6,7 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"log/slog"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -17,13 +17,9 @@ import (
 
 	"github.com/werkwijzer/werkwijzer/graph"
 	"github.com/werkwijzer/werkwijzer/internal/account"
-	"github.com/werkwijzer/werkwijzer/internal/content"
 	"github.com/werkwijzer/werkwijzer/internal/dbtest"
 	"github.com/werkwijzer/werkwijzer/internal/httpserver"
-	"github.com/werkwijzer/werkwijzer/internal/locale"
-	"github.com/werkwijzer/werkwijzer/internal/seed"
-	"github.com/werkwijzer/werkwijzer/internal/store"
-	"github.com/werkwijzer/werkwijzer/internal/vacancy"
+	"github.com/werkwijzer/werkwijzer/internal/testserver"
 )
 
 const (
@@ -54,48 +50,14 @@ type server struct {
 
 func startServer(t *testing.T, opts serverOptions) *server {
 	t.Helper()
-	db := dbtest.SQLite(t)
-	locales, err := locale.NewSet([]string{"nl", "en"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	svc := content.NewService(store.NewContent(db.Gorm), locales)
-	sample, err := seed.Sample()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := seed.Load(context.Background(), svc, sample); err != nil {
-		t.Fatal(err)
-	}
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	keys, err := account.NewKeyRing([]byte("admin-browser-test-secret-0123456789"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	accounts, err := account.NewService(store.NewAccounts(db.Gorm), account.Config{
-		Keys: keys, Locales: locales, Log: log, AccessTokenTTL: opts.accessTTL,
-		Password: account.PasswordParams{Memory: 64, Time: 1, Threads: 1}, // cheap in tests
+	ts := testserver.New(t, dbtest.SQLite(t), testserver.Options{
+		SampleVacancies: true, AccessTokenTTL: opts.accessTTL,
+		Configure: func(c *httpserver.Config) { c.Playground = false },
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	// The vacancy sync, with the sample feed, as the first start imports it.
-	vacancies := vacancy.NewService(store.NewVacancies(db.Gorm), vacancy.Config{Log: log})
-	if _, err := seed.LoadVacancies(context.Background(), vacancies, vacancies.Now()); err != nil {
-		t.Fatal(err)
-	}
-	clients, err := account.NewClients(store.NewVacancies(db.Gorm), account.ClientConfig{Keys: keys})
-	if err != nil {
-		t.Fatal(err)
-	}
-	h := httpserver.New(httpserver.Config{
-		Content: svc, Accounts: accounts, Vacancies: vacancies, Clients: clients,
-		Ready: db.Ping, Playground: false, Limits: graph.DefaultLimits, PublicMaxAge: time.Minute, Log: log,
-	})
-	s := &server{accounts: accounts, bearers: map[string]bool{}, hideVacancySync: opts.hideVacancySync}
-	ts := httptest.NewServer(s.observe(h))
-	t.Cleanup(ts.Close)
-	s.URL = ts.URL
+	s := &server{accounts: ts.Accounts, bearers: map[string]bool{}, hideVacancySync: opts.hideVacancySync}
+	hs := httptest.NewServer(s.observe(ts.Handler))
+	t.Cleanup(hs.Close)
+	s.URL = hs.URL
 	return s
 }
 
@@ -133,9 +95,7 @@ func (s *server) observe(next http.Handler) http.Handler {
 					s.mu.Unlock()
 					s.refreshes.Add(1)
 				}
-				for k, v := range rec.Header() {
-					w.Header()[k] = v
-				}
+				maps.Copy(w.Header(), rec.Header())
 				w.WriteHeader(rec.Code)
 				_, _ = w.Write(rec.Body.Bytes())
 				return

@@ -87,27 +87,15 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if errors.Is(err, flag.ErrHelp) {
 		return 0
 	}
+	if errors.As(err, new(usageError)) {
+		fmt.Fprintf(stderr, "werkwijzer %s: %v\n", command, err)
+		return 2
+	}
 	if err != nil {
 		fmt.Fprintf(stderr, "werkwijzer %s: %v\n", command, err)
 		return 1
 	}
 	return 0
-}
-
-// parse reads the configuration for one command; rest gets the positional
-// arguments.
-func parse(command string, args []string, stderr io.Writer) (*Config, []string, error) {
-	fs := flag.NewFlagSet("werkwijzer "+command, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	var cfg Config
-	envErrs := cfg.register(fs)
-	if err := fs.Parse(args); err != nil {
-		return nil, nil, err
-	}
-	if len(envErrs) > 0 {
-		return nil, nil, errors.Join(envErrs...)
-	}
-	return &cfg, fs.Args(), nil
 }
 
 func newLogger(cfg *Config, w io.Writer) (*slog.Logger, error) {
@@ -173,19 +161,25 @@ func open(ctx context.Context, cfg *Config, stderr io.Writer) (*env, error) {
 	}, nil
 }
 
+const serveUsage = `Usage:
+  werkwijzer [serve] [flags]
+
+Serves the API, the editors' web UI and the health checks.
+
+Flags:
+`
+
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	cfg, rest, err := parse("serve", args, stderr)
+	cfg, err := newCmdline("serve", serveUsage, stderr).parseFlags(args)
 	if err != nil {
 		return err
 	}
-	if len(rest) > 0 {
-		return fmt.Errorf("unexpected arguments %q", rest)
-	}
-	e, err := open(ctx, cfg, stderr)
-	if err != nil {
-		return err
-	}
-	defer e.db.Close()
+	return withDB(ctx, cfg, stderr, func(e *env) error { return e.serve(ctx, stdout) })
+}
+
+// serve answers requests until ctx ends, then shuts down gracefully.
+func (e *env) serve(ctx context.Context, stdout io.Writer) error {
+	cfg := e.cfg
 	e.log.Info("database opened", "dialect", e.db.Dialect, "location", e.db.Location)
 	stopTelemetry, err := e.startTelemetry(ctx)
 	if err != nil {
@@ -201,12 +195,6 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	metricsOnMain, err := e.metricsOnMain(cfg)
 	if err != nil {
 		return err
-	}
-
-	if cfg.Migrate {
-		if err := e.migrateUp(ctx); err != nil {
-			return err
-		}
 	}
 	if cfg.Seed {
 		if err := e.seedIfEmpty(ctx); err != nil {
@@ -435,22 +423,6 @@ func displayAddr(addr string) string {
 	return net.JoinHostPort(host, port)
 }
 
-// openMigrated opens the database and, unless told not to, applies the
-// pending migrations: what every command that works on data needs first.
-func openMigrated(ctx context.Context, cfg *Config, stderr io.Writer) (*env, error) {
-	e, err := open(ctx, cfg, stderr)
-	if err != nil {
-		return nil, err
-	}
-	if cfg.Migrate {
-		if err := e.migrateUp(ctx); err != nil {
-			_ = e.db.Close()
-			return nil, err
-		}
-	}
-	return e, nil
-}
-
 func (e *env) migrateUp(ctx context.Context) error {
 	m, err := e.db.Migrator()
 	if err != nil {
@@ -497,93 +469,107 @@ func (e *env) seedIfEmpty(ctx context.Context) error {
 	return e.seedVacancies(ctx)
 }
 
+const migrateUsage = `Usage:
+  werkwijzer migrate up|down|status [flags]
+
+up applies the pending migrations, down rolls back the latest one, status
+lists them and whether they are applied.
+
+Flags:
+`
+
 func runMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
-		return errors.New("want: werkwijzer migrate up|down|status [flags]")
-	}
-	action, args := args[0], args[1:]
-	cfg, rest, err := parse("migrate "+action, args, stderr)
+	act, args, err := action("migrate", args, migrateUsage, stderr, "up", "down", "status")
 	if err != nil {
 		return err
 	}
-	if len(rest) > 0 {
-		return fmt.Errorf("unexpected arguments %q", rest)
-	}
-	e, err := open(ctx, cfg, stderr)
+	cfg, err := newCmdline("migrate "+act, migrateUsage, stderr).parseFlags(args)
 	if err != nil {
 		return err
 	}
-	defer e.db.Close()
-	m, err := e.db.Migrator()
-	if err != nil {
-		return err
-	}
-	switch action {
-	case "up":
-		applied, err := m.Up(ctx)
+	// The action itself is the migration: nothing is applied before it.
+	cfg.Migrate = false
+	return withDB(ctx, cfg, stderr, func(e *env) error {
+		m, err := e.db.Migrator()
 		if err != nil {
 			return err
 		}
-		if len(applied) == 0 {
-			fmt.Fprintln(stdout, "no pending migrations")
-		}
-		for _, v := range applied {
-			fmt.Fprintf(stdout, "applied %05d\n", v)
-		}
-	case "down":
-		v, err := m.Down(ctx)
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(stdout, "rolled back %05d\n", v)
-	case "status":
-		statuses, err := m.Status(ctx)
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(stdout, "%s database %s\n", e.db.Dialect, e.db.Location)
-		for _, s := range statuses {
-			state := "pending"
-			if s.Applied {
-				state = "applied"
+		switch act {
+		case "up":
+			return migrateUp(ctx, m, stdout)
+		case "down":
+			v, err := m.Down(ctx)
+			if err != nil {
+				return err
 			}
-			fmt.Fprintf(stdout, "  %05d  %-8s %s\n", s.Version, state, s.Name)
+			fmt.Fprintf(stdout, "rolled back %05d\n", v)
+			return nil
 		}
-	default:
-		return fmt.Errorf("unknown migrate action %q; want up, down or status", action)
+		return e.migrateStatus(ctx, m, stdout)
+	})
+}
+
+func migrateUp(ctx context.Context, m *database.Migrator, stdout io.Writer) error {
+	applied, err := m.Up(ctx)
+	if err != nil {
+		return err
+	}
+	if len(applied) == 0 {
+		fmt.Fprintln(stdout, "no pending migrations")
+	}
+	for _, v := range applied {
+		fmt.Fprintf(stdout, "applied %05d\n", v)
 	}
 	return nil
 }
 
+func (e *env) migrateStatus(ctx context.Context, m *database.Migrator, stdout io.Writer) error {
+	statuses, err := m.Status(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "%s database %s\n", e.db.Dialect, e.db.Location)
+	for _, s := range statuses {
+		state := "pending"
+		if s.Applied {
+			state = "applied"
+		}
+		fmt.Fprintf(stdout, "  %05d  %-8s %s\n", s.Version, state, s.Name)
+	}
+	return nil
+}
+
+const seedUsage = `Usage:
+  werkwijzer seed [flags]
+
+Loads and publishes the sample content in an empty database.
+
+Flags:
+`
+
 func runSeed(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	cfg, rest, err := parse("seed", args, stderr)
+	cfg, err := newCmdline("seed", seedUsage, stderr).parseFlags(args)
 	if err != nil {
 		return err
 	}
-	if len(rest) > 0 {
-		return fmt.Errorf("unexpected arguments %q", rest)
-	}
-	e, err := openMigrated(ctx, cfg, stderr)
-	if err != nil {
-		return err
-	}
-	defer e.db.Close()
-	empty, err := e.content.IsEmpty(ctx)
-	if err != nil {
-		return err
-	}
-	if !empty {
-		return errors.New("the database already holds content; the sample content is only loaded into an empty database")
-	}
-	f, err := seed.Sample()
-	if err != nil {
-		return err
-	}
-	res, err := seed.Load(ctx, e.content, f)
-	if err != nil {
-		return fmt.Errorf("load sample content: %w", err)
-	}
-	fmt.Fprintf(stdout, "loaded and published %d article(s), %d role(s), %d comparison(s), %d FAQ(s)\n",
-		res.Articles, res.Roles, res.Comparisons, res.FAQs)
-	return e.seedVacancies(ctx)
+	return withDB(ctx, cfg, stderr, func(e *env) error {
+		empty, err := e.content.IsEmpty(ctx)
+		if err != nil {
+			return err
+		}
+		if !empty {
+			return errors.New("the database already holds content; the sample content is only loaded into an empty database")
+		}
+		f, err := seed.Sample()
+		if err != nil {
+			return err
+		}
+		res, err := seed.Load(ctx, e.content, f)
+		if err != nil {
+			return fmt.Errorf("load sample content: %w", err)
+		}
+		fmt.Fprintf(stdout, "loaded and published %d article(s), %d role(s), %d comparison(s), %d FAQ(s)\n",
+			res.Articles, res.Roles, res.Comparisons, res.FAQs)
+		return e.seedVacancies(ctx)
+	})
 }

@@ -3,8 +3,6 @@ package app
 import (
 	"context"
 	"encoding/json"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"strings"
@@ -37,73 +35,74 @@ unless --allow-mass-close. --upsert only creates and updates. --dry-run
 reports what would happen and writes nothing. Progress goes to standard
 error, the report to standard output (as JSON with --json).
 
-Flags shared with the other commands:
+Flags:
 `
 
 // runImport imports a vacancy feed by hand.
 func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	if len(args) == 0 || args[0] != "vacancies" {
-		fmt.Fprint(stderr, importUsage)
-		return errors.New("want: werkwijzer import vacancies --source NAME [FILE|URL]")
-	}
-	flags, args, err := takeCLIFlags(args[1:], []string{"source"}, []string{"dry-run", "allow-mass-close", "upsert", "json"}, nil)
+	_, args, err := action("import", args, importUsage, stderr, "vacancies")
 	if err != nil {
 		return err
 	}
-	if wantsHelp(args) {
-		fmt.Fprint(stderr, importUsage)
-	}
-	positional, args := splitPositional(args)
-	cfg, rest, err := parse("import vacancies", args, stderr)
+	cl := newCmdline("import vacancies", importUsage, stderr)
+	name := stringOnce(cl.fs, "source", "the name of the source to import for (required)")
+	dryRun := cl.fs.Bool("dry-run", false, "report what would happen and write nothing")
+	allowMassClose := cl.fs.Bool("allow-mass-close", false, "close more than half of the source's open vacancies if the feed says so")
+	upsert := cl.fs.Bool("upsert", false, "only create and update: close nothing")
+	asJSON := cl.fs.Bool("json", false, "print the report as JSON")
+	cfg, rest, err := cl.parse(args)
 	if err != nil {
 		return err
 	}
-	rest = append(positional, rest...)
 	if len(rest) > 1 {
-		return fmt.Errorf("unexpected arguments %q: give one FILE or URL", rest[1:])
+		return usagef("unexpected arguments %q: give one FILE or URL", rest[1:])
 	}
-	name := flags.value("source")
-	if name == "" {
-		return errors.New("--source is required")
-	}
-	e, err := openMigrated(ctx, cfg, stderr)
-	if err != nil {
+	if err := required("source", *name); err != nil {
 		return err
 	}
-	defer e.db.Close()
-	ctx = account.WithOperator(ctx)
+	opt := pull.Options{DryRun: *dryRun, AllowMassClose: *allowMassClose}
+	if *upsert {
+		opt.Mode = vacancy.ModeUpsert
+	}
+	return withDB(ctx, cfg, stderr, func(e *env) error {
+		res, err := e.importVacancies(account.WithOperator(ctx), *name, rest, opt, stderr)
+		if err != nil {
+			if res.Calls > 0 {
+				printImport(stdout, res, false)
+			}
+			return err
+		}
+		return printImportResult(stdout, res, *asJSON)
+	})
+}
+
+// importVacancies imports the feed at the one FILE or URL in rest, or
+// without one the source's own feed as the scheduled pull does.
+func (e *env) importVacancies(ctx context.Context, name string, rest []string, opt pull.Options, progress io.Writer) (pull.Result, error) {
 	svc := e.vacancyService()
 	src, err := svc.SourceByName(ctx, name)
 	if err != nil {
-		return err
+		return pull.Result{}, err
 	}
 	if !src.Kind.Pulls() {
-		return fmt.Errorf("source %s is a push source: it has no feed format to read (give it a feed kind with werkwijzer source update --kind)", src.Name)
+		return pull.Result{}, fmt.Errorf("source %s is a push source: it has no feed format to read (give it a feed kind with werkwijzer source update --kind)", src.Name)
 	}
-	opt := pull.Options{DryRun: flags.on("dry-run"), AllowMassClose: flags.on("allow-mass-close")}
-	if flags.on("upsert") {
-		opt.Mode = vacancy.ModeUpsert
-	}
-	im := &pull.Importer{Vacancies: svc, Fetcher: e.feedFetcher(), Progress: stderr, Log: e.log}
-	var res pull.Result
+	im := &pull.Importer{Vacancies: svc, Fetcher: e.feedFetcher(), Progress: progress, Log: e.log}
 	switch {
 	case (len(rest) == 0 || rest[0] == src.FeedURL) && src.FeedURL != "":
-		res, err = im.PullNow(ctx, src, opt)
+		return im.PullNow(ctx, src, opt)
 	case len(rest) == 1 && pull.IsURL(rest[0]):
-		res, err = im.ImportURL(ctx, src, rest[0], opt)
+		return im.ImportURL(ctx, src, rest[0], opt)
 	case len(rest) == 1:
-		res, err = im.ImportFile(ctx, src, rest[0], opt)
-	default:
-		return fmt.Errorf("source %s has no feed URL: give a FILE or URL", src.Name)
+		return im.ImportFile(ctx, src, rest[0], opt)
 	}
-	if err != nil {
-		if res.Calls > 0 {
-			printImport(stdout, res, false)
-		}
-		return err
-	}
-	if flags.on("json") {
-		enc := json.NewEncoder(stdout)
+	return pull.Result{}, fmt.Errorf("source %s has no feed URL: give a FILE or URL", src.Name)
+}
+
+// printImportResult prints the report of a complete import.
+func printImportResult(w io.Writer, res pull.Result, asJSON bool) error {
+	if asJSON {
+		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")
 		if res.NotModified {
 			return enc.Encode(map[string]bool{"notModified": true})
@@ -111,43 +110,11 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return enc.Encode(res.Total)
 	}
 	if res.NotModified {
-		fmt.Fprintln(stdout, "not modified: the feed is the one last imported whole; nothing was synced")
+		fmt.Fprintln(w, "not modified: the feed is the one last imported whole; nothing was synced")
 		return nil
 	}
-	printImport(stdout, res, true)
+	printImport(w, res, true)
 	return nil
-}
-
-// splitPositional takes the arguments that are neither flags nor flag
-// values out of args, so FILE may come before or after the flags.
-func splitPositional(args []string) (positional, flags []string) {
-	fs := flag.NewFlagSet("", flag.ContinueOnError)
-	var cfg Config
-	cfg.register(fs)
-	for i := 0; i < len(args); i++ {
-		arg := args[i]
-		if arg == "--" {
-			return append(positional, args[i+1:]...), flags
-		}
-		if !strings.HasPrefix(arg, "-") || arg == "-" {
-			positional = append(positional, arg)
-			continue
-		}
-		flags = append(flags, arg)
-		name, _, hasValue := strings.Cut(strings.TrimLeft(arg, "-"), "=")
-		f := fs.Lookup(name)
-		if hasValue || f == nil {
-			continue
-		}
-		if b, ok := f.Value.(interface{ IsBoolFlag() bool }); ok && b.IsBoolFlag() {
-			continue
-		}
-		if i+1 < len(args) {
-			i++
-			flags = append(flags, args[i])
-		}
-	}
-	return positional, flags
 }
 
 func printImport(w io.Writer, res pull.Result, complete bool) {

@@ -4,9 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
-	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -46,140 +46,202 @@ their subdomains); without it any public https host is accepted.
 any, PATTERN a regular expression matched without regard to case, ROLE a
 role slug; repeat it for more rules, tried in order.
 
-Flags shared with the other commands:
+Flags:
 `
 
 // runSource manages vacancy sources from the command line, as the
 // server's operator.
 func runSource(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
-		fmt.Fprint(stderr, sourceUsage)
-		return errors.New("want: werkwijzer source create|update|list|rotate-secret|disable|enable [flags]")
+	act, args, err := action("source", args, sourceUsage, stderr, "create", "update", "list", "rotate-secret", "disable", "enable")
+	if err != nil {
+		return err
 	}
-	action, args := args[0], args[1:]
-	settings := []string{"name", "kind", "feed-url", "allowed-hosts", "role-rule", "language", "time-zone"}
-	var valued, switches []string
-	switch action {
-	case "create", "update":
-		valued, switches = settings, []string{"json"}
+	ctx = account.WithOperator(ctx)
+	switch act {
+	case "create":
+		return sourceCreate(ctx, args, stdout, stderr)
+	case "update":
+		return sourceUpdate(ctx, args, stdout, stderr)
 	case "list":
-		switches = []string{"json"}
+		return sourceList(ctx, args, stdout, stderr)
 	case "rotate-secret":
-		valued, switches = []string{"name"}, []string{"revoke-others", "json"}
-	case "disable":
-		valued, switches = []string{"name"}, []string{"close-vacancies"}
-	case "enable":
-		valued = []string{"name"}
+		return sourceRotateSecret(ctx, args, stdout, stderr)
 	default:
-		return fmt.Errorf("unknown source action %q; want create, update, list, rotate-secret, disable or enable", action)
+		return sourceSetActive(ctx, act, args, stdout, stderr)
 	}
-	flags, args, err := takeCLIFlags(args, valued, switches, []string{"role-rule"})
-	if err != nil {
-		return err
+}
+
+// sourceSettings are the flags of "source create" and "source update".
+type sourceSettings struct {
+	name, kind, feedURL, allowedHosts, language, timeZone *string
+	rules                                                 []vacancy.RoleRule
+	asJSON                                                *bool
+}
+
+func defineSourceSettings(fs *flag.FlagSet) *sourceSettings {
+	s := &sourceSettings{
+		name:         stringOnce(fs, "name", "the source's name (required)"),
+		kind:         stringOnce(fs, "kind", "push (the default) or the feed format: indeed-xml, recruitee, jsonld, personio, greenhouse or lever"),
+		feedURL:      stringOnce(fs, "feed-url", "the feed Werkwijzer pulls for a kind other than push"),
+		allowedHosts: stringOnce(fs, "allowed-hosts", "comma-separated hosts (and their subdomains) the source's links may point to"),
+		language:     stringOnce(fs, "language", "the language of vacancies that name none, such as nl"),
+		timeZone:     stringOnce(fs, "time-zone", "the time zone of dates without one, such as Europe/Amsterdam"),
+		asJSON:       fs.Bool("json", false, "print JSON"),
 	}
-	if wantsHelp(args) {
-		fmt.Fprint(stderr, sourceUsage)
-	}
-	cfg, rest, err := parse("source "+action, args, stderr)
-	if err != nil {
-		return err
-	}
-	if len(rest) > 0 {
-		return fmt.Errorf("unexpected arguments %q", rest)
-	}
-	name := flags.value("name")
-	if action != "list" && name == "" {
-		return errors.New("--name is required")
-	}
-	var rules []vacancy.RoleRule
-	for _, r := range flags.values["role-rule"] {
-		rule, err := parseRoleRule(r)
+	fs.Func("role-rule", "FIELD:PATTERN=ROLE for vacancies that name no role; repeat it for more rules", func(v string) error {
+		rule, err := parseRoleRule(v)
 		if err != nil {
 			return err
 		}
-		rules = append(rules, rule)
-	}
+		s.rules = append(s.rules, rule)
+		return nil
+	})
+	return s
+}
 
-	e, err := openMigrated(ctx, cfg, stderr)
+// sourceFlags starts the flag set of "source action" with --name.
+func sourceFlags(act string, stderr io.Writer) (*cmdline, *string) {
+	cl := newCmdline("source "+act, sourceUsage, stderr)
+	return cl, stringOnce(cl.fs, "name", "the source's name (required)")
+}
+
+func sourceCreate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	cl := newCmdline("source create", sourceUsage, stderr)
+	s := defineSourceSettings(cl.fs)
+	cfg, err := cl.parseFlags(args)
 	if err != nil {
 		return err
 	}
-	defer e.db.Close()
-	svc := e.vacancyService()
-	ctx = account.WithOperator(ctx)
-	asJSON := flags.on("json")
-
-	switch action {
-	case "create":
-		src, creds, err := svc.CreateSource(ctx, vacancy.NewSource{
-			Name: name, Kind: vacancy.Kind(flags.value("kind")), FeedURL: flags.value("feed-url"),
-			AllowedHosts: splitList(flags.value("allowed-hosts")), RoleRules: rules,
-			Language: flags.value("language"), TimeZone: flags.value("time-zone"),
+	if err := required("name", *s.name); err != nil {
+		return err
+	}
+	return withDB(ctx, cfg, stderr, func(e *env) error {
+		src, creds, err := e.vacancyService().CreateSource(ctx, vacancy.NewSource{
+			Name: *s.name, Kind: vacancy.Kind(*s.kind), FeedURL: *s.feedURL,
+			AllowedHosts: splitList(*s.allowedHosts), RoleRules: s.rules,
+			Language: *s.language, TimeZone: *s.timeZone,
 		})
 		if err != nil {
 			return err
 		}
-		return printCredentials(stdout, src, creds, asJSON, "created")
-	case "update":
-		src, err := svc.SourceByName(ctx, name)
+		return printCredentials(stdout, src, creds, *s.asJSON, "created")
+	})
+}
+
+// sourceUpdate changes the settings named on the command line and keeps
+// the others.
+func sourceUpdate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	cl := newCmdline("source update", sourceUsage, stderr)
+	s := defineSourceSettings(cl.fs)
+	cfg, err := cl.parseFlags(args)
+	if err != nil {
+		return err
+	}
+	if err := required("name", *s.name); err != nil {
+		return err
+	}
+	given := cl.given()
+	var upd vacancy.SourceUpdate
+	if given["kind"] {
+		k := vacancy.Kind(*s.kind)
+		upd.Kind = &k
+	}
+	if given["feed-url"] {
+		upd.FeedURL = s.feedURL
+	}
+	if given["allowed-hosts"] {
+		hosts := splitList(*s.allowedHosts)
+		upd.AllowedHosts = &hosts
+	}
+	if given["role-rule"] {
+		upd.RoleRules = &s.rules
+	}
+	if given["language"] {
+		upd.Language = s.language
+	}
+	if given["time-zone"] {
+		upd.TimeZone = s.timeZone
+	}
+	return withDB(ctx, cfg, stderr, func(e *env) error {
+		svc := e.vacancyService()
+		src, err := svc.SourceByName(ctx, *s.name)
 		if err != nil {
 			return err
-		}
-		var upd vacancy.SourceUpdate
-		if flags.has("kind") {
-			k := vacancy.Kind(flags.value("kind"))
-			upd.Kind = &k
-		}
-		if flags.has("feed-url") {
-			u := flags.value("feed-url")
-			upd.FeedURL = &u
-		}
-		if flags.has("allowed-hosts") {
-			hosts := splitList(flags.value("allowed-hosts"))
-			upd.AllowedHosts = &hosts
-		}
-		if flags.has("role-rule") {
-			upd.RoleRules = &rules
-		}
-		if flags.has("language") {
-			l := flags.value("language")
-			upd.Language = &l
-		}
-		if flags.has("time-zone") {
-			tz := flags.value("time-zone")
-			upd.TimeZone = &tz
 		}
 		if src, err = svc.UpdateSource(ctx, src.ID, upd); err != nil {
 			return err
 		}
-		return printSources(stdout, []*vacancy.Source{src}, asJSON)
-	case "list":
-		list, err := svc.Sources(ctx)
-		if err != nil {
-			return err
-		}
-		return printSources(stdout, list, asJSON)
-	case "rotate-secret":
-		src, err := svc.SourceByName(ctx, name)
-		if err != nil {
-			return err
-		}
-		src, creds, err := svc.RotateSecret(ctx, src.ID, flags.on("revoke-others"))
-		if err != nil {
-			return err
-		}
-		return printCredentials(stdout, src, creds, asJSON, "rotated the secret of")
-	case "disable", "enable":
-		src, err := svc.SourceByName(ctx, name)
-		if err != nil {
-			return err
-		}
-		if src, err = svc.SetActive(ctx, src.ID, action == "enable", flags.on("close-vacancies")); err != nil {
-			return err
-		}
-		fmt.Fprintf(stdout, "%sd source %s; it has %d open vacancies\n", action, src.Name, src.State.Open)
+		return printSources(stdout, []*vacancy.Source{src}, *s.asJSON)
+	})
+}
+
+func sourceList(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	cl := newCmdline("source list", sourceUsage, stderr)
+	asJSON := cl.fs.Bool("json", false, "print JSON")
+	cfg, err := cl.parseFlags(args)
+	if err != nil {
+		return err
 	}
-	return nil
+	return withDB(ctx, cfg, stderr, func(e *env) error {
+		list, err := e.vacancyService().Sources(ctx)
+		if err != nil {
+			return err
+		}
+		return printSources(stdout, list, *asJSON)
+	})
+}
+
+func sourceRotateSecret(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	cl, name := sourceFlags("rotate-secret", stderr)
+	revokeOthers := cl.fs.Bool("revoke-others", false, "stop every other secret of the source at once")
+	asJSON := cl.fs.Bool("json", false, "print JSON")
+	cfg, err := cl.parseFlags(args)
+	if err != nil {
+		return err
+	}
+	if err := required("name", *name); err != nil {
+		return err
+	}
+	return withDB(ctx, cfg, stderr, func(e *env) error {
+		svc := e.vacancyService()
+		src, err := svc.SourceByName(ctx, *name)
+		if err != nil {
+			return err
+		}
+		src, creds, err := svc.RotateSecret(ctx, src.ID, *revokeOthers)
+		if err != nil {
+			return err
+		}
+		return printCredentials(stdout, src, creds, *asJSON, "rotated the secret of")
+	})
+}
+
+// sourceSetActive runs "source enable" and "source disable".
+func sourceSetActive(ctx context.Context, act string, args []string, stdout, stderr io.Writer) error {
+	cl, name := sourceFlags(act, stderr)
+	closeVacancies := new(bool)
+	if act == "disable" {
+		closeVacancies = cl.fs.Bool("close-vacancies", false, "close the source's open vacancies too")
+	}
+	cfg, err := cl.parseFlags(args)
+	if err != nil {
+		return err
+	}
+	if err := required("name", *name); err != nil {
+		return err
+	}
+	return withDB(ctx, cfg, stderr, func(e *env) error {
+		svc := e.vacancyService()
+		src, err := svc.SourceByName(ctx, *name)
+		if err != nil {
+			return err
+		}
+		if src, err = svc.SetActive(ctx, src.ID, act == "enable", *closeVacancies); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "%sd source %s; it has %d open vacancies\n", act, src.Name, src.State.Open)
+		return nil
+	})
 }
 
 // parseRoleRule reads FIELD:PATTERN=ROLE; the last "=" separates the role,
@@ -188,7 +250,7 @@ func parseRoleRule(s string) (vacancy.RoleRule, error) {
 	field, rest, ok := strings.Cut(s, ":")
 	i := strings.LastIndex(rest, "=")
 	if !ok || i < 0 {
-		return vacancy.RoleRule{}, fmt.Errorf("--role-rule %q: want FIELD:PATTERN=ROLE, such as category:^office management$=office-manager", s)
+		return vacancy.RoleRule{}, errors.New("want FIELD:PATTERN=ROLE, such as category:^office management$=office-manager")
 	}
 	return vacancy.RoleRule{Field: field, Pattern: rest[:i], Role: rest[i+1:]}, nil
 }
@@ -262,63 +324,4 @@ func printSources(w io.Writer, list []*vacancy.Source, asJSON bool) error {
 		fmt.Fprintf(tw, "%s\t%s\t%v\t%d\t%d\t%d\t%s\t%s\n", s.Name, s.Kind, s.Active, s.State.Open, s.State.Closed, s.State.Expired, last, s.State.LastError)
 	}
 	return tw.Flush()
-}
-
-// cliFlags are the command's own flags, taken out before the shared
-// configuration flags are parsed.
-type cliFlags struct {
-	values map[string][]string
-	on     func(string) bool
-}
-
-func (f cliFlags) value(name string) string {
-	if v := f.values[name]; len(v) > 0 {
-		return v[len(v)-1]
-	}
-	return ""
-}
-
-func (f cliFlags) has(name string) bool { _, ok := f.values[name]; return ok }
-
-// takeCLIFlags removes the named flags from args: valued ones take a value
-// ("--name v" or "--name=v"), switches none ("--json"); only those in
-// repeatable may be given more than once.
-func takeCLIFlags(args, valued, switches, repeatable []string) (cliFlags, []string, error) {
-	values := map[string][]string{}
-	on := map[string]bool{}
-	var rest []string
-	for i := 0; i < len(args); i++ {
-		arg := args[i]
-		if arg == "--" {
-			rest = append(rest, args[i:]...)
-			break
-		}
-		if !strings.HasPrefix(arg, "-") {
-			rest = append(rest, arg)
-			continue
-		}
-		name, value, hasValue := strings.Cut(strings.TrimPrefix(strings.TrimPrefix(arg, "-"), "-"), "=")
-		switch {
-		case slices.Contains(switches, name):
-			if hasValue {
-				return cliFlags{}, nil, fmt.Errorf("flag --%s takes no value", name)
-			}
-			on[name] = true
-		case slices.Contains(valued, name):
-			if !hasValue {
-				if i+1 >= len(args) {
-					return cliFlags{}, nil, fmt.Errorf("flag needs an argument: --%s", name)
-				}
-				i++
-				value = args[i]
-			}
-			if _, dup := values[name]; dup && !slices.Contains(repeatable, name) {
-				return cliFlags{}, nil, fmt.Errorf("flag --%s given twice", name)
-			}
-			values[name] = append(values[name], value)
-		default:
-			rest = append(rest, arg)
-		}
-	}
-	return cliFlags{values: values, on: func(n string) bool { return on[n] }}, rest, nil
 }

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"slices"
 	"strings"
 
 	"golang.org/x/term"
@@ -30,92 +29,77 @@ configured ones; other roles edit every locale. For "user create" the
 configured locales come from WERKWIJZER_LOCALES only, since --locales is
 the translator's.
 
-Flags shared with the other commands:
+Flags:
 `
 
 // runUser manages editors' accounts from the command line.
 func runUser(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
-		fmt.Fprintf(stderr, userUsage, account.MinPasswordLength)
-		return errors.New("want: werkwijzer user create|password [flags]")
-	}
-	action, args := args[0], args[1:]
-	var own []string
-	switch action {
-	case "create":
-		own = []string{"email", "role", "locales"}
-	case "password":
-		own = []string{"email"}
-	default:
-		return fmt.Errorf("unknown user action %q; want create or password", action)
-	}
-	values, args, err := takeFlags(args, own...)
-	if err != nil {
-		return err
-	}
-	if wantsHelp(args) {
-		fmt.Fprintf(stderr, userUsage, account.MinPasswordLength)
-	}
-	cfg, rest, err := parse("user "+action, args, stderr)
-	if err != nil {
-		return err
-	}
-	if len(rest) > 0 {
-		return fmt.Errorf("unexpected arguments %q", rest)
-	}
-	email, ok := values["email"]
-	if !ok {
-		return errors.New("--email is required")
-	}
-	email, err = account.NormalizeEmail(email)
-	if err != nil {
-		return err
-	}
-
-	// Check what can be checked before the database and the prompt.
-	var role account.Role
-	var locales []string
-	if action == "create" {
-		r, ok := values["role"]
-		if !ok {
-			return errors.New("--role is required: ADMIN, EDITOR or TRANSLATOR")
-		}
-		if role, err = account.ParseRole(r); err != nil {
-			return err
-		}
-		if l := values["locales"]; strings.TrimSpace(l) != "" {
-			for _, code := range strings.Split(l, ",") {
-				if code = strings.TrimSpace(code); code != "" {
-					locales = append(locales, code)
-				}
-			}
-		}
-	}
-
-	e, err := openMigrated(ctx, cfg, stderr)
-	if err != nil {
-		return err
-	}
-	defer e.db.Close()
-	accounts, err := account.NewService(store.NewAccounts(e.db.Gorm), account.Config{
-		Locales: e.content.Locales(),
-		Log:     e.log,
-	})
+	usage := fmt.Sprintf(userUsage, account.MinPasswordLength)
+	act, args, err := action("user", args, usage, stderr, "create", "password")
 	if err != nil {
 		return err
 	}
 	ctx = account.WithOperator(ctx)
+	if act == "create" {
+		return userCreate(ctx, args, stdin, stdout, stderr, usage)
+	}
+	return userPassword(ctx, args, stdin, stdout, stderr, usage)
+}
 
-	switch action {
-	case "create":
-		if locales, err = accounts.CheckLocales(role, locales); err != nil {
-			return err
-		}
-		password, err := readPassword(stdin, stderr, "Password for "+email)
+// userFlags starts the flag set of "user action" with --email.
+func userFlags(act, usage string, stderr io.Writer) (*cmdline, *string) {
+	cl := newCmdline("user "+act, usage, stderr)
+	return cl, stringOnce(cl.fs, "email", "the user's email address (required)")
+}
+
+// userEmail checks the required --email before the database is opened.
+func userEmail(email string) (string, error) {
+	if err := required("email", email); err != nil {
+		return "", err
+	}
+	return account.NormalizeEmail(email)
+}
+
+// operatorAccounts is the account service of the user commands: it signs
+// no tokens.
+func (e *env) operatorAccounts() (*account.Service, error) {
+	return account.NewService(store.NewAccounts(e.db.Gorm), account.Config{Locales: e.content.Locales(), Log: e.log})
+}
+
+func userCreate(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, usage string) error {
+	cl, email := userFlags("create", usage, stderr)
+	roleName := stringOnce(cl.fs, "role", "ADMIN, EDITOR or TRANSLATOR (required)")
+	localeList := stringOnce(cl.fs, "locales", "comma-separated locales of a TRANSLATOR")
+	cfg, err := cl.parseFlags(args)
+	if err != nil {
+		return err
+	}
+	// Check what can be checked before the database and the prompt.
+	addr, err := userEmail(*email)
+	if err != nil {
+		return err
+	}
+	if *roleName == "" {
+		return usagef("--role is required: ADMIN, EDITOR or TRANSLATOR")
+	}
+	role, err := account.ParseRole(*roleName)
+	if err != nil {
+		return err
+	}
+	locales := splitList(*localeList)
+	return withDB(ctx, cfg, stderr, func(e *env) error {
+		accounts, err := e.operatorAccounts()
 		if err != nil {
 			return err
 		}
-		u, err := accounts.CreateUser(ctx, account.NewUser{Email: email, Role: role, Locales: locales, Password: password})
+		if locales, err = accounts.CheckLocales(role, locales); err != nil {
+			return err
+		}
+		password, err := readPassword(stdin, stderr, "Password for "+addr)
+		if err != nil {
+			return err
+		}
+		u, err := accounts.CreateUser(ctx, account.NewUser{Email: addr, Role: role, Locales: locales, Password: password})
 		if err != nil {
 			return err
 		}
@@ -124,15 +108,33 @@ func runUser(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 			fmt.Fprintf(stdout, " for locales %s", strings.Join(u.Locales, ", "))
 		}
 		fmt.Fprintln(stdout)
-	case "password":
-		u, err := accounts.UserByEmail(ctx, email)
+		return nil
+	})
+}
+
+func userPassword(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, usage string) error {
+	cl, email := userFlags("password", usage, stderr)
+	cfg, err := cl.parseFlags(args)
+	if err != nil {
+		return err
+	}
+	addr, err := userEmail(*email)
+	if err != nil {
+		return err
+	}
+	return withDB(ctx, cfg, stderr, func(e *env) error {
+		accounts, err := e.operatorAccounts()
+		if err != nil {
+			return err
+		}
+		u, err := accounts.UserByEmail(ctx, addr)
 		if apperr.Is(err, apperr.NotFound) {
-			return fmt.Errorf("no user has the email address %s", email)
+			return fmt.Errorf("no user has the email address %s", addr)
 		}
 		if err != nil {
 			return err
 		}
-		password, err := readPassword(stdin, stderr, "New password for "+email)
+		password, err := readPassword(stdin, stderr, "New password for "+addr)
 		if err != nil {
 			return err
 		}
@@ -140,51 +142,8 @@ func runUser(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 			return err
 		}
 		fmt.Fprintf(stdout, "changed the password of %s user %s and signed them out everywhere\n", u.Role, u.Email)
-	}
-	return nil
-}
-
-// takeFlags removes the named flags ("-name v", "--name v", "-name=v",
-// "--name=v") from args and returns their values and the other arguments,
-// which go to parse. They cannot live in parse's flag set: --locales there
-// is the configured locale list.
-func takeFlags(args []string, names ...string) (map[string]string, []string, error) {
-	values := map[string]string{}
-	var rest []string
-	for i := 0; i < len(args); i++ {
-		arg := args[i]
-		if arg == "--" {
-			rest = append(rest, args[i:]...)
-			break
-		}
-		name, value, hasValue := strings.Cut(strings.TrimPrefix(strings.TrimPrefix(arg, "-"), "-"), "=")
-		mine := strings.HasPrefix(arg, "-") && slices.Contains(names, name)
-		if !mine {
-			rest = append(rest, arg)
-			continue
-		}
-		if !hasValue {
-			if i+1 >= len(args) {
-				return nil, nil, fmt.Errorf("flag needs an argument: --%s", name)
-			}
-			i++
-			value = args[i]
-		}
-		if _, dup := values[name]; dup {
-			return nil, nil, fmt.Errorf("flag --%s given twice", name)
-		}
-		values[name] = value
-	}
-	return values, rest, nil
-}
-
-func wantsHelp(args []string) bool {
-	for _, a := range args {
-		if a == "-h" || a == "-help" || a == "--help" || a == "--h" {
-			return true
-		}
-	}
-	return false
+		return nil
+	})
 }
 
 // readPassword asks for a password twice on a terminal, or reads it from a

@@ -8,6 +8,7 @@ package apperr
 import (
 	"errors"
 	"fmt"
+	"maps"
 )
 
 // Code classifies an error for the caller.
@@ -43,9 +44,7 @@ func New(code Code, format string, args ...any) *Error {
 // With returns a copy of e with one more detail.
 func (e *Error) With(key string, value any) *Error {
 	details := make(map[string]any, len(e.Details)+1)
-	for k, v := range e.Details {
-		details[k] = v
-	}
+	maps.Copy(details, e.Details)
 	details[key] = value
 	return &Error{Code: e.Code, Message: e.Message, Details: details}
 }

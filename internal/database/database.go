@@ -15,7 +15,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/glebarez/sqlite"
+	"github.com/libtnb/sqlite"
 	"gorm.io/driver/postgres"
 	"gorm.io/gorm"
 )
@@ -191,7 +191,12 @@ func sqliteAt(path string) (Dialect, string, string, error) {
 	// busy_timeout makes a writer wait instead of failing while another
 	// writes; _txlock=immediate takes the write lock at BEGIN so that a
 	// read-then-write transaction cannot fail with SQLITE_BUSY halfway.
-	dsn := "file:" + path + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate"
+	// Times are written as "2006-01-02 15:04:05.999999999-07:00", the
+	// format files written before have (so string order stays time order),
+	// and only DATETIME columns are read as times: text and integers from
+	// expressions stay what they are.
+	dsn := "file:" + path + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate" +
+		"&_time_format=sqlite&_texttotime=0&_inttotime=0"
 	return SQLite, dsn, path, nil
 }
 

@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -21,9 +19,7 @@ import (
 	"github.com/werkwijzer/werkwijzer/internal/dbtest"
 	"github.com/werkwijzer/werkwijzer/internal/httpserver"
 	"github.com/werkwijzer/werkwijzer/internal/loadtest"
-	"github.com/werkwijzer/werkwijzer/internal/locale"
-	"github.com/werkwijzer/werkwijzer/internal/seed"
-	"github.com/werkwijzer/werkwijzer/internal/store"
+	"github.com/werkwijzer/werkwijzer/internal/testserver"
 )
 
 const (
@@ -53,37 +49,11 @@ func newAPIWithLimits(t testing.TB, db *database.DB, limits graph.Limits) *api {
 // newAPIWith lets a test change the server's configuration.
 func newAPIWith(t testing.TB, db *database.DB, configure func(*httpserver.Config)) *api {
 	t.Helper()
-	locales, err := locale.NewSet([]string{"nl", "en"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	svc := content.NewService(store.NewContent(db.Gorm), locales)
-	sample, err := seed.Sample()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := seed.Load(context.Background(), svc, sample); err != nil {
-		t.Fatal(err)
-	}
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	keys, err := account.NewKeyRing([]byte("api-test-secret-api-test-secret-0123"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	accounts, err := account.NewService(store.NewAccounts(db.Gorm), account.Config{
-		Keys: keys, Locales: locales, Log: log,
-		Password: account.PasswordParams{Memory: 64, Time: 1, Threads: 1}, // cheap in tests
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg := httpserver.Config{
-		Content: svc, Accounts: accounts, Ready: db.Ping, Playground: true, Limits: graph.DefaultLimits,
-		PublicMaxAge: time.Minute, Log: log,
-	}
-	configure(&cfg)
-	h := httpserver.New(cfg)
-	return &api{t: t, db: db, content: svc, accounts: accounts, handler: h}
+	return apiOf(t, db, testserver.New(t, db, testserver.Options{Configure: configure}))
+}
+
+func apiOf(t testing.TB, db *database.DB, s *testserver.Server) *api {
+	return &api{t: t, db: db, content: s.Content, accounts: s.Accounts, handler: s.Handler}
 }
 
 type gqlResponse struct {

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"mime"
 	"net/http"
 	"slices"
@@ -51,9 +52,7 @@ func publicCache(maxAge time.Duration, cache *answercache.Cache, locales *locale
 		buf := &bufferedResponse{header: http.Header{}}
 		next.ServeHTTP(buf, r.WithContext(ctx))
 		h := w.Header()
-		for k, v := range buf.header {
-			h[k] = v
-		}
+		maps.Copy(h, buf.header)
 		status := buf.status
 		if status == 0 {
 			status = http.StatusOK

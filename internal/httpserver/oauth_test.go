@@ -15,8 +15,7 @@ import (
 	"github.com/werkwijzer/werkwijzer/internal/account"
 	"github.com/werkwijzer/werkwijzer/internal/database"
 	"github.com/werkwijzer/werkwijzer/internal/dbtest"
-	"github.com/werkwijzer/werkwijzer/internal/httpserver"
-	"github.com/werkwijzer/werkwijzer/internal/store"
+	"github.com/werkwijzer/werkwijzer/internal/testserver"
 	"github.com/werkwijzer/werkwijzer/internal/vacancy"
 )
 
@@ -27,24 +26,10 @@ type vacancyAPI struct {
 	clients   *account.Clients
 }
 
-// testKeySecret is the key ring secret newAPIWith gives editors' tokens;
-// sources' tokens are signed with the same keys, as in production.
-const testKeySecret = "api-test-secret-api-test-secret-0123"
-
 func newVacancyAPI(t testing.TB, db *database.DB) *vacancyAPI {
 	t.Helper()
-	va := &vacancyAPI{vacancies: vacancy.NewService(store.NewVacancies(db.Gorm), vacancy.Config{})}
-	keys, err := account.NewKeyRing([]byte(testKeySecret))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if va.clients, err = account.NewClients(store.NewVacancies(db.Gorm), account.ClientConfig{Keys: keys}); err != nil {
-		t.Fatal(err)
-	}
-	va.api = newAPIWith(t, db, func(c *httpserver.Config) {
-		c.Vacancies, c.Clients = va.vacancies, va.clients
-	})
-	return va
+	s := testserver.New(t, db, testserver.Options{Vacancies: true})
+	return &vacancyAPI{api: apiOf(t, db, s), vacancies: s.Vacancies, clients: s.Clients}
 }
 
 // createSource makes a push source as the operator and returns its

@@ -3,6 +3,7 @@ package httpserver_test
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"testing"
@@ -45,13 +46,11 @@ type relayConn struct {
 
 func (c relayConn) page(t *testing.T, args map[string]any) relayPage {
 	t.Helper()
-	vars := map[string]any{}
-	for k, v := range c.vars {
-		vars[k] = v
+	vars := maps.Clone(c.vars)
+	if vars == nil {
+		vars = map[string]any{}
 	}
-	for k, v := range args {
-		vars[k] = v
-	}
+	maps.Copy(vars, args)
 	var data json.RawMessage
 	c.api.post(c.query, vars, c.auth...).ok(t, &data)
 	for _, field := range c.path {
@@ -146,9 +145,7 @@ func (c relayConn) walk(t *testing.T, size int) int {
 			args = map[string]any{"last": size}
 			want = inner[max(0, len(inner)-size):]
 		}
-		for k, v := range bounds {
-			args[k] = v
-		}
+		maps.Copy(args, bounds)
 		p := c.page(t, args)
 		more := len(inner) > size
 		if !slices.Equal(p.ids(), want) || p.PageInfo.HasNextPage != (more && !fromEnd) || p.PageInfo.HasPreviousPage != (more && fromEnd) {

@@ -14,15 +14,14 @@ import (
 	"testing"
 	"time"
 
-	"github.com/werkwijzer/werkwijzer/graph"
 	"github.com/werkwijzer/werkwijzer/internal/account"
 	"github.com/werkwijzer/werkwijzer/internal/answercache"
 	"github.com/werkwijzer/werkwijzer/internal/content"
 	"github.com/werkwijzer/werkwijzer/internal/database"
 	"github.com/werkwijzer/werkwijzer/internal/dbtest"
 	"github.com/werkwijzer/werkwijzer/internal/httpserver"
-	"github.com/werkwijzer/werkwijzer/internal/locale"
 	"github.com/werkwijzer/werkwijzer/internal/store"
+	"github.com/werkwijzer/werkwijzer/internal/testserver"
 )
 
 // replica is one server process's state: its answer cache, the fan-out
@@ -65,23 +64,7 @@ func replicate(t *testing.T, db *database.DB, build func(func(*httpserver.Config
 // unseededAPI is a second server on a database another one seeded.
 func unseededAPI(t *testing.T, db *database.DB, configure func(*httpserver.Config)) *api {
 	t.Helper()
-	locales, err := locale.NewSet([]string{"nl", "en"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	svc := content.NewService(store.NewContent(db.Gorm), locales)
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	keys, err := account.NewKeyRing([]byte(testKeySecret))
-	if err != nil {
-		t.Fatal(err)
-	}
-	accounts, err := account.NewService(store.NewAccounts(db.Gorm), account.Config{Keys: keys, Locales: locales, Log: log})
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg := httpserver.Config{Content: svc, Accounts: accounts, Ready: db.Ping, Limits: graph.DefaultLimits, PublicMaxAge: time.Minute, Log: log}
-	configure(&cfg)
-	return &api{t: t, db: db, content: svc, accounts: accounts, handler: httpserver.New(cfg)}
+	return apiOf(t, db, testserver.New(t, db, testserver.Options{Unseeded: true, Configure: configure}))
 }
 
 // TestTwoReplicasShareInvalidationsAndPersistedQueries: two servers on

@@ -7,7 +7,7 @@ import (
 	"fmt"
 	"time"
 
-	"gorm.io/datatypes"
+	"github.com/werkwijzer/werkwijzer/internal/store/datatypes"
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
@@ -18,10 +18,12 @@ import (
 // Accounts stores users, refresh tokens and failed sign-ins.
 type Accounts struct {
 	db *gorm.DB
+	// postgres is the dialect, asked once: row locks exist there only.
+	postgres bool
 }
 
 // NewAccounts returns the account store on db.
-func NewAccounts(db *gorm.DB) *Accounts { return &Accounts{db: db} }
+func NewAccounts(db *gorm.DB) *Accounts { return &Accounts{db: db, postgres: isPostgres(db)} }
 
 var _ account.Store = (*Accounts)(nil)
 
@@ -128,7 +130,7 @@ func timeOf(t *time.Time) time.Time {
 // InTx runs fn in one transaction.
 func (s *Accounts) InTx(ctx context.Context, fn func(account.Store) error) error {
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		return fn(&Accounts{db: tx})
+		return fn(&Accounts{db: tx, postgres: s.postgres})
 	})
 }
 
@@ -246,7 +248,7 @@ func (s *Accounts) LockActiveAdmins(ctx context.Context) ([]string, error) {
 	q := s.db.WithContext(ctx).Model(&userRow{}).
 		Where("role = ? AND active = ?", string(account.RoleAdmin), true).
 		Order("id")
-	if s.db.Dialector.Name() == "postgres" {
+	if s.postgres {
 		q = q.Clauses(clause.Locking{Strength: clause.LockingStrengthUpdate})
 	}
 	var ids []string

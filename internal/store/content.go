@@ -8,7 +8,7 @@ import (
 	"slices"
 	"time"
 
-	"gorm.io/datatypes"
+	"github.com/werkwijzer/werkwijzer/internal/store/datatypes"
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
@@ -219,7 +219,7 @@ type documentRow struct {
 func (s *Content) Documents(ctx context.Context, view content.View, typ content.Type, entryIDs, locales []string) ([]content.PublishedRevision, map[string][]content.Alternate, error) {
 	var docs []content.PublishedRevision
 	alternates := make(map[string][]content.Alternate, len(entryIDs))
-	for _, ids := range chunks(entryIDs) {
+	for ids := range slices.Chunk(entryIDs, maxBatch) {
 		var rows []documentRow
 		var q *gorm.DB
 		if view == content.Live {
@@ -370,24 +370,24 @@ func (s *Content) listed(ctx context.Context, view content.View, typ content.Typ
 
 // --- the editors' side ---
 
-// CreateEntry inserts an entry and its draft translations.
+// CreateEntry inserts an entry and its draft translations. It writes
+// several rows, so the service calls it inside InTx; a transaction of its
+// own would only add a savepoint.
 func (s *Content) CreateEntry(ctx context.Context, e content.NewEntry) error {
 	by := optional(e.By)
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		entry := entryRow{
-			ID: e.ID, Type: string(e.Type), Version: 1, Structure: datatypes.JSON(e.Structure),
-			CreatedAt: e.At, CreatedBy: by, UpdatedAt: e.At, UpdatedBy: by,
+	entry := entryRow{
+		ID: e.ID, Type: string(e.Type), Version: 1, Structure: datatypes.JSON(e.Structure),
+		CreatedAt: e.At, CreatedBy: by, UpdatedAt: e.At, UpdatedBy: by,
+	}
+	if err := s.db.WithContext(ctx).Create(&entry).Error; err != nil {
+		return fmt.Errorf("insert entry: %w", err)
+	}
+	for _, t := range e.Translations {
+		if err := s.PutTranslation(ctx, t, e.ID); err != nil {
+			return err
 		}
-		if err := tx.Create(&entry).Error; err != nil {
-			return fmt.Errorf("insert entry: %w", err)
-		}
-		for _, t := range e.Translations {
-			if err := (&Content{db: tx}).PutTranslation(ctx, t, e.ID); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+	}
+	return nil
 }
 
 // Entry loads an entry that is not deleted, with drafts and publications.
@@ -431,7 +431,7 @@ func (s *Content) withDetails(ctx context.Context, rows []entryRow) ([]*content.
 		byID[r.ID] = out[i]
 		ids[i] = r.ID
 	}
-	for _, chunk := range chunks(ids) {
+	for chunk := range slices.Chunk(ids, maxBatch) {
 		var trs []translationRow
 		if err := s.db.WithContext(ctx).Where("entry_id IN ?", chunk).Order("entry_id, locale").Find(&trs).Error; err != nil {
 			return nil, fmt.Errorf("load translations: %w", err)
@@ -778,7 +778,7 @@ func deref(s *string) string {
 // TypesOf returns the type of each existing entry among ids.
 func (s *Content) TypesOf(ctx context.Context, ids []string) (map[string]content.Type, error) {
 	out := make(map[string]content.Type, len(ids))
-	for _, chunk := range chunks(ids) {
+	for chunk := range slices.Chunk(ids, maxBatch) {
 		var rows []entryRow
 		if err := s.db.WithContext(ctx).Select("id", "type").Where("id IN ?", chunk).Find(&rows).Error; err != nil {
 			return nil, fmt.Errorf("look up entries: %w", err)

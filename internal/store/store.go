@@ -9,10 +9,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"time"
 
 	"github.com/google/uuid"
-	"gorm.io/datatypes"
+	"github.com/werkwijzer/werkwijzer/internal/store/datatypes"
 
 	"gorm.io/gorm"
 
@@ -23,18 +24,10 @@ import (
 // PostgreSQL's bind-parameter limits.
 const maxBatch = 500
 
-// chunks splits ids into slices of at most maxBatch.
-func chunks(ids []string) [][]string {
-	var out [][]string
-	for len(ids) > maxBatch {
-		out = append(out, ids[:maxBatch])
-		ids = ids[maxBatch:]
-	}
-	if len(ids) > 0 {
-		out = append(out, ids)
-	}
-	return out
-}
+// isPostgres reports whether db talks to PostgreSQL. Stores ask it once,
+// at construction, and keep the answer for the queries whose SQL differs
+// by dialect.
+func isPostgres(db *gorm.DB) bool { return db.Dialector.Name() == "postgres" }
 
 // notFoundAs turns GORM's not-found into a coded error and wraps the rest.
 func notFoundAs(err error, format string, args ...any) error {
@@ -53,9 +46,7 @@ func insertAudit(ctx context.Context, db *gorm.DB, at time.Time, actorID, action
 		return fmt.Errorf("new audit id: %w", err)
 	}
 	all := map[string]any{subjectKey: subjectID}
-	for k, v := range details {
-		all[k] = v
-	}
+	maps.Copy(all, details)
 	row := auditRow{ID: id.String(), At: at, ActorID: optional(actorID), Action: action, Details: datatypes.NewJSONType(all)}
 	if err := db.WithContext(ctx).Create(&row).Error; err != nil {
 		return fmt.Errorf("write audit log: %w", err)

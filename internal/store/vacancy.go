@@ -9,7 +9,7 @@ import (
 	"strings"
 	"time"
 
-	"gorm.io/datatypes"
+	"github.com/werkwijzer/werkwijzer/internal/store/datatypes"
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 

@@ -8,7 +8,7 @@ import (
 	"slices"
 	"time"
 
-	"gorm.io/datatypes"
+	"github.com/werkwijzer/werkwijzer/internal/store/datatypes"
 	"gorm.io/gorm"
 
 	"github.com/werkwijzer/werkwijzer/internal/account"
