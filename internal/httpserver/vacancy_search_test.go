@@ -1,6 +1,8 @@
 package httpserver_test
 
 import (
+	"fmt"
+	"reflect"
 	"slices"
 	"testing"
 
@@ -192,6 +194,240 @@ func TestSearchStemsDutchAndEnglish(t *testing.T) {
 			if !slices.Equal(sorted(got), sorted(want)) {
 				t.Errorf("query %q found %v, want %v", q, got, want)
 			}
+		}
+	})
+}
+
+// TestSearchFilters: each filter alone and combined with others and with
+// text, on both databases.
+func TestSearchFilters(t *testing.T) {
+	type filter = map[string]any
+	cases := []struct {
+		name   string
+		filter filter
+		want   []string
+	}{
+		{"hours at least 36", filter{"hoursPerWeek": filter{"min": 36}}, []string{"NL-1", "NL-3", "EN-1", "EN-3"}},
+		{"hours at most 24", filter{"hoursPerWeek": filter{"max": 24}}, []string{"NL-2", "EN-2"}},
+		{"hours overlap 25-30", filter{"hoursPerWeek": filter{"min": 25, "max": 30}}, []string{"NL-2"}},
+		// Monthly: NL-1 3400-4200; NL-2 20-24/hour at 24-28 hours 2080-2912;
+		// NL-3 900-1000/week 3900-4333.33; EN-1 48000-54000/year 4000-4500;
+		// EN-3 180-200/day at 40 hours 3900-4333.33; EN-2 none.
+		{"salary at least 4400", filter{"salary": filter{"min": 4400}}, []string{"EN-1"}},
+		{"salary at least 4300", filter{"salary": filter{"min": 4300}}, []string{"NL-3", "EN-1", "EN-3"}},
+		{"salary at most 3000", filter{"salary": filter{"max": 3000}}, []string{"NL-2"}},
+		{"salary at most 3900, exactly", filter{"salary": filter{"max": 3900}}, []string{"NL-1", "NL-2", "NL-3", "EN-3"}},
+		{"salary 3000-3500", filter{"salary": filter{"min": 3000, "max": 3500}}, []string{"NL-1"}},
+		{"salary in dollars", filter{"salary": filter{"min": 0}, "salaryCurrency": "usd"}, nil},
+		{"employment type", filter{"employmentType": "FULL_TIME"}, []string{"NL-1", "EN-1", "EN-3"}},
+		{"workplace type", filter{"workplaceType": "HYBRID"}, []string{"NL-1", "EN-1", "EN-2"}},
+		{"locality", filter{"locality": "amsterdam"}, []string{"NL-2", "NL-3", "EN-1"}},
+		{"posted after", filter{"postedAfter": "2026-01-05T00:00:00+01:00"}, []string{"NL-1", "NL-2", "EN-1"}},
+		{"role", filter{"roleSlug": "personal-assistant"}, []string{"NL-3", "EN-1", "EN-2"}},
+		{"language", filter{"language": "en", "hoursPerWeek": filter{"min": 1}}, []string{"EN-1", "EN-2", "EN-3"}},
+		{"text, workplace, hours", filter{"query": "assistant", "workplaceType": "HYBRID", "hoursPerWeek": filter{"min": 30}}, []string{"EN-1"}},
+		{"locality, employment, salary", filter{"locality": "Amsterdam", "employmentType": "FULL_TIME", "salary": filter{"min": 3000}}, []string{"EN-1"}},
+		{"text, locality, posted after", filter{"query": "kantoormanager", "locality": "AMSTERDAM", "postedAfter": "2026-01-04T00:00:00Z"}, []string{"NL-2"}},
+		{"text, role, location", filter{"query": "kantoormanager", "roleSlug": "office-manager", "location": "haarlem"}, []string{"NL-1"}},
+	}
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+		va := newJobBoard(t, db, jobBoard)
+		for _, c := range cases {
+			got := va.search(t, c.filter).ids()
+			if !slices.Equal(sorted(got), sorted(c.want)) {
+				t.Errorf("%s: found %v, want %v", c.name, got, c.want)
+			}
+		}
+	})
+}
+
+type facetCounts struct {
+	employment, workplace, locality, role map[string]int
+}
+
+func (va *vacancyAPI) facets(t testing.TB, filter map[string]any) ([]string, facetCounts) {
+	t.Helper()
+	var res searchAnswer
+	va.post(facetQuery, map[string]any{"f": filter}).ok(t, &res)
+	f := res.Vacancies.Facets
+	out := facetCounts{map[string]int{}, map[string]int{}, map[string]int{}, map[string]int{}}
+	for _, list := range []struct {
+		into   map[string]int
+		values []struct {
+			Value string
+			Count int
+		}
+	}{{out.employment, f.EmploymentTypes}, {out.workplace, f.WorkplaceTypes}, {out.locality, f.Localities}} {
+		for i, v := range list.values {
+			if i > 0 && v.Count > list.values[i-1].Count {
+				t.Errorf("facet values not most first: %+v", list.values)
+			}
+			list.into[v.Value] = v.Count
+		}
+	}
+	for _, r := range f.Roles {
+		out.role[r.Role.Slug] = r.Count
+	}
+	return res.ids(), out
+}
+
+// TestSearchFacetsLeaveOutTheirOwnFilter: each facet counts the
+// vacancies that pass every condition but its own.
+func TestSearchFacetsLeaveOutTheirOwnFilter(t *testing.T) {
+	type counts = map[string]int
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+		va := newJobBoard(t, db, jobBoard)
+
+		ids, f := va.facets(t, nil)
+		want := facetCounts{
+			employment: counts{"FULL_TIME": 3, "PART_TIME": 2, "TEMPORARY": 1},
+			workplace:  counts{"HYBRID": 3, "ONSITE": 3},
+			locality:   counts{"Amsterdam": 3, "Haarlem": 2, "Utrecht": 1},
+			role:       counts{"office-manager": 3, "personal-assistant": 3},
+		}
+		if len(ids) != 6 || !reflect.DeepEqual(f, want) {
+			t.Errorf("no filter: %v %+v, want %+v", ids, f, want)
+		}
+
+		// Text and a workplace type: the workplace facet still counts the
+		// hybrid match; the others count only the on-site ones.
+		ids, f = va.facets(t, map[string]any{"query": "kantoormanager", "workplaceType": "ONSITE"})
+		want = facetCounts{
+			employment: counts{"PART_TIME": 1, "TEMPORARY": 1},
+			workplace:  counts{"HYBRID": 1, "ONSITE": 2},
+			locality:   counts{"Amsterdam": 2},
+			role:       counts{"office-manager": 1, "personal-assistant": 1},
+		}
+		if !slices.Equal(sorted(ids), []string{"NL-2", "NL-3"}) || !reflect.DeepEqual(f, want) {
+			t.Errorf("text and workplace: %v %+v, want %+v", ids, f, want)
+		}
+
+		// Employment type and locality: the locality facet counts the
+		// full-time vacancies elsewhere too.
+		ids, f = va.facets(t, map[string]any{"employmentType": "FULL_TIME", "locality": "haarlem"})
+		want = facetCounts{
+			employment: counts{"FULL_TIME": 2},
+			workplace:  counts{"HYBRID": 1, "ONSITE": 1},
+			locality:   counts{"Haarlem": 2, "Amsterdam": 1}, // NL-1, EN-3; EN-1
+			role:       counts{"office-manager": 2},
+		}
+		if !slices.Equal(sorted(ids), []string{"EN-3", "NL-1"}) || !reflect.DeepEqual(f, want) {
+			t.Errorf("employment and locality: %v %+v, want %+v", ids, f, want)
+		}
+
+		// All four facets filtered: only the workplace facet has another
+		// value to offer (EN-3 is on site).
+		ids, f = va.facets(t, map[string]any{"employmentType": "FULL_TIME", "workplaceType": "HYBRID", "locality": "haarlem", "roleSlug": "office-manager"})
+		want = facetCounts{
+			employment: counts{"FULL_TIME": 1},
+			workplace:  counts{"HYBRID": 1, "ONSITE": 1},
+			locality:   counts{"Haarlem": 1},
+			role:       counts{"office-manager": 1},
+		}
+		if !slices.Equal(ids, []string{"NL-1"}) || !reflect.DeepEqual(f, want) {
+			t.Errorf("all four: %v %+v, want %+v", ids, f, want)
+		}
+
+		// A role's list has no facets to count.
+		var role struct {
+			Role struct {
+				Vacancies struct {
+					Facets struct{ Roles []any }
+				}
+			}
+		}
+		va.post(`{ role(slug: "office-manager") { vacancies { facets { roles { count } } } } }`, nil).ok(t, &role)
+		if len(role.Role.Vacancies.Facets.Roles) != 0 {
+			t.Errorf("role list facets: %+v", role)
+		}
+	})
+}
+
+// TestSearchPagesByRelevanceBothWays: with a query the list is ordered by
+// relevance (then newest first), and first/after and last/before walk it
+// exactly, ties included.
+func TestSearchPagesByRelevanceBothWays(t *testing.T) {
+	var jobs []job
+	for i := range 9 {
+		j := job{id: fmt.Sprintf("A-%d", i), lang: "en", title: "Secretary", org: "Globex", locality: "Leiden",
+			description: "Support the team.", posted: fmt.Sprintf("2026-02-0%d", 1+i%3)}
+		switch i % 3 { // three levels of relevance, three vacancies each (ties of score and date)
+		case 0:
+			j.title = "Assistant"
+		case 1:
+			j.description = "As an assistant you support the team and the assistant manager."
+		case 2:
+			j.description = "You assist the team."
+		}
+		jobs = append(jobs, j)
+	}
+	for i := range 12 { // so that the query's words are rare, as on a real board (bm25 weighs rarity)
+		jobs = append(jobs, job{id: fmt.Sprintf("B-%d", i), lang: "en", title: "Driver", org: "Globex", locality: "Leiden", description: "Drive.", posted: "2026-02-01"})
+	}
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+		va := newJobBoard(t, db, jobs)
+		filter := map[string]any{"query": "assistants"}
+		all := va.search(t, filter).ids()
+		// assistants, assistant and assist share the stem assist. The
+		// databases rank differently (ts_rank, bm25), but both put the
+		// titles first.
+		if len(all) != 9 || !slices.Equal(sorted(all[:3]), []string{"A-0", "A-3", "A-6"}) {
+			t.Fatalf("relevance order: %v, want the titles first", all)
+		}
+
+		var forward []string
+		var after any
+		for pages := 0; ; pages++ {
+			res := va.search(t, filter, "first", 2, "after", after)
+			forward = append(forward, res.ids()...)
+			if !res.Vacancies.PageInfo.HasNextPage {
+				break
+			}
+			if pages > 10 {
+				t.Fatal("no end")
+			}
+			after = *res.Vacancies.PageInfo.EndCursor
+		}
+		if !slices.Equal(forward, all) {
+			t.Errorf("first/after: %v, want %v", forward, all)
+		}
+
+		var backward []string
+		var before any
+		for pages := 0; ; pages++ {
+			res := va.search(t, filter, "last", 2, "before", before)
+			backward = append(res.ids(), backward...)
+			if !res.Vacancies.PageInfo.HasPreviousPage {
+				break
+			}
+			if pages > 10 {
+				t.Fatal("no start")
+			}
+			before = *res.Vacancies.PageInfo.StartCursor
+		}
+		if !slices.Equal(backward, all) {
+			t.Errorf("last/before: %v, want %v", backward, all)
+		}
+
+		// Between two cursors, both ways.
+		full := va.search(t, filter)
+		from, to := full.Vacancies.Edges[1].Cursor, full.Vacancies.Edges[6].Cursor
+		if got := va.search(t, filter, "first", 10, "after", from, "before", to).ids(); !slices.Equal(got, all[2:6]) {
+			t.Errorf("first between: %v, want %v", got, all[2:6])
+		}
+		if got := va.search(t, filter, "last", 2, "after", from, "before", to).ids(); !slices.Equal(got, all[4:6]) {
+			t.Errorf("last between: %v, want %v", got, all[4:6])
+		}
+
+		// A cursor belongs to its query.
+		for _, other := range []map[string]any{{"query": "team"}, nil} {
+			if code := va.post(searchQuery, map[string]any{"f": other, "first": 2, "after": from}).code(t); code != "BAD_USER_INPUT" {
+				t.Errorf("cursor of another query with %v: %s", other, code)
+			}
+		}
+		// Another spelling of the same words is the same query.
+		if got := va.search(t, map[string]any{"query": " ASSISTANTS "}, "first", 2, "after", from).ids(); !slices.Equal(got, all[2:4]) {
+			t.Errorf("same query respelled: %v, want %v", got, all[2:4])
 		}
 	})
 }

@@ -378,5 +378,13 @@ func (s *Vacancies) SearchFacets(ctx context.Context, f vacancy.SearchStoreFilte
 			out.Roles = append(out.Roles, fc)
 		}
 	}
+	// The database ordered ties by the bit's text; Google's order reads
+	// better.
+	slices.SortStableFunc(out.EmploymentTypes, func(a, b vacancy.FacetCount) int {
+		if a.Count != b.Count {
+			return b.Count - a.Count
+		}
+		return slices.Index(vacancy.EmploymentTypes, vacancy.EmploymentType(a.Value)) - slices.Index(vacancy.EmploymentTypes, vacancy.EmploymentType(b.Value))
+	})
 	return out, nil
 }
