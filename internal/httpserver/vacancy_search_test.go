@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/werkwijzer/werkwijzer/internal/database"
@@ -428,6 +429,95 @@ func TestSearchPagesByRelevanceBothWays(t *testing.T) {
 		// Another spelling of the same words is the same query.
 		if got := va.search(t, map[string]any{"query": " ASSISTANTS "}, "first", 2, "after", from).ids(); !slices.Equal(got, all[2:4]) {
 			t.Errorf("same query respelled: %v, want %v", got, all[2:4])
+		}
+	})
+}
+
+// TestSearchRefusesBadFilters: bad values are BAD_USER_INPUT naming the
+// field, and nothing is listed.
+func TestSearchRefusesBadFilters(t *testing.T) {
+	type filter = map[string]any
+	cases := []struct {
+		filter filter
+		field  string
+	}{
+		{filter{"hoursPerWeek": filter{"min": -1}}, "hoursPerWeek.min"},
+		{filter{"hoursPerWeek": filter{"max": 200}}, "hoursPerWeek.max"},
+		{filter{"hoursPerWeek": filter{"min": 40, "max": 20}}, "hoursPerWeek"},
+		{filter{"salary": filter{"min": -5}}, "salary.min"},
+		{filter{"salary": filter{"max": -0.01}}, "salary.max"},
+		{filter{"salary": filter{"min": 5000, "max": 1000}}, "salary"},
+		{filter{"salary": filter{"min": 3000}, "salaryCurrency": "euros please"}, "salaryCurrency"},
+		{filter{"query": strings.Repeat("a", 201)}, "query"},
+		{filter{"query": "a b c d e f g h i j k"}, "query"},
+		{filter{"language": "not a language!"}, "language"},
+		{filter{"query": "assistant", "language": "??"}, "language"},
+	}
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+		va := newJobBoard(t, db, jobBoard[:1])
+		for _, c := range cases {
+			res := va.post(facetQuery, map[string]any{"f": c.filter})
+			if code := res.code(t); code != "BAD_USER_INPUT" || res.Errors[0].Extensions["field"] != c.field {
+				t.Errorf("%v: %s %v, want BAD_USER_INPUT on %s", c.filter, code, res.Errors[0].Extensions["field"], c.field)
+			}
+			if string(res.Data) != "null" {
+				t.Errorf("%v: data %s", c.filter, res.Data)
+			}
+		}
+		// An unknown enum value is refused by GraphQL itself before any
+		// resolver runs (a request error, as the spec has it), with the
+		// path of the field.
+		for field, bad := range map[string]filter{"employmentType": {"employmentType": "FULLTIME"}, "workplaceType": {"workplaceType": "MOON"}} {
+			res := va.post(facetQuery, map[string]any{"f": bad})
+			if code := res.code(t); code != "GRAPHQL_VALIDATION_FAILED" || !slices.Equal(res.Errors[0].Path, []any{"variable", "f", field}) {
+				t.Errorf("%v: %s", bad, res.raw)
+			}
+		}
+		if code := va.post(searchQuery, map[string]any{"f": filter{"query": "x"}, "after": "bm90IGEgY3Vyc29y"}).code(t); code != "BAD_USER_INPUT" {
+			t.Errorf("bad cursor: %s", code)
+		}
+	})
+}
+
+// TestSearchIndexFollowsSyncs: the triggers keep the index current when a
+// sync changes, closes or reopens a vacancy, and when it changes language.
+func TestSearchIndexFollowsSyncs(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+		va := newVacancyAPI(t, db)
+		auth := va.token(t, va.createSource(t, "board", "werken.example.nl"))
+		sync := func(mode string, jobs ...job) {
+			t.Helper()
+			items := []any{}
+			for _, j := range jobs {
+				items = append(items, j.input())
+			}
+			if rep := va.sync(t, auth, map[string]any{"mode": mode, "items": items}); rep.Rejected != 0 {
+				t.Fatalf("sync: %+v", rep)
+			}
+		}
+		find := func(q string) []string { return va.search(t, map[string]any{"query": q}).ids() }
+		j := jobBoard[0] // Kantoormanager, nl
+		sync("UPSERT", j)
+		j.title, j.description = "Receptionist", "Je ontvangt onze gasten."
+		sync("UPSERT", j)
+		if got, gone := find("receptionisten"), find("kantoormanager"); !slices.Equal(got, []string{"NL-1"}) || len(gone) != 0 {
+			t.Errorf("after a change: receptionisten %v, kantoormanager %v", got, gone)
+		}
+		sync("SNAPSHOT", jobBoard[3]) // closes NL-1
+		if got := find("receptionist"); len(got) != 0 {
+			t.Errorf("closed vacancy found: %v", got)
+		}
+		sync("UPSERT", j) // reopens it
+		if got := find("receptionist"); !slices.Equal(got, []string{"NL-1"}) {
+			t.Errorf("reopened vacancy: %v", got)
+		}
+		// Only the item's language is part of its key: English text in a
+		// new English vacancy is stemmed in English.
+		e := j
+		e.id, e.lang, e.title = "NL-1-en", "en", "Receptionists"
+		sync("UPSERT", e)
+		if got := find("receptionist"); !slices.Equal(sorted(got), []string{"NL-1", "NL-1-en"}) {
+			t.Errorf("both languages: %v", got)
 		}
 	})
 }

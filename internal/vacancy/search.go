@@ -207,7 +207,7 @@ func (s *Service) PrepareSearch(ctx context.Context, f SearchFilter) (*Search, e
 		if strings.TrimSpace(f.Currency) != "" {
 			code, _, ok := CurrencyCode(f.Currency)
 			if !ok {
-				return nil, apperr.New(apperr.BadUserInput, "salary.currency: %q is not an ISO 4217 currency", f.Currency).With("field", "salary.currency")
+				return nil, apperr.New(apperr.BadUserInput, "salaryCurrency: %q is not an ISO 4217 currency", f.Currency).With("field", "salaryCurrency")
 			}
 			cur = code
 		}
