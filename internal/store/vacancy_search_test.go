@@ -81,3 +81,19 @@ func TestWordPrefixesCoverEveryWordOfATerm(t *testing.T) {
 		}
 	}
 }
+
+// TestSearchConfigIsTheMigrations: the configuration a query is stemmed in
+// (vacancy.SearchConfig) is the one the PostgreSQL trigger indexed the
+// vacancy in.
+func TestSearchConfigIsTheMigrations(t *testing.T) {
+	db := dbtest.Postgres(t)
+	for _, lang := range []string{"nl", "nl-BE", "en", "en-GB", "de", "nds", "enx", "fr-BE"} {
+		var got string
+		if err := db.Gorm.Raw("SELECT vacancy_search_config(?)", lang).Scan(&got).Error; err != nil {
+			t.Fatal(err)
+		}
+		if want := vacancy.SearchConfig(lang); got != want {
+			t.Errorf("%q: migration %s, Go %s", lang, got, want)
+		}
+	}
+}

@@ -76,12 +76,12 @@ type TextQuery struct {
 }
 
 // Key identifies the query's meaning, for cursors: two queries with the
-// same key rank every vacancy the same.
+// same key (the same words in any order and case) find and rank every
+// vacancy the same.
 func (q *TextQuery) Key() string {
-	if q == nil {
-		return ""
-	}
-	sum := sha256.Sum256([]byte(strings.Join(q.Words, " ")))
+	words := slices.Clone(q.Words)
+	slices.Sort(words)
+	sum := sha256.Sum256([]byte(strings.Join(words, " ")))
 	return hex.EncodeToString(sum[:6])
 }
 
