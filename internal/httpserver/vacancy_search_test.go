@@ -519,5 +519,26 @@ func TestSearchIndexFollowsSyncs(t *testing.T) {
 		if got := find("receptionist"); !slices.Equal(sorted(got), []string{"NL-1", "NL-1-en"}) {
 			t.Errorf("both languages: %v", got)
 		}
+		indexMatchesVacancies(t, db)
 	})
+}
+
+// indexMatchesVacancies checks that the text index holds exactly what the
+// vacancies' text gives now: on SQLite FTS5's integrity check against its
+// content view, on PostgreSQL every document computed afresh.
+func indexMatchesVacancies(t *testing.T, db *database.DB) {
+	t.Helper()
+	if db.Gorm.Dialector.Name() == "sqlite" {
+		if err := db.Gorm.Exec("INSERT INTO vacancy_fts (vacancy_fts, rank) VALUES ('integrity-check', 1)").Error; err != nil {
+			t.Errorf("FTS5 integrity check: %v", err)
+		}
+		return
+	}
+	var stale int
+	err := db.Gorm.Raw(`SELECT COUNT(*) FROM vacancies AS v FULL JOIN vacancy_search AS s ON s.vacancy_id = v.id
+		WHERE s.vacancy_id IS NULL OR v.id IS NULL OR s.config <> vacancy_search_config(v.language)
+		OR s.document <> vacancy_search_document(s.config, v.title, v.org_name, v.locations, v.description)`).Scan(&stale).Error
+	if err != nil || stale != 0 {
+		t.Errorf("%d documents missing or stale (%v)", stale, err)
+	}
 }
