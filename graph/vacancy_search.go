@@ -3,6 +3,7 @@ package graph
 import (
 	"context"
 	"encoding/base64"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -131,7 +132,7 @@ func decodeSearchCursor(cursor, field string, text *vacancy.TextQuery) (*vacancy
 		return nil, invalid
 	}
 	score, err := strconv.ParseFloat(parts[1], 64)
-	if err != nil {
+	if err != nil || math.IsNaN(score) || math.IsInf(score, 0) {
 		return nil, invalid
 	}
 	posted, err := time.Parse(time.RFC3339Nano, parts[2])

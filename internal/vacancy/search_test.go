@@ -2,6 +2,7 @@ package vacancy_test
 
 import (
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/werkwijzer/werkwijzer/internal/apperr"
@@ -56,4 +57,37 @@ func TestParseQueryStemsPerConfiguration(t *testing.T) {
 			t.Errorf("%q: %v", bad, err)
 		}
 	}
+}
+
+func FuzzParseQuery(f *testing.F) {
+	for _, s := range []string{"kantoormanagers", "De assistants!", "één 2026 covid19s", "   ", "a-b_c.d"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, raw string) {
+		q, err := vacancy.ParseQuery(raw)
+		if err != nil {
+			if apperr.CodeOf(err) != apperr.BadUserInput {
+				t.Fatalf("error without BAD_USER_INPUT: %v", err)
+			}
+			return
+		}
+		if q == nil {
+			return
+		}
+		if len(q.Words) == 0 || len(q.Words) > vacancy.MaxQueryWords {
+			t.Fatalf("%d words", len(q.Words))
+		}
+		for cfg, terms := range q.Terms {
+			for _, term := range terms {
+				if term == "" {
+					t.Fatalf("%s: empty term of %q", cfg, raw)
+				}
+			}
+		}
+		// The words alone are the query: parsing them again gives the same.
+		again, err := vacancy.ParseQuery(strings.Join(q.Words, " "))
+		if err != nil || again.Key() != q.Key() || !slices.Equal(again.Words, q.Words) {
+			t.Fatalf("%q: words %q parse again as %+v %v", raw, q.Words, again, err)
+		}
+	})
 }
