@@ -50,8 +50,11 @@ type SearchFilter struct {
 	Locality string
 	// Hours keeps vacancies whose hours per week overlap the range.
 	Hours *Range
-	// Salary keeps vacancies whose gross monthly salary (MonthlySalary)
-	// overlaps the range, in Currency (default EUR).
+	// Salary keeps vacancies whose gross monthly salary overlaps the
+	// range, in Currency (default EUR). The store makes other units
+	// monthly: HOUR × hours per week × 52 / 12, DAY × hours per week / 8 ×
+	// 52 / 12, WEEK × 52 / 12, YEAR / 12, with the vacancy's hours (40
+	// when it gives none).
 	Salary *Range
 	// Currency is the salary range's ISO 4217 code.
 	Currency string
