@@ -102,30 +102,21 @@ func (r *mutationResolver) EnableSource(ctx context.Context, id string) (*model.
 
 // Vacancies is the resolver for the vacancies field.
 func (r *queryResolver) Vacancies(ctx context.Context, filter *model.VacancyFilter, first *int, after *string, last *int, before *string) (*model.VacancyConnection, error) {
+	f := toSearchFilter(filter)
+	// Searches and facets take the search path; the plain newest-first
+	// list keeps its own.
+	if searches(f) || selects(ctx, "facets") {
+		return r.searchVacancies(ctx, f, first, after, last, before)
+	}
 	pg, err := vacancyPage(first, after, last, before)
 	if err != nil {
 		return nil, err
 	}
-	var f vacancy.Filter
-	if filter != nil {
-		f.RoleSlug = str(filter.RoleSlug.Value())
-		f.Location = str(filter.Location.Value())
-		f.Language = str(filter.Language.Value())
-		if t := filter.EmploymentType.Value(); t != nil {
-			f.EmploymentType = string(*t)
-		}
-		if w := filter.WorkplaceType.Value(); w != nil {
-			f.WorkplaceType = string(*w)
-		}
-		if p := filter.PostedAfter.Value(); p != nil {
-			f.PostedAfter = *p
-		}
-	}
-	list, err := r.VacancyService.Open(ctx, f, pg)
+	list, err := r.VacancyService.Open(ctx, f.Filter, pg)
 	if err != nil {
 		return nil, err
 	}
-	return toVacancyConnection(list, func(ctx context.Context) (int, error) { return r.VacancyService.CountOpen(ctx, f) }), nil
+	return toVacancyConnection(list, func(ctx context.Context) (int, error) { return r.VacancyService.CountOpen(ctx, f.Filter) }), nil
 }
 
 // Vacancy is the resolver for the vacancy field.
@@ -221,6 +212,15 @@ func (r *roleResolver) Vacancies(ctx context.Context, obj *model.Role, first *in
 }
 
 // Role is the resolver for the role field.
+func (r *roleFacetResolver) Role(ctx context.Context, obj *model.RoleFacet, locale *string) (*model.Role, error) {
+	role, err := loaders.One(ctx, r.loaders(ctx).Roles, loaders.Key{ID: obj.RoleID, Locale: r.requestedLocale(ctx, locale)})
+	if role == nil {
+		return nil, err
+	}
+	return toRole(role), nil
+}
+
+// Role is the resolver for the role field.
 func (r *vacancyResolver) Role(ctx context.Context, obj *model.Vacancy, locale *string) (*model.Role, error) {
 	if obj.RoleID == "" {
 		return nil, nil
@@ -259,6 +259,14 @@ func (r *vacancyConnectionResolver) TotalCount(ctx context.Context, obj *model.V
 	return obj.Count(ctx)
 }
 
+// Facets is the resolver for the facets field.
+func (r *vacancyConnectionResolver) Facets(ctx context.Context, obj *model.VacancyConnection) (*model.VacancyFacets, error) {
+	if obj.Facets == nil {
+		return toFacets(vacancy.Facets{}), nil
+	}
+	return obj.Facets(ctx)
+}
+
 // Vacancies is the resolver for the vacancies field.
 func (r *vacancyListBlockResolver) Vacancies(ctx context.Context, obj *model.VacancyListBlock) ([]model.Vacancy, error) {
 	if obj.RoleID == "" {
@@ -271,6 +279,9 @@ func (r *vacancyListBlockResolver) Vacancies(ctx context.Context, obj *model.Vac
 	return mapAll(list.Items, toVacancy), nil
 }
 
+// RoleFacet returns generated.RoleFacetResolver implementation.
+func (r *Resolver) RoleFacet() generated.RoleFacetResolver { return &roleFacetResolver{r} }
+
 // Vacancy returns generated.VacancyResolver implementation.
 func (r *Resolver) Vacancy() generated.VacancyResolver { return &vacancyResolver{r} }
 
@@ -280,6 +291,7 @@ func (r *Resolver) VacancyConnection() generated.VacancyConnectionResolver {
 }
 
 type (
+	roleFacetResolver         struct{ *Resolver }
 	vacancyResolver           struct{ *Resolver }
 	vacancyConnectionResolver struct{ *Resolver }
 )

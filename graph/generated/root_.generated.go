@@ -37,6 +37,7 @@ type ResolverRoot interface {
 	Revision() RevisionResolver
 	Role() RoleResolver
 	RoleConnection() RoleConnectionResolver
+	RoleFacet() RoleFacetResolver
 	SitemapConnection() SitemapConnectionResolver
 	Vacancy() VacancyResolver
 	VacancyConnection() VacancyConnectionResolver
@@ -138,6 +139,11 @@ type ComplexityRoot struct {
 		Values func(childComplexity int) int
 	}
 
+	EmploymentTypeFacet struct {
+		Count func(childComplexity int) int
+		Value func(childComplexity int) int
+	}
+
 	Entry struct {
 		CreatedAt    func(childComplexity int) int
 		ID           func(childComplexity int) int
@@ -227,6 +233,11 @@ type ComplexityRoot struct {
 		Code      func(childComplexity int) int
 		IsDefault func(childComplexity int) int
 		Name      func(childComplexity int) int
+	}
+
+	LocalityFacet struct {
+		Count func(childComplexity int) int
+		Value func(childComplexity int) int
 	}
 
 	Mutation struct {
@@ -356,6 +367,11 @@ type ComplexityRoot struct {
 	RoleEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	RoleFacet struct {
+		Count func(childComplexity int) int
+		Role  func(childComplexity int, locale *string) int
 	}
 
 	RoleRule struct {
@@ -537,6 +553,7 @@ type ComplexityRoot struct {
 
 	VacancyConnection struct {
 		Edges      func(childComplexity int) int
+		Facets     func(childComplexity int) int
 		PageInfo   func(childComplexity int) int
 		TotalCount func(childComplexity int) int
 	}
@@ -544,6 +561,13 @@ type ComplexityRoot struct {
 	VacancyEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	VacancyFacets struct {
+		EmploymentTypes func(childComplexity int) int
+		Localities      func(childComplexity int) int
+		Roles           func(childComplexity int) int
+		WorkplaceTypes  func(childComplexity int) int
 	}
 
 	VacancyListBlock struct {
@@ -568,6 +592,11 @@ type ComplexityRoot struct {
 		Max      func(childComplexity int) int
 		Min      func(childComplexity int) int
 		Unit     func(childComplexity int) int
+	}
+
+	WorkplaceTypeFacet struct {
+		Count func(childComplexity int) int
+		Value func(childComplexity int) int
 	}
 }
 
@@ -938,6 +967,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ComparisonRow.Values(childComplexity), true
 
+	case "EmploymentTypeFacet.count":
+		if e.ComplexityRoot.EmploymentTypeFacet.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EmploymentTypeFacet.Count(childComplexity), true
+	case "EmploymentTypeFacet.value":
+		if e.ComplexityRoot.EmploymentTypeFacet.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EmploymentTypeFacet.Value(childComplexity), true
+
 	case "Entry.createdAt":
 		if e.ComplexityRoot.Entry.CreatedAt == nil {
 			break
@@ -1279,6 +1321,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Locale.Name(childComplexity), true
+
+	case "LocalityFacet.count":
+		if e.ComplexityRoot.LocalityFacet.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LocalityFacet.Count(childComplexity), true
+	case "LocalityFacet.value":
+		if e.ComplexityRoot.LocalityFacet.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LocalityFacet.Value(childComplexity), true
 
 	case "Mutation.createArticle":
 		if e.ComplexityRoot.Mutation.CreateArticle == nil {
@@ -2095,6 +2150,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.RoleEdge.Node(childComplexity), true
 
+	case "RoleFacet.count":
+		if e.ComplexityRoot.RoleFacet.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RoleFacet.Count(childComplexity), true
+	case "RoleFacet.role":
+		if e.ComplexityRoot.RoleFacet.Role == nil {
+			break
+		}
+
+		args, err := ec.field_RoleFacet_role_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.RoleFacet.Role(childComplexity, args["locale"].(*string)), true
+
 	case "RoleRule.field":
 		if e.ComplexityRoot.RoleRule.Field == nil {
 			break
@@ -2879,6 +2952,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.VacancyConnection.Edges(childComplexity), true
+	case "VacancyConnection.facets":
+		if e.ComplexityRoot.VacancyConnection.Facets == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VacancyConnection.Facets(childComplexity), true
 	case "VacancyConnection.pageInfo":
 		if e.ComplexityRoot.VacancyConnection.PageInfo == nil {
 			break
@@ -2904,6 +2983,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.VacancyEdge.Node(childComplexity), true
+
+	case "VacancyFacets.employmentTypes":
+		if e.ComplexityRoot.VacancyFacets.EmploymentTypes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VacancyFacets.EmploymentTypes(childComplexity), true
+	case "VacancyFacets.localities":
+		if e.ComplexityRoot.VacancyFacets.Localities == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VacancyFacets.Localities(childComplexity), true
+	case "VacancyFacets.roles":
+		if e.ComplexityRoot.VacancyFacets.Roles == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VacancyFacets.Roles(childComplexity), true
+	case "VacancyFacets.workplaceTypes":
+		if e.ComplexityRoot.VacancyFacets.WorkplaceTypes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VacancyFacets.WorkplaceTypes(childComplexity), true
 
 	case "VacancyListBlock.anchor":
 		if e.ComplexityRoot.VacancyListBlock.Anchor == nil {
@@ -2998,6 +3102,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.VacancySalary.Unit(childComplexity), true
 
+	case "WorkplaceTypeFacet.count":
+		if e.ComplexityRoot.WorkplaceTypeFacet.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WorkplaceTypeFacet.Count(childComplexity), true
+	case "WorkplaceTypeFacet.value":
+		if e.ComplexityRoot.WorkplaceTypeFacet.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WorkplaceTypeFacet.Value(childComplexity), true
+
 	}
 	return 0, false
 }
@@ -3025,6 +3142,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("FAQTranslationInput", ec.unmarshalInputFAQTranslationInput),
 			graphql.NewInputUnmarshaler("HiringOrganizationInput", ec.unmarshalInputHiringOrganizationInput),
 			graphql.NewInputUnmarshaler("HoursPerWeekInput", ec.unmarshalInputHoursPerWeekInput),
+			graphql.NewInputUnmarshaler("RangeInput", ec.unmarshalInputRangeInput),
 			graphql.NewInputUnmarshaler("RoleInput", ec.unmarshalInputRoleInput),
 			graphql.NewInputUnmarshaler("RoleRuleInput", ec.unmarshalInputRoleRuleInput),
 			graphql.NewInputUnmarshaler("RoleStructureInput", ec.unmarshalInputRoleStructureInput),
@@ -4396,7 +4514,7 @@ enum SalaryUnit {
   YEAR
 }
 
-"A page of vacancies, newest first."
+"A page of vacancies: newest first, or with a search ` + "`" + `query` + "`" + ` the most relevant first."
 type VacancyConnection {
   "The vacancies on this page with their cursors."
   edges: [VacancyEdge!]!
@@ -4404,6 +4522,55 @@ type VacancyConnection {
   pageInfo: PageInfo!
   "How many vacancies the whole list holds."
   totalCount: Int!
+  "How many vacancies of the list have each employment type, workplace type, locality and role, counted the way job boards show them: each facet without its own condition of the filter (with ` + "`" + `workplaceType: REMOTE` + "`" + `, ` + "`" + `workplaceTypes` + "`" + ` still counts ONSITE and HYBRID vacancies that pass the other conditions). Counted in the database, only when selected; empty on a role's and the editors' lists."
+  facets: VacancyFacets!
+}
+
+"Counts per value of each facet of a vacancy list, most first."
+type VacancyFacets {
+  "Per employment type (a vacancy with several counts for each); without the filter's ` + "`" + `employmentType` + "`" + `."
+  employmentTypes: [EmploymentTypeFacet!]!
+  "Per workplace type (vacancies without one are not counted); without the filter's ` + "`" + `workplaceType` + "`" + `."
+  workplaceTypes: [WorkplaceTypeFacet!]!
+  "Per locality (a vacancy in several counts for each); without the filter's ` + "`" + `locality` + "`" + `."
+  localities: [LocalityFacet!]!
+  "Per role (vacancies without one are not counted); without the filter's ` + "`" + `roleSlug` + "`" + `."
+  roles: [RoleFacet!]!
+}
+
+"How many vacancies have an employment type."
+type EmploymentTypeFacet {
+  "The employment type; pass it as the filter's ` + "`" + `employmentType` + "`" + `."
+  value: EmploymentType!
+  "How many vacancies."
+  count: Int!
+}
+
+"How many vacancies have a workplace type."
+type WorkplaceTypeFacet {
+  "The workplace type; pass it as the filter's ` + "`" + `workplaceType` + "`" + `."
+  value: WorkplaceType!
+  "How many vacancies."
+  count: Int!
+}
+
+"How many vacancies are in a locality."
+type LocalityFacet {
+  "The locality as the vacancies write it; pass it as the filter's ` + "`" + `locality` + "`" + `."
+  value: String!
+  "How many vacancies."
+  count: Int!
+}
+
+"How many vacancies belong to a role."
+type RoleFacet {
+  "The role, served in ` + "`" + `locale` + "`" + ` (see locale resolution); its ` + "`" + `slug` + "`" + ` is the filter's ` + "`" + `roleSlug` + "`" + `. Null when it is not published."
+  role(
+    "BCP 47 locale code for the role; see locale resolution."
+    locale: String
+  ): Role
+  "How many vacancies."
+  count: Int!
 }
 
 "A vacancy in a list."
@@ -4428,6 +4595,44 @@ input VacancyFilter {
   language: String
   "Only vacancies posted at or after this moment."
   postedAfter: Time
+  """
+  Full-text search in the title, the organisation, the localities and the
+  description, in each vacancy's language: Dutch vacancies (` + "`" + `nl` + "`" + `, ` + "`" + `nl-*` + "`" + `)
+  with Dutch stemming and stop words, English ones (` + "`" + `en` + "`" + `, ` + "`" + `en-*` + "`" + `) with
+  English ones, others word for word. Every word of the query must occur,
+  in any form with the same stem (` + "`" + `kantoormanagers` + "`" + ` finds
+  ` + "`" + `kantoormanager` + "`" + `, ` + "`" + `assistants` + "`" + ` finds ` + "`" + `assistant` + "`" + `); stop words (` + "`" + `de` + "`" + `,
+  ` + "`" + `the` + "`" + `) are ignored, and a query of stop words only finds nothing. Words
+  are runs of letters and digits, at most 10, at most 200 characters. With
+  a query the list is ordered by relevance (a word in the title counts
+  most, then organisation and locality, then the description), then
+  newest first; its cursors hold to that query.
+  """
+  query: String
+  "Only vacancies with this locality (city or town) among their locations, matched without regard to case; the values of ` + "`" + `facets.localities` + "`" + `."
+  locality: String
+  "Only vacancies whose hours per week overlap this range (vacancies that give none are left out)."
+  hoursPerWeek: RangeInput
+  """
+  Only vacancies whose gross monthly salary overlaps this range, in
+  ` + "`" + `salaryCurrency` + "`" + `. Amounts per other units are made monthly: HOUR ×
+  hours per week × 52 / 12, DAY × hours per week / 8 × 52 / 12, WEEK × 52
+  / 12, YEAR / 12, with the vacancy's hours per week (the lower bound for
+  the lower amount, the upper for the upper) or 40 when it gives none. A
+  salary with one bound counts as that amount. Vacancies without a salary
+  or in another currency are left out.
+  """
+  salary: RangeInput
+  "ISO 4217 code of ` + "`" + `salary` + "`" + `; EUR when absent."
+  salaryCurrency: String
+}
+
+"A range of numbers; give one bound or both. Bounds are not negative, and ` + "`" + `min` + "`" + ` is at most ` + "`" + `max` + "`" + ` (else ` + "`" + `BAD_USER_INPUT` + "`" + ` naming the field)."
+input RangeInput {
+  "The lower bound, inclusive."
+  min: Float
+  "The upper bound, inclusive."
+  max: Float
 }
 
 extend type Role {
@@ -5104,6 +5309,16 @@ func (ec *executionContext) childFields_ComparisonRow(ctx context.Context, field
 	return nil, fmt.Errorf("no field named %q was found under type ComparisonRow", field.Name)
 }
 
+func (ec *executionContext) childFields_EmploymentTypeFacet(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "value":
+		return ec.fieldContext_EmploymentTypeFacet_value(ctx, field)
+	case "count":
+		return ec.fieldContext_EmploymentTypeFacet_count(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type EmploymentTypeFacet", field.Name)
+}
+
 func (ec *executionContext) childFields_Entry(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -5272,6 +5487,16 @@ func (ec *executionContext) childFields_Locale(ctx context.Context, field graphq
 	return nil, fmt.Errorf("no field named %q was found under type Locale", field.Name)
 }
 
+func (ec *executionContext) childFields_LocalityFacet(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "value":
+		return ec.fieldContext_LocalityFacet_value(ctx, field)
+	case "count":
+		return ec.fieldContext_LocalityFacet_count(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LocalityFacet", field.Name)
+}
+
 func (ec *executionContext) childFields_PageInfo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "hasNextPage":
@@ -5412,6 +5637,16 @@ func (ec *executionContext) childFields_RoleEdge(ctx context.Context, field grap
 		return ec.fieldContext_RoleEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type RoleEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_RoleFacet(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "role":
+		return ec.fieldContext_RoleFacet_role(ctx, field)
+	case "count":
+		return ec.fieldContext_RoleFacet_count(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RoleFacet", field.Name)
 }
 
 func (ec *executionContext) childFields_RoleRule(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5776,6 +6011,8 @@ func (ec *executionContext) childFields_VacancyConnection(ctx context.Context, f
 		return ec.fieldContext_VacancyConnection_pageInfo(ctx, field)
 	case "totalCount":
 		return ec.fieldContext_VacancyConnection_totalCount(ctx, field)
+	case "facets":
+		return ec.fieldContext_VacancyConnection_facets(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type VacancyConnection", field.Name)
 }
@@ -5788,6 +6025,20 @@ func (ec *executionContext) childFields_VacancyEdge(ctx context.Context, field g
 		return ec.fieldContext_VacancyEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type VacancyEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_VacancyFacets(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "employmentTypes":
+		return ec.fieldContext_VacancyFacets_employmentTypes(ctx, field)
+	case "workplaceTypes":
+		return ec.fieldContext_VacancyFacets_workplaceTypes(ctx, field)
+	case "localities":
+		return ec.fieldContext_VacancyFacets_localities(ctx, field)
+	case "roles":
+		return ec.fieldContext_VacancyFacets_roles(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type VacancyFacets", field.Name)
 }
 
 func (ec *executionContext) childFields_VacancyLocation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5818,6 +6069,16 @@ func (ec *executionContext) childFields_VacancySalary(ctx context.Context, field
 		return ec.fieldContext_VacancySalary_unit(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type VacancySalary", field.Name)
+}
+
+func (ec *executionContext) childFields_WorkplaceTypeFacet(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "value":
+		return ec.fieldContext_WorkplaceTypeFacet_value(ctx, field)
+	case "count":
+		return ec.fieldContext_WorkplaceTypeFacet_count(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type WorkplaceTypeFacet", field.Name)
 }
 
 func (ec *executionContext) childFields___Directive(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

@@ -17,6 +17,9 @@ import (
 
 // region    ************************** generated!.gotpl **************************
 
+type RoleFacetResolver interface {
+	Role(ctx context.Context, obj *model.RoleFacet, locale *string) (*model.Role, error)
+}
 type VacancyResolver interface {
 	Role(ctx context.Context, obj *model.Vacancy, locale *string) (*model.Role, error)
 	JobPosting(ctx context.Context, obj *model.Vacancy) (model.JSON, error)
@@ -26,11 +29,26 @@ type VacancyResolver interface {
 }
 type VacancyConnectionResolver interface {
 	TotalCount(ctx context.Context, obj *model.VacancyConnection) (int, error)
+	Facets(ctx context.Context, obj *model.VacancyConnection) (*model.VacancyFacets, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
 
 // region    ***************************** args.gotpl *****************************
+
+func (ec *executionContext) field_RoleFacet_role_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "locale",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["locale"] = arg0
+	return args, nil
+}
 
 func (ec *executionContext) field_Vacancy_role_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
@@ -49,6 +67,52 @@ func (ec *executionContext) field_Vacancy_role_args(ctx context.Context, rawArgs
 // endregion ***************************** args.gotpl *****************************
 
 // region    **************************** field.gotpl *****************************
+
+func (ec *executionContext) _EmploymentTypeFacet_value(ctx context.Context, field graphql.CollectedField, obj *model.EmploymentTypeFacet) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EmploymentTypeFacet_value(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Value, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.EmploymentType) graphql.Marshaler {
+			return ec.marshalNEmploymentType2githubᚗcomᚋwerkwijzerᚋwerkwijzerᚋgraphᚋmodelᚐEmploymentType(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EmploymentTypeFacet_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EmploymentTypeFacet", field, false, false, "EmploymentType")
+}
+
+func (ec *executionContext) _EmploymentTypeFacet_count(ctx context.Context, field graphql.CollectedField, obj *model.EmploymentTypeFacet) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EmploymentTypeFacet_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EmploymentTypeFacet_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EmploymentTypeFacet", field, false, false, "Int")
+}
 
 func (ec *executionContext) _HiringOrganization_name(ctx context.Context, field graphql.CollectedField, obj *model.HiringOrganization) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
@@ -186,6 +250,119 @@ func (ec *executionContext) _HoursPerWeek_text(ctx context.Context, field graphq
 }
 func (ec *executionContext) fieldContext_HoursPerWeek_text(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("HoursPerWeek", field, false, false, "String")
+}
+
+func (ec *executionContext) _LocalityFacet_value(ctx context.Context, field graphql.CollectedField, obj *model.LocalityFacet) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LocalityFacet_value(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Value, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LocalityFacet_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LocalityFacet", field, false, false, "String")
+}
+
+func (ec *executionContext) _LocalityFacet_count(ctx context.Context, field graphql.CollectedField, obj *model.LocalityFacet) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LocalityFacet_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LocalityFacet_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LocalityFacet", field, false, false, "Int")
+}
+
+func (ec *executionContext) _RoleFacet_role(ctx context.Context, field graphql.CollectedField, obj *model.RoleFacet) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RoleFacet_role(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.RoleFacet().Role(ctx, obj, fc.Args["locale"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Role) graphql.Marshaler {
+			return ec.marshalORole2ᚖgithubᚗcomᚋwerkwijzerᚋwerkwijzerᚋgraphᚋmodelᚐRole(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RoleFacet_role(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RoleFacet",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Role(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_RoleFacet_role_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RoleFacet_count(ctx context.Context, field graphql.CollectedField, obj *model.RoleFacet) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RoleFacet_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RoleFacet_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RoleFacet", field, false, false, "Int")
 }
 
 func (ec *executionContext) _RoleRule_field(ctx context.Context, field graphql.CollectedField, obj *model.RoleRule) (ret graphql.Marshaler) {
@@ -2432,6 +2609,38 @@ func (ec *executionContext) fieldContext_VacancyConnection_totalCount(_ context.
 	return graphql.NewScalarFieldContext("VacancyConnection", field, true, true, "Int")
 }
 
+func (ec *executionContext) _VacancyConnection_facets(ctx context.Context, field graphql.CollectedField, obj *model.VacancyConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_VacancyConnection_facets(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.VacancyConnection().Facets(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.VacancyFacets) graphql.Marshaler {
+			return ec.marshalNVacancyFacets2ᚖgithubᚗcomᚋwerkwijzerᚋwerkwijzerᚋgraphᚋmodelᚐVacancyFacets(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_VacancyConnection_facets(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "VacancyConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_VacancyFacets(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _VacancyEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.VacancyEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -2482,6 +2691,134 @@ func (ec *executionContext) fieldContext_VacancyEdge_node(_ context.Context, fie
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Vacancy(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _VacancyFacets_employmentTypes(ctx context.Context, field graphql.CollectedField, obj *model.VacancyFacets) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_VacancyFacets_employmentTypes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EmploymentTypes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.EmploymentTypeFacet) graphql.Marshaler {
+			return ec.marshalNEmploymentTypeFacet2ᚕgithubᚗcomᚋwerkwijzerᚋwerkwijzerᚋgraphᚋmodelᚐEmploymentTypeFacetᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_VacancyFacets_employmentTypes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "VacancyFacets",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EmploymentTypeFacet(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _VacancyFacets_workplaceTypes(ctx context.Context, field graphql.CollectedField, obj *model.VacancyFacets) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_VacancyFacets_workplaceTypes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.WorkplaceTypes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.WorkplaceTypeFacet) graphql.Marshaler {
+			return ec.marshalNWorkplaceTypeFacet2ᚕgithubᚗcomᚋwerkwijzerᚋwerkwijzerᚋgraphᚋmodelᚐWorkplaceTypeFacetᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_VacancyFacets_workplaceTypes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "VacancyFacets",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_WorkplaceTypeFacet(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _VacancyFacets_localities(ctx context.Context, field graphql.CollectedField, obj *model.VacancyFacets) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_VacancyFacets_localities(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Localities, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.LocalityFacet) graphql.Marshaler {
+			return ec.marshalNLocalityFacet2ᚕgithubᚗcomᚋwerkwijzerᚋwerkwijzerᚋgraphᚋmodelᚐLocalityFacetᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_VacancyFacets_localities(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "VacancyFacets",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LocalityFacet(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _VacancyFacets_roles(ctx context.Context, field graphql.CollectedField, obj *model.VacancyFacets) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_VacancyFacets_roles(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Roles, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.RoleFacet) graphql.Marshaler {
+			return ec.marshalNRoleFacet2ᚕgithubᚗcomᚋwerkwijzerᚋwerkwijzerᚋgraphᚋmodelᚐRoleFacetᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_VacancyFacets_roles(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "VacancyFacets",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RoleFacet(ctx, field)
 		},
 	}
 	return fc, nil
@@ -2692,6 +3029,52 @@ func (ec *executionContext) _VacancySalary_unit(ctx context.Context, field graph
 }
 func (ec *executionContext) fieldContext_VacancySalary_unit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("VacancySalary", field, false, false, "SalaryUnit")
+}
+
+func (ec *executionContext) _WorkplaceTypeFacet_value(ctx context.Context, field graphql.CollectedField, obj *model.WorkplaceTypeFacet) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WorkplaceTypeFacet_value(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Value, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.WorkplaceType) graphql.Marshaler {
+			return ec.marshalNWorkplaceType2githubᚗcomᚋwerkwijzerᚋwerkwijzerᚋgraphᚋmodelᚐWorkplaceType(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WorkplaceTypeFacet_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WorkplaceTypeFacet", field, false, false, "WorkplaceType")
+}
+
+func (ec *executionContext) _WorkplaceTypeFacet_count(ctx context.Context, field graphql.CollectedField, obj *model.WorkplaceTypeFacet) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WorkplaceTypeFacet_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WorkplaceTypeFacet_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WorkplaceTypeFacet", field, false, false, "Int")
 }
 
 // endregion **************************** field.gotpl *****************************
@@ -2950,6 +3333,55 @@ func UnmarshalHoursPerWeekInput(ctx context.Context, raw any) (model.HoursPerWee
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputRangeInput(ctx context.Context, obj any) (model.RangeInput, error) {
+	var it model.RangeInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"min", "max"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "min":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("min"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Min = graphql.OmittableOf(data)
+		case "max":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("max"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Max = graphql.OmittableOf(data)
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRangeInput unmarshals raw into the RangeInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRangeInput(ctx context.Context, raw any) (model.RangeInput, error) {
+	var out model.RangeInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RangeInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputRoleRuleInput(ctx context.Context, obj any) (model.RoleRuleInput, error) {
 	var it model.RoleRuleInput
 	if obj == nil {
@@ -3199,7 +3631,7 @@ func (ec *executionContext) unmarshalInputVacancyFilter(ctx context.Context, obj
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"roleSlug", "location", "employmentType", "workplaceType", "language", "postedAfter"}
+	fieldsInOrder := [...]string{"roleSlug", "location", "employmentType", "workplaceType", "language", "postedAfter", "query", "locality", "hoursPerWeek", "salary", "salaryCurrency"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -3248,6 +3680,41 @@ func (ec *executionContext) unmarshalInputVacancyFilter(ctx context.Context, obj
 				return it, err
 			}
 			it.PostedAfter = graphql.OmittableOf(data)
+		case "query":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("query"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Query = graphql.OmittableOf(data)
+		case "locality":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("locality"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Locality = graphql.OmittableOf(data)
+		case "hoursPerWeek":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hoursPerWeek"))
+			data, err := ec.unmarshalORangeInput2ᚖgithubᚗcomᚋwerkwijzerᚋwerkwijzerᚋgraphᚋmodelᚐRangeInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HoursPerWeek = graphql.OmittableOf(data)
+		case "salary":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("salary"))
+			data, err := ec.unmarshalORangeInput2ᚖgithubᚗcomᚋwerkwijzerᚋwerkwijzerᚋgraphᚋmodelᚐRangeInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Salary = graphql.OmittableOf(data)
+		case "salaryCurrency":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("salaryCurrency"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SalaryCurrency = graphql.OmittableOf(data)
 		}
 	}
 	return it, nil
@@ -3620,6 +4087,44 @@ func UnmarshalVacancySalaryInput(ctx context.Context, raw any) (model.VacancySal
 
 // region    **************************** object.gotpl ****************************
 
+var employmentTypeFacetImplementors = []string{"EmploymentTypeFacet"}
+
+func (ec *executionContext) _EmploymentTypeFacet(ctx context.Context, sel ast.SelectionSet, obj *model.EmploymentTypeFacet) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, employmentTypeFacetImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("EmploymentTypeFacet")
+		case "value":
+			out.Values[i] = ec._EmploymentTypeFacet_value(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._EmploymentTypeFacet_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var hiringOrganizationImplementors = []string{"HiringOrganization"}
 
 func (ec *executionContext) _HiringOrganization(ctx context.Context, sel ast.SelectionSet, obj *model.HiringOrganization) graphql.Marshaler {
@@ -3688,6 +4193,83 @@ func (ec *executionContext) _HoursPerWeek(ctx context.Context, sel ast.Selection
 			out.Values[i] = ec._HoursPerWeek_text(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var localityFacetImplementors = []string{"LocalityFacet"}
+
+func (ec *executionContext) _LocalityFacet(ctx context.Context, sel ast.SelectionSet, obj *model.LocalityFacet) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, localityFacetImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LocalityFacet")
+		case "value":
+			out.Values[i] = ec._LocalityFacet_value(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._LocalityFacet_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var roleFacetImplementors = []string{"RoleFacet"}
+
+func (ec *executionContext) _RoleFacet(ctx context.Context, sel ast.SelectionSet, obj *model.RoleFacet) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, roleFacetImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RoleFacet")
+		case "role":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._RoleFacet_role(ctx, field, obj)
+				})
+		case "count":
+			out.Values[i] = ec._RoleFacet_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -4396,6 +4978,12 @@ func (ec *executionContext) _VacancyConnection(ctx context.Context, sel ast.Sele
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._VacancyConnection_totalCount(ctx, field, obj)
 				})
+		case "facets":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._VacancyConnection_facets(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -4431,6 +5019,54 @@ func (ec *executionContext) _VacancyEdge(ctx context.Context, sel ast.SelectionS
 			}
 		case "node":
 			out.Values[i] = ec._VacancyEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var vacancyFacetsImplementors = []string{"VacancyFacets"}
+
+func (ec *executionContext) _VacancyFacets(ctx context.Context, sel ast.SelectionSet, obj *model.VacancyFacets) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, vacancyFacetsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("VacancyFacets")
+		case "employmentTypes":
+			out.Values[i] = ec._VacancyFacets_employmentTypes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "workplaceTypes":
+			out.Values[i] = ec._VacancyFacets_workplaceTypes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "localities":
+			out.Values[i] = ec._VacancyFacets_localities(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "roles":
+			out.Values[i] = ec._VacancyFacets_roles(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -4552,6 +5188,44 @@ func (ec *executionContext) _VacancySalary(ctx context.Context, sel ast.Selectio
 	return out
 }
 
+var workplaceTypeFacetImplementors = []string{"WorkplaceTypeFacet"}
+
+func (ec *executionContext) _WorkplaceTypeFacet(ctx context.Context, sel ast.SelectionSet, obj *model.WorkplaceTypeFacet) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, workplaceTypeFacetImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("WorkplaceTypeFacet")
+		case "value":
+			out.Values[i] = ec._WorkplaceTypeFacet_value(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._WorkplaceTypeFacet_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 // endregion **************************** object.gotpl ****************************
 
 // region    ***************************** type.gotpl *****************************
@@ -4601,8 +5275,68 @@ func (ec *executionContext) marshalNEmploymentType2ᚕgithubᚗcomᚋwerkwijzer�
 	return ret
 }
 
+func (ec *executionContext) marshalNEmploymentTypeFacet2githubᚗcomᚋwerkwijzerᚋwerkwijzerᚋgraphᚋmodelᚐEmploymentTypeFacet(ctx context.Context, sel ast.SelectionSet, v model.EmploymentTypeFacet) graphql.Marshaler {
+	return ec._EmploymentTypeFacet(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNEmploymentTypeFacet2ᚕgithubᚗcomᚋwerkwijzerᚋwerkwijzerᚋgraphᚋmodelᚐEmploymentTypeFacetᚄ(ctx context.Context, sel ast.SelectionSet, v []model.EmploymentTypeFacet) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNEmploymentTypeFacet2githubᚗcomᚋwerkwijzerᚋwerkwijzerᚋgraphᚋmodelᚐEmploymentTypeFacet(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNHiringOrganization2githubᚗcomᚋwerkwijzerᚋwerkwijzerᚋgraphᚋmodelᚐHiringOrganization(ctx context.Context, sel ast.SelectionSet, v model.HiringOrganization) graphql.Marshaler {
 	return ec._HiringOrganization(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNLocalityFacet2githubᚗcomᚋwerkwijzerᚋwerkwijzerᚋgraphᚋmodelᚐLocalityFacet(ctx context.Context, sel ast.SelectionSet, v model.LocalityFacet) graphql.Marshaler {
+	return ec._LocalityFacet(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNLocalityFacet2ᚕgithubᚗcomᚋwerkwijzerᚋwerkwijzerᚋgraphᚋmodelᚐLocalityFacetᚄ(ctx context.Context, sel ast.SelectionSet, v []model.LocalityFacet) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNLocalityFacet2githubᚗcomᚋwerkwijzerᚋwerkwijzerᚋgraphᚋmodelᚐLocalityFacet(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNRoleFacet2githubᚗcomᚋwerkwijzerᚋwerkwijzerᚋgraphᚋmodelᚐRoleFacet(ctx context.Context, sel ast.SelectionSet, v model.RoleFacet) graphql.Marshaler {
+	return ec._RoleFacet(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNRoleFacet2ᚕgithubᚗcomᚋwerkwijzerᚋwerkwijzerᚋgraphᚋmodelᚐRoleFacetᚄ(ctx context.Context, sel ast.SelectionSet, v []model.RoleFacet) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRoleFacet2githubᚗcomᚋwerkwijzerᚋwerkwijzerᚋgraphᚋmodelᚐRoleFacet(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNRoleRule2githubᚗcomᚋwerkwijzerᚋwerkwijzerᚋgraphᚋmodelᚐRoleRule(ctx context.Context, sel ast.SelectionSet, v model.RoleRule) graphql.Marshaler {
@@ -4850,6 +5584,14 @@ func (ec *executionContext) marshalNVacancyEdge2ᚕgithubᚗcomᚋwerkwijzerᚋw
 	return ret
 }
 
+func (ec *executionContext) marshalNVacancyFacets2ᚖgithubᚗcomᚋwerkwijzerᚋwerkwijzerᚋgraphᚋmodelᚐVacancyFacets(ctx context.Context, sel ast.SelectionSet, v *model.VacancyFacets) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "VacancyFacets!")
+		return graphql.Null
+	}
+	return ec._VacancyFacets(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNVacancyInput2githubᚗcomᚋwerkwijzerᚋwerkwijzerᚋgraphᚋmodelᚐVacancyInput(ctx context.Context, v any) (model.VacancyInput, error) {
 	res, err := ec.unmarshalInputVacancyInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -4909,6 +5651,36 @@ func (ec *executionContext) marshalNVacancyStatus2githubᚗcomᚋwerkwijzerᚋwe
 	return v
 }
 
+func (ec *executionContext) unmarshalNWorkplaceType2githubᚗcomᚋwerkwijzerᚋwerkwijzerᚋgraphᚋmodelᚐWorkplaceType(ctx context.Context, v any) (model.WorkplaceType, error) {
+	var res model.WorkplaceType
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNWorkplaceType2githubᚗcomᚋwerkwijzerᚋwerkwijzerᚋgraphᚋmodelᚐWorkplaceType(ctx context.Context, sel ast.SelectionSet, v model.WorkplaceType) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNWorkplaceTypeFacet2githubᚗcomᚋwerkwijzerᚋwerkwijzerᚋgraphᚋmodelᚐWorkplaceTypeFacet(ctx context.Context, sel ast.SelectionSet, v model.WorkplaceTypeFacet) graphql.Marshaler {
+	return ec._WorkplaceTypeFacet(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNWorkplaceTypeFacet2ᚕgithubᚗcomᚋwerkwijzerᚋwerkwijzerᚋgraphᚋmodelᚐWorkplaceTypeFacetᚄ(ctx context.Context, sel ast.SelectionSet, v []model.WorkplaceTypeFacet) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNWorkplaceTypeFacet2githubᚗcomᚋwerkwijzerᚋwerkwijzerᚋgraphᚋmodelᚐWorkplaceTypeFacet(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalOAdminVacancyFilter2ᚖgithubᚗcomᚋwerkwijzerᚋwerkwijzerᚋgraphᚋmodelᚐAdminVacancyFilter(ctx context.Context, v any) (*model.AdminVacancyFilter, error) {
 	if v == nil {
 		return nil, nil
@@ -4953,6 +5725,14 @@ func (ec *executionContext) unmarshalOHoursPerWeekInput2ᚖgithubᚗcomᚋwerkwi
 		return nil, nil
 	}
 	res, err := ec.unmarshalInputHoursPerWeekInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalORangeInput2ᚖgithubᚗcomᚋwerkwijzerᚋwerkwijzerᚋgraphᚋmodelᚐRangeInput(ctx context.Context, v any) (*model.RangeInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputRangeInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 

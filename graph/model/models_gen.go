@@ -216,6 +216,14 @@ type CreateUserInput struct {
 	Locales graphql.Omittable[[]string] `json:"locales,omitempty"`
 }
 
+// How many vacancies have an employment type.
+type EmploymentTypeFacet struct {
+	// The employment type; pass it as the filter's `employmentType`.
+	Value EmploymentType `json:"value"`
+	// How many vacancies.
+	Count int `json:"count"`
+}
+
 // An entry in a list.
 type EntryEdge struct {
 	// Pass as `after` to continue after this entry, or as `before` to page back from it.
@@ -294,6 +302,14 @@ type Locale struct {
 	IsDefault bool `json:"isDefault"`
 }
 
+// How many vacancies are in a locality.
+type LocalityFacet struct {
+	// The locality as the vacancies write it; pass it as the filter's `locality`.
+	Value string `json:"value"`
+	// How many vacancies.
+	Count int `json:"count"`
+}
+
 // Changes. Every content mutation is recorded in the audit log.
 type Mutation struct {
 }
@@ -324,6 +340,14 @@ type PublishResult struct {
 
 // The public read API.
 type Query struct {
+}
+
+// A range of numbers; give one bound or both. Bounds are not negative, and `min` is at most `max` (else `BAD_USER_INPUT` naming the field).
+type RangeInput struct {
+	// The lower bound, inclusive.
+	Min graphql.Omittable[*float64] `json:"min,omitempty"`
+	// The upper bound, inclusive.
+	Max graphql.Omittable[*float64] `json:"max,omitempty"`
 }
 
 // A role in a list.
@@ -702,6 +726,18 @@ type VacancyEdge struct {
 	Node *Vacancy `json:"node"`
 }
 
+// Counts per value of each facet of a vacancy list, most first.
+type VacancyFacets struct {
+	// Per employment type (a vacancy with several counts for each); without the filter's `employmentType`.
+	EmploymentTypes []EmploymentTypeFacet `json:"employmentTypes"`
+	// Per workplace type (vacancies without one are not counted); without the filter's `workplaceType`.
+	WorkplaceTypes []WorkplaceTypeFacet `json:"workplaceTypes"`
+	// Per locality (a vacancy in several counts for each); without the filter's `locality`.
+	Localities []LocalityFacet `json:"localities"`
+	// Per role (vacancies without one are not counted); without the filter's `roleSlug`.
+	Roles []RoleFacet `json:"roles"`
+}
+
 // Narrows the vacancy list; every given condition must hold.
 type VacancyFilter struct {
 	// Only vacancies of this role (its slug in any locale); an unknown slug is `NOT_FOUND`.
@@ -716,6 +752,32 @@ type VacancyFilter struct {
 	Language graphql.Omittable[*string] `json:"language,omitempty"`
 	// Only vacancies posted at or after this moment.
 	PostedAfter graphql.Omittable[*time.Time] `json:"postedAfter,omitempty"`
+	// Full-text search in the title, the organisation, the localities and the
+	// description, in each vacancy's language: Dutch vacancies (`nl`, `nl-*`)
+	// with Dutch stemming and stop words, English ones (`en`, `en-*`) with
+	// English ones, others word for word. Every word of the query must occur,
+	// in any form with the same stem (`kantoormanagers` finds
+	// `kantoormanager`, `assistants` finds `assistant`); stop words (`de`,
+	// `the`) are ignored, and a query of stop words only finds nothing. Words
+	// are runs of letters and digits, at most 10, at most 200 characters. With
+	// a query the list is ordered by relevance (a word in the title counts
+	// most, then organisation and locality, then the description), then
+	// newest first; its cursors hold to that query.
+	Query graphql.Omittable[*string] `json:"query,omitempty"`
+	// Only vacancies with this locality (city or town) among their locations, matched without regard to case; the values of `facets.localities`.
+	Locality graphql.Omittable[*string] `json:"locality,omitempty"`
+	// Only vacancies whose hours per week overlap this range (vacancies that give none are left out).
+	HoursPerWeek graphql.Omittable[*RangeInput] `json:"hoursPerWeek,omitempty"`
+	// Only vacancies whose gross monthly salary overlaps this range, in
+	// `salaryCurrency`. Amounts per other units are made monthly: HOUR ×
+	// hours per week × 52 / 12, DAY × hours per week / 8 × 52 / 12, WEEK × 52
+	// / 12, YEAR / 12, with the vacancy's hours per week (the lower bound for
+	// the lower amount, the upper for the upper) or 40 when it gives none. A
+	// salary with one bound counts as that amount. Vacancies without a salary
+	// or in another currency are left out.
+	Salary graphql.Omittable[*RangeInput] `json:"salary,omitempty"`
+	// ISO 4217 code of `salary`; EUR when absent.
+	SalaryCurrency graphql.Omittable[*string] `json:"salaryCurrency,omitempty"`
 }
 
 // A place of work.
@@ -742,6 +804,14 @@ type VacancySalary struct {
 	Currency string `json:"currency"`
 	// What one amount pays for.
 	Unit SalaryUnit `json:"unit"`
+}
+
+// How many vacancies have a workplace type.
+type WorkplaceTypeFacet struct {
+	// The workplace type; pass it as the filter's `workplaceType`.
+	Value WorkplaceType `json:"value"`
+	// How many vacancies.
+	Count int `json:"count"`
 }
 
 // The kind of an article block.

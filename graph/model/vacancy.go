@@ -39,11 +39,13 @@ type Vacancy struct {
 	Domain   *vacancy.Vacancy
 }
 
-// VacancyConnection is a page of vacancies.
+// VacancyConnection is a page of vacancies. Facets is nil on lists that
+// have none (a role's, the editors').
 type VacancyConnection struct {
 	Edges    []VacancyEdge
 	PageInfo PageInfo
 	Count    Counter
+	Facets   FacetCounter
 }
 
 // The sync inputs are written by hand so that their many optional fields

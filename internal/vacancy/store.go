@@ -122,6 +122,8 @@ type Store interface {
 	AllVacancies(ctx context.Context, filter StoreFilter, page Page) ([]*Vacancy, error)
 	// CountAll counts them.
 	CountAll(ctx context.Context, filter StoreFilter) (int, error)
+	// SearchStore searches open vacancies (search.go).
+	SearchStore
 
 	// ClaimPull takes the pull lease of a source for owner until
 	// leaseUntil, in one conditional statement, if no one holds it and the
