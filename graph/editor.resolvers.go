@@ -251,27 +251,10 @@ func (r *mutationResolver) UpdateUser(ctx context.Context, id string, input mode
 		upd.Locales = &locales
 	}
 	upd.Active = input.Active.Value()
-	pw := input.Password.Value()
-	if pw != nil {
-		// Refuse a bad password before changing anything else.
-		if err := account.ValidatePassword(*pw); err != nil {
-			return nil, err
-		}
-	}
-	var u account.User
-	var err error
-	if upd.Role != nil || upd.Locales != nil || upd.Active != nil {
-		u, err = r.Accounts.UpdateUser(ctx, id, upd)
-	} else {
-		u, err = r.Accounts.UserByID(ctx, id)
-	}
+	upd.Password = input.Password.Value()
+	u, err := r.Accounts.UpdateUser(ctx, id, upd)
 	if err != nil {
 		return nil, err
-	}
-	if pw != nil {
-		if err := r.Accounts.SetPassword(ctx, id, *pw); err != nil {
-			return nil, err
-		}
 	}
 	return toUser(u), nil
 }

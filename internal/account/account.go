@@ -145,25 +145,12 @@ func WithOperator(ctx context.Context) context.Context {
 	return context.WithValue(ctx, operatorKey{}, true)
 }
 
-func isOperator(ctx context.Context) bool {
+// IsOperator reports whether ctx acts as the server's operator (see
+// WithOperator). Authorize lets the operator do everything; the few
+// actions only the server itself may take (the scheduled pull) ask this.
+func IsOperator(ctx context.Context) bool {
 	on, _ := ctx.Value(operatorKey{}).(bool)
 	return on
-}
-
-// requireAdmin lets the operator and admins through; anyone else gets
-// UNAUTHENTICATED (no principal) or FORBIDDEN.
-func requireAdmin(ctx context.Context, action string) error {
-	if isOperator(ctx) {
-		return nil
-	}
-	p, ok := PrincipalFrom(ctx)
-	if !ok {
-		return apperr.New(apperr.Unauthenticated, "sign in to %s", action)
-	}
-	if !p.Can(RoleAdmin) {
-		return apperr.New(apperr.Forbidden, "only an ADMIN may %s", action)
-	}
-	return nil
 }
 
 // NormalizeEmail trims s and lower-cases it, and checks that the result is

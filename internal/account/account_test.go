@@ -2,6 +2,7 @@ package account
 
 import (
 	"context"
+	"errors"
 	"testing"
 
 	"github.com/werkwijzer/werkwijzer/internal/apperr"
@@ -83,19 +84,55 @@ func TestPrincipalTravelsInTheContext(t *testing.T) {
 	}
 }
 
-func TestAdminOnlyActionsCheckTheCaller(t *testing.T) {
+func TestAuthorizeChecksTheCaller(t *testing.T) {
 	ctx := context.Background()
-	if err := requireAdmin(ctx, "x"); apperr.CodeOf(err) != apperr.Unauthenticated {
-		t.Errorf("anonymous: %v; want UNAUTHENTICATED", err)
+	editor := WithPrincipal(ctx, Principal{UserID: "e", Role: RoleEditor})
+	machine := WithClient(ctx, Client{ID: "source-1", Scopes: []string{ScopeVacancySync}})
+	for _, c := range []struct {
+		name string
+		ctx  context.Context
+		need Role
+		want apperr.Code // "" passes
+	}{
+		{"anonymous", ctx, RoleTranslator, apperr.Unauthenticated},
+		{"editor needing admin", editor, RoleAdmin, apperr.Forbidden},
+		{"editor needing editor", editor, RoleEditor, ""},
+		{"editor needing translator", editor, RoleTranslator, ""},
+		{"admin", WithPrincipal(ctx, Principal{UserID: "a", Role: RoleAdmin}), RoleAdmin, ""},
+		{"operator", WithOperator(ctx), RoleAdmin, ""},
+		{"machine client", machine, RoleTranslator, apperr.Forbidden},
+		{"operator with a machine client", WithOperator(machine), RoleAdmin, ""},
+	} {
+		a, err := Authorize(c.ctx, c.need, "x")
+		if (err == nil) != (c.want == "") || err != nil && apperr.CodeOf(err) != c.want {
+			t.Errorf("%s: %v; want %q", c.name, err, c.want)
+			continue
+		}
+		if err != nil {
+			if a.Operator || a.UserID != "" {
+				t.Errorf("%s: refused but returned %+v", c.name, a)
+			}
+			var coded *apperr.Error
+			if c.want == apperr.Forbidden && (!errors.As(err, &coded) || coded.Details["requiredRole"] != string(c.need)) {
+				t.Errorf("%s: %v lacks requiredRole %s", c.name, err, c.need)
+			}
+			continue
+		}
+		if !a.Can(c.need) {
+			t.Errorf("%s: authorized for %s but the actor cannot", c.name, c.need)
+		}
 	}
-	if err := requireAdmin(WithPrincipal(ctx, Principal{UserID: "e", Role: RoleEditor}), "x"); apperr.CodeOf(err) != apperr.Forbidden {
-		t.Errorf("editor: %v; want FORBIDDEN", err)
+	op, _ := Authorize(WithOperator(ctx), RoleAdmin, "x")
+	if !op.Operator || op.UserID != "" || !op.MayEditLocale("de") {
+		t.Errorf("operator actor = %+v; want Operator, no user id, every locale", op)
 	}
-	if err := requireAdmin(WithPrincipal(ctx, Principal{UserID: "a", Role: RoleAdmin}), "x"); err != nil {
-		t.Errorf("admin: %v", err)
+	ed, _ := Authorize(editor, RoleEditor, "x")
+	if ed.Operator || ed.UserID != "e" || ed.Can(RoleAdmin) {
+		t.Errorf("editor actor = %+v; want user e, not operator, not admin", ed)
 	}
-	if err := requireAdmin(WithOperator(ctx), "x"); err != nil {
-		t.Errorf("operator: %v", err)
+	tr, _ := Authorize(WithPrincipal(ctx, Principal{UserID: "t", Role: RoleTranslator, Locales: []string{"en"}}), RoleTranslator, "x")
+	if !tr.MayEditLocale("en") || tr.MayEditLocale("nl") {
+		t.Errorf("translator actor may edit en %v, nl %v; want only en", tr.MayEditLocale("en"), tr.MayEditLocale("nl"))
 	}
 }
 

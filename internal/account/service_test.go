@@ -598,3 +598,58 @@ func TestRefreshKeepsTheSessionWhenTheDatabaseFails(t *testing.T) {
 		}
 	})
 }
+
+// failingPasswordStore fails storing password hashes inside transactions,
+// as a database that goes away between two writes would.
+type failingPasswordStore struct{ account.Store }
+
+func (s failingPasswordStore) InTx(ctx context.Context, fn func(account.Store) error) error {
+	return s.Store.InTx(ctx, func(tx account.Store) error { return fn(failingPasswordStore{tx}) })
+}
+
+func (s failingPasswordStore) SetPasswordHash(context.Context, string, string, time.Time) error {
+	return errors.New("connection reset by peer")
+}
+
+func TestUpdateUserChangesRoleAndPasswordTogetherOrNotAtAll(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+		ctx := context.Background()
+		clk := newClock()
+		plain := newService(t, db, clk, account.Config{})
+		u := createUser(t, plain, "editor@example.nl", account.RoleEditor)
+		failing, err := account.NewService(failingPasswordStore{store.NewAccounts(db.Gorm)}, account.Config{
+			Keys: testRing(t), Locales: testLocales(t), Password: cheapPassword, Now: clk.Now,
+			Log: slog.New(slog.DiscardHandler),
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		const newPassword = "a completely new password"
+		both := account.UserUpdate{Role: ptr(account.RoleAdmin), Password: ptr(newPassword)}
+
+		_, err = failing.UpdateUser(operator, u.ID, both)
+		wantCode(t, err, apperr.Internal)
+		// A password the policy refuses changes nothing either.
+		_, err = plain.UpdateUser(operator, u.ID, account.UserUpdate{Role: ptr(account.RoleAdmin), Password: ptr("short")})
+		wantCode(t, err, apperr.BadUserInput)
+		if got, err := plain.UserByID(operator, u.ID); err != nil || got.Role != account.RoleEditor {
+			t.Fatalf("after failed password changes the user is %+v (%v); want the role still EDITOR", got, err)
+		}
+		if _, err := plain.Login(ctx, u.Email, password, ""); err != nil {
+			t.Fatalf("the old password stopped working: %v", err)
+		}
+
+		updated, err := plain.UpdateUser(operator, u.ID, both)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if updated.Role != account.RoleAdmin || !updated.PasswordChangedAt.Equal(clk.Now()) {
+			t.Fatalf("updated = %+v; want ADMIN with the password changed now", updated)
+		}
+		if _, err := plain.Login(ctx, u.Email, newPassword, ""); err != nil {
+			t.Fatalf("the new password does not work: %v", err)
+		}
+		_, err = plain.Login(ctx, u.Email, password, "")
+		wantCode(t, err, apperr.Unauthenticated)
+	})
+}
