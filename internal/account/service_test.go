@@ -653,3 +653,70 @@ func TestUpdateUserChangesRoleAndPasswordTogetherOrNotAtAll(t *testing.T) {
 		wantCode(t, err, apperr.Unauthenticated)
 	})
 }
+
+// Saving a translator's role again, without naming locales, keeps the
+// locales they have; only a change to another role clears them.
+func TestResavingTheTranslatorRoleKeepsItsLocales(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+		svc := newService(t, db, newClock(), account.Config{})
+		u := createUser(t, svc, "vertaler@example.nl", account.RoleTranslator, "en", "de")
+		got, err := svc.UpdateUser(operator, u.ID, account.UserUpdate{Role: ptr(account.RoleTranslator)})
+		if err != nil || !reflect.DeepEqual(got.Locales, []string{"en", "de"}) {
+			t.Fatalf("re-saving TRANSLATOR: %+v, %v; want the locales en, de kept", got.Locales, err)
+		}
+		got, err = svc.UpdateUser(operator, u.ID, account.UserUpdate{Role: ptr(account.RoleEditor)})
+		if err != nil || len(got.Locales) != 0 {
+			t.Fatalf("TRANSLATOR to EDITOR: %+v, %v; want no locales", got.Locales, err)
+		}
+	})
+}
+
+// tokenLookups counts the refresh-token lookups that reach the store.
+type tokenLookups struct {
+	account.Store
+	n *int
+}
+
+func (s tokenLookups) InTx(ctx context.Context, fn func(account.Store) error) error {
+	return s.Store.InTx(ctx, func(tx account.Store) error { return fn(tokenLookups{tx, s.n}) })
+}
+
+func (s tokenLookups) RefreshToken(ctx context.Context, hash string) (account.RefreshToken, error) {
+	*s.n++
+	return s.Store.RefreshToken(ctx, hash)
+}
+
+// An empty or over-long refresh token is refused without a database
+// round trip; one of the longest allowed length is looked up.
+func TestMalformedRefreshTokensNeverReachTheStore(t *testing.T) {
+	ctx := context.Background()
+	db := dbtest.SQLite(t)
+	clk := newClock()
+	lookups := 0
+	svc, err := account.NewService(tokenLookups{store.NewAccounts(db.Gorm), &lookups}, account.Config{
+		Keys: testRing(t), Locales: testLocales(t), Password: cheapPassword, Now: clk.Now,
+		Log: slog.New(slog.DiscardHandler),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, token := range []string{"", strings.Repeat("r", 257)} {
+		_, err := svc.Refresh(ctx, token, "")
+		wantCode(t, err, apperr.Unauthenticated)
+		if err := svc.Logout(ctx, token); err != nil {
+			t.Fatalf("logout with a %d-byte token: %v", len(token), err)
+		}
+	}
+	if lookups != 0 {
+		t.Fatalf("%d lookups of malformed refresh tokens reached the store", lookups)
+	}
+	longest := strings.Repeat("r", 256)
+	_, err = svc.Refresh(ctx, longest, "")
+	wantCode(t, err, apperr.Unauthenticated)
+	if err := svc.Logout(ctx, longest); err != nil {
+		t.Fatal(err)
+	}
+	if lookups != 2 {
+		t.Fatalf("a 256-byte token was looked up %d times; want once by Refresh and once by Logout", lookups)
+	}
+}
