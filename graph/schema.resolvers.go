@@ -38,7 +38,7 @@ func (r *queryResolver) Article(ctx context.Context, slug string, locale *string
 	if err := r.primeArticleRelations(ctx, []*content.PublishedArticle{p}, p.RequestedLocale, previewing); err != nil {
 		return nil, err
 	}
-	return toArticle(p), nil
+	return r.toArticle(p), nil
 }
 
 // Articles is the resolver for the articles field.
@@ -65,7 +65,7 @@ func (r *queryResolver) Articles(ctx context.Context, locale *string, first *int
 		},
 	}
 	for i, p := range list.Items {
-		conn.Edges[i] = model.ArticleEdge{Cursor: encodeCursor(p.EntryID), Node: toArticle(p)}
+		conn.Edges[i] = model.ArticleEdge{Cursor: encodeCursor(p.EntryID), Node: r.toArticle(p)}
 	}
 	conn.PageInfo = pageInfo(conn.Edges, func(e model.ArticleEdge) string { return e.Cursor }, list.HasNextPage, list.HasPreviousPage)
 	return conn, nil
@@ -81,7 +81,7 @@ func (r *queryResolver) Role(ctx context.Context, slug string, locale *string, p
 	if err != nil {
 		return nil, err
 	}
-	return toRole(p), nil
+	return r.toRole(p), nil
 }
 
 // Roles is the resolver for the roles field.
@@ -116,7 +116,7 @@ func (r *queryResolver) Roles(ctx context.Context, locale *string, first *int, a
 		},
 	}
 	for i, p := range list.Items {
-		conn.Edges[i] = model.RoleEdge{Cursor: encodeCursor(p.EntryID), Node: toRole(p)}
+		conn.Edges[i] = model.RoleEdge{Cursor: encodeCursor(p.EntryID), Node: r.toRole(p)}
 	}
 	conn.PageInfo = pageInfo(conn.Edges, func(e model.RoleEdge) string { return e.Cursor }, list.HasNextPage, list.HasPreviousPage)
 	return conn, nil

@@ -3,6 +3,7 @@ package graph
 import (
 	"context"
 	"encoding/base64"
+	"encoding/json"
 	"strings"
 	"time"
 
@@ -222,7 +223,9 @@ func toVacancy(v *vacancy.Vacancy) *model.Vacancy {
 		ValidThrough: optional(v.ValidThrough), ExpiresAt: optionalTime(v.ExpiresAt),
 		Status: model.VacancyStatus(strings.ToUpper(string(v.Status))), ClosedReason: optional(v.ClosedReason),
 		ClosedAt: optionalTime(v.ClosedAt), FirstSeenAt: v.FirstSeenAt, LastSeenAt: v.LastSeenAt, UpdatedAt: v.UpdatedAt,
-		RoleID: v.RoleID, SourceID: v.SourceID, Domain: v,
+		RoleID: v.RoleID, SourceID: v.SourceID,
+		JobPosting:       func() json.RawMessage { return vacancy.JobPosting(v) },
+		JobPostingScript: func() string { return vacancy.JobPostingScript(v) },
 	}
 	for i, t := range v.EmploymentTypes {
 		out.EmploymentTypes[i] = model.EmploymentType(t)

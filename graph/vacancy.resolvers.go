@@ -229,17 +229,17 @@ func (r *vacancyResolver) Role(ctx context.Context, obj *model.Vacancy, locale *
 	if role == nil {
 		return nil, err
 	}
-	return toRole(role), nil
+	return r.toRole(role), nil
 }
 
 // JobPosting is the resolver for the jobPosting field.
 func (r *vacancyResolver) JobPosting(ctx context.Context, obj *model.Vacancy) (model.JSON, error) {
-	return model.JSON(vacancy.JobPosting(obj.Domain)), nil
+	return model.JSON(obj.JobPosting()), nil
 }
 
 // JobPostingScript is the resolver for the jobPostingScript field.
 func (r *vacancyResolver) JobPostingScript(ctx context.Context, obj *model.Vacancy) (*string, error) {
-	if s := vacancy.JobPostingScript(obj.Domain); s != "" {
+	if s := obj.JobPostingScript(); s != "" {
 		return &s, nil
 	}
 	return nil, nil
