@@ -16,49 +16,10 @@ import (
 
 // hasRole implements @hasRole: the first gate; the services check again.
 func hasRole(ctx context.Context, _ any, next graphql.Resolver, role model.UserRole) (any, error) {
-	p, ok := account.PrincipalFrom(ctx)
-	if _, machine := account.ClientFrom(ctx); machine && !ok {
-		return nil, apperr.New(apperr.Forbidden, "a vacancy source's token may only sync vacancies; this takes a signed-in %s", role).With("requiredRole", string(role))
-	}
-	if !ok {
-		if failure := authFailure(ctx); failure != nil {
-			return nil, failure
-		}
-		return nil, apperr.New(apperr.Unauthenticated, "sign in first: send Authorization: Bearer <access token>")
-	}
-	if !p.Can(account.Role(role)) {
-		return nil, apperr.New(apperr.Forbidden, "this takes the %s role; you are %s", role, p.Role).With("requiredRole", string(role))
+	if _, err := account.Authorize(ctx, account.Role(role), "use this field"); err != nil {
+		return nil, err
 	}
 	return next(ctx)
-}
-
-type authFailureKey struct{}
-
-// WithAuthFailure records that the request carried credentials that did
-// not authenticate. Public queries still answer (anonymously); fields that
-// need a role then say why they refuse.
-func WithAuthFailure(ctx context.Context, err error) context.Context {
-	return context.WithValue(ctx, authFailureKey{}, err)
-}
-
-func authFailure(ctx context.Context) error {
-	err, _ := ctx.Value(authFailureKey{}).(error)
-	if err == nil {
-		return nil
-	}
-	return apperr.New(apperr.Unauthenticated, "the access token is invalid or has expired: refresh it or sign in again")
-}
-
-type clientAddrKey struct{}
-
-// WithClientAddr records the client's address, for login rate limits.
-func WithClientAddr(ctx context.Context, addr string) context.Context {
-	return context.WithValue(ctx, clientAddrKey{}, addr)
-}
-
-func clientAddr(ctx context.Context) string {
-	addr, _ := ctx.Value(clientAddrKey{}).(string)
-	return addr
 }
 
 func toSession(t account.Tokens) *model.Session {

@@ -39,7 +39,7 @@ func (r *entryTranslationResolver) UpdatedBy(ctx context.Context, obj *model.Ent
 
 // Login is the resolver for the login field.
 func (r *mutationResolver) Login(ctx context.Context, email string, password string) (*model.Session, error) {
-	tokens, err := r.Accounts.Login(ctx, email, password, clientAddr(ctx))
+	tokens, err := r.Accounts.Login(ctx, email, password, account.ClientAddr(ctx))
 	if err != nil {
 		return nil, err
 	}
@@ -48,7 +48,7 @@ func (r *mutationResolver) Login(ctx context.Context, email string, password str
 
 // RefreshToken is the resolver for the refreshToken field.
 func (r *mutationResolver) RefreshToken(ctx context.Context, refreshToken string) (*model.Session, error) {
-	tokens, err := r.Accounts.Refresh(ctx, refreshToken, clientAddr(ctx))
+	tokens, err := r.Accounts.Refresh(ctx, refreshToken, account.ClientAddr(ctx))
 	if err != nil {
 		return nil, err
 	}

@@ -137,6 +137,36 @@ func PrincipalFrom(ctx context.Context) (Principal, bool) {
 	return p, ok && p.UserID != ""
 }
 
+type authFailureKey struct{}
+
+// WithAuthFailure records that the request carried credentials that did
+// not authenticate (err says why, for logs). Public reads still answer,
+// anonymously; Authorize then tells the caller their token failed rather
+// than asking them to sign in.
+func WithAuthFailure(ctx context.Context, err error) context.Context {
+	return context.WithValue(ctx, authFailureKey{}, err)
+}
+
+// AuthFailure returns what WithAuthFailure recorded, or nil.
+func AuthFailure(ctx context.Context) error {
+	err, _ := ctx.Value(authFailureKey{}).(error)
+	return err
+}
+
+type clientAddrKey struct{}
+
+// WithClientAddr records the address of the request's client (as the
+// server's trusted proxies report it), for sign-in and rate limits.
+func WithClientAddr(ctx context.Context, addr string) context.Context {
+	return context.WithValue(ctx, clientAddrKey{}, addr)
+}
+
+// ClientAddr returns the address WithClientAddr recorded, or "".
+func ClientAddr(ctx context.Context) string {
+	addr, _ := ctx.Value(clientAddrKey{}).(string)
+	return addr
+}
+
 // WithOperator returns a copy of ctx that acts as the server's operator:
 // someone with shell access, such as the "werkwijzer user" command, who may
 // manage users without signing in (that is how the first admin is

@@ -27,7 +27,8 @@ func (a Actor) MayEditLocale(loc string) bool { return a.Operator || a.Principal
 // Authorize returns who acts in ctx and checks that they hold need: the
 // operator always passes; a machine client (a vacancy source's token) never
 // does, whatever it asks, since its token grants only its scopes (FORBIDDEN);
-// an anonymous caller gets UNAUTHENTICATED and a user with a lesser role
+// an anonymous caller gets UNAUTHENTICATED (saying that the token failed
+// when the request carried one, see WithAuthFailure) and a user with a lesser role
 // FORBIDDEN with a requiredRole detail. action completes "sign in to …" and
 // "a TRANSLATOR may not …" in the messages.
 func Authorize(ctx context.Context, need Role, action string) (Actor, error) {
@@ -38,6 +39,9 @@ func Authorize(ctx context.Context, need Role, action string) (Actor, error) {
 	if _, machine := ClientFrom(ctx); machine && !signedIn {
 		return Actor{}, apperr.New(apperr.Forbidden, "a machine client's token may not %s; it takes a signed-in %s", action, need).
 			With("requiredRole", string(need))
+	}
+	if !signedIn && AuthFailure(ctx) != nil {
+		return Actor{}, apperr.New(apperr.Unauthenticated, "the access token is invalid or has expired: refresh it or sign in again")
 	}
 	if !signedIn {
 		return Actor{}, apperr.New(apperr.Unauthenticated, "sign in to %s", action)
