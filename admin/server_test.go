@@ -79,6 +79,7 @@ func startServer(t *testing.T, opts serverOptions) *server {
 	if err != nil {
 		t.Fatal(err)
 	}
+	svc.UseDirectory(accounts)
 	// The vacancy sync, with the sample feed, as the first start imports it.
 	vacancies := vacancy.NewService(store.NewVacancies(db.Gorm), vacancy.Config{Log: log})
 	if _, err := seed.LoadVacancies(context.Background(), vacancies, vacancies.Now()); err != nil {

@@ -3,7 +3,6 @@ package graph
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -49,7 +48,7 @@ func (r *Resolver) toEntry(e *content.EntryState) (*model.Entry, error) {
 	}
 	out := &model.Entry{
 		ID: e.ID, Type: model.EntryType(strings.ToUpper(string(e.Type))), Version: e.Version,
-		Label: entryLabel(e, r.Content.Locales().Default()), CreatedAt: e.CreatedAt, UpdatedAt: e.UpdatedAt,
+		Label: r.Content.Label(e), CreatedAt: e.CreatedAt, UpdatedAt: e.UpdatedAt,
 		Structure: model.JSON(e.Structure), UpdatedByID: e.UpdatedBy,
 		Translations: make([]model.EntryTranslation, len(e.Translations)),
 		Live:         make([]model.LiveTranslation, len(e.Live)),
@@ -72,28 +71,6 @@ func toStatus(st content.LocaleStatus) model.TranslationStatus {
 		MissingFields: nonNil(st.MissingFields), OutdatedFields: nonNil(st.OutdatedFields),
 		UntranslatedFields: nonNil(st.UntranslatedFields),
 	}
-}
-
-// entryLabel names an entry in lists: its title or question in the
-// default locale, else in the first locale it has.
-func entryLabel(e *content.EntryState, defaultLocale string) string {
-	t := e.Translation(defaultLocale)
-	if t == nil && len(e.Translations) > 0 {
-		t = &e.Translations[0]
-	}
-	if t == nil {
-		return e.ID
-	}
-	var f struct{ Title, Question string }
-	if err := json.Unmarshal(t.Fields, &f); err == nil {
-		if f.Title != "" {
-			return f.Title
-		}
-		if f.Question != "" {
-			return f.Question
-		}
-	}
-	return t.Slug
 }
 
 func toRevision(rev content.Revision) model.Revision {
@@ -249,33 +226,13 @@ func needTranslations[T any](ts []T) error {
 	return nil
 }
 
-// update runs a content update and maps the result; on a conflict it adds
-// who changed the entry, by email, to the error.
+// update runs a content update and maps the result.
 func (r *Resolver) update(ctx context.Context, id string, upd content.Update) (*model.Entry, error) {
 	e, err := r.Content.Update(ctx, id, upd)
 	if err != nil {
-		return nil, r.explainConflict(ctx, err)
+		return nil, err
 	}
 	return r.toEntry(e)
-}
-
-func (r *Resolver) explainConflict(ctx context.Context, err error) error {
-	var coded *apperr.Error
-	if !errors.As(err, &coded) || coded.Code != apperr.Conflict {
-		return err
-	}
-	by, _ := coded.Details["updatedBy"].(string)
-	if by == "" || r.Accounts == nil {
-		return err
-	}
-	users, lookupErr := r.Accounts.Colleagues(ctx, []string{by})
-	if lookupErr != nil {
-		return err
-	}
-	if u, ok := users[by]; ok {
-		return coded.With("updatedByEmail", u.Email)
-	}
-	return err
 }
 
 // user resolves a user id for display; "" (the system) is null.

@@ -187,7 +187,7 @@ func (r *mutationResolver) UpdateFaq(ctx context.Context, id string, expectedVer
 // DeleteEntry is the resolver for the deleteEntry field.
 func (r *mutationResolver) DeleteEntry(ctx context.Context, id string, expectedVersion int) (bool, error) {
 	if err := r.Content.Delete(ctx, id, expectedVersion); err != nil {
-		return false, r.explainConflict(ctx, err)
+		return false, err
 	}
 	return true, nil
 }
@@ -218,7 +218,7 @@ func (r *mutationResolver) Unpublish(ctx context.Context, id string, locales []s
 func (r *mutationResolver) RestoreRevision(ctx context.Context, revisionID string, expectedVersion int) (*model.Entry, error) {
 	e, err := r.Content.RestoreRevision(ctx, revisionID, expectedVersion)
 	if err != nil {
-		return nil, r.explainConflict(ctx, err)
+		return nil, err
 	}
 	return r.toEntry(e)
 }

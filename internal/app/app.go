@@ -230,6 +230,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		go func() { _ = e.db.Listen(ctx, answercache.Channel, e.replicas.Receive, e.log) }()
 	}
 	e.content.OnChange(func(ctx context.Context, tags []string) { e.replicas.Invalidate(ctx, tags...) })
+	e.content.UseDirectory(accounts)
 	vacancies := e.vacancyService()
 	clients, err := e.clientService(cfg)
 	if err != nil {

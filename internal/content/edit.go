@@ -180,7 +180,7 @@ func (s *Service) Update(ctx context.Context, id string, upd Update) (*EntryStat
 		return tx.Audit(ctx, AuditEntry{At: now, ActorID: p.UserID, Action: "update", EntryID: id, EntryType: before.Type,
 			Details: map[string]any{"structure": upd.Structure != nil, "locales": localesOf(changed), "version": updated.Version}})
 	})
-	return updated, err
+	return updated, s.explainConflict(ctx, err)
 }
 
 // snapshot records a 'saved' revision of each given translation.
@@ -229,7 +229,7 @@ func (s *Service) Delete(ctx context.Context, id string, expectedVersion int) er
 	if err == nil {
 		s.announce(ctx, deleted)
 	}
-	return err
+	return s.explainConflict(ctx, err)
 }
 
 // PublishProblem is why one locale cannot be published.
@@ -505,7 +505,7 @@ func (s *Service) RestoreRevision(ctx context.Context, revisionID string, expect
 		return tx.Audit(ctx, AuditEntry{At: now, ActorID: p.UserID, Action: "restore", EntryID: e.ID, EntryType: e.Type,
 			Locale: rev.Locale, Details: map[string]any{"revision": rev.Number, "revisionId": rev.ID}})
 	})
-	return restored, err
+	return restored, s.explainConflict(ctx, err)
 }
 
 // Entry returns an entry with its drafts, for editors.

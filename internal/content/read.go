@@ -25,6 +25,8 @@ type Service struct {
 	seo SEO
 	// read is what the reads serve (see With).
 	read ReadOptions
+	// directory names the people in CONFLICT errors (see UseDirectory).
+	directory Directory
 }
 
 // NewService returns a content service over store for the given locales.
@@ -64,7 +66,7 @@ func (s *Service) InTx(ctx context.Context, fn func(*Service) error) error {
 	return s.store.InTx(ctx, func(tx Store) error {
 		// No change hook inside: the caller's transaction has not
 		// committed when its calls return.
-		return fn(&Service{store: tx, locales: s.locales, now: s.now, seo: s.seo, read: s.read})
+		return fn(&Service{store: tx, locales: s.locales, now: s.now, seo: s.seo, read: s.read, directory: s.directory})
 	})
 }
 

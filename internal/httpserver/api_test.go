@@ -77,6 +77,7 @@ func newAPIWith(t testing.TB, db *database.DB, configure func(*httpserver.Config
 	if err != nil {
 		t.Fatal(err)
 	}
+	svc.UseDirectory(accounts)
 	cfg := httpserver.Config{
 		Content: svc, Accounts: accounts, Ready: db.Ping, Playground: true, Limits: graph.DefaultLimits,
 		PublicMaxAge: time.Minute, Log: log,

@@ -79,6 +79,7 @@ func unseededAPI(t *testing.T, db *database.DB, configure func(*httpserver.Confi
 	if err != nil {
 		t.Fatal(err)
 	}
+	svc.UseDirectory(accounts)
 	cfg := httpserver.Config{Content: svc, Accounts: accounts, Ready: db.Ping, Limits: graph.DefaultLimits, PublicMaxAge: time.Minute, Log: log}
 	configure(&cfg)
 	return &api{t: t, db: db, content: svc, accounts: accounts, handler: httpserver.New(cfg)}
