@@ -3,6 +3,7 @@ package account
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/werkwijzer/werkwijzer/internal/apperr"
@@ -122,6 +123,16 @@ func TestAuthorizeChecksTheCaller(t *testing.T) {
 			t.Errorf("%s: authorized for %s but the actor cannot", c.name, c.need)
 		}
 	}
+	_, err := Authorize(WithAuthFailure(ctx, errors.New("token expired")), RoleTranslator, "x")
+	if apperr.CodeOf(err) != apperr.Unauthenticated || !strings.Contains(err.Error(), "invalid or has expired") {
+		t.Errorf("a request whose token failed: %v; want UNAUTHENTICATED saying the token failed", err)
+	}
+	if _, err := Authorize(WithAuthFailure(editor, errors.New("stale")), RoleEditor, "x"); err != nil {
+		t.Errorf("a signed-in editor with a recorded failure: %v", err)
+	}
+	if AuthFailure(ctx) != nil || ClientAddr(ctx) != "" || ClientAddr(WithClientAddr(ctx, "192.0.2.1")) != "192.0.2.1" {
+		t.Error("request context values do not round-trip")
+	}
 	op, _ := Authorize(WithOperator(ctx), RoleAdmin, "x")
 	if !op.Operator || op.UserID != "" || !op.MayEditLocale("de") {
 		t.Errorf("operator actor = %+v; want Operator, no user id, every locale", op)
@@ -136,17 +147,21 @@ func TestAuthorizeChecksTheCaller(t *testing.T) {
 	}
 }
 
+// longestEmail is an address of the most bytes NormalizeEmail accepts, 254.
+var longestEmail = strings.Repeat("a", 254-len("@example.nl")) + "@example.nl"
+
 func TestNormalizeEmail(t *testing.T) {
 	for in, want := range map[string]string{
 		"Jan@Example.NL":       "jan@example.nl",
 		"  a.b+c@sub.example ": "a.b+c@sub.example",
+		longestEmail:           longestEmail,
 	} {
 		if got, err := NormalizeEmail(in); err != nil || got != want {
 			t.Errorf("NormalizeEmail(%q) = %q, %v; want %q", in, got, err, want)
 		}
 	}
 	for _, in := range []string{"", "  ", "jan", "@example.nl", "jan@", "jan@@example.nl", "a@b@c", "Jan <jan@example.nl>",
-		"jan doe@example.nl", "jan@example..nl", "jan@.example.nl", "jan@example.nl.", "jan\x00@example.nl"} {
+		"jan doe@example.nl", "jan@example..nl", "jan@.example.nl", "jan@example.nl.", "jan\x00@example.nl", "x" + longestEmail} {
 		if _, err := NormalizeEmail(in); apperr.CodeOf(err) != apperr.BadUserInput {
 			t.Errorf("NormalizeEmail(%q) error = %v; want BAD_USER_INPUT", in, err)
 		}
