@@ -219,11 +219,22 @@ func once(seen map[string]content.TranslationInput, loc string) error {
 	return nil
 }
 
-func needTranslations[T any](ts []T) error {
-	if len(ts) == 0 {
-		return apperr.New(apperr.BadUserInput, "give at least one translation").With("field", "translations")
+// create is every create mutation: at least one translation, mapped by
+// translate, then the entry created with structure.
+func create[T any](ctx context.Context, r *Resolver, typ content.Type, structure any, in []T,
+	translate func([]T) (map[string]content.TranslationInput, error)) (*model.Entry, error) {
+	if len(in) == 0 {
+		return nil, apperr.New(apperr.BadUserInput, "give at least one translation").With("field", "translations")
 	}
-	return nil
+	tr, err := translate(in)
+	if err != nil {
+		return nil, err
+	}
+	e, err := r.Content.Create(ctx, typ, structure, tr)
+	if err != nil {
+		return nil, err
+	}
+	return r.toEntry(e)
 }
 
 // update runs a content update and maps the result.

@@ -58,17 +58,13 @@ func (r *queryResolver) Articles(ctx context.Context, locale *string, first *int
 			return nil, err
 		}
 	}
-	conn := &model.ArticleConnection{
-		Edges: make([]model.ArticleEdge, len(list.Items)),
-		Count: func(ctx context.Context) (int, error) {
-			return svc.Count(ctx, content.TypeArticle, loc)
-		},
-	}
-	for i, p := range list.Items {
-		conn.Edges[i] = model.ArticleEdge{Cursor: encodeCursor(p.EntryID), Node: r.toArticle(p)}
-	}
-	conn.PageInfo = pageInfo(conn.Edges, func(e model.ArticleEdge) string { return e.Cursor }, list.HasNextPage, list.HasPreviousPage)
-	return conn, nil
+	conn := &model.ArticleConnection{Count: func(ctx context.Context) (int, error) { return svc.Count(ctx, content.TypeArticle, loc) }}
+	conn.Edges, conn.PageInfo, err = edges(list.Items, list.HasNextPage, list.HasPreviousPage,
+		func(p *content.PublishedArticle) string { return encodeCursor(p.EntryID) },
+		func(c string, p *content.PublishedArticle) (model.ArticleEdge, error) {
+			return model.ArticleEdge{Cursor: c, Node: r.toArticle(p)}, nil
+		})
+	return conn, err
 }
 
 // Role is the resolver for the role field.
@@ -109,17 +105,13 @@ func (r *queryResolver) Roles(ctx context.Context, locale *string, first *int, a
 		found[p.EntryID] = p
 	}
 	loaders.Prime(r.loaders(ctx).Roles, loc, previewing, found)
-	conn := &model.RoleConnection{
-		Edges: make([]model.RoleEdge, len(list.Items)),
-		Count: func(ctx context.Context) (int, error) {
-			return svc.Count(ctx, content.TypeRole, loc)
-		},
-	}
-	for i, p := range list.Items {
-		conn.Edges[i] = model.RoleEdge{Cursor: encodeCursor(p.EntryID), Node: r.toRole(p)}
-	}
-	conn.PageInfo = pageInfo(conn.Edges, func(e model.RoleEdge) string { return e.Cursor }, list.HasNextPage, list.HasPreviousPage)
-	return conn, nil
+	conn := &model.RoleConnection{Count: func(ctx context.Context) (int, error) { return svc.Count(ctx, content.TypeRole, loc) }}
+	conn.Edges, conn.PageInfo, err = edges(list.Items, list.HasNextPage, list.HasPreviousPage,
+		func(p *content.PublishedRole) string { return encodeCursor(p.EntryID) },
+		func(c string, p *content.PublishedRole) (model.RoleEdge, error) {
+			return model.RoleEdge{Cursor: c, Node: r.toRole(p)}, nil
+		})
+	return conn, err
 }
 
 // Comparison is the resolver for the comparison field.
@@ -154,17 +146,13 @@ func (r *queryResolver) Faqs(ctx context.Context, locale *string, roleSlug *stri
 	if err != nil {
 		return nil, err
 	}
-	conn := &model.FAQConnection{
-		Edges: make([]model.FAQEdge, len(list.Items)),
-		Count: func(ctx context.Context) (int, error) {
-			return svc.CountFAQs(ctx, loc, filter)
-		},
-	}
-	for i, p := range list.Items {
-		conn.Edges[i] = model.FAQEdge{Cursor: encodeCursor(p.EntryID), Node: toFAQ(p)}
-	}
-	conn.PageInfo = pageInfo(conn.Edges, func(e model.FAQEdge) string { return e.Cursor }, list.HasNextPage, list.HasPreviousPage)
-	return conn, nil
+	conn := &model.FAQConnection{Count: func(ctx context.Context) (int, error) { return svc.CountFAQs(ctx, loc, filter) }}
+	conn.Edges, conn.PageInfo, err = edges(list.Items, list.HasNextPage, list.HasPreviousPage,
+		func(p *content.PublishedFAQ) string { return encodeCursor(p.EntryID) },
+		func(c string, p *content.PublishedFAQ) (model.FAQEdge, error) {
+			return model.FAQEdge{Cursor: c, Node: toFAQ(p)}, nil
+		})
+	return conn, err
 }
 
 // Sitemap is the resolver for the sitemap field.
@@ -178,15 +166,13 @@ func (r *queryResolver) Sitemap(ctx context.Context, locale *string, first *int,
 	if err != nil {
 		return nil, err
 	}
-	conn := &model.SitemapConnection{
-		Edges: make([]model.SitemapEdge, len(list.Items)),
-		Count: func(ctx context.Context) (int, error) { return r.Content.CountSitemap(ctx, loc) },
-	}
-	for i, p := range list.Items {
-		conn.Edges[i] = model.SitemapEdge{Cursor: encodeCursor(p.EntryID), Node: toSitemapEntry(p)}
-	}
-	conn.PageInfo = pageInfo(conn.Edges, func(e model.SitemapEdge) string { return e.Cursor }, list.HasNextPage, list.HasPreviousPage)
-	return conn, nil
+	conn := &model.SitemapConnection{Count: func(ctx context.Context) (int, error) { return r.Content.CountSitemap(ctx, loc) }}
+	conn.Edges, conn.PageInfo, err = edges(list.Items, list.HasNextPage, list.HasPreviousPage,
+		func(p content.SitemapPage) string { return encodeCursor(p.EntryID) },
+		func(c string, p content.SitemapPage) (model.SitemapEdge, error) {
+			return model.SitemapEdge{Cursor: c, Node: toSitemapEntry(p)}, nil
+		})
+	return conn, err
 }
 
 // Query returns generated.QueryResolver implementation.

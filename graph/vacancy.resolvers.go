@@ -130,7 +130,7 @@ func (r *queryResolver) Vacancies(ctx context.Context, filter *model.VacancyFilt
 
 // Vacancy is the resolver for the vacancy field.
 func (r *queryResolver) Vacancy(ctx context.Context, id string) (*model.Vacancy, error) {
-	if !validID(id) {
+	if !canonicalUUID(id) {
 		return nil, nil
 	}
 	found, err := r.VacancyService.OpenByID(ctx, []string{id})
@@ -159,7 +159,7 @@ func (r *queryResolver) Sources(ctx context.Context) ([]model.Source, error) {
 
 // Source is the resolver for the source field.
 func (r *queryResolver) Source(ctx context.Context, id string) (*model.Source, error) {
-	if !validID(id) {
+	if !canonicalUUID(id) {
 		return nil, nil
 	}
 	src, err := r.VacancyService.Source(ctx, id)
