@@ -83,6 +83,15 @@ func TestPrincipalTravelsInTheContext(t *testing.T) {
 	if _, ok := PrincipalFrom(WithPrincipal(ctx, Principal{})); ok {
 		t.Fatal("the zero principal counts as signed in")
 	}
+	if _, ok := ClientFrom(ctx); ok {
+		t.Fatal("an empty context has a machine client")
+	}
+	if c, ok := ClientFrom(WithClient(ctx, Client{ID: "c1"})); !ok || c.ID != "c1" {
+		t.Fatalf("ClientFrom = %+v, %v", c, ok)
+	}
+	if _, ok := ClientFrom(WithClient(ctx, Client{})); ok {
+		t.Fatal("the zero client counts as authenticated")
+	}
 }
 
 func TestAuthorizeChecksTheCaller(t *testing.T) {
