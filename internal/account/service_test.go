@@ -720,3 +720,21 @@ func TestMalformedRefreshTokensNeverReachTheStore(t *testing.T) {
 		t.Fatalf("a 256-byte token was looked up %d times; want once by Refresh and once by Logout", lookups)
 	}
 }
+
+func TestColleaguesNamesOnlyTheAskedForToSignedInCallers(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+		svc := newService(t, db, newClock(), account.Config{})
+		editor := createUser(t, svc, "editor@example.nl", account.RoleEditor)
+		createUser(t, svc, "other@example.nl", account.RoleTranslator, "en")
+		asEditor := account.WithPrincipal(context.Background(), account.Principal{UserID: editor.ID, Role: account.RoleEditor})
+		found, err := svc.Colleagues(asEditor, []string{editor.ID, "01939a4e-1111-7000-8000-000000000009"})
+		if err != nil || len(found) != 1 || found[editor.ID].Email != "editor@example.nl" {
+			t.Fatalf("Colleagues = %+v, %v; want only the editor", found, err)
+		}
+		if found, err := svc.Colleagues(asEditor, nil); err != nil || found == nil || len(found) != 0 {
+			t.Fatalf("Colleagues of nobody = %#v, %v; want an empty map", found, err)
+		}
+		_, err = svc.Colleagues(context.Background(), []string{editor.ID})
+		wantCode(t, err, apperr.Unauthenticated)
+	})
+}
