@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/google/uuid"
 
 	"github.com/werkwijzer/werkwijzer/graph/model"
 	"github.com/werkwijzer/werkwijzer/internal/apperr"
@@ -80,14 +81,28 @@ func pageSize(first, last *int, before *string) (limit int, fromEnd bool, err er
 	return *n, fromEnd, nil
 }
 
-// pageInfo describes a page by the cursors of its first and last edges.
-func pageInfo[E any](edges []E, cursor func(E) string, hasNext, hasPrevious bool) model.PageInfo {
+// edges builds the one Relay connection shape every list shares: an edge
+// per item of a page, made by edge from the item and its cursor, and the
+// page info with the cursors of the first and last items. The first error
+// from edge ends it.
+func edges[T, E any](items []T, hasNext, hasPrevious bool, cursor func(T) string, edge func(cursor string, item T) (E, error)) ([]E, model.PageInfo, error) {
+	out := make([]E, len(items))
 	info := model.PageInfo{HasNextPage: hasNext, HasPreviousPage: hasPrevious}
-	if n := len(edges); n > 0 {
-		start, end := cursor(edges[0]), cursor(edges[n-1])
-		info.StartCursor, info.EndCursor = &start, &end
+	for i, item := range items {
+		c := cursor(item)
+		e, err := edge(c, item)
+		if err != nil {
+			return nil, model.PageInfo{}, err
+		}
+		out[i] = e
+		if i == 0 {
+			info.StartCursor = &c
+		}
+		if i == len(items)-1 {
+			info.EndCursor = &c
+		}
 	}
-	return info
+	return out, info, nil
 }
 
 const cursorPrefix = "id:"
@@ -106,27 +121,17 @@ func decodeCursor(cursor, field string) (string, error) {
 		return "", invalid
 	}
 	id, ok := strings.CutPrefix(string(raw), cursorPrefix)
-	if !ok || !validID(id) {
+	if !ok || !canonicalUUID(id) {
 		return "", invalid
 	}
 	return id, nil
 }
 
-// validID accepts the canonical text form of a UUID.
-func validID(id string) bool {
-	if len(id) != 36 {
-		return false
-	}
-	for i, c := range id {
-		switch {
-		case i == 8 || i == 13 || i == 18 || i == 23:
-			if c != '-' {
-				return false
-			}
-		case '0' <= c && c <= '9', 'a' <= c && c <= 'f':
-		default:
-			return false
-		}
-	}
-	return true
+// canonicalUUID reports whether id is a UUID in the form the API hands ids
+// out in: lower case with dashes, as uuid.UUID.String writes it. The other
+// spellings uuid.Parse accepts (braces, urn:uuid:, upper case) never name
+// an entry, and in a cursor would page from the wrong place.
+func canonicalUUID(id string) bool {
+	u, err := uuid.Parse(id)
+	return err == nil && u.String() == id
 }

@@ -11,22 +11,11 @@ import (
 	"github.com/werkwijzer/werkwijzer/graph/generated"
 	"github.com/werkwijzer/werkwijzer/graph/loaders"
 	"github.com/werkwijzer/werkwijzer/graph/model"
-	"github.com/werkwijzer/werkwijzer/internal/content"
 )
 
 // StructuredData is the resolver for the structuredData field.
 func (r *articleResolver) StructuredData(ctx context.Context, obj *model.Article) (string, error) {
-	// The FAQs come from the loader the page's blocks primed, or in one
-	// batch when no blocks were selected.
-	faqs, err := loaders.Many(ctx, r.loaders(ctx).FAQs, keys(obj.Domain.Structure.FAQIDs(), obj.RequestedLocale, obj.Preview))
-	if err != nil {
-		return "", err
-	}
-	byID := make(map[string]*content.PublishedFAQ, len(faqs))
-	for _, f := range faqs {
-		byID[f.EntryID] = f
-	}
-	return r.Content.ArticleStructuredData(obj.Domain, byID)
+	return obj.StructuredData(ctx)
 }
 
 // TotalCount is the resolver for the totalCount field.
@@ -43,7 +32,7 @@ func (r *comparisonResolver) Roles(ctx context.Context, obj *model.Comparison) (
 	out := make([]*model.Role, len(roles))
 	for i, role := range roles {
 		if role != nil {
-			out[i] = toRole(role)
+			out[i] = r.toRole(role)
 		}
 	}
 	return out, nil
@@ -83,7 +72,7 @@ func (r *roleResolver) Faqs(ctx context.Context, obj *model.Role) ([]model.FAQ, 
 
 // StructuredData is the resolver for the structuredData field.
 func (r *roleResolver) StructuredData(ctx context.Context, obj *model.Role) (string, error) {
-	return r.Content.RoleStructuredData(obj.Domain)
+	return obj.StructuredData()
 }
 
 // TotalCount is the resolver for the totalCount field.
@@ -102,7 +91,7 @@ func (r *vacancyListBlockResolver) Role(ctx context.Context, obj *model.VacancyL
 	if role == nil {
 		return nil, err
 	}
-	return toRole(role), nil
+	return r.toRole(role), nil
 }
 
 // Article returns generated.ArticleResolver implementation.

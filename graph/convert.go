@@ -1,6 +1,9 @@
 package graph
 
 import (
+	"context"
+
+	"github.com/werkwijzer/werkwijzer/graph/loaders"
 	"github.com/werkwijzer/werkwijzer/graph/model"
 	"github.com/werkwijzer/werkwijzer/internal/content"
 )
@@ -21,7 +24,7 @@ func served[S, F any](p *content.Published[S, F]) model.Served {
 	}
 }
 
-func toRole(p *content.PublishedRole) *model.Role {
+func (r *Resolver) toRole(p *content.PublishedRole) *model.Role {
 	f := p.Fields
 	role := &model.Role{
 		Served:           served(p),
@@ -39,7 +42,7 @@ func toRole(p *content.PublishedRole) *model.Role {
 		SEOTitle:         f.SEOTitle,
 		SEODescription:   f.SEODescription,
 		OgImageURL:       optionalString(f.OGImageURL),
-		Domain:           p,
+		StructuredData:   func() (string, error) { return r.Content.RoleStructuredData(p) },
 	}
 	if role.SEOTitle == "" {
 		role.SEOTitle = f.Title
@@ -53,7 +56,7 @@ func toRole(p *content.PublishedRole) *model.Role {
 	return role
 }
 
-func toArticle(p *content.PublishedArticle) *model.Article {
+func (r *Resolver) toArticle(p *content.PublishedArticle) *model.Article {
 	f := p.Fields
 	article := &model.Article{
 		Served:         served(p),
@@ -63,7 +66,7 @@ func toArticle(p *content.PublishedArticle) *model.Article {
 		SEODescription: f.SEODescription,
 		Blocks:         make([]model.ArticleBlock, 0, len(p.Structure.Blocks)),
 		OgImageURL:     optionalString(f.OGImageURL),
-		Domain:         p,
+		StructuredData: func(ctx context.Context) (string, error) { return r.articleStructuredData(ctx, p) },
 	}
 	if article.SEOTitle == "" {
 		article.SEOTitle = f.Title
@@ -155,4 +158,19 @@ func optionalString(s string) *string {
 		return nil
 	}
 	return &s
+}
+
+// articleStructuredData makes p's JSON-LD with the FAQs of its blocks, from
+// the loader the page's blocks primed, or in one batch when no blocks were
+// selected.
+func (r *Resolver) articleStructuredData(ctx context.Context, p *content.PublishedArticle) (string, error) {
+	faqs, err := loaders.Many(ctx, r.loaders(ctx).FAQs, keys(p.Structure.FAQIDs(), p.RequestedLocale, p.Draft))
+	if err != nil {
+		return "", err
+	}
+	byID := make(map[string]*content.PublishedFAQ, len(faqs))
+	for _, f := range faqs {
+		byID[f.EntryID] = f
+	}
+	return r.Content.ArticleStructuredData(p, byID)
 }

@@ -3,7 +3,6 @@ package graph
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -16,49 +15,10 @@ import (
 
 // hasRole implements @hasRole: the first gate; the services check again.
 func hasRole(ctx context.Context, _ any, next graphql.Resolver, role model.UserRole) (any, error) {
-	p, ok := account.PrincipalFrom(ctx)
-	if _, machine := account.ClientFrom(ctx); machine && !ok {
-		return nil, apperr.New(apperr.Forbidden, "a vacancy source's token may only sync vacancies; this takes a signed-in %s", role).With("requiredRole", string(role))
-	}
-	if !ok {
-		if failure := authFailure(ctx); failure != nil {
-			return nil, failure
-		}
-		return nil, apperr.New(apperr.Unauthenticated, "sign in first: send Authorization: Bearer <access token>")
-	}
-	if !p.Can(account.Role(role)) {
-		return nil, apperr.New(apperr.Forbidden, "this takes the %s role; you are %s", role, p.Role).With("requiredRole", string(role))
+	if _, err := account.Authorize(ctx, account.Role(role), "use this field"); err != nil {
+		return nil, err
 	}
 	return next(ctx)
-}
-
-type authFailureKey struct{}
-
-// WithAuthFailure records that the request carried credentials that did
-// not authenticate. Public queries still answer (anonymously); fields that
-// need a role then say why they refuse.
-func WithAuthFailure(ctx context.Context, err error) context.Context {
-	return context.WithValue(ctx, authFailureKey{}, err)
-}
-
-func authFailure(ctx context.Context) error {
-	err, _ := ctx.Value(authFailureKey{}).(error)
-	if err == nil {
-		return nil
-	}
-	return apperr.New(apperr.Unauthenticated, "the access token is invalid or has expired: refresh it or sign in again")
-}
-
-type clientAddrKey struct{}
-
-// WithClientAddr records the client's address, for login rate limits.
-func WithClientAddr(ctx context.Context, addr string) context.Context {
-	return context.WithValue(ctx, clientAddrKey{}, addr)
-}
-
-func clientAddr(ctx context.Context) string {
-	addr, _ := ctx.Value(clientAddrKey{}).(string)
-	return addr
 }
 
 func toSession(t account.Tokens) *model.Session {
@@ -88,7 +48,7 @@ func (r *Resolver) toEntry(e *content.EntryState) (*model.Entry, error) {
 	}
 	out := &model.Entry{
 		ID: e.ID, Type: model.EntryType(strings.ToUpper(string(e.Type))), Version: e.Version,
-		Label: entryLabel(e, r.Content.Locales().Default()), CreatedAt: e.CreatedAt, UpdatedAt: e.UpdatedAt,
+		Label: r.Content.Label(e), CreatedAt: e.CreatedAt, UpdatedAt: e.UpdatedAt,
 		Structure: model.JSON(e.Structure), UpdatedByID: e.UpdatedBy,
 		Translations: make([]model.EntryTranslation, len(e.Translations)),
 		Live:         make([]model.LiveTranslation, len(e.Live)),
@@ -111,28 +71,6 @@ func toStatus(st content.LocaleStatus) model.TranslationStatus {
 		MissingFields: nonNil(st.MissingFields), OutdatedFields: nonNil(st.OutdatedFields),
 		UntranslatedFields: nonNil(st.UntranslatedFields),
 	}
-}
-
-// entryLabel names an entry in lists: its title or question in the
-// default locale, else in the first locale it has.
-func entryLabel(e *content.EntryState, defaultLocale string) string {
-	t := e.Translation(defaultLocale)
-	if t == nil && len(e.Translations) > 0 {
-		t = &e.Translations[0]
-	}
-	if t == nil {
-		return e.ID
-	}
-	var f struct{ Title, Question string }
-	if err := json.Unmarshal(t.Fields, &f); err == nil {
-		if f.Title != "" {
-			return f.Title
-		}
-		if f.Question != "" {
-			return f.Question
-		}
-	}
-	return t.Slug
 }
 
 func toRevision(rev content.Revision) model.Revision {
@@ -281,40 +219,31 @@ func once(seen map[string]content.TranslationInput, loc string) error {
 	return nil
 }
 
-func needTranslations[T any](ts []T) error {
-	if len(ts) == 0 {
-		return apperr.New(apperr.BadUserInput, "give at least one translation").With("field", "translations")
+// create is every create mutation: at least one translation, mapped by
+// translate, then the entry created with structure.
+func create[T any](ctx context.Context, r *Resolver, typ content.Type, structure any, in []T,
+	translate func([]T) (map[string]content.TranslationInput, error)) (*model.Entry, error) {
+	if len(in) == 0 {
+		return nil, apperr.New(apperr.BadUserInput, "give at least one translation").With("field", "translations")
 	}
-	return nil
-}
-
-// update runs a content update and maps the result; on a conflict it adds
-// who changed the entry, by email, to the error.
-func (r *Resolver) update(ctx context.Context, id string, upd content.Update) (*model.Entry, error) {
-	e, err := r.Content.Update(ctx, id, upd)
+	tr, err := translate(in)
 	if err != nil {
-		return nil, r.explainConflict(ctx, err)
+		return nil, err
+	}
+	e, err := r.Content.Create(ctx, typ, structure, tr)
+	if err != nil {
+		return nil, err
 	}
 	return r.toEntry(e)
 }
 
-func (r *Resolver) explainConflict(ctx context.Context, err error) error {
-	var coded *apperr.Error
-	if !errors.As(err, &coded) || coded.Code != apperr.Conflict {
-		return err
+// update runs a content update and maps the result.
+func (r *Resolver) update(ctx context.Context, id string, upd content.Update) (*model.Entry, error) {
+	e, err := r.Content.Update(ctx, id, upd)
+	if err != nil {
+		return nil, err
 	}
-	by, _ := coded.Details["updatedBy"].(string)
-	if by == "" || r.Accounts == nil {
-		return err
-	}
-	users, lookupErr := r.Accounts.Colleagues(ctx, []string{by})
-	if lookupErr != nil {
-		return err
-	}
-	if u, ok := users[by]; ok {
-		return coded.With("updatedByEmail", u.Email)
-	}
-	return err
+	return r.toEntry(e)
 }
 
 // user resolves a user id for display; "" (the system) is null.

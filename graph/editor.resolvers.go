@@ -39,7 +39,7 @@ func (r *entryTranslationResolver) UpdatedBy(ctx context.Context, obj *model.Ent
 
 // Login is the resolver for the login field.
 func (r *mutationResolver) Login(ctx context.Context, email string, password string) (*model.Session, error) {
-	tokens, err := r.Accounts.Login(ctx, email, password, clientAddr(ctx))
+	tokens, err := r.Accounts.Login(ctx, email, password, account.ClientAddr(ctx))
 	if err != nil {
 		return nil, err
 	}
@@ -48,7 +48,7 @@ func (r *mutationResolver) Login(ctx context.Context, email string, password str
 
 // RefreshToken is the resolver for the refreshToken field.
 func (r *mutationResolver) RefreshToken(ctx context.Context, refreshToken string) (*model.Session, error) {
-	tokens, err := r.Accounts.Refresh(ctx, refreshToken, clientAddr(ctx))
+	tokens, err := r.Accounts.Refresh(ctx, refreshToken, account.ClientAddr(ctx))
 	if err != nil {
 		return nil, err
 	}
@@ -65,18 +65,7 @@ func (r *mutationResolver) Logout(ctx context.Context, refreshToken string) (boo
 
 // CreateRole is the resolver for the createRole field.
 func (r *mutationResolver) CreateRole(ctx context.Context, input model.RoleInput) (*model.Entry, error) {
-	tr, err := roleTranslations(input.Translations)
-	if err == nil {
-		err = needTranslations(input.Translations)
-	}
-	if err != nil {
-		return nil, err
-	}
-	e, err := r.Content.Create(ctx, content.TypeRole, roleStructure(input.Structure), tr)
-	if err != nil {
-		return nil, err
-	}
-	return r.toEntry(e)
+	return create(ctx, r.Resolver, content.TypeRole, roleStructure(input.Structure), input.Translations, roleTranslations)
 }
 
 // UpdateRole is the resolver for the updateRole field.
@@ -94,18 +83,7 @@ func (r *mutationResolver) UpdateRole(ctx context.Context, id string, expectedVe
 
 // CreateArticle is the resolver for the createArticle field.
 func (r *mutationResolver) CreateArticle(ctx context.Context, input model.ArticleInput) (*model.Entry, error) {
-	tr, err := articleTranslations(input.Translations)
-	if err == nil {
-		err = needTranslations(input.Translations)
-	}
-	if err != nil {
-		return nil, err
-	}
-	e, err := r.Content.Create(ctx, content.TypeArticle, articleStructure(input.Structure), tr)
-	if err != nil {
-		return nil, err
-	}
-	return r.toEntry(e)
+	return create(ctx, r.Resolver, content.TypeArticle, articleStructure(input.Structure), input.Translations, articleTranslations)
 }
 
 // UpdateArticle is the resolver for the updateArticle field.
@@ -123,18 +101,7 @@ func (r *mutationResolver) UpdateArticle(ctx context.Context, id string, expecte
 
 // CreateComparison is the resolver for the createComparison field.
 func (r *mutationResolver) CreateComparison(ctx context.Context, input model.ComparisonInput) (*model.Entry, error) {
-	tr, err := comparisonTranslations(input.Translations)
-	if err == nil {
-		err = needTranslations(input.Translations)
-	}
-	if err != nil {
-		return nil, err
-	}
-	e, err := r.Content.Create(ctx, content.TypeComparison, comparisonStructure(input.Structure), tr)
-	if err != nil {
-		return nil, err
-	}
-	return r.toEntry(e)
+	return create(ctx, r.Resolver, content.TypeComparison, comparisonStructure(input.Structure), input.Translations, comparisonTranslations)
 }
 
 // UpdateComparison is the resolver for the updateComparison field.
@@ -152,18 +119,7 @@ func (r *mutationResolver) UpdateComparison(ctx context.Context, id string, expe
 
 // CreateFaq is the resolver for the createFAQ field.
 func (r *mutationResolver) CreateFaq(ctx context.Context, input model.FAQInput) (*model.Entry, error) {
-	tr, err := faqTranslations(input.Translations)
-	if err == nil {
-		err = needTranslations(input.Translations)
-	}
-	if err != nil {
-		return nil, err
-	}
-	e, err := r.Content.Create(ctx, content.TypeFAQ, content.FAQStructure{}, tr)
-	if err != nil {
-		return nil, err
-	}
-	return r.toEntry(e)
+	return create(ctx, r.Resolver, content.TypeFAQ, content.FAQStructure{}, input.Translations, faqTranslations)
 }
 
 // UpdateTranslation is the resolver for the updateTranslation field.
@@ -187,7 +143,7 @@ func (r *mutationResolver) UpdateFaq(ctx context.Context, id string, expectedVer
 // DeleteEntry is the resolver for the deleteEntry field.
 func (r *mutationResolver) DeleteEntry(ctx context.Context, id string, expectedVersion int) (bool, error) {
 	if err := r.Content.Delete(ctx, id, expectedVersion); err != nil {
-		return false, r.explainConflict(ctx, err)
+		return false, err
 	}
 	return true, nil
 }
@@ -218,7 +174,7 @@ func (r *mutationResolver) Unpublish(ctx context.Context, id string, locales []s
 func (r *mutationResolver) RestoreRevision(ctx context.Context, revisionID string, expectedVersion int) (*model.Entry, error) {
 	e, err := r.Content.RestoreRevision(ctx, revisionID, expectedVersion)
 	if err != nil {
-		return nil, r.explainConflict(ctx, err)
+		return nil, err
 	}
 	return r.toEntry(e)
 }
@@ -251,27 +207,10 @@ func (r *mutationResolver) UpdateUser(ctx context.Context, id string, input mode
 		upd.Locales = &locales
 	}
 	upd.Active = input.Active.Value()
-	pw := input.Password.Value()
-	if pw != nil {
-		// Refuse a bad password before changing anything else.
-		if err := account.ValidatePassword(*pw); err != nil {
-			return nil, err
-		}
-	}
-	var u account.User
-	var err error
-	if upd.Role != nil || upd.Locales != nil || upd.Active != nil {
-		u, err = r.Accounts.UpdateUser(ctx, id, upd)
-	} else {
-		u, err = r.Accounts.UserByID(ctx, id)
-	}
+	upd.Password = input.Password.Value()
+	u, err := r.Accounts.UpdateUser(ctx, id, upd)
 	if err != nil {
 		return nil, err
-	}
-	if pw != nil {
-		if err := r.Accounts.SetPassword(ctx, id, *pw); err != nil {
-			return nil, err
-		}
 	}
 	return toUser(u), nil
 }
@@ -312,19 +251,14 @@ func (r *queryResolver) Entries(ctx context.Context, typeArg *model.EntryType, f
 	if err != nil {
 		return nil, err
 	}
-	conn := &model.EntryConnection{
-		Edges: make([]model.EntryEdge, len(list.Items)),
-		Count: func(ctx context.Context) (int, error) { return r.Content.CountEntries(ctx, typ) },
-	}
-	for i, e := range list.Items {
-		node, err := r.toEntry(e)
-		if err != nil {
-			return nil, err
-		}
-		conn.Edges[i] = model.EntryEdge{Cursor: encodeCursor(e.ID), Node: node}
-	}
-	conn.PageInfo = pageInfo(conn.Edges, func(e model.EntryEdge) string { return e.Cursor }, list.HasNextPage, list.HasPreviousPage)
-	return conn, nil
+	conn := &model.EntryConnection{Count: func(ctx context.Context) (int, error) { return r.Content.CountEntries(ctx, typ) }}
+	conn.Edges, conn.PageInfo, err = edges(list.Items, list.HasNextPage, list.HasPreviousPage,
+		func(e *content.EntryState) string { return encodeCursor(e.ID) },
+		func(c string, e *content.EntryState) (model.EntryEdge, error) {
+			node, err := r.toEntry(e)
+			return model.EntryEdge{Cursor: c, Node: node}, err
+		})
+	return conn, err
 }
 
 // Revisions is the resolver for the revisions field.
@@ -379,16 +313,14 @@ func (r *queryResolver) AuditLog(ctx context.Context, entryID *string, actorID *
 	if err != nil {
 		return nil, err
 	}
-	conn := &model.AuditLogConnection{
-		Edges: make([]model.AuditLogEdge, len(list.Items)),
-	}
-	for i, e := range list.Items {
-		node := toAuditEntry(e)
-		conn.Edges[i] = model.AuditLogEdge{Cursor: encodeCursor(e.ID), Node: &node}
-	}
-	info := pageInfo(conn.Edges, func(e model.AuditLogEdge) string { return e.Cursor }, list.HasNextPage, list.HasPreviousPage)
-	conn.PageInfo = &info
-	return conn, nil
+	conn := &model.AuditLogConnection{PageInfo: &model.PageInfo{}}
+	conn.Edges, *conn.PageInfo, err = edges(list.Items, list.HasNextPage, list.HasPreviousPage,
+		func(e content.AuditEntry) string { return encodeCursor(e.ID) },
+		func(c string, e content.AuditEntry) (model.AuditLogEdge, error) {
+			node := toAuditEntry(e)
+			return model.AuditLogEdge{Cursor: c, Node: &node}, nil
+		})
+	return conn, err
 }
 
 // Users is the resolver for the users field.

@@ -12,6 +12,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
+	"github.com/werkwijzer/werkwijzer/internal/account"
 	"github.com/werkwijzer/werkwijzer/internal/apperr"
 	"github.com/werkwijzer/werkwijzer/internal/cachetag"
 )
@@ -219,7 +220,7 @@ func (b *budget) charge(addr string, cost int) bool {
 // middleware refuses an operation whose cost (the complexity gqlgen
 // computed, at least 1) the caller's address cannot afford this minute.
 func (b *budget) middleware(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
-	addr := clientAddr(ctx)
+	addr := account.ClientAddr(ctx)
 	if addr == "" {
 		return next(ctx)
 	}

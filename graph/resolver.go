@@ -32,12 +32,11 @@ func (r *Resolver) loaders(ctx context.Context) *loaders.Loaders {
 // primeArticleRelations loads what the articles' blocks refer to in a
 // fixed number of statements and primes the loaders with it, so the block
 // resolvers never query. It does nothing when the query selects no blocks.
-func (r *Resolver) primeArticleRelations(ctx context.Context, articles []*content.PublishedArticle, loc string) error {
-	preview := content.IsPreview(ctx)
+func (r *Resolver) primeArticleRelations(ctx context.Context, articles []*content.PublishedArticle, loc string, preview bool) error {
 	if len(articles) == 0 || !selects(ctx, "blocks") {
 		return nil
 	}
-	rel, err := r.Content.RelatedToArticles(ctx, articles, loc)
+	rel, err := r.Content.With(content.ReadOptions{Preview: preview}).RelatedToArticles(ctx, articles, loc)
 	if err != nil {
 		return err
 	}
@@ -57,13 +56,12 @@ func keys(ids []string, loc string, preview bool) []loaders.Key {
 	return out
 }
 
-// previewing marks ctx for drafts when the query asked for a preview; the
-// content service refuses it to anyone not signed in.
-func previewing(ctx context.Context, preview *bool) context.Context {
-	if preview != nil && *preview {
-		return content.WithPreview(ctx)
-	}
-	return ctx
+// reading returns the content service reading drafts when the query asked
+// for a preview (the service refuses that to anyone not signed in), and
+// whether it does.
+func (r *Resolver) reading(preview *bool) (*content.Service, bool) {
+	on := preview != nil && *preview
+	return r.Content.With(content.ReadOptions{Preview: on}), on
 }
 
 // selects reports whether the field being resolved selects the named child

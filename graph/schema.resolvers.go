@@ -27,73 +27,68 @@ func (r *queryResolver) Locales(ctx context.Context) ([]model.Locale, error) {
 
 // Article is the resolver for the article field.
 func (r *queryResolver) Article(ctx context.Context, slug string, locale *string, preview *bool) (*model.Article, error) {
-	ctx = previewing(ctx, preview)
-	loc := r.requestedLocale(ctx, locale)
-	p, err := r.Content.ArticleBySlug(ctx, slug, loc)
+	svc, previewing := r.reading(preview)
+	p, err := svc.ArticleBySlug(ctx, slug, r.requestedLocale(ctx, locale))
 	if apperr.Is(err, apperr.NotFound) {
 		return nil, nil
 	}
 	if err != nil {
 		return nil, err
 	}
-	if err := r.primeArticleRelations(ctx, []*content.PublishedArticle{p}, p.RequestedLocale); err != nil {
+	if err := r.primeArticleRelations(ctx, []*content.PublishedArticle{p}, p.RequestedLocale, previewing); err != nil {
 		return nil, err
 	}
-	return toArticle(p), nil
+	return r.toArticle(p), nil
 }
 
 // Articles is the resolver for the articles field.
 func (r *queryResolver) Articles(ctx context.Context, locale *string, first *int, after *string, last *int, before *string, preview *bool) (*model.ArticleConnection, error) {
-	ctx = previewing(ctx, preview)
+	svc, previewing := r.reading(preview)
 	loc := r.requestedLocale(ctx, locale)
 	pg, err := page(first, after, last, before)
 	if err != nil {
 		return nil, err
 	}
-	list, err := r.Content.Articles(ctx, loc, pg)
+	list, err := svc.Articles(ctx, loc, pg)
 	if err != nil {
 		return nil, err
 	}
 	if len(list.Items) > 0 {
-		if err := r.primeArticleRelations(ctx, list.Items, list.Items[0].RequestedLocale); err != nil {
+		if err := r.primeArticleRelations(ctx, list.Items, list.Items[0].RequestedLocale, previewing); err != nil {
 			return nil, err
 		}
 	}
-	conn := &model.ArticleConnection{
-		Edges: make([]model.ArticleEdge, len(list.Items)),
-		Count: func(ctx context.Context) (int, error) {
-			return r.Content.Count(previewing(ctx, preview), content.TypeArticle, loc)
-		},
-	}
-	for i, p := range list.Items {
-		conn.Edges[i] = model.ArticleEdge{Cursor: encodeCursor(p.EntryID), Node: toArticle(p)}
-	}
-	conn.PageInfo = pageInfo(conn.Edges, func(e model.ArticleEdge) string { return e.Cursor }, list.HasNextPage, list.HasPreviousPage)
-	return conn, nil
+	conn := &model.ArticleConnection{Count: func(ctx context.Context) (int, error) { return svc.Count(ctx, content.TypeArticle, loc) }}
+	conn.Edges, conn.PageInfo, err = edges(list.Items, list.HasNextPage, list.HasPreviousPage,
+		func(p *content.PublishedArticle) string { return encodeCursor(p.EntryID) },
+		func(c string, p *content.PublishedArticle) (model.ArticleEdge, error) {
+			return model.ArticleEdge{Cursor: c, Node: r.toArticle(p)}, nil
+		})
+	return conn, err
 }
 
 // Role is the resolver for the role field.
 func (r *queryResolver) Role(ctx context.Context, slug string, locale *string, preview *bool) (*model.Role, error) {
-	ctx = previewing(ctx, preview)
-	p, err := r.Content.RoleBySlug(ctx, slug, r.requestedLocale(ctx, locale))
+	svc, _ := r.reading(preview)
+	p, err := svc.RoleBySlug(ctx, slug, r.requestedLocale(ctx, locale))
 	if apperr.Is(err, apperr.NotFound) {
 		return nil, nil
 	}
 	if err != nil {
 		return nil, err
 	}
-	return toRole(p), nil
+	return r.toRole(p), nil
 }
 
 // Roles is the resolver for the roles field.
 func (r *queryResolver) Roles(ctx context.Context, locale *string, first *int, after *string, last *int, before *string, preview *bool) (*model.RoleConnection, error) {
-	ctx = previewing(ctx, preview)
+	svc, previewing := r.reading(preview)
 	loc := r.requestedLocale(ctx, locale)
 	pg, err := page(first, after, last, before)
 	if err != nil {
 		return nil, err
 	}
-	list, err := r.Content.Roles(ctx, loc, pg)
+	list, err := svc.Roles(ctx, loc, pg)
 	if err != nil {
 		return nil, err
 	}
@@ -109,24 +104,20 @@ func (r *queryResolver) Roles(ctx context.Context, locale *string, first *int, a
 	for _, p := range list.Items {
 		found[p.EntryID] = p
 	}
-	loaders.Prime(r.loaders(ctx).Roles, loc, content.IsPreview(ctx), found)
-	conn := &model.RoleConnection{
-		Edges: make([]model.RoleEdge, len(list.Items)),
-		Count: func(ctx context.Context) (int, error) {
-			return r.Content.Count(previewing(ctx, preview), content.TypeRole, loc)
-		},
-	}
-	for i, p := range list.Items {
-		conn.Edges[i] = model.RoleEdge{Cursor: encodeCursor(p.EntryID), Node: toRole(p)}
-	}
-	conn.PageInfo = pageInfo(conn.Edges, func(e model.RoleEdge) string { return e.Cursor }, list.HasNextPage, list.HasPreviousPage)
-	return conn, nil
+	loaders.Prime(r.loaders(ctx).Roles, loc, previewing, found)
+	conn := &model.RoleConnection{Count: func(ctx context.Context) (int, error) { return svc.Count(ctx, content.TypeRole, loc) }}
+	conn.Edges, conn.PageInfo, err = edges(list.Items, list.HasNextPage, list.HasPreviousPage,
+		func(p *content.PublishedRole) string { return encodeCursor(p.EntryID) },
+		func(c string, p *content.PublishedRole) (model.RoleEdge, error) {
+			return model.RoleEdge{Cursor: c, Node: r.toRole(p)}, nil
+		})
+	return conn, err
 }
 
 // Comparison is the resolver for the comparison field.
 func (r *queryResolver) Comparison(ctx context.Context, slug string, locale *string, preview *bool) (*model.Comparison, error) {
-	ctx = previewing(ctx, preview)
-	p, err := r.Content.ComparisonBySlug(ctx, slug, r.requestedLocale(ctx, locale))
+	svc, _ := r.reading(preview)
+	p, err := svc.ComparisonBySlug(ctx, slug, r.requestedLocale(ctx, locale))
 	if apperr.Is(err, apperr.NotFound) {
 		return nil, nil
 	}
@@ -138,7 +129,7 @@ func (r *queryResolver) Comparison(ctx context.Context, slug string, locale *str
 
 // Faqs is the resolver for the faqs field.
 func (r *queryResolver) Faqs(ctx context.Context, locale *string, roleSlug *string, articleSlug *string, first *int, after *string, last *int, before *string, preview *bool) (*model.FAQConnection, error) {
-	ctx = previewing(ctx, preview)
+	svc, _ := r.reading(preview)
 	loc := r.requestedLocale(ctx, locale)
 	pg, err := page(first, after, last, before)
 	if err != nil {
@@ -151,21 +142,17 @@ func (r *queryResolver) Faqs(ctx context.Context, locale *string, roleSlug *stri
 	if articleSlug != nil {
 		filter.ArticleSlug = *articleSlug
 	}
-	list, err := r.Content.FAQs(ctx, loc, filter, pg)
+	list, err := svc.FAQs(ctx, loc, filter, pg)
 	if err != nil {
 		return nil, err
 	}
-	conn := &model.FAQConnection{
-		Edges: make([]model.FAQEdge, len(list.Items)),
-		Count: func(ctx context.Context) (int, error) {
-			return r.Content.CountFAQs(previewing(ctx, preview), loc, filter)
-		},
-	}
-	for i, p := range list.Items {
-		conn.Edges[i] = model.FAQEdge{Cursor: encodeCursor(p.EntryID), Node: toFAQ(p)}
-	}
-	conn.PageInfo = pageInfo(conn.Edges, func(e model.FAQEdge) string { return e.Cursor }, list.HasNextPage, list.HasPreviousPage)
-	return conn, nil
+	conn := &model.FAQConnection{Count: func(ctx context.Context) (int, error) { return svc.CountFAQs(ctx, loc, filter) }}
+	conn.Edges, conn.PageInfo, err = edges(list.Items, list.HasNextPage, list.HasPreviousPage,
+		func(p *content.PublishedFAQ) string { return encodeCursor(p.EntryID) },
+		func(c string, p *content.PublishedFAQ) (model.FAQEdge, error) {
+			return model.FAQEdge{Cursor: c, Node: toFAQ(p)}, nil
+		})
+	return conn, err
 }
 
 // Sitemap is the resolver for the sitemap field.
@@ -179,15 +166,13 @@ func (r *queryResolver) Sitemap(ctx context.Context, locale *string, first *int,
 	if err != nil {
 		return nil, err
 	}
-	conn := &model.SitemapConnection{
-		Edges: make([]model.SitemapEdge, len(list.Items)),
-		Count: func(ctx context.Context) (int, error) { return r.Content.CountSitemap(ctx, loc) },
-	}
-	for i, p := range list.Items {
-		conn.Edges[i] = model.SitemapEdge{Cursor: encodeCursor(p.EntryID), Node: toSitemapEntry(p)}
-	}
-	conn.PageInfo = pageInfo(conn.Edges, func(e model.SitemapEdge) string { return e.Cursor }, list.HasNextPage, list.HasPreviousPage)
-	return conn, nil
+	conn := &model.SitemapConnection{Count: func(ctx context.Context) (int, error) { return r.Content.CountSitemap(ctx, loc) }}
+	conn.Edges, conn.PageInfo, err = edges(list.Items, list.HasNextPage, list.HasPreviousPage,
+		func(p content.SitemapPage) string { return encodeCursor(p.EntryID) },
+		func(c string, p content.SitemapPage) (model.SitemapEdge, error) {
+			return model.SitemapEdge{Cursor: c, Node: toSitemapEntry(p)}, nil
+		})
+	return conn, err
 }
 
 // Query returns generated.QueryResolver implementation.

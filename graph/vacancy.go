@@ -3,6 +3,7 @@ package graph
 import (
 	"context"
 	"encoding/base64"
+	"encoding/json"
 	"strings"
 	"time"
 
@@ -154,7 +155,7 @@ func decodeVacancyCursor(cursor, field string) (*vacancy.Cursor, error) {
 		return nil, invalid
 	}
 	ts, id, ok := strings.Cut(rest, "|")
-	if !ok || !validID(id) {
+	if !ok || !canonicalUUID(id) {
 		return nil, invalid
 	}
 	posted, err := time.Parse(time.RFC3339Nano, ts)
@@ -184,14 +185,12 @@ func vacancyPage(first *int, after *string, last *int, before *string) (vacancy.
 }
 
 func toVacancyConnection(list vacancy.List, count model.Counter) *model.VacancyConnection {
-	conn := &model.VacancyConnection{
-		Edges: make([]model.VacancyEdge, len(list.Items)),
-		Count: count,
-	}
-	for i, v := range list.Items {
-		conn.Edges[i] = model.VacancyEdge{Cursor: encodeVacancyCursor(v), Node: toVacancy(v)}
-	}
-	conn.PageInfo = pageInfo(conn.Edges, func(e model.VacancyEdge) string { return e.Cursor }, list.HasNextPage, list.HasPreviousPage)
+	conn := &model.VacancyConnection{Count: count}
+	// Mapping a vacancy cannot fail, so neither can edges.
+	conn.Edges, conn.PageInfo, _ = edges(list.Items, list.HasNextPage, list.HasPreviousPage, encodeVacancyCursor,
+		func(c string, v *vacancy.Vacancy) (model.VacancyEdge, error) {
+			return model.VacancyEdge{Cursor: c, Node: toVacancy(v)}, nil
+		})
 	return conn
 }
 
@@ -222,7 +221,9 @@ func toVacancy(v *vacancy.Vacancy) *model.Vacancy {
 		ValidThrough: optional(v.ValidThrough), ExpiresAt: optionalTime(v.ExpiresAt),
 		Status: model.VacancyStatus(strings.ToUpper(string(v.Status))), ClosedReason: optional(v.ClosedReason),
 		ClosedAt: optionalTime(v.ClosedAt), FirstSeenAt: v.FirstSeenAt, LastSeenAt: v.LastSeenAt, UpdatedAt: v.UpdatedAt,
-		RoleID: v.RoleID, SourceID: v.SourceID, Domain: v,
+		RoleID: v.RoleID, SourceID: v.SourceID,
+		JobPosting:       func() json.RawMessage { return vacancy.JobPosting(v) },
+		JobPostingScript: func() string { return vacancy.JobPostingScript(v) },
 	}
 	for i, t := range v.EmploymentTypes {
 		out.EmploymentTypes[i] = model.EmploymentType(t)

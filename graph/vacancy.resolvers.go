@@ -121,7 +121,7 @@ func (r *queryResolver) Vacancies(ctx context.Context, filter *model.VacancyFilt
 
 // Vacancy is the resolver for the vacancy field.
 func (r *queryResolver) Vacancy(ctx context.Context, id string) (*model.Vacancy, error) {
-	if !validID(id) {
+	if !canonicalUUID(id) {
 		return nil, nil
 	}
 	found, err := r.VacancyService.OpenByID(ctx, []string{id})
@@ -150,7 +150,7 @@ func (r *queryResolver) Sources(ctx context.Context) ([]model.Source, error) {
 
 // Source is the resolver for the source field.
 func (r *queryResolver) Source(ctx context.Context, id string) (*model.Source, error) {
-	if !validID(id) {
+	if !canonicalUUID(id) {
 		return nil, nil
 	}
 	src, err := r.VacancyService.Source(ctx, id)
@@ -217,7 +217,7 @@ func (r *roleFacetResolver) Role(ctx context.Context, obj *model.RoleFacet, loca
 	if role == nil {
 		return nil, err
 	}
-	return toRole(role), nil
+	return r.toRole(role), nil
 }
 
 // Role is the resolver for the role field.
@@ -229,17 +229,17 @@ func (r *vacancyResolver) Role(ctx context.Context, obj *model.Vacancy, locale *
 	if role == nil {
 		return nil, err
 	}
-	return toRole(role), nil
+	return r.toRole(role), nil
 }
 
 // JobPosting is the resolver for the jobPosting field.
 func (r *vacancyResolver) JobPosting(ctx context.Context, obj *model.Vacancy) (model.JSON, error) {
-	return model.JSON(vacancy.JobPosting(obj.Domain)), nil
+	return model.JSON(obj.JobPosting()), nil
 }
 
 // JobPostingScript is the resolver for the jobPostingScript field.
 func (r *vacancyResolver) JobPostingScript(ctx context.Context, obj *model.Vacancy) (*string, error) {
-	if s := vacancy.JobPostingScript(obj.Domain); s != "" {
+	if s := obj.JobPostingScript(); s != "" {
 		return &s, nil
 	}
 	return nil, nil

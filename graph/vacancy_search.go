@@ -77,7 +77,6 @@ func (r *queryResolver) searchVacancies(ctx context.Context, f vacancy.SearchFil
 		return nil, err
 	}
 	conn := &model.VacancyConnection{
-		Edges: make([]model.VacancyEdge, len(list.Hits)),
 		Count: func(ctx context.Context) (int, error) { return r.VacancyService.Count(ctx, search) },
 		Facets: func(ctx context.Context) (*model.VacancyFacets, error) {
 			fs, err := r.VacancyService.Facets(ctx, search)
@@ -87,10 +86,12 @@ func (r *queryResolver) searchVacancies(ctx context.Context, f vacancy.SearchFil
 			return toFacets(fs), nil
 		},
 	}
-	for i, h := range list.Hits {
-		conn.Edges[i] = model.VacancyEdge{Cursor: encodeSearchCursor(h, text), Node: toVacancy(h.Vacancy)}
-	}
-	conn.PageInfo = pageInfo(conn.Edges, func(e model.VacancyEdge) string { return e.Cursor }, list.HasNextPage, list.HasPreviousPage)
+	// Mapping a vacancy cannot fail, so neither can edges.
+	conn.Edges, conn.PageInfo, _ = edges(list.Hits, list.HasNextPage, list.HasPreviousPage,
+		func(h vacancy.Hit) string { return encodeSearchCursor(h, text) },
+		func(c string, h vacancy.Hit) (model.VacancyEdge, error) {
+			return model.VacancyEdge{Cursor: c, Node: toVacancy(h.Vacancy)}, nil
+		})
 	return conn, nil
 }
 
@@ -128,7 +129,7 @@ func decodeSearchCursor(cursor, field string, text *vacancy.TextQuery) (*vacancy
 		return nil, invalid
 	}
 	parts := strings.Split(rest, "|")
-	if len(parts) != 4 || parts[0] != text.Key() || !validID(parts[3]) {
+	if len(parts) != 4 || parts[0] != text.Key() || !canonicalUUID(parts[3]) {
 		return nil, invalid
 	}
 	score, err := strconv.ParseFloat(parts[1], 64)

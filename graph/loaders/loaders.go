@@ -49,9 +49,9 @@ func New(svc *content.Service, accounts *account.Service) *Loaders {
 		dataloadgen.WithBatchCapacity(500),
 	}
 	return &Loaders{
-		Roles:       dataloadgen.NewMappedLoader(byLocale(svc.RolesByID), opts...),
-		Comparisons: dataloadgen.NewMappedLoader(byLocale(svc.ComparisonsByID), opts...),
-		FAQs:        dataloadgen.NewMappedLoader(byLocale(svc.FAQsByID), opts...),
+		Roles:       dataloadgen.NewMappedLoader(byLocale(svc, (*content.Service).RolesByID), opts...),
+		Comparisons: dataloadgen.NewMappedLoader(byLocale(svc, (*content.Service).ComparisonsByID), opts...),
+		FAQs:        dataloadgen.NewMappedLoader(byLocale(svc, (*content.Service).FAQsByID), opts...),
 		Users: dataloadgen.NewMappedLoader(func(ctx context.Context, ids []string) (map[string]*account.User, error) {
 			found, err := accounts.Colleagues(ctx, ids)
 			if err != nil {
@@ -68,7 +68,7 @@ func New(svc *content.Service, accounts *account.Service) *Loaders {
 
 // byLocale turns a service batch function into a loader fetch: one call
 // per distinct locale and view among the keys, which in practice is one.
-func byLocale[V any](fetch func(ctx context.Context, ids []string, loc string) (map[string]V, error)) func(context.Context, []Key) (map[Key]V, error) {
+func byLocale[V any](svc *content.Service, fetch func(svc *content.Service, ctx context.Context, ids []string, loc string) (map[string]V, error)) func(context.Context, []Key) (map[Key]V, error) {
 	return func(ctx context.Context, keys []Key) (map[Key]V, error) {
 		type group struct {
 			locale  string
@@ -81,11 +81,7 @@ func byLocale[V any](fetch func(ctx context.Context, ids []string, loc string) (
 		}
 		out := make(map[Key]V, len(keys))
 		for g, ids := range idsByGroup {
-			fetchCtx := ctx
-			if g.preview {
-				fetchCtx = content.WithPreview(ctx)
-			}
-			found, err := fetch(fetchCtx, ids, g.locale)
+			found, err := fetch(svc.With(content.ReadOptions{Preview: g.preview}), ctx, ids, g.locale)
 			if err != nil {
 				return nil, err
 			}

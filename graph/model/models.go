@@ -7,7 +7,6 @@ import (
 	"context"
 	"time"
 
-	"github.com/werkwijzer/werkwijzer/internal/content"
 	"github.com/werkwijzer/werkwijzer/internal/richtext"
 )
 
@@ -59,12 +58,12 @@ type Role struct {
 	SalaryNotes      RichText
 	Salary           *SalaryRange
 	// FAQIDs load Role.faqs.
-	FAQIDs []string
-	// SEO fields; Domain builds the structured data.
+	FAQIDs         []string
 	SEOTitle       string
 	SEODescription string
 	OgImageURL     *string
-	Domain         *content.PublishedRole
+	// StructuredData makes the role's JSON-LD, only when a query asks.
+	StructuredData func() (string, error)
 }
 
 func (Role) IsLocalized() {}
@@ -78,8 +77,9 @@ type Article struct {
 	SEODescription string
 	Blocks         []ArticleBlock
 	OgImageURL     *string
-	// Domain builds the structured data.
-	Domain *content.PublishedArticle
+	// StructuredData makes the article's JSON-LD, only when a query asks:
+	// it loads the FAQs of the article's blocks.
+	StructuredData func(ctx context.Context) (string, error)
 }
 
 func (Article) IsLocalized() {}

@@ -1,9 +1,8 @@
 package model
 
 import (
+	"encoding/json"
 	"time"
-
-	"github.com/werkwijzer/werkwijzer/internal/vacancy"
 )
 
 // Vacancy is a vacancy as served; role, source and jobPosting resolve
@@ -32,11 +31,13 @@ type Vacancy struct {
 	FirstSeenAt        time.Time
 	LastSeenAt         time.Time
 	UpdatedAt          time.Time
-	// RoleID resolves Vacancy.role, SourceID Vacancy.source; Domain is
-	// the vacancy the JobPosting is made from.
+	// RoleID resolves Vacancy.role, SourceID Vacancy.source.
 	RoleID   string
 	SourceID string
-	Domain   *vacancy.Vacancy
+	// JobPosting and JobPostingScript make the schema.org JobPosting,
+	// only when a query asks.
+	JobPosting       func() json.RawMessage
+	JobPostingScript func() string
 }
 
 // VacancyConnection is a page of vacancies. Facets is nil on lists that

@@ -137,6 +137,36 @@ func PrincipalFrom(ctx context.Context) (Principal, bool) {
 	return p, ok && p.UserID != ""
 }
 
+type authFailureKey struct{}
+
+// WithAuthFailure records that the request carried credentials that did
+// not authenticate (err says why, for logs). Public reads still answer,
+// anonymously; Authorize then tells the caller their token failed rather
+// than asking them to sign in.
+func WithAuthFailure(ctx context.Context, err error) context.Context {
+	return context.WithValue(ctx, authFailureKey{}, err)
+}
+
+// AuthFailure returns what WithAuthFailure recorded, or nil.
+func AuthFailure(ctx context.Context) error {
+	err, _ := ctx.Value(authFailureKey{}).(error)
+	return err
+}
+
+type clientAddrKey struct{}
+
+// WithClientAddr records the address of the request's client (as the
+// server's trusted proxies report it), for sign-in and rate limits.
+func WithClientAddr(ctx context.Context, addr string) context.Context {
+	return context.WithValue(ctx, clientAddrKey{}, addr)
+}
+
+// ClientAddr returns the address WithClientAddr recorded, or "".
+func ClientAddr(ctx context.Context) string {
+	addr, _ := ctx.Value(clientAddrKey{}).(string)
+	return addr
+}
+
 // WithOperator returns a copy of ctx that acts as the server's operator:
 // someone with shell access, such as the "werkwijzer user" command, who may
 // manage users without signing in (that is how the first admin is
@@ -145,25 +175,12 @@ func WithOperator(ctx context.Context) context.Context {
 	return context.WithValue(ctx, operatorKey{}, true)
 }
 
-func isOperator(ctx context.Context) bool {
+// IsOperator reports whether ctx acts as the server's operator (see
+// WithOperator). Authorize lets the operator do everything; the few
+// actions only the server itself may take (the scheduled pull) ask this.
+func IsOperator(ctx context.Context) bool {
 	on, _ := ctx.Value(operatorKey{}).(bool)
 	return on
-}
-
-// requireAdmin lets the operator and admins through; anyone else gets
-// UNAUTHENTICATED (no principal) or FORBIDDEN.
-func requireAdmin(ctx context.Context, action string) error {
-	if isOperator(ctx) {
-		return nil
-	}
-	p, ok := PrincipalFrom(ctx)
-	if !ok {
-		return apperr.New(apperr.Unauthenticated, "sign in to %s", action)
-	}
-	if !p.Can(RoleAdmin) {
-		return apperr.New(apperr.Forbidden, "only an ADMIN may %s", action)
-	}
-	return nil
 }
 
 // NormalizeEmail trims s and lower-cases it, and checks that the result is

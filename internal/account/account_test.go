@@ -2,6 +2,8 @@ package account
 
 import (
 	"context"
+	"errors"
+	"strings"
 	"testing"
 
 	"github.com/werkwijzer/werkwijzer/internal/apperr"
@@ -81,35 +83,94 @@ func TestPrincipalTravelsInTheContext(t *testing.T) {
 	if _, ok := PrincipalFrom(WithPrincipal(ctx, Principal{})); ok {
 		t.Fatal("the zero principal counts as signed in")
 	}
+	if _, ok := ClientFrom(ctx); ok {
+		t.Fatal("an empty context has a machine client")
+	}
+	if c, ok := ClientFrom(WithClient(ctx, Client{ID: "c1"})); !ok || c.ID != "c1" {
+		t.Fatalf("ClientFrom = %+v, %v", c, ok)
+	}
+	if _, ok := ClientFrom(WithClient(ctx, Client{})); ok {
+		t.Fatal("the zero client counts as authenticated")
+	}
 }
 
-func TestAdminOnlyActionsCheckTheCaller(t *testing.T) {
+func TestAuthorizeChecksTheCaller(t *testing.T) {
 	ctx := context.Background()
-	if err := requireAdmin(ctx, "x"); apperr.CodeOf(err) != apperr.Unauthenticated {
-		t.Errorf("anonymous: %v; want UNAUTHENTICATED", err)
+	editor := WithPrincipal(ctx, Principal{UserID: "e", Role: RoleEditor})
+	machine := WithClient(ctx, Client{ID: "source-1", Scopes: []string{ScopeVacancySync}})
+	for _, c := range []struct {
+		name string
+		ctx  context.Context
+		need Role
+		want apperr.Code // "" passes
+	}{
+		{"anonymous", ctx, RoleTranslator, apperr.Unauthenticated},
+		{"editor needing admin", editor, RoleAdmin, apperr.Forbidden},
+		{"editor needing editor", editor, RoleEditor, ""},
+		{"editor needing translator", editor, RoleTranslator, ""},
+		{"admin", WithPrincipal(ctx, Principal{UserID: "a", Role: RoleAdmin}), RoleAdmin, ""},
+		{"operator", WithOperator(ctx), RoleAdmin, ""},
+		{"machine client", machine, RoleTranslator, apperr.Forbidden},
+		{"operator with a machine client", WithOperator(machine), RoleAdmin, ""},
+	} {
+		a, err := Authorize(c.ctx, c.need, "x")
+		if (err == nil) != (c.want == "") || err != nil && apperr.CodeOf(err) != c.want {
+			t.Errorf("%s: %v; want %q", c.name, err, c.want)
+			continue
+		}
+		if err != nil {
+			if a.Operator || a.UserID != "" {
+				t.Errorf("%s: refused but returned %+v", c.name, a)
+			}
+			var coded *apperr.Error
+			if c.want == apperr.Forbidden && (!errors.As(err, &coded) || coded.Details["requiredRole"] != string(c.need)) {
+				t.Errorf("%s: %v lacks requiredRole %s", c.name, err, c.need)
+			}
+			continue
+		}
+		if !a.Can(c.need) {
+			t.Errorf("%s: authorized for %s but the actor cannot", c.name, c.need)
+		}
 	}
-	if err := requireAdmin(WithPrincipal(ctx, Principal{UserID: "e", Role: RoleEditor}), "x"); apperr.CodeOf(err) != apperr.Forbidden {
-		t.Errorf("editor: %v; want FORBIDDEN", err)
+	_, err := Authorize(WithAuthFailure(ctx, errors.New("token expired")), RoleTranslator, "x")
+	if apperr.CodeOf(err) != apperr.Unauthenticated || !strings.Contains(err.Error(), "invalid or has expired") {
+		t.Errorf("a request whose token failed: %v; want UNAUTHENTICATED saying the token failed", err)
 	}
-	if err := requireAdmin(WithPrincipal(ctx, Principal{UserID: "a", Role: RoleAdmin}), "x"); err != nil {
-		t.Errorf("admin: %v", err)
+	if _, err := Authorize(WithAuthFailure(editor, errors.New("stale")), RoleEditor, "x"); err != nil {
+		t.Errorf("a signed-in editor with a recorded failure: %v", err)
 	}
-	if err := requireAdmin(WithOperator(ctx), "x"); err != nil {
-		t.Errorf("operator: %v", err)
+	if AuthFailure(ctx) != nil || ClientAddr(ctx) != "" || ClientAddr(WithClientAddr(ctx, "192.0.2.1")) != "192.0.2.1" {
+		t.Error("request context values do not round-trip")
+	}
+	op, _ := Authorize(WithOperator(ctx), RoleAdmin, "x")
+	if !op.Operator || op.UserID != "" || !op.MayEditLocale("de") {
+		t.Errorf("operator actor = %+v; want Operator, no user id, every locale", op)
+	}
+	ed, _ := Authorize(editor, RoleEditor, "x")
+	if ed.Operator || ed.UserID != "e" || ed.Can(RoleAdmin) {
+		t.Errorf("editor actor = %+v; want user e, not operator, not admin", ed)
+	}
+	tr, _ := Authorize(WithPrincipal(ctx, Principal{UserID: "t", Role: RoleTranslator, Locales: []string{"en"}}), RoleTranslator, "x")
+	if !tr.MayEditLocale("en") || tr.MayEditLocale("nl") {
+		t.Errorf("translator actor may edit en %v, nl %v; want only en", tr.MayEditLocale("en"), tr.MayEditLocale("nl"))
 	}
 }
+
+// longestEmail is an address of the most bytes NormalizeEmail accepts, 254.
+var longestEmail = strings.Repeat("a", 254-len("@example.nl")) + "@example.nl"
 
 func TestNormalizeEmail(t *testing.T) {
 	for in, want := range map[string]string{
 		"Jan@Example.NL":       "jan@example.nl",
 		"  a.b+c@sub.example ": "a.b+c@sub.example",
+		longestEmail:           longestEmail,
 	} {
 		if got, err := NormalizeEmail(in); err != nil || got != want {
 			t.Errorf("NormalizeEmail(%q) = %q, %v; want %q", in, got, err, want)
 		}
 	}
 	for _, in := range []string{"", "  ", "jan", "@example.nl", "jan@", "jan@@example.nl", "a@b@c", "Jan <jan@example.nl>",
-		"jan doe@example.nl", "jan@example..nl", "jan@.example.nl", "jan@example.nl.", "jan\x00@example.nl"} {
+		"jan doe@example.nl", "jan@example..nl", "jan@.example.nl", "jan@example.nl.", "jan\x00@example.nl", "x" + longestEmail} {
 		if _, err := NormalizeEmail(in); apperr.CodeOf(err) != apperr.BadUserInput {
 			t.Errorf("NormalizeEmail(%q) error = %v; want BAD_USER_INPUT", in, err)
 		}

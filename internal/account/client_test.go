@@ -165,3 +165,45 @@ func FuzzClientVerify(f *testing.F) {
 		}
 	})
 }
+
+// credentialLookups counts the client lookups that reach the store.
+type credentialLookups struct {
+	account.ClientStore
+	ids []string
+}
+
+func (s *credentialLookups) ClientCredentials(ctx context.Context, clientID string) (account.ClientCredentials, error) {
+	s.ids = append(s.ids, clientID)
+	return s.ClientStore.ClientCredentials(ctx, clientID)
+}
+
+// Token requests with an empty or over-long secret, or a client id that is
+// not a UUID in its canonical 36-character form, are refused before the
+// database is asked.
+func TestMalformedClientCredentialsNeverReachTheStore(t *testing.T) {
+	clk := newClock()
+	st := &credentialLookups{ClientStore: store.NewVacancies(dbtest.SQLite(t).Gorm)}
+	clients, err := account.NewClients(st, account.ClientConfig{Keys: testRing(t), Now: clk.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const id = "01939a4e-1111-7000-8000-000000000009"
+	for name, try := range map[string][2]string{
+		"empty secret":      {id, ""},
+		"257-byte secret":   {id, strings.Repeat("s", 257)},
+		"braced id":         {"{" + id + "}", "secret"},
+		"urn id":            {"urn:uuid:" + id, "secret"},
+		"id without dashes": {strings.ReplaceAll(id, "-", ""), "secret"},
+	} {
+		_, err := clients.IssueToken(context.Background(), try[0], try[1], "", name)
+		wantCode(t, err, apperr.Unauthenticated)
+	}
+	if len(st.ids) != 0 {
+		t.Fatalf("malformed credentials reached the store: %q", st.ids)
+	}
+	_, err = clients.IssueToken(context.Background(), id, strings.Repeat("s", 256), "", "longest")
+	wantCode(t, err, apperr.Unauthenticated)
+	if len(st.ids) != 1 || st.ids[0] != id {
+		t.Fatalf("a 256-byte secret for a well-formed id was looked up as %q; want once", st.ids)
+	}
+}

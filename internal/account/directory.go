@@ -3,16 +3,15 @@ package account
 import (
 	"context"
 	"fmt"
-
-	"github.com/werkwijzer/werkwijzer/internal/apperr"
 )
 
 // Colleagues returns the users among ids, for showing who changed what:
 // anyone signed in may see the accounts of the people they work with.
-// Unknown ids are absent. Errors: UNAUTHENTICATED.
+// Unknown ids are absent. Errors: UNAUTHENTICATED, FORBIDDEN for a machine
+// client.
 func (s *Service) Colleagues(ctx context.Context, ids []string) (map[string]User, error) {
-	if _, ok := PrincipalFrom(ctx); !ok && !isOperator(ctx) {
-		return nil, apperr.New(apperr.Unauthenticated, "sign in to see who changed content")
+	if _, err := Authorize(ctx, RoleTranslator, "see who changed content"); err != nil {
+		return nil, err
 	}
 	out := make(map[string]User, len(ids))
 	if len(ids) == 0 {

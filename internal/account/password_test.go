@@ -156,3 +156,49 @@ func TestValidatePassword(t *testing.T) {
 		}
 	}
 }
+
+// A hash is upgraded at the next sign-in when any one of its costs, its
+// salt or its key is below what the server now uses: raising one parameter
+// alone must be enough.
+func TestVerifyReportsAHashWeakerInAnyParameterAsOutdated(t *testing.T) {
+	ctx := context.Background()
+	const pw = "correct horse battery staple"
+	stored := PasswordParams{Memory: 64, Time: 2, Threads: 2}
+	encode := func(p PasswordParams, saltBytes, keyBytes int) string {
+		t.Helper()
+		h, err := newHasher(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		salt := []byte(strings.Repeat("s", saltBytes))
+		key, err := h.derive(ctx, pw, salt, p, keyBytes)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return phc{params: p, salt: salt, key: key}.String()
+	}
+	current := encode(stored, saltLen, keyLen)
+	for _, c := range []struct {
+		name     string
+		now      PasswordParams
+		encoded  string
+		outdated bool
+	}{
+		{"same parameters", stored, current, false},
+		{"weaker parameters now", PasswordParams{Memory: 32, Time: 1, Threads: 1}, current, false},
+		{"more memory", PasswordParams{Memory: 128, Time: 2, Threads: 2}, current, true},
+		{"more passes", PasswordParams{Memory: 64, Time: 3, Threads: 2}, current, true},
+		{"more threads", PasswordParams{Memory: 64, Time: 2, Threads: 3}, current, true},
+		{"short salt", stored, encode(stored, saltLen-1, keyLen), true},
+		{"short key", stored, encode(stored, saltLen, keyLen-1), true},
+	} {
+		h, err := newHasher(c.now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ok, outdated, err := h.verify(ctx, c.encoded, pw)
+		if err != nil || !ok || outdated != c.outdated {
+			t.Errorf("%s: ok %v, outdated %v, err %v; want ok, outdated %v", c.name, ok, outdated, err, c.outdated)
+		}
+	}
+}

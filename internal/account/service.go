@@ -143,7 +143,8 @@ type NewUser struct {
 // (FORBIDDEN, UNAUTHENTICATED). Errors: BAD_USER_INPUT for an invalid
 // email, role, locales or password; CONFLICT when the email is taken.
 func (s *Service) CreateUser(ctx context.Context, nu NewUser) (User, error) {
-	if err := requireAdmin(ctx, "create users"); err != nil {
+	actor, err := Authorize(ctx, RoleAdmin, "create users")
+	if err != nil {
 		return User{}, err
 	}
 	email, err := NormalizeEmail(nu.Email)
@@ -177,20 +178,13 @@ func (s *Service) CreateUser(ctx context.Context, nu NewUser) (User, error) {
 		if err := tx.CreateUser(ctx, u, hash); err != nil {
 			return fmt.Errorf("create user %s: %w", email, err)
 		}
-		return tx.Audit(ctx, AuditRecord{At: now, ActorID: actorID(ctx), Action: "user.create", UserID: u.ID,
+		return tx.Audit(ctx, AuditRecord{At: now, ActorID: actor.UserID, Action: "user.create", UserID: u.ID,
 			Details: map[string]any{"email": u.Email, "role": string(u.Role), "locales": u.Locales}})
 	})
 	if err != nil {
 		return User{}, err
 	}
 	return u, nil
-}
-
-// actorID is who makes a change to accounts: the signed-in user, or "" for
-// the operator.
-func actorID(ctx context.Context) string {
-	p, _ := PrincipalFrom(ctx)
-	return p.UserID
 }
 
 // CheckLocales validates a user's locales for role and returns them in
@@ -231,36 +225,8 @@ func (s *Service) CheckLocales(role Role, locales []string) ([]string, error) {
 // issued before the change). Only an ADMIN or the operator may. Errors:
 // BAD_USER_INPUT for an invalid password, NOT_FOUND.
 func (s *Service) SetPassword(ctx context.Context, userID, password string) error {
-	if err := requireAdmin(ctx, "set passwords"); err != nil {
-		return err
-	}
-	if err := ValidatePassword(password); err != nil {
-		return err
-	}
-	u, err := s.store.User(ctx, userID)
-	if err != nil {
-		return err
-	}
-	hash, err := s.hasher.hash(ctx, password)
-	if err != nil {
-		return err
-	}
-	now := s.clock()
-	return s.store.InTx(ctx, func(tx Store) error {
-		if err := tx.SetPasswordHash(ctx, u.ID, hash, now); err != nil {
-			return fmt.Errorf("set password of %s: %w", u.Email, err)
-		}
-		if err := tx.RevokeUserRefreshTokens(ctx, u.ID, now); err != nil {
-			return fmt.Errorf("revoke sessions of %s: %w", u.Email, err)
-		}
-		// A new password is a fresh start for the account's sign-in
-		// delays: guesses at the old one tell nothing about the new one.
-		if err := tx.ClearAccountLoginFailures(ctx, emailHash(u.Email)); err != nil {
-			return fmt.Errorf("clear sign-in failures of %s: %w", u.Email, err)
-		}
-		return tx.Audit(ctx, AuditRecord{At: now, ActorID: actorID(ctx), Action: "user.password", UserID: u.ID,
-			Details: map[string]any{"email": u.Email}})
-	})
+	_, err := s.UpdateUser(ctx, userID, UserUpdate{Password: &password})
+	return err
 }
 
 // UserUpdate changes some of a user's settings; nil fields stay as they are.
@@ -270,78 +236,130 @@ type UserUpdate struct {
 	// from TRANSLATOR they are cleared without being named.
 	Locales *[]string
 	Active  *bool
+	// Password replaces the user's password and signs them out everywhere,
+	// as SetPassword does.
+	Password *string
 }
 
-// UpdateUser changes a user's role, locales or active flag and returns the
-// user as updated. Deactivating revokes the user's sessions. The last
-// active ADMIN cannot be demoted or deactivated (CONFLICT), so nobody is
-// locked out. Only an ADMIN or the operator may. Errors: BAD_USER_INPUT,
-// NOT_FOUND, CONFLICT.
+// UpdateUser changes a user's role, locales, active flag or password, all
+// in one transaction (a role change never commits without the password
+// change that came with it), and returns the user as updated. Deactivating
+// and a new password revoke the user's sessions. The last active ADMIN
+// cannot be demoted or deactivated (CONFLICT), so nobody is locked out.
+// Only an ADMIN or the operator may. Errors: BAD_USER_INPUT, NOT_FOUND,
+// CONFLICT.
 func (s *Service) UpdateUser(ctx context.Context, userID string, upd UserUpdate) (User, error) {
-	if err := requireAdmin(ctx, "change users"); err != nil {
+	actor, err := Authorize(ctx, RoleAdmin, "change users")
+	if err != nil {
 		return User{}, err
 	}
+	// A bad password is refused before anything changes; the hash is made
+	// outside the transaction, which must not hold locks through argon2id.
+	var hash string
+	if upd.Password != nil {
+		if err := ValidatePassword(*upd.Password); err != nil {
+			return User{}, err
+		}
+		if hash, err = s.hasher.hash(ctx, *upd.Password); err != nil {
+			return User{}, err
+		}
+	}
+	onlyPassword := upd.Password != nil && upd.Role == nil && upd.Locales == nil && upd.Active == nil
 	var updated User
-	err := s.store.InTx(ctx, func(tx Store) error {
-		var admins []string
-		if upd.Role != nil || upd.Active != nil {
-			// Lock the admins before reading the user, so the check below
-			// sees what concurrent updates committed and they wait for
-			// this one.
-			var err error
-			if admins, err = tx.LockActiveAdmins(ctx); err != nil {
-				return fmt.Errorf("lock admins: %w", err)
-			}
-		}
-		u, err := tx.User(ctx, userID)
-		if err != nil {
-			return err
-		}
-		wasAdmin := u.Active && u.Role == RoleAdmin
-		if upd.Role != nil {
-			if !upd.Role.Valid() {
-				return apperr.New(apperr.BadUserInput, "unknown role %q; want ADMIN, EDITOR or TRANSLATOR", *upd.Role).With("field", "role")
-			}
-			if *upd.Role != RoleTranslator && upd.Locales == nil {
-				u.Locales = nil
-			}
-			u.Role = *upd.Role
-		}
-		if upd.Locales != nil {
-			u.Locales = *upd.Locales
-		}
-		if u.Locales, err = s.CheckLocales(u.Role, u.Locales); err != nil {
-			return err
-		}
-		if upd.Active != nil {
-			u.Active = *upd.Active
-		}
-		if wasAdmin && !(u.Active && u.Role == RoleAdmin) {
-			if len(admins) <= 1 {
-				return apperr.New(apperr.Conflict, "%s is the last active ADMIN; make another user ADMIN first", u.Email)
-			}
-		}
+	err = s.store.InTx(ctx, func(tx Store) error {
 		now := s.clock()
-		u.UpdatedAt = now
-		if err := tx.UpdateUser(ctx, u); err != nil {
-			return fmt.Errorf("update user %s: %w", u.Email, err)
+		var err error
+		if onlyPassword {
+			updated, err = tx.User(ctx, userID)
+		} else {
+			updated, err = s.updateSettings(ctx, tx, actor, userID, upd, now)
 		}
-		if !u.Active {
-			if err := tx.RevokeUserRefreshTokens(ctx, u.ID, now); err != nil {
-				return fmt.Errorf("revoke sessions of %s: %w", u.Email, err)
-			}
+		if err != nil || upd.Password == nil {
+			return err
 		}
-		updated = u
-		return tx.Audit(ctx, AuditRecord{At: now, ActorID: actorID(ctx), Action: "user.update", UserID: u.ID,
-			Details: map[string]any{"email": u.Email, "role": string(u.Role), "locales": u.Locales, "active": u.Active}})
+		updated.PasswordChangedAt = now
+		return setPasswordHash(ctx, tx, actor, updated, hash, now)
 	})
-	return updated, err
+	if err != nil {
+		return User{}, err
+	}
+	return updated, nil
+}
+
+// updateSettings writes upd's role, locales and active flag in tx.
+func (s *Service) updateSettings(ctx context.Context, tx Store, actor Actor, userID string, upd UserUpdate, now time.Time) (User, error) {
+	var admins []string
+	if upd.Role != nil || upd.Active != nil {
+		// Lock the admins before reading the user, so the check below
+		// sees what concurrent updates committed and they wait for
+		// this one.
+		var err error
+		if admins, err = tx.LockActiveAdmins(ctx); err != nil {
+			return User{}, fmt.Errorf("lock admins: %w", err)
+		}
+	}
+	u, err := tx.User(ctx, userID)
+	if err != nil {
+		return User{}, err
+	}
+	wasAdmin := u.Active && u.Role == RoleAdmin
+	if upd.Role != nil {
+		if !upd.Role.Valid() {
+			return User{}, apperr.New(apperr.BadUserInput, "unknown role %q; want ADMIN, EDITOR or TRANSLATOR", *upd.Role).With("field", "role")
+		}
+		if *upd.Role != RoleTranslator && upd.Locales == nil {
+			u.Locales = nil
+		}
+		u.Role = *upd.Role
+	}
+	if upd.Locales != nil {
+		u.Locales = *upd.Locales
+	}
+	if u.Locales, err = s.CheckLocales(u.Role, u.Locales); err != nil {
+		return User{}, err
+	}
+	if upd.Active != nil {
+		u.Active = *upd.Active
+	}
+	if wasAdmin && !(u.Active && u.Role == RoleAdmin) && len(admins) <= 1 {
+		return User{}, apperr.New(apperr.Conflict, "%s is the last active ADMIN; make another user ADMIN first", u.Email)
+	}
+	u.UpdatedAt = now
+	if err := tx.UpdateUser(ctx, u); err != nil {
+		return User{}, fmt.Errorf("update user %s: %w", u.Email, err)
+	}
+	if !u.Active {
+		if err := tx.RevokeUserRefreshTokens(ctx, u.ID, now); err != nil {
+			return User{}, fmt.Errorf("revoke sessions of %s: %w", u.Email, err)
+		}
+	}
+	err = tx.Audit(ctx, AuditRecord{At: now, ActorID: actor.UserID, Action: "user.update", UserID: u.ID,
+		Details: map[string]any{"email": u.Email, "role": string(u.Role), "locales": u.Locales, "active": u.Active}})
+	return u, err
+}
+
+// setPasswordHash stores u's new password hash in tx and signs u out
+// everywhere.
+func setPasswordHash(ctx context.Context, tx Store, actor Actor, u User, hash string, now time.Time) error {
+	if err := tx.SetPasswordHash(ctx, u.ID, hash, now); err != nil {
+		return fmt.Errorf("set password of %s: %w", u.Email, err)
+	}
+	if err := tx.RevokeUserRefreshTokens(ctx, u.ID, now); err != nil {
+		return fmt.Errorf("revoke sessions of %s: %w", u.Email, err)
+	}
+	// A new password is a fresh start for the account's sign-in
+	// delays: guesses at the old one tell nothing about the new one.
+	if err := tx.ClearAccountLoginFailures(ctx, emailHash(u.Email)); err != nil {
+		return fmt.Errorf("clear sign-in failures of %s: %w", u.Email, err)
+	}
+	return tx.Audit(ctx, AuditRecord{At: now, ActorID: actor.UserID, Action: "user.password", UserID: u.ID,
+		Details: map[string]any{"email": u.Email}})
 }
 
 // ListUsers returns every user, ordered by email. Only an ADMIN or the
 // operator may.
 func (s *Service) ListUsers(ctx context.Context) ([]User, error) {
-	if err := requireAdmin(ctx, "list users"); err != nil {
+	if _, err := Authorize(ctx, RoleAdmin, "list users"); err != nil {
 		return nil, err
 	}
 	users, err := s.store.Users(ctx)
@@ -356,7 +374,7 @@ func (s *Service) ListUsers(ctx context.Context) ([]User, error) {
 // Errors: UNAUTHENTICATED, FORBIDDEN, NOT_FOUND.
 func (s *Service) UserByID(ctx context.Context, id string) (User, error) {
 	if p, ok := PrincipalFrom(ctx); !ok || p.UserID != id {
-		if err := requireAdmin(ctx, "read other users"); err != nil {
+		if _, err := Authorize(ctx, RoleAdmin, "read other users"); err != nil {
 			return User{}, err
 		}
 	}
@@ -366,7 +384,7 @@ func (s *Service) UserByID(ctx context.Context, id string) (User, error) {
 // UserByEmail returns the user with the given email, in any case. Only an
 // ADMIN or the operator may. Errors: BAD_USER_INPUT, NOT_FOUND.
 func (s *Service) UserByEmail(ctx context.Context, email string) (User, error) {
-	if err := requireAdmin(ctx, "look users up"); err != nil {
+	if _, err := Authorize(ctx, RoleAdmin, "look users up"); err != nil {
 		return User{}, err
 	}
 	normalized, err := NormalizeEmail(email)

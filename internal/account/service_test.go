@@ -598,3 +598,143 @@ func TestRefreshKeepsTheSessionWhenTheDatabaseFails(t *testing.T) {
 		}
 	})
 }
+
+// failingPasswordStore fails storing password hashes inside transactions,
+// as a database that goes away between two writes would.
+type failingPasswordStore struct{ account.Store }
+
+func (s failingPasswordStore) InTx(ctx context.Context, fn func(account.Store) error) error {
+	return s.Store.InTx(ctx, func(tx account.Store) error { return fn(failingPasswordStore{tx}) })
+}
+
+func (s failingPasswordStore) SetPasswordHash(context.Context, string, string, time.Time) error {
+	return errors.New("connection reset by peer")
+}
+
+func TestUpdateUserChangesRoleAndPasswordTogetherOrNotAtAll(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+		ctx := context.Background()
+		clk := newClock()
+		plain := newService(t, db, clk, account.Config{})
+		u := createUser(t, plain, "editor@example.nl", account.RoleEditor)
+		failing, err := account.NewService(failingPasswordStore{store.NewAccounts(db.Gorm)}, account.Config{
+			Keys: testRing(t), Locales: testLocales(t), Password: cheapPassword, Now: clk.Now,
+			Log: slog.New(slog.DiscardHandler),
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		const newPassword = "a completely new password"
+		both := account.UserUpdate{Role: ptr(account.RoleAdmin), Password: ptr(newPassword)}
+
+		_, err = failing.UpdateUser(operator, u.ID, both)
+		wantCode(t, err, apperr.Internal)
+		// A password the policy refuses changes nothing either.
+		_, err = plain.UpdateUser(operator, u.ID, account.UserUpdate{Role: ptr(account.RoleAdmin), Password: ptr("short")})
+		wantCode(t, err, apperr.BadUserInput)
+		if got, err := plain.UserByID(operator, u.ID); err != nil || got.Role != account.RoleEditor {
+			t.Fatalf("after failed password changes the user is %+v (%v); want the role still EDITOR", got, err)
+		}
+		if _, err := plain.Login(ctx, u.Email, password, ""); err != nil {
+			t.Fatalf("the old password stopped working: %v", err)
+		}
+
+		updated, err := plain.UpdateUser(operator, u.ID, both)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if updated.Role != account.RoleAdmin || !updated.PasswordChangedAt.Equal(clk.Now()) {
+			t.Fatalf("updated = %+v; want ADMIN with the password changed now", updated)
+		}
+		if _, err := plain.Login(ctx, u.Email, newPassword, ""); err != nil {
+			t.Fatalf("the new password does not work: %v", err)
+		}
+		_, err = plain.Login(ctx, u.Email, password, "")
+		wantCode(t, err, apperr.Unauthenticated)
+	})
+}
+
+// Saving a translator's role again, without naming locales, keeps the
+// locales they have; only a change to another role clears them.
+func TestResavingTheTranslatorRoleKeepsItsLocales(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+		svc := newService(t, db, newClock(), account.Config{})
+		u := createUser(t, svc, "vertaler@example.nl", account.RoleTranslator, "en", "de")
+		got, err := svc.UpdateUser(operator, u.ID, account.UserUpdate{Role: ptr(account.RoleTranslator)})
+		if err != nil || !reflect.DeepEqual(got.Locales, []string{"en", "de"}) {
+			t.Fatalf("re-saving TRANSLATOR: %+v, %v; want the locales en, de kept", got.Locales, err)
+		}
+		got, err = svc.UpdateUser(operator, u.ID, account.UserUpdate{Role: ptr(account.RoleEditor)})
+		if err != nil || len(got.Locales) != 0 {
+			t.Fatalf("TRANSLATOR to EDITOR: %+v, %v; want no locales", got.Locales, err)
+		}
+	})
+}
+
+// tokenLookups counts the refresh-token lookups that reach the store.
+type tokenLookups struct {
+	account.Store
+	n *int
+}
+
+func (s tokenLookups) InTx(ctx context.Context, fn func(account.Store) error) error {
+	return s.Store.InTx(ctx, func(tx account.Store) error { return fn(tokenLookups{tx, s.n}) })
+}
+
+func (s tokenLookups) RefreshToken(ctx context.Context, hash string) (account.RefreshToken, error) {
+	*s.n++
+	return s.Store.RefreshToken(ctx, hash)
+}
+
+// An empty or over-long refresh token is refused without a database
+// round trip; one of the longest allowed length is looked up.
+func TestMalformedRefreshTokensNeverReachTheStore(t *testing.T) {
+	ctx := context.Background()
+	db := dbtest.SQLite(t)
+	clk := newClock()
+	lookups := 0
+	svc, err := account.NewService(tokenLookups{store.NewAccounts(db.Gorm), &lookups}, account.Config{
+		Keys: testRing(t), Locales: testLocales(t), Password: cheapPassword, Now: clk.Now,
+		Log: slog.New(slog.DiscardHandler),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, token := range []string{"", strings.Repeat("r", 257)} {
+		_, err := svc.Refresh(ctx, token, "")
+		wantCode(t, err, apperr.Unauthenticated)
+		if err := svc.Logout(ctx, token); err != nil {
+			t.Fatalf("logout with a %d-byte token: %v", len(token), err)
+		}
+	}
+	if lookups != 0 {
+		t.Fatalf("%d lookups of malformed refresh tokens reached the store", lookups)
+	}
+	longest := strings.Repeat("r", 256)
+	_, err = svc.Refresh(ctx, longest, "")
+	wantCode(t, err, apperr.Unauthenticated)
+	if err := svc.Logout(ctx, longest); err != nil {
+		t.Fatal(err)
+	}
+	if lookups != 2 {
+		t.Fatalf("a 256-byte token was looked up %d times; want once by Refresh and once by Logout", lookups)
+	}
+}
+
+func TestColleaguesNamesOnlyTheAskedForToSignedInCallers(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+		svc := newService(t, db, newClock(), account.Config{})
+		editor := createUser(t, svc, "editor@example.nl", account.RoleEditor)
+		createUser(t, svc, "other@example.nl", account.RoleTranslator, "en")
+		asEditor := account.WithPrincipal(context.Background(), account.Principal{UserID: editor.ID, Role: account.RoleEditor})
+		found, err := svc.Colleagues(asEditor, []string{editor.ID, "01939a4e-1111-7000-8000-000000000009"})
+		if err != nil || len(found) != 1 || found[editor.ID].Email != "editor@example.nl" {
+			t.Fatalf("Colleagues = %+v, %v; want only the editor", found, err)
+		}
+		if found, err := svc.Colleagues(asEditor, nil); err != nil || found == nil || len(found) != 0 {
+			t.Fatalf("Colleagues of nobody = %#v, %v; want an empty map", found, err)
+		}
+		_, err = svc.Colleagues(context.Background(), []string{editor.ID})
+		wantCode(t, err, apperr.Unauthenticated)
+	})
+}

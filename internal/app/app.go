@@ -240,6 +240,7 @@ func (e *env) serve(ctx context.Context, stdout io.Writer) error {
 		go func() { _ = e.db.Listen(ctx, answercache.Channel, e.replicas.Receive, e.log) }()
 	}
 	e.content.OnChange(func(ctx context.Context, tags []string) { e.replicas.Invalidate(ctx, tags...) })
+	e.content.UseDirectory(accounts)
 	vacancies := e.vacancyService()
 	clients, err := e.clientService(cfg)
 	if err != nil {

@@ -17,33 +17,6 @@ import (
 	"github.com/werkwijzer/werkwijzer/internal/apperr"
 )
 
-// actor is who makes a change: a signed-in user, or the server's operator
-// (the seed loader, the command line, importers), who acts as nobody in
-// particular and may do everything.
-type actor struct {
-	account.Principal
-	operator bool
-}
-
-func (a actor) can(role account.Role) bool { return a.operator || a.Principal.Can(role) }
-
-func (a actor) mayEditLocale(loc string) bool { return a.operator || a.Principal.MayEditLocale(loc) }
-
-// authorize returns who acts and checks they hold need.
-func authorize(ctx context.Context, need account.Role, action string) (actor, error) {
-	if account.IsOperator(ctx) {
-		return actor{operator: true}, nil
-	}
-	p, ok := account.PrincipalFrom(ctx)
-	if !ok {
-		return actor{}, apperr.New(apperr.Unauthenticated, "sign in to %s", action)
-	}
-	if !p.Can(need) {
-		return actor{}, apperr.New(apperr.Forbidden, "a %s may not %s; it takes %s", p.Role, action, need).With("requiredRole", string(need))
-	}
-	return actor{Principal: p}, nil
-}
-
 // TranslationInput is one locale's slug and text.
 type TranslationInput struct {
 	Slug   string
@@ -60,7 +33,7 @@ type TranslationInput struct {
 // is the RoleStructure, ArticleStructure, ComparisonStructure or
 // FAQStructure matching typ.
 func (s *Service) Create(ctx context.Context, typ Type, structure any, translations map[string]TranslationInput) (*EntryState, error) {
-	p, err := authorize(ctx, account.RoleEditor, "create entries")
+	p, err := account.Authorize(ctx, account.RoleEditor, "create entries")
 	if err != nil {
 		return nil, err
 	}
@@ -122,11 +95,11 @@ type Update struct {
 // moved past upd.ExpectedVersion, so no one overwrites what they have not
 // seen. Translators may change only the translations of their locales.
 func (s *Service) Update(ctx context.Context, id string, upd Update) (*EntryState, error) {
-	p, err := authorize(ctx, account.RoleTranslator, "edit drafts")
+	p, err := account.Authorize(ctx, account.RoleTranslator, "edit drafts")
 	if err != nil {
 		return nil, err
 	}
-	if upd.Structure != nil && !p.can(account.RoleEditor) {
+	if upd.Structure != nil && !p.Can(account.RoleEditor) {
 		return nil, apperr.New(apperr.Forbidden, "a %s may edit translations only, not an entry's structure", p.Role).With("field", "structure")
 	}
 	if upd.Structure == nil && len(upd.Translations) == 0 {
@@ -177,7 +150,7 @@ func (s *Service) Update(ctx context.Context, id string, upd Update) (*EntryStat
 			if err != nil {
 				return err
 			}
-			if !p.mayEditLocale(t.Locale) {
+			if !p.MayEditLocale(t.Locale) {
 				return apperr.New(apperr.Forbidden, "you may not edit the %s translation", t.Locale).With("field", "locale").With("locale", t.Locale)
 			}
 			t.CreatedAt, t.UpdatedAt, t.UpdatedBy = now, now, p.UserID
@@ -207,7 +180,7 @@ func (s *Service) Update(ctx context.Context, id string, upd Update) (*EntryStat
 		return tx.Audit(ctx, AuditEntry{At: now, ActorID: p.UserID, Action: "update", EntryID: id, EntryType: before.Type,
 			Details: map[string]any{"structure": upd.Structure != nil, "locales": localesOf(changed), "version": updated.Version}})
 	})
-	return updated, err
+	return updated, s.explainConflict(ctx, err)
 }
 
 // snapshot records a 'saved' revision of each given translation.
@@ -230,7 +203,7 @@ func (s *Service) snapshot(ctx context.Context, tx Store, e *EntryState, transla
 // Delete takes an entry offline and out of the editors' lists; its
 // history stays. Editors and admins only.
 func (s *Service) Delete(ctx context.Context, id string, expectedVersion int) error {
-	p, err := authorize(ctx, account.RoleEditor, "delete entries")
+	p, err := account.Authorize(ctx, account.RoleEditor, "delete entries")
 	if err != nil {
 		return err
 	}
@@ -256,7 +229,7 @@ func (s *Service) Delete(ctx context.Context, id string, expectedVersion int) er
 	if err == nil {
 		s.announce(ctx, deleted)
 	}
-	return err
+	return s.explainConflict(ctx, err)
 }
 
 // PublishProblem is why one locale cannot be published.
@@ -285,7 +258,7 @@ type Publication struct {
 // what is live already is left alone (no revision, no audit entry) and
 // reported as unchanged. Editors and admins only.
 func (s *Service) Publish(ctx context.Context, id string, locales []string) (*Publication, error) {
-	p, err := authorize(ctx, account.RoleEditor, "publish")
+	p, err := account.Authorize(ctx, account.RoleEditor, "publish")
 	if err != nil {
 		return nil, err
 	}
@@ -402,7 +375,7 @@ func publishRefused(e *EntryState, problems []PublishProblem) error {
 
 // Unpublish takes locales of an entry offline; the drafts and history stay.
 func (s *Service) Unpublish(ctx context.Context, id string, locales []string) (*EntryState, error) {
-	p, err := authorize(ctx, account.RoleEditor, "unpublish")
+	p, err := account.Authorize(ctx, account.RoleEditor, "unpublish")
 	if err != nil {
 		return nil, err
 	}
@@ -445,7 +418,7 @@ func (s *Service) Unpublish(ctx context.Context, id string, locales []string) (*
 // Revisions lists an entry's history in one locale ("" for all), newest
 // first: every save and every publication, with who made it and when.
 func (s *Service) Revisions(ctx context.Context, id, loc string) ([]Revision, error) {
-	if _, err := authorize(ctx, account.RoleTranslator, "read revisions"); err != nil {
+	if _, err := account.Authorize(ctx, account.RoleTranslator, "read revisions"); err != nil {
 		return nil, err
 	}
 	if loc != "" {
@@ -472,7 +445,7 @@ func (s *Service) Revisions(ctx context.Context, id, loc string) ([]Revision, er
 // goes live until it is published. Editors and admins only, since the
 // structure changes for every locale.
 func (s *Service) RestoreRevision(ctx context.Context, revisionID string, expectedVersion int) (*EntryState, error) {
-	p, err := authorize(ctx, account.RoleEditor, "restore revisions")
+	p, err := account.Authorize(ctx, account.RoleEditor, "restore revisions")
 	if err != nil {
 		return nil, err
 	}
@@ -532,12 +505,12 @@ func (s *Service) RestoreRevision(ctx context.Context, revisionID string, expect
 		return tx.Audit(ctx, AuditEntry{At: now, ActorID: p.UserID, Action: "restore", EntryID: e.ID, EntryType: e.Type,
 			Locale: rev.Locale, Details: map[string]any{"revision": rev.Number, "revisionId": rev.ID}})
 	})
-	return restored, err
+	return restored, s.explainConflict(ctx, err)
 }
 
 // Entry returns an entry with its drafts, for editors.
 func (s *Service) Entry(ctx context.Context, id string) (*EntryState, error) {
-	if _, err := authorize(ctx, account.RoleTranslator, "read drafts"); err != nil {
+	if _, err := account.Authorize(ctx, account.RoleTranslator, "read drafts"); err != nil {
 		return nil, err
 	}
 	if err := checkID(id); err != nil {
@@ -548,7 +521,7 @@ func (s *Service) Entry(ctx context.Context, id string) (*EntryState, error) {
 
 // Entries lists entries for editors, newest first; typ "" lists every type.
 func (s *Service) Entries(ctx context.Context, typ Type, page Page) (List[*EntryState], error) {
-	if _, err := authorize(ctx, account.RoleTranslator, "read drafts"); err != nil {
+	if _, err := account.Authorize(ctx, account.RoleTranslator, "read drafts"); err != nil {
 		return List[*EntryState]{}, err
 	}
 	if typ != "" && !typ.Valid() {
@@ -565,7 +538,7 @@ func (s *Service) Entries(ctx context.Context, typ Type, page Page) (List[*Entry
 
 // CountEntries counts entries for editors; typ "" counts every type.
 func (s *Service) CountEntries(ctx context.Context, typ Type) (int, error) {
-	if _, err := authorize(ctx, account.RoleTranslator, "read drafts"); err != nil {
+	if _, err := account.Authorize(ctx, account.RoleTranslator, "read drafts"); err != nil {
 		return 0, err
 	}
 	return s.store.CountEntries(ctx, typ)
@@ -573,7 +546,7 @@ func (s *Service) CountEntries(ctx context.Context, typ Type) (int, error) {
 
 // AuditLog pages through the audit log, newest first. Admins only.
 func (s *Service) AuditLog(ctx context.Context, filter AuditFilter, page Page) (List[AuditEntry], error) {
-	if _, err := authorize(ctx, account.RoleAdmin, "read the audit log"); err != nil {
+	if _, err := account.Authorize(ctx, account.RoleAdmin, "read the audit log"); err != nil {
 		return List[AuditEntry]{}, err
 	}
 	fetch := page

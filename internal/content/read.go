@@ -23,6 +23,10 @@ type Service struct {
 	changed func(ctx context.Context, tags []string)
 	// seo describes the public site for structured data and sitemaps.
 	seo SEO
+	// read is what the reads serve (see With).
+	read ReadOptions
+	// directory names the people in CONFLICT errors (see UseDirectory).
+	directory Directory
 }
 
 // NewService returns a content service over store for the given locales.
@@ -62,7 +66,7 @@ func (s *Service) InTx(ctx context.Context, fn func(*Service) error) error {
 	return s.store.InTx(ctx, func(tx Store) error {
 		// No change hook inside: the caller's transaction has not
 		// committed when its calls return.
-		return fn(&Service{store: tx, locales: s.locales, now: s.now, seo: s.seo})
+		return fn(&Service{store: tx, locales: s.locales, now: s.now, seo: s.seo, read: s.read, directory: s.directory})
 	})
 }
 
@@ -92,25 +96,24 @@ func cut[T any](items []T, page Page) List[T] {
 	return l
 }
 
-type previewKey struct{}
-
-// WithPreview asks the reads made with the returned context to serve
-// drafts instead of what is live. Only a signed-in user may preview; the
-// reads check it.
-func WithPreview(ctx context.Context) context.Context {
-	return context.WithValue(ctx, previewKey{}, true)
+// ReadOptions say what a service's reads serve.
+type ReadOptions struct {
+	// Preview serves editors' drafts instead of what is live. Only a
+	// signed-in user may preview; the reads check it.
+	Preview bool
 }
 
-// IsPreview reports whether ctx asks for drafts.
-func IsPreview(ctx context.Context) bool {
-	on, _ := ctx.Value(previewKey{}).(bool)
-	return on
+// With returns a service whose reads follow o; changes are unaffected.
+func (s *Service) With(o ReadOptions) *Service {
+	c := *s
+	c.read = o
+	return &c
 }
 
 // view decides what a read sees. Drafts are never served to anonymous
 // callers, whatever the transport asked for.
 func (s *Service) view(ctx context.Context) (View, error) {
-	if !IsPreview(ctx) {
+	if !s.read.Preview {
 		return Live, nil
 	}
 	p, ok := account.PrincipalFrom(ctx)

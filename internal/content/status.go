@@ -109,7 +109,7 @@ type WorkItem struct {
 // NeedsTranslation lists the entries whose translation in loc is missing,
 // incomplete or outdated, newest entry first.
 func (s *Service) NeedsTranslation(ctx context.Context, loc string) ([]WorkItem, error) {
-	if _, err := authorize(ctx, account.RoleTranslator, "read drafts"); err != nil {
+	if _, err := account.Authorize(ctx, account.RoleTranslator, "read drafts"); err != nil {
 		return nil, err
 	}
 	loc, _, err := s.chain(loc)

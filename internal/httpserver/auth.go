@@ -9,7 +9,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/werkwijzer/werkwijzer/graph"
 	"github.com/werkwijzer/werkwijzer/internal/account"
 )
 
@@ -40,7 +39,7 @@ func authenticate(accounts *account.Service, clients *account.Clients, log *slog
 		scheme, token, _ := strings.Cut(header, " ")
 		token = strings.TrimSpace(token)
 		if !strings.EqualFold(scheme, "Bearer") || token == "" {
-			next.ServeHTTP(w, r.WithContext(graph.WithAuthFailure(ctx, errMalformedAuthorization)))
+			next.ServeHTTP(w, r.WithContext(account.WithAuthFailure(ctx, errMalformedAuthorization)))
 			return
 		}
 		p, err := accounts.Authenticate(ctx, token)
@@ -65,7 +64,7 @@ func authenticate(accounts *account.Service, clients *account.Clients, log *slog
 			return
 		}
 		log.DebugContext(ctx, "access token refused", "reason", invalid.Reason(), "request_id", RequestID(ctx))
-		next.ServeHTTP(w, r.WithContext(graph.WithAuthFailure(ctx, err)))
+		next.ServeHTTP(w, r.WithContext(account.WithAuthFailure(ctx, err)))
 	})
 }
 
@@ -97,7 +96,7 @@ const errMalformedAuthorization = authError("the Authorization header is not \"B
 // clientAddress records who is calling, for the login rate limits.
 func clientAddress(trusted []netip.Prefix, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		next.ServeHTTP(w, r.WithContext(graph.WithClientAddr(r.Context(), callerAddr(trusted, r))))
+		next.ServeHTTP(w, r.WithContext(account.WithClientAddr(r.Context(), callerAddr(trusted, r))))
 	})
 }
 

@@ -25,6 +25,7 @@ import (
 	"github.com/werkwijzer/werkwijzer/internal/loadtest"
 	"github.com/werkwijzer/werkwijzer/internal/store"
 	"github.com/werkwijzer/werkwijzer/internal/telemetry"
+	"github.com/werkwijzer/werkwijzer/internal/testserver"
 	"github.com/werkwijzer/werkwijzer/internal/vacancy"
 )
 
@@ -34,7 +35,7 @@ import (
 func newTelemetryAPI(t testing.TB, db *database.DB, tel *telemetry.Telemetry, configure func(*httpserver.Config)) *vacancyAPI {
 	t.Helper()
 	va := &vacancyAPI{vacancies: vacancy.NewService(store.NewVacancies(db.Gorm), vacancy.Config{Synced: tel.VacancySynced})}
-	keys, err := account.NewKeyRing([]byte(testKeySecret))
+	keys, err := account.NewKeyRing([]byte(testserver.KeySecret))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -213,6 +213,13 @@ func TestFromAcceptLanguage(t *testing.T) {
 		{name: "q=0 excludes everything", codes: nlEn, header: "nl;q=0, en;q=0, *"},
 		{name: "q=0 on the first locale leaves the others matchable", codes: nlEn, header: "nl;q=0, en-US", want: "en"},
 		{name: "over-long range skipped", codes: nlEn, header: "en-x-" + strings.Repeat("abcdefgh-", 7) + "abcdefgh, nl;q=0.5", want: "nl"},
+		{name: "range of the longest length read", codes: nlEn, header: longestRange + ", nl;q=0.5", want: "en"},
+		{name: "range one byte too long skipped", codes: nlEn, header: longestRange + "f, nl;q=0.5", want: "nl"},
+		{name: "q=0.85 beats q=0.8", codes: nlEn, header: "nl;q=0.8, en;q=0.85", want: "en"},
+		{name: "q=0.9 beats q=0.85", codes: nlEn, header: "en;q=0.85, nl;q=0.9", want: "nl"},
+		{name: "three weights sorted", codes: regional, header: "nl;q=0.2, en;q=0.85, en-GB;q=0.9", want: "en-GB"},
+		{name: "q=0 on region alone accepts nothing", codes: nlEn, header: "en-US;q=0"},
+		{name: "every locale excluded", codes: nlEn, header: "nl;q=0, en;q=0, en-US, fr"},
 		{name: "wildcard is default", codes: nlEn, header: "*", want: "nl"},
 		{name: "wildcard after unsupported", codes: nlEn, header: "de, *;q=0.1", want: "nl"},
 		{name: "wildcard skips excluded", codes: nlEn, header: "nl;q=0, *", want: "en"},
@@ -260,7 +267,13 @@ func TestFromAcceptLanguage(t *testing.T) {
 
 // TestMatch: a locale argument is matched the way an Accept-Language entry
 // is, so routers may pass their visitor's regional tag as is.
+// longestRange is a valid language range of maxLanguageRangeLen bytes.
+var longestRange = "en-x-" + strings.Repeat("abcdefgh-", 6) + "abcde"
+
 func TestMatch(t *testing.T) {
+	if len(longestRange) != maxLanguageRangeLen {
+		t.Fatalf("longestRange is %d bytes; want %d", len(longestRange), maxLanguageRangeLen)
+	}
 	nlEn := mustNewSet(t, "nl", "en")
 	regional := mustNewSet(t, "nl", "en-GB", "en")
 	tests := []struct {
@@ -288,6 +301,8 @@ func TestMatch(t *testing.T) {
 		{nlEn, "", ""},
 		{nlEn, "en;q=1", ""},
 		{nlEn, "en" + strings.Repeat("-abcdefgh", 8), ""},
+		{nlEn, longestRange, "en"},
+		{nlEn, longestRange + "f", ""},
 	}
 	for _, tt := range tests {
 		got, err := tt.set.Match(tt.code)

@@ -81,6 +81,7 @@ func New(t testing.TB, db *database.DB, opts Options) *Server {
 	if err != nil {
 		t.Fatal(err)
 	}
+	s.Content.UseDirectory(s.Accounts)
 	if opts.Vacancies || opts.SampleVacancies {
 		s.Vacancies = vacancy.NewService(store.NewVacancies(db.Gorm), vacancy.Config{Log: log})
 		if s.Clients, err = account.NewClients(store.NewVacancies(db.Gorm), account.ClientConfig{Keys: keys}); err != nil {

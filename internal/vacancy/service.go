@@ -69,35 +69,6 @@ func NewService(store Store, cfg Config) *Service {
 // clock returns the current time in UTC at the databases' precision.
 func (s *Service) clock() time.Time { return s.now().UTC().Truncate(time.Microsecond) }
 
-// requireAdmin lets the operator and admins through.
-func requireAdmin(ctx context.Context, action string) error {
-	return require(ctx, account.RoleAdmin, action)
-}
-
-func require(ctx context.Context, role account.Role, action string) error {
-	if account.IsOperator(ctx) {
-		return nil
-	}
-	if _, ok := account.ClientFrom(ctx); ok {
-		return apperr.New(apperr.Forbidden, "a source's token may only sync vacancies, not %s", action)
-	}
-	p, ok := account.PrincipalFrom(ctx)
-	if !ok {
-		return apperr.New(apperr.Unauthenticated, "sign in to %s", action)
-	}
-	if !p.Can(role) {
-		return apperr.New(apperr.Forbidden, "a %s may not %s; it takes %s", p.Role, action, role).With("requiredRole", string(role))
-	}
-	return nil
-}
-
-// actorID is who changes a source: the signed-in user, or "" for the
-// operator.
-func actorID(ctx context.Context) string {
-	p, _ := account.PrincipalFrom(ctx)
-	return p.UserID
-}
-
 // NewSource is a source to create.
 type NewSource struct {
 	Name         string
@@ -120,7 +91,8 @@ type Credentials struct {
 // ADMIN or the operator may. Errors: BAD_USER_INPUT, CONFLICT for a name
 // that is taken.
 func (s *Service) CreateSource(ctx context.Context, ns NewSource) (*Source, Credentials, error) {
-	if err := requireAdmin(ctx, "create vacancy sources"); err != nil {
+	actor, err := account.Authorize(ctx, account.RoleAdmin, "create vacancy sources")
+	if err != nil {
 		return nil, Credentials{}, err
 	}
 	name, err := CheckSourceName(ns.Name)
@@ -157,7 +129,7 @@ func (s *Service) CreateSource(ctx context.Context, ns NewSource) (*Source, Cred
 		}
 		src.Secrets = []Secret{{ID: rec.ID, Hint: rec.Hint, CreatedAt: now}}
 		creds = c
-		return tx.Audit(ctx, AuditRecord{At: now, ActorID: actorID(ctx), Action: "source.create", SourceID: src.ID,
+		return tx.Audit(ctx, AuditRecord{At: now, ActorID: actor.UserID, Action: "source.create", SourceID: src.ID,
 			Details: map[string]any{"name": src.Name, "kind": string(src.Kind), "feedUrl": src.FeedURL, "allowedHosts": src.AllowedHosts}})
 	})
 	if err != nil {
@@ -292,11 +264,12 @@ func sourceTimeZone(raw string) (string, error) {
 // UpdateSource changes a source's settings. Only an ADMIN or the
 // operator may. Errors: BAD_USER_INPUT, NOT_FOUND.
 func (s *Service) UpdateSource(ctx context.Context, id string, upd SourceUpdate) (*Source, error) {
-	if err := requireAdmin(ctx, "change vacancy sources"); err != nil {
+	actor, err := account.Authorize(ctx, account.RoleAdmin, "change vacancy sources")
+	if err != nil {
 		return nil, err
 	}
 	var out *Source
-	err := s.store.InTx(ctx, func(tx Store) error {
+	err = s.store.InTx(ctx, func(tx Store) error {
 		src, err := tx.Source(ctx, id)
 		if err != nil {
 			return err
@@ -308,7 +281,7 @@ func (s *Service) UpdateSource(ctx context.Context, id string, upd SourceUpdate)
 		if err := tx.UpdateSource(ctx, src); err != nil {
 			return err
 		}
-		if err := tx.Audit(ctx, AuditRecord{At: src.UpdatedAt, ActorID: actorID(ctx), Action: "source.update", SourceID: src.ID,
+		if err := tx.Audit(ctx, AuditRecord{At: src.UpdatedAt, ActorID: actor.UserID, Action: "source.update", SourceID: src.ID,
 			Details: map[string]any{"name": src.Name, "kind": string(src.Kind), "feedUrl": src.FeedURL, "allowedHosts": src.AllowedHosts,
 				"roleRules": src.RoleRules, "language": src.Language, "timeZone": src.TimeZone}}); err != nil {
 			return err
@@ -333,13 +306,14 @@ const MaxActiveSecrets = 2
 // already issued with them stay valid until they expire (15 minutes by
 // default). Only an ADMIN or the operator may. Errors: NOT_FOUND.
 func (s *Service) RotateSecret(ctx context.Context, id string, revokeOthers bool) (*Source, Credentials, error) {
-	if err := requireAdmin(ctx, "rotate source secrets"); err != nil {
+	actor, err := account.Authorize(ctx, account.RoleAdmin, "rotate source secrets")
+	if err != nil {
 		return nil, Credentials{}, err
 	}
 	now := s.clock()
 	var creds Credentials
 	var out *Source
-	err := s.store.InTx(ctx, func(tx Store) error {
+	err = s.store.InTx(ctx, func(tx Store) error {
 		src, err := tx.Source(ctx, id)
 		if err != nil {
 			return err
@@ -376,7 +350,7 @@ func (s *Service) RotateSecret(ctx context.Context, id string, revokeOthers bool
 		if err := tx.AddSecret(ctx, src.ID, rec); err != nil {
 			return err
 		}
-		if err := tx.Audit(ctx, AuditRecord{At: now, ActorID: actorID(ctx), Action: "source.rotate-secret", SourceID: src.ID,
+		if err := tx.Audit(ctx, AuditRecord{At: now, ActorID: actor.UserID, Action: "source.rotate-secret", SourceID: src.ID,
 			Details: map[string]any{"name": src.Name, "newSecretId": rec.ID, "revokedSecretIds": revoke}}); err != nil {
 			return err
 		}
@@ -397,12 +371,13 @@ func (s *Service) RotateSecret(ctx context.Context, id string, revokeOthers bool
 // served unless closeVacancies, when they close now. Only an ADMIN or the
 // operator may. Errors: NOT_FOUND.
 func (s *Service) SetActive(ctx context.Context, id string, active, closeVacancies bool) (*Source, error) {
-	if err := requireAdmin(ctx, "enable or disable vacancy sources"); err != nil {
+	actor, err := account.Authorize(ctx, account.RoleAdmin, "enable or disable vacancy sources")
+	if err != nil {
 		return nil, err
 	}
 	now := s.clock()
 	var out *Source
-	err := s.store.InTx(ctx, func(tx Store) error {
+	err = s.store.InTx(ctx, func(tx Store) error {
 		if err := tx.LockSource(ctx, id); err != nil {
 			return err
 		}
@@ -423,7 +398,7 @@ func (s *Service) SetActive(ctx context.Context, id string, active, closeVacanci
 		if !active {
 			action = "source.disable"
 		}
-		if err := tx.Audit(ctx, AuditRecord{At: now, ActorID: actorID(ctx), Action: action, SourceID: id,
+		if err := tx.Audit(ctx, AuditRecord{At: now, ActorID: actor.UserID, Action: action, SourceID: id,
 			Details: map[string]any{"name": src.Name, "closedVacancies": closed}}); err != nil {
 			return err
 		}
@@ -440,7 +415,7 @@ func (s *Service) SetActive(ctx context.Context, id string, active, closeVacanci
 // Sources lists every source with its sync state, by name. EDITORs may
 // read them; managing takes an ADMIN.
 func (s *Service) Sources(ctx context.Context) ([]*Source, error) {
-	if err := require(ctx, account.RoleEditor, "see vacancy sources"); err != nil {
+	if _, err := account.Authorize(ctx, account.RoleEditor, "see vacancy sources"); err != nil {
 		return nil, err
 	}
 	list, err := s.store.Sources(ctx)
@@ -455,7 +430,7 @@ func (s *Service) Sources(ctx context.Context) ([]*Source, error) {
 
 // Source returns one source. EDITORs may. Errors: NOT_FOUND.
 func (s *Service) Source(ctx context.Context, id string) (*Source, error) {
-	if err := require(ctx, account.RoleEditor, "see vacancy sources"); err != nil {
+	if _, err := account.Authorize(ctx, account.RoleEditor, "see vacancy sources"); err != nil {
 		return nil, err
 	}
 	src, err := s.store.Source(ctx, id)
@@ -468,7 +443,7 @@ func (s *Service) Source(ctx context.Context, id string) (*Source, error) {
 // SourceByName returns one source by name. EDITORs and the operator may.
 // Errors: NOT_FOUND.
 func (s *Service) SourceByName(ctx context.Context, name string) (*Source, error) {
-	if err := require(ctx, account.RoleEditor, "see vacancy sources"); err != nil {
+	if _, err := account.Authorize(ctx, account.RoleEditor, "see vacancy sources"); err != nil {
 		return nil, err
 	}
 	src, err := s.store.SourceByName(ctx, strings.ToLower(strings.TrimSpace(name)))
@@ -669,7 +644,7 @@ type AdminFilter struct {
 // Errors: UNAUTHENTICATED, FORBIDDEN, NOT_FOUND for an unknown role slug,
 // BAD_USER_INPUT for an unknown status.
 func (s *Service) AllVacancies(ctx context.Context, f AdminFilter, page Page) (List, int, error) {
-	if err := require(ctx, account.RoleEditor, "see every vacancy"); err != nil {
+	if _, err := account.Authorize(ctx, account.RoleEditor, "see every vacancy"); err != nil {
 		return List{}, 0, err
 	}
 	sf := StoreFilter{SourceID: f.SourceID, NoRole: f.NoRole, Status: f.Status}
