@@ -3,6 +3,7 @@ package httpserver_test
 import (
 	"context"
 	"encoding/json"
+	"reflect"
 	"regexp"
 	"sync"
 	"testing"
@@ -16,6 +17,8 @@ import (
 	"github.com/werkwijzer/werkwijzer/internal/dbtest"
 	"github.com/werkwijzer/werkwijzer/internal/httpserver"
 	"github.com/werkwijzer/werkwijzer/internal/loadtest"
+	"github.com/werkwijzer/werkwijzer/internal/store"
+	"github.com/werkwijzer/werkwijzer/internal/vacancy"
 )
 
 // statementLog records the SQL a database runs, to tell content
@@ -240,4 +243,70 @@ func TestTwoReplicasShareEntityCacheInvalidations(t *testing.T) {
 		time.Sleep(10 * time.Millisecond)
 	}
 	t.Logf("replica b served the publication after %s", time.Since(published))
+}
+
+// TestOpenVacanciesOfRolesReadEveryColumn guards the hand-written scan of
+// the role page's vacancy statement: each vacancy it returns equals the
+// same vacancy loaded by id through GORM, field for field.
+func TestOpenVacanciesOfRolesReadEveryColumn(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+		va := newVacancyAPI(t, db)
+		fillRolePage(t, va, benchRole, 3)
+		ctx := account.WithOperator(context.Background())
+		src, _, err := va.vacancies.CreateSource(ctx, vacancy.NewSource{Name: "every-column", AllowedHosts: []string{"example.com"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		hours, salary := 32.0, 4200.0
+		now := va.vacancies.Now()
+		rep, err := va.vacancies.SyncSource(ctx, src.ID, vacancy.SyncRequest{Mode: vacancy.ModeSnapshot, Items: []vacancy.Item{{
+			ExternalID: "ALL-1", Language: "nl", Title: "Office manager met alles", Description: "<p>Alles ingevuld.</p>",
+			URL: "https://example.com/v/all-1", ApplyURL: "https://example.com/v/all-1/solliciteer", RoleSlug: benchRole,
+			Organization:    vacancy.Organization{Name: "Voorbeeld BV", URL: "https://example.com/", LogoURL: "https://example.com/logo.png"},
+			EmploymentTypes: []string{"fulltime", "deeltijd"}, WorkplaceType: "hybride",
+			Locations:       []vacancy.Location{{Locality: "Utrecht", Country: "NL"}, {Locality: "Gent", Country: "BE"}},
+			HoursPerWeek:    &vacancy.HoursInput{Min: &hours, Max: &hours},
+			Salary:          &vacancy.SalaryInput{Min: &salary, Max: &salary, Currency: "EUR", Unit: "MONTH"},
+			DatePosted:      now.Format("2006-01-02"), ValidThrough: now.Add(30 * 24 * time.Hour).Format("2006-01-02"),
+			SourceUpdatedAt: now.Format(time.RFC3339),
+		}}})
+		if err != nil || rep.Rejected > 0 {
+			t.Fatalf("sync: %v %+v", err, rep)
+		}
+		role, err := va.content.RoleBySlug(ctx, benchRole, "nl")
+		if err != nil {
+			t.Fatal(err)
+		}
+		vacancies := store.NewVacancies(db.Gorm)
+		open, err := vacancies.OpenByRoles(context.Background(), []string{role.EntryID}, 10, now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := open[role.EntryID]
+		if len(got) != 4 {
+			t.Fatalf("%d open vacancies, want 4", len(got))
+		}
+		ids := make([]string, len(got))
+		for i, v := range got {
+			ids[i] = v.ID
+		}
+		byID, err := vacancies.VacanciesByID(context.Background(), ids)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := map[string]*vacancy.Vacancy{}
+		for _, v := range byID {
+			want[v.ID] = v
+		}
+		sawSalary := false
+		for _, v := range got {
+			if !reflect.DeepEqual(v, want[v.ID]) {
+				t.Errorf("vacancy %s:\nscanned %+v\nby id   %+v", v.ID, *v, *want[v.ID])
+			}
+			sawSalary = sawSalary || (v.Salary != nil && v.Hours != nil && v.Organization.LogoURL != "")
+		}
+		if !sawSalary {
+			t.Error("the vacancy with every field lost its salary, hours or logo")
+		}
+	})
 }
