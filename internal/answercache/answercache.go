@@ -13,6 +13,9 @@ type Answer struct {
 	Body []byte
 	ETag string
 	Tags []string
+	// SurrogateKey and CacheTag are Tags as the headers of those names
+	// carry them, joined once rather than on every answer served.
+	SurrogateKey, CacheTag string
 	// VaryLanguage is set when the answer's locale came from
 	// Accept-Language (the key then holds the negotiated locale).
 	VaryLanguage bool
@@ -35,7 +38,9 @@ func New(maxBytes uint64) *Cache {
 	return tagcache.New(tagcache.Options[*Answer]{
 		MaxWeight: maxBytes,
 		MaxAge:    maxAge,
-		Weigh:     func(_ string, a *Answer) uint32 { return uint32(min(len(a.Body)+len(a.ETag), 1<<31)) },
-		Tags:      func(a *Answer) []string { return a.Tags },
+		Weigh: func(_ string, a *Answer) uint32 {
+			return uint32(min(len(a.Body)+len(a.ETag)+len(a.SurrogateKey)+len(a.CacheTag), 1<<31))
+		},
+		Tags: func(a *Answer) []string { return a.Tags },
 	})
 }

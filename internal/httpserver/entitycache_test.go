@@ -264,10 +264,10 @@ func TestOpenVacanciesOfRolesReadEveryColumn(t *testing.T) {
 			URL: "https://example.com/v/all-1", ApplyURL: "https://example.com/v/all-1/solliciteer", RoleSlug: benchRole,
 			Organization:    vacancy.Organization{Name: "Voorbeeld BV", URL: "https://example.com/", LogoURL: "https://example.com/logo.png"},
 			EmploymentTypes: []string{"fulltime", "deeltijd"}, WorkplaceType: "hybride",
-			Locations:       []vacancy.Location{{Locality: "Utrecht", Country: "NL"}, {Locality: "Gent", Country: "BE"}},
-			HoursPerWeek:    &vacancy.HoursInput{Min: &hours, Max: &hours},
-			Salary:          &vacancy.SalaryInput{Min: &salary, Max: &salary, Currency: "EUR", Unit: "MONTH"},
-			DatePosted:      now.Format("2006-01-02"), ValidThrough: now.Add(30 * 24 * time.Hour).Format("2006-01-02"),
+			Locations:    []vacancy.Location{{Locality: "Utrecht", Country: "NL"}, {Locality: "Gent", Country: "BE"}},
+			HoursPerWeek: &vacancy.HoursInput{Min: &hours, Max: &hours},
+			Salary:       &vacancy.SalaryInput{Min: &salary, Max: &salary, Currency: "EUR", Unit: "MONTH"},
+			DatePosted:   now.Format("2006-01-02"), ValidThrough: now.Add(30 * 24 * time.Hour).Format("2006-01-02"),
 			SourceUpdatedAt: now.Format(time.RFC3339),
 		}}})
 		if err != nil || rep.Rejected > 0 {
