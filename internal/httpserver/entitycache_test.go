@@ -245,8 +245,8 @@ func TestTwoReplicasShareEntityCacheInvalidations(t *testing.T) {
 	t.Logf("replica b served the publication after %s", time.Since(published))
 }
 
-// TestOpenVacanciesOfRolesReadEveryColumn guards the hand-written scan of
-// the role page's vacancy statement: each vacancy it returns equals the
+// TestOpenVacanciesOfRolesReadEveryColumn guards the hand-written scans of
+// the role page's vacancy statements (the count too): each vacancy it returns equals the
 // same vacancy loaded by id through GORM, field for field.
 func TestOpenVacanciesOfRolesReadEveryColumn(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *database.DB) {
@@ -285,6 +285,10 @@ func TestOpenVacanciesOfRolesReadEveryColumn(t *testing.T) {
 		got := open[role.EntryID]
 		if len(got) != 4 {
 			t.Fatalf("%d open vacancies, want 4", len(got))
+		}
+		counts, err := vacancies.CountOpenByRoles(context.Background(), []string{role.EntryID, "no-such-role"}, now)
+		if err != nil || counts[role.EntryID] != 4 || len(counts) != 1 {
+			t.Fatalf("counts %v (%v), want 4 for the role only", counts, err)
 		}
 		ids := make([]string, len(got))
 		for i, v := range got {

@@ -481,8 +481,12 @@ func (s *Vacancies) RoleIDsBySlug(ctx context.Context, slugs []string) (map[stri
 
 // openAt restricts q to vacancies served at now.
 func openAt(q *gorm.DB, now time.Time) *gorm.DB {
-	return q.Where("status = ? AND (valid_through IS NULL OR valid_through > ?)", string(vacancy.StatusOpen), now)
+	return q.Where(openWhere, string(vacancy.StatusOpen), now)
 }
+
+// openWhere is what makes a vacancy open at a time: its status, and the
+// time before its expiry. Its arguments are StatusOpen and the time.
+const openWhere = "status = ? AND (valid_through IS NULL OR valid_through > ?)"
 
 func filtered(q *gorm.DB, f vacancy.StoreFilter) *gorm.DB {
 	if f.SourceID != "" {
@@ -565,7 +569,7 @@ func (s *Vacancies) OpenByRoles(ctx context.Context, roleIDs []string, limit int
 	for _, chunk := range chunks(roleIDs) {
 		rs, err := s.db.WithContext(ctx).Raw("SELECT "+vacancyRowColumns+" FROM (SELECT "+vacancyRowColumns+
 			", ROW_NUMBER() OVER (PARTITION BY role_id ORDER BY date_posted DESC, id DESC) AS rank_in_role "+
-			"FROM vacancies WHERE status = ? AND (valid_through IS NULL OR valid_through > ?) AND role_id IN ?) AS ranked "+
+			"FROM vacancies WHERE "+openWhere+" AND role_id IN ?) AS ranked "+
 			"WHERE rank_in_role <= ? ORDER BY role_id, date_posted DESC, id DESC",
 			string(vacancy.StatusOpen), now, chunk, limit).Rows()
 		if err != nil {
@@ -608,21 +612,30 @@ func scanVacancyRows(rs *sql.Rows) ([]vacancyRow, error) {
 	return out, rs.Err()
 }
 
-// CountOpenByRoles counts open vacancies per role.
+// CountOpenByRoles counts open vacancies per role. Role pages run it with
+// OpenByRoles, so its rows are scanned by hand too.
 func (s *Vacancies) CountOpenByRoles(ctx context.Context, roleIDs []string, now time.Time) (map[string]int, error) {
 	out := make(map[string]int, len(roleIDs))
 	for _, chunk := range chunks(roleIDs) {
-		var rows []struct {
-			RoleID string
-			N      int
-		}
-		err := openAt(s.db.WithContext(ctx).Model(&vacancyRow{}), now).Select("role_id, COUNT(*) AS n").
-			Where("role_id IN ?", chunk).Group("role_id").Scan(&rows).Error
+		rs, err := s.db.WithContext(ctx).Raw("SELECT role_id, COUNT(*) FROM vacancies WHERE "+openWhere+" AND role_id IN ? GROUP BY role_id",
+			string(vacancy.StatusOpen), now, chunk).Rows()
 		if err != nil {
 			return nil, fmt.Errorf("count vacancies of roles: %w", err)
 		}
-		for _, r := range rows {
-			out[r.RoleID] = r.N
+		err = func() error {
+			defer rs.Close()
+			for rs.Next() {
+				var roleID string
+				var n int
+				if err := rs.Scan(&roleID, &n); err != nil {
+					return err
+				}
+				out[roleID] = n
+			}
+			return rs.Err()
+		}()
+		if err != nil {
+			return nil, fmt.Errorf("count vacancies of roles: %w", err)
 		}
 	}
 	return out, nil
