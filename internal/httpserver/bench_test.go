@@ -19,13 +19,23 @@ import (
 )
 
 // BenchmarkArticlePage measures the full article page query through the
-// whole handler chain: go test -bench=ArticlePage -benchmem ./internal/httpserver/
+// whole handler chain, read from the store and with the entity cache:
+// go test -bench=ArticlePage -benchmem ./internal/httpserver/
 func BenchmarkArticlePage(b *testing.B) {
 	for name, open := range map[string]func(testing.TB) *database.DB{"sqlite": dbtest.SQLite, "postgres": dbtest.Postgres} {
-		b.Run(name, func(b *testing.B) {
-			a := newAPI(b, open(b))
-			benchPOST(b, a.handler, loadtest.ArticlePageQuery, map[string]any{"slug": nlArticleSlug, "locale": "en"})
-		})
+		for _, entities := range []bool{false, true} {
+			sub := name
+			if entities {
+				sub += "/entitycache"
+			}
+			b.Run(sub, func(b *testing.B) {
+				a := newAPI(b, open(b))
+				if entities {
+					useEntityCache(a.content)
+				}
+				benchPOST(b, a.handler, loadtest.ArticlePageQuery, map[string]any{"slug": nlArticleSlug, "locale": "en"})
+			})
+		}
 	}
 }
 
