@@ -107,7 +107,8 @@ func TestEntityCacheServesPublishedRolePageWithoutContentStatements(t *testing.T
 		if len(first.Errors) > 0 {
 			t.Fatalf("first read: %s", first.raw)
 		}
-		if n := len(contentStatements(log.take())); n == 0 {
+		firstSQL := log.take()
+		if n := len(contentStatements(firstSQL)); n == 0 {
 			t.Fatal("the first read ran no content statement: the test does not see the store")
 		}
 		second := va.post(loadtest.RolePageQuery, vars)
@@ -120,6 +121,28 @@ func TestEntityCacheServesPublishedRolePageWithoutContentStatements(t *testing.T
 		}
 		if len(sql) == 0 {
 			t.Fatal("the second read ran no statement at all: the vacancies must still come from the database")
+		}
+		t.Logf("the first read ran %d statements, the second %d", len(firstSQL), len(sql))
+	})
+}
+
+// TestEntityCacheServesRepeatedArticlePageWithoutStatements: the article
+// page shows only entries (no vacancy list), so its repeat runs none.
+func TestEntityCacheServesRepeatedArticlePageWithoutStatements(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+		a := newAPIWith(t, db, withEntityCache)
+		vars := map[string]any{"slug": nlArticleSlug, "locale": "en"}
+		first := a.post(loadtest.ArticlePageQuery, vars)
+		if len(first.Errors) > 0 {
+			t.Fatalf("first read: %s", first.raw)
+		}
+		log := logStatements(db)
+		second := a.post(loadtest.ArticlePageQuery, vars)
+		if string(second.raw) != string(first.raw) {
+			t.Fatalf("the cached page differs:\n%s\n%s", first.raw, second.raw)
+		}
+		if sql := log.take(); len(sql) > 0 {
+			t.Fatalf("the repeat ran %d statements: %q", len(sql), sql)
 		}
 	})
 }
