@@ -19,28 +19,40 @@ type Notifier interface {
 	Notify(ctx context.Context, channel, payload string) error
 }
 
-// Replicas invalidates this process's cache and tells the other replicas
+// Invalidator is a cache that drops what carries one of the tags: the
+// answer cache, and the entity cache of published entries.
+type Invalidator interface {
+	Invalidate(tags ...string)
+}
+
+// Replicas invalidates this process's caches and tells the other replicas
 // to do the same. A notification is "origin tag tag ...": a process skips
 // its own.
 type Replicas struct {
-	cache  *Cache
+	caches []Invalidator
 	notify Notifier
 	origin string
 	log    *slog.Logger
 }
 
-// NewReplicas returns the invalidation fan-out for cache; notify nil
+// NewReplicas returns the invalidation fan-out for caches; notify nil
 // keeps invalidations in process (SQLite: one process).
-func NewReplicas(cache *Cache, notify Notifier, log *slog.Logger) *Replicas {
+func NewReplicas(notify Notifier, log *slog.Logger, caches ...Invalidator) *Replicas {
 	b := make([]byte, 8)
 	_, _ = rand.Read(b)
-	return &Replicas{cache: cache, notify: notify, origin: hex.EncodeToString(b), log: log}
+	return &Replicas{caches: caches, notify: notify, origin: hex.EncodeToString(b), log: log}
 }
 
-// Invalidate drops the answers with tags here and on every other replica.
+func (r *Replicas) invalidate(tags []string) {
+	for _, c := range r.caches {
+		c.Invalidate(tags...)
+	}
+}
+
+// Invalidate drops what carries tags here and on every other replica.
 // Call it after the change committed.
 func (r *Replicas) Invalidate(ctx context.Context, tags ...string) {
-	r.cache.Invalidate(tags...)
+	r.invalidate(tags)
 	if r.notify == nil || len(tags) == 0 {
 		return
 	}
@@ -52,7 +64,7 @@ func (r *Replicas) Invalidate(ctx context.Context, tags ...string) {
 		// The change committed: tell the others even if the caller's
 		// request ends now.
 		if err := r.notify.Notify(context.WithoutCancel(ctx), Channel, r.origin+" "+b.String()); err != nil {
-			r.log.WarnContext(ctx, "telling other replicas about a change failed; their cached answers expire on their own", "error", err)
+			r.log.WarnContext(ctx, "telling other replicas about a change failed; their cached answers and entries expire on their own", "error", err)
 		}
 		b.Reset()
 	}
@@ -74,5 +86,5 @@ func (r *Replicas) Receive(payload string) {
 	if origin == r.origin {
 		return
 	}
-	r.cache.Invalidate(strings.Fields(tags)...)
+	r.invalidate(strings.Fields(tags))
 }

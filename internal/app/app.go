@@ -230,11 +230,13 @@ func (e *env) serve(ctx context.Context, stdout io.Writer) error {
 	if e.answers != nil {
 		e.tel.ObserveAnswerCache(e.answers.Stats)
 	}
+	entities := content.NewEntityCache(uint64(cfg.EntityCache))
+	e.content.UseEntityCache(entities)
 	var notifier answercache.Notifier
-	if e.db.Dialect == database.Postgres && e.answers != nil {
+	if e.db.Dialect == database.Postgres && (e.answers != nil || entities != nil) {
 		notifier = e.db
 	}
-	e.replicas = answercache.NewReplicas(e.answers, notifier, e.log)
+	e.replicas = answercache.NewReplicas(notifier, e.log, e.answers, entities)
 	if notifier != nil {
 		// This replica hears of the others' changes; they hear of its.
 		go func() { _ = e.db.Listen(ctx, answercache.Channel, e.replicas.Receive, e.log) }()

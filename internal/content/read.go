@@ -27,6 +27,8 @@ type Service struct {
 	read ReadOptions
 	// directory names the people in CONFLICT errors (see UseDirectory).
 	directory Directory
+	// entities serves live reads from memory (nil: from the store).
+	entities *EntityCache
 }
 
 // NewService returns a content service over store for the given locales.
@@ -367,10 +369,10 @@ func bySlug[S, F any](ctx context.Context, s *Service, typ Type, slug, loc strin
 	if ValidateSlug(slug) != nil {
 		// No entry can have it; and a NUL byte would be an error on
 		// PostgreSQL rather than a miss.
-		return nil, apperr.New(apperr.NotFound, "no %s has the slug %q", typ, slug).With("field", "slug")
+		return nil, notFoundBySlug(typ, slug)
 	}
 	cachetag.Add(ctx, cachetag.Slug(string(typ), slug))
-	id, current, err := s.store.FindBySlug(ctx, view, typ, slug, chain)
+	id, current, err := s.findBySlug(ctx, view, typ, slug, requested, chain)
 	if err != nil {
 		return nil, fmt.Errorf("find %s %q: %w", typ, slug, err)
 	}
@@ -389,6 +391,34 @@ func bySlug[S, F any](ctx context.Context, s *Service, typ Type, slug, loc strin
 	return p, nil
 }
 
+// findBySlug is the store's FindBySlug, answered from the entity cache
+// when the view is live. A lookup that found nothing is kept too: a crawler
+// asking for missing pages then costs no statement either.
+func (s *Service) findBySlug(ctx context.Context, view View, typ Type, slug, requested string, chain []string) (string, bool, error) {
+	if view != Live || s.entities == nil {
+		return s.store.FindBySlug(ctx, view, typ, slug, chain)
+	}
+	if l, ok := s.entities.lookup(typ, slug, requested); ok {
+		if !l.found {
+			return "", false, notFoundBySlug(typ, slug)
+		}
+		return l.id, l.current, nil
+	}
+	generation := s.entities.generation()
+	id, current, err := s.store.FindBySlug(ctx, view, typ, slug, chain)
+	switch {
+	case err == nil:
+		s.entities.setLookup(typ, slug, requested, slugLookup{id: id, current: current, found: true}, generation)
+	case apperr.Is(err, apperr.NotFound):
+		s.entities.setLookup(typ, slug, requested, slugLookup{}, generation)
+	}
+	return id, current, err
+}
+
+func notFoundBySlug(typ Type, slug string) error {
+	return apperr.New(apperr.NotFound, "no %s has the slug %q", typ, slug).With("field", "slug")
+}
+
 func byIDs[S, F any](ctx context.Context, s *Service, typ Type, ids []string, loc string) (map[string]*Published[S, F], error) {
 	view, err := s.view(ctx)
 	if err != nil {
@@ -402,7 +432,8 @@ func byIDs[S, F any](ctx context.Context, s *Service, typ Type, ids []string, lo
 }
 
 // byIDsInChain serves each entry in the first locale of chain it has, so a
-// page is never half in one language and half in another.
+// page is never half in one language and half in another. Live entries
+// come from the entity cache where it has them; only the others are read.
 func byIDsInChain[S, F any](ctx context.Context, s *Service, view View, typ Type, ids []string, requested string, chain []string) (map[string]*Published[S, F], error) {
 	if len(ids) == 0 {
 		return map[string]*Published[S, F]{}, nil
@@ -411,18 +442,41 @@ func byIDsInChain[S, F any](ctx context.Context, s *Service, view View, typ Type
 	for _, id := range ids {
 		cachetag.Add(ctx, cachetag.Entry(id))
 	}
-	docs, alternates, err := s.store.Documents(ctx, view, typ, ids, chain)
+	out := make(map[string]*Published[S, F], len(ids))
+	cache := s.entities
+	if view != Live {
+		cache = nil // drafts never enter it, nor are served from it
+	}
+	missing := ids
+	if cache != nil {
+		missing = make([]string, 0, len(ids))
+		for _, id := range ids {
+			p, ok := cachedEntry[S, F](cache, typ, id, requested)
+			switch {
+			case !ok:
+				missing = append(missing, id)
+			case p != nil:
+				// A copy: callers set the lookup's own fields on it.
+				c := *p
+				out[id] = &c
+			}
+		}
+		if len(missing) == 0 {
+			return out, nil
+		}
+	}
+	generation := cache.generation()
+	docs, alternates, err := s.store.Documents(ctx, view, typ, missing, chain)
 	if err != nil {
 		return nil, fmt.Errorf("load %ss: %w", typ, err)
 	}
-	best := make(map[string]PublishedRevision, len(ids))
+	best := make(map[string]PublishedRevision, len(missing))
 	for _, doc := range docs {
 		current, seen := best[doc.EntryID]
 		if !seen || slices.Index(chain, doc.Locale) < slices.Index(chain, current.Locale) {
 			best[doc.EntryID] = doc
 		}
 	}
-	out := make(map[string]*Published[S, F], len(best))
 	for id, doc := range best {
 		p, err := decodePublished[S, F](doc, requested)
 		if err != nil {
@@ -431,7 +485,19 @@ func byIDsInChain[S, F any](ctx context.Context, s *Service, view View, typ Type
 		p.Alternates = alternates[id]
 		p.SlugIsCurrent = true
 		p.Draft = view == Drafts
+		if cache != nil {
+			setEntry(cache, typ, id, requested, p, len(doc.Document), generation)
+			c := *p
+			p = &c
+		}
 		out[id] = p
+	}
+	if cache != nil {
+		for _, id := range missing {
+			if _, ok := best[id]; !ok {
+				setEntry[S, F](cache, typ, id, requested, nil, 0, generation)
+			}
+		}
 	}
 	return out, nil
 }

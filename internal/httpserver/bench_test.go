@@ -19,26 +19,46 @@ import (
 )
 
 // BenchmarkArticlePage measures the full article page query through the
-// whole handler chain: go test -bench=ArticlePage -benchmem ./internal/httpserver/
+// whole handler chain, read from the store and with the entity cache:
+// go test -bench=ArticlePage -benchmem ./internal/httpserver/
 func BenchmarkArticlePage(b *testing.B) {
 	for name, open := range map[string]func(testing.TB) *database.DB{"sqlite": dbtest.SQLite, "postgres": dbtest.Postgres} {
-		b.Run(name, func(b *testing.B) {
-			a := newAPI(b, open(b))
-			benchPOST(b, a.handler, loadtest.ArticlePageQuery, map[string]any{"slug": nlArticleSlug, "locale": "en"})
-		})
+		for _, entities := range []bool{false, true} {
+			sub := name
+			if entities {
+				sub += "/entitycache"
+			}
+			b.Run(sub, func(b *testing.B) {
+				a := newAPI(b, open(b))
+				if entities {
+					useEntityCache(a.content)
+				}
+				benchPOST(b, a.handler, loadtest.ArticlePageQuery, map[string]any{"slug": nlArticleSlug, "locale": "en"})
+			})
+		}
 	}
 }
 
 // BenchmarkRolePage measures the role page of the load command
 // (internal/loadtest): the role in Dutch, its 10 FAQs and its 10 newest
-// vacancies, uncached, through the whole handler chain.
+// vacancies, with no answer cache, through the whole handler chain; read
+// from the store, and with the entity cache the server has by default.
 func BenchmarkRolePage(b *testing.B) {
 	for name, open := range map[string]func(testing.TB) *database.DB{"sqlite": dbtest.SQLite, "postgres": dbtest.Postgres} {
-		b.Run(name, func(b *testing.B) {
-			va := newVacancyAPI(b, open(b))
-			fillRolePage(b, va, benchRole, 10)
-			benchPOST(b, va.handler, loadtest.RolePageQuery, map[string]any{"slug": benchRole, "locale": "nl"})
-		})
+		for _, entities := range []bool{false, true} {
+			sub := name
+			if entities {
+				sub += "/entitycache"
+			}
+			b.Run(sub, func(b *testing.B) {
+				va := newVacancyAPI(b, open(b))
+				fillRolePage(b, va, benchRole, 10)
+				if entities {
+					useEntityCache(va.content)
+				}
+				benchPOST(b, va.handler, loadtest.RolePageQuery, map[string]any{"slug": benchRole, "locale": "nl"})
+			})
+		}
 	}
 }
 

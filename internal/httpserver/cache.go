@@ -30,6 +30,11 @@ import (
 // are never served from or stored in the cache, and POST answers stay
 // no-store for shared caches.
 func publicCache(maxAge time.Duration, cache *answercache.Cache, locales *locale.Set, next http.Handler) http.Handler {
+	cacheControl := "" // of a cacheable GET answer; empty: none is
+	if maxAge > 0 {
+		s := int(maxAge.Seconds())
+		cacheControl = fmt.Sprintf("public, max-age=%d, stale-while-revalidate=%d", s, s)
+	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		anonymous := r.Header.Get("Authorization") == "" && r.Header.Get("Cookie") == ""
 		if !anonymous || (r.Method != http.MethodGet && r.Method != http.MethodPost) {
@@ -43,7 +48,7 @@ func publicCache(maxAge time.Duration, cache *answercache.Cache, locales *locale
 		}
 		if keyed {
 			if a, ok := cache.Get(key); ok {
-				serveAnswer(w, r, a, maxAge)
+				serveAnswer(w, r, a, cacheControl)
 				return
 			}
 		}
@@ -65,29 +70,35 @@ func publicCache(maxAge time.Duration, cache *answercache.Cache, locales *locale
 		}
 		tags := rec.Tags()
 		slices.Sort(tags)
-		sum := sha256.Sum256(buf.body.Bytes())
 		a := &answercache.Answer{
 			Body:         buf.body.Bytes(),
-			ETag:         `"` + base64.RawURLEncoding.EncodeToString(sum[:18]) + `"`,
 			Tags:         tags,
+			SurrogateKey: strings.Join(tags, " "),
+			CacheTag:     strings.Join(tags, ","),
 			VaryLanguage: rec.VariesByLanguage(),
+		}
+		// Only a GET answer carries its ETag, and a kept one may serve a
+		// GET later; an uncached POST need not hash its body.
+		if keyed || r.Method == http.MethodGet {
+			sum := sha256.Sum256(buf.body.Bytes())
+			a.ETag = `"` + base64.RawURLEncoding.EncodeToString(sum[:18]) + `"`
 		}
 		if keyed {
 			cache.Set(key, a, generation)
 		}
-		serveAnswer(w, r, a, maxAge)
+		serveAnswer(w, r, a, cacheControl)
 	})
 }
 
 // serveAnswer writes a successful answer with its cache headers.
-func serveAnswer(w http.ResponseWriter, r *http.Request, a *answercache.Answer, maxAge time.Duration) {
+func serveAnswer(w http.ResponseWriter, r *http.Request, a *answercache.Answer, cacheControl string) {
 	h := w.Header()
 	h.Set("Content-Type", answerMediaType(r))
 	if len(a.Tags) > 0 {
-		h.Set("Surrogate-Key", strings.Join(a.Tags, " "))
-		h.Set("Cache-Tag", strings.Join(a.Tags, ","))
+		h.Set("Surrogate-Key", a.SurrogateKey)
+		h.Set("Cache-Tag", a.CacheTag)
 	}
-	if r.Method != http.MethodGet || maxAge <= 0 {
+	if r.Method != http.MethodGet || cacheControl == "" {
 		h.Set("Cache-Control", "no-store")
 		_, _ = w.Write(a.Body)
 		return
@@ -98,7 +109,7 @@ func serveAnswer(w http.ResponseWriter, r *http.Request, a *answercache.Answer, 
 	}
 	setVary(h, vary...)
 	h.Set("ETag", a.ETag)
-	h.Set("Cache-Control", fmt.Sprintf("public, max-age=%d, stale-while-revalidate=%d", int(maxAge.Seconds()), int(maxAge.Seconds())))
+	h.Set("Cache-Control", cacheControl)
 	if etagMatches(r.Header.Get("If-None-Match"), a.ETag) {
 		w.WriteHeader(http.StatusNotModified)
 		return

@@ -37,12 +37,18 @@ type replica struct {
 // test ends.
 func replicate(t *testing.T, db *database.DB, build func(func(*httpserver.Config)) *api) *replica {
 	t.Helper()
+	return replicateCaches(t, db, build, answercache.New(8<<20), nil)
+}
+
+// replicateCaches is replicate with the given caches (nil: none).
+func replicateCaches(t *testing.T, db *database.DB, build func(func(*httpserver.Config)) *api, answers *answercache.Cache, entities *content.EntityCache) *replica {
+	t.Helper()
 	r := &replica{heard: make(chan string, 64)}
-	cache := answercache.New(8 << 20)
-	r.replicas = answercache.NewReplicas(cache, db, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	r.replicas = answercache.NewReplicas(db, slog.New(slog.NewTextHandler(io.Discard, nil)), answers, entities)
 	r.api = build(func(c *httpserver.Config) {
-		c.AnswerCache = cache
+		c.AnswerCache = answers
 		c.PersistedQueries = store.NewPersistedQueries(db.Gorm)
+		c.Content.UseEntityCache(entities)
 		c.Content.OnChange(func(ctx context.Context, tags []string) { r.replicas.Invalidate(ctx, tags...) })
 	})
 	ctx, cancel := context.WithCancel(context.Background())
@@ -76,19 +82,7 @@ func TestTwoReplicasShareInvalidationsAndPersistedQueries(t *testing.T) {
 	a := replicate(t, db, func(c func(*httpserver.Config)) *api { return newAPIWith(t, db, c) })
 	b := replicate(t, db, func(c func(*httpserver.Config)) *api { return unseededAPI(t, db, c) })
 
-	// Both must be listening before the change: probe until b hears a.
-	for i := 0; ; i++ {
-		a.replicas.Invalidate(context.Background(), fmt.Sprint("probe:", i))
-		select {
-		case <-b.heard:
-		case <-time.After(100 * time.Millisecond):
-			if i > 100 {
-				t.Fatal("replica b never heard replica a")
-			}
-			continue
-		}
-		break
-	}
+	waitListening(t, a, b)
 
 	vars := map[string]any{"slug": enArticleSlug, "locale": "en"}
 	id, before := articleTitle(t, b.get(titleQuery, vars))
@@ -138,5 +132,22 @@ func TestTwoReplicasShareInvalidationsAndPersistedQueries(t *testing.T) {
 	}
 	if res := apq(b, false); len(res.Errors) > 0 || len(res.Data) == 0 {
 		t.Fatalf("b does not know the hash registered on a: %s", res.raw)
+	}
+}
+
+// waitListening returns once b hears a: both must be listening before a
+// change is made.
+func waitListening(t *testing.T, a, b *replica) {
+	t.Helper()
+	for i := 0; ; i++ {
+		a.replicas.Invalidate(context.Background(), fmt.Sprint("probe:", i))
+		select {
+		case <-b.heard:
+			return
+		case <-time.After(100 * time.Millisecond):
+			if i > 100 {
+				t.Fatal("replica b never heard replica a")
+			}
+		}
 	}
 }

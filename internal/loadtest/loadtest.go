@@ -149,12 +149,11 @@ func run(ctx context.Context, o options, stdout, stderr io.Writer) error {
 
 // row is one scenario's figures for Werkwijzer and the plain handler.
 type row struct {
-	name        string
-	server      figures
-	plain       figures
-	serverPeak  int64
-	bytes       int
-	serverLabel string
+	name       string
+	server     figures
+	plain      figures
+	serverPeak int64
+	bytes      int
 }
 
 func measureServer(ctx context.Context, o options, tmp, dbURL, cache string, kinds []string, stdout, stderr io.Writer) ([]row, error) {

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"database/sql/driver"
 	"encoding/json"
 	"fmt"
@@ -480,8 +481,12 @@ func (s *Vacancies) RoleIDsBySlug(ctx context.Context, slugs []string) (map[stri
 
 // openAt restricts q to vacancies served at now.
 func openAt(q *gorm.DB, now time.Time) *gorm.DB {
-	return q.Where("status = ? AND (valid_through IS NULL OR valid_through > ?)", string(vacancy.StatusOpen), now)
+	return q.Where(openWhere, string(vacancy.StatusOpen), now)
 }
+
+// openWhere is what makes a vacancy open at a time: its status, and the
+// time before its expiry. Its arguments are StatusOpen and the time.
+const openWhere = "status = ? AND (valid_through IS NULL OR valid_through > ?)"
 
 func filtered(q *gorm.DB, f vacancy.StoreFilter) *gorm.DB {
 	if f.SourceID != "" {
@@ -557,15 +562,20 @@ func (s *Vacancies) CountOpen(ctx context.Context, f vacancy.StoreFilter, now ti
 
 // OpenByRoles returns each role's first limit open vacancies in one
 // statement, with a window function (PostgreSQL; SQLite 3.25 and newer).
+// Every role page runs it, so its rows are scanned by hand: GORM's
+// reflective Find cost more CPU than the rest of the page under load.
 func (s *Vacancies) OpenByRoles(ctx context.Context, roleIDs []string, limit int, now time.Time) (map[string][]*vacancy.Vacancy, error) {
 	out := make(map[string][]*vacancy.Vacancy, len(roleIDs))
 	for chunk := range slices.Chunk(roleIDs, maxBatch) {
-		inner := openAt(s.db.Model(&vacancyRow{}), now).
-			Select("vacancies.*, ROW_NUMBER() OVER (PARTITION BY role_id ORDER BY date_posted DESC, id DESC) AS rank_in_role").
-			Where("role_id IN ?", chunk)
-		var rows []vacancyRow
-		err := s.db.WithContext(ctx).Table("(?) AS ranked", inner).
-			Where("rank_in_role <= ?", limit).Order("role_id, date_posted DESC, id DESC").Find(&rows).Error
+		rs, err := s.db.WithContext(ctx).Raw("SELECT "+vacancyRowColumns+" FROM (SELECT "+vacancyRowColumns+
+			", ROW_NUMBER() OVER (PARTITION BY role_id ORDER BY date_posted DESC, id DESC) AS rank_in_role "+
+			"FROM vacancies WHERE "+openWhere+" AND role_id IN ?) AS ranked "+
+			"WHERE rank_in_role <= ? ORDER BY role_id, date_posted DESC, id DESC",
+			string(vacancy.StatusOpen), now, chunk, limit).Rows()
+		if err != nil {
+			return nil, fmt.Errorf("list vacancies of roles: %w", err)
+		}
+		rows, err := scanVacancyRows(rs)
 		if err != nil {
 			return nil, fmt.Errorf("list vacancies of roles: %w", err)
 		}
@@ -576,21 +586,56 @@ func (s *Vacancies) OpenByRoles(ctx context.Context, roleIDs []string, limit int
 	return out, nil
 }
 
-// CountOpenByRoles counts open vacancies per role.
+// vacancyRowColumns are vacancyRow's columns in the order scanVacancyRows
+// reads them.
+const vacancyRowColumns = "id, source_id, external_id, language, role_id, title, description, url, apply_url, " +
+	"org_name, org_url, org_logo_url, employment_types, workplace_type, locations, location_keys, " +
+	"hours_min, hours_max, salary_min, salary_max, salary_currency, salary_unit, date_posted, date_posted_text, " +
+	"valid_through, valid_through_text, source_updated_at, status, closed_reason, closed_at, first_seen_at, " +
+	"last_seen_at, seen_snapshot, content_hash, input_hash, created_at, updated_at"
+
+// scanVacancyRows reads rows that select vacancyRowColumns, and closes them.
+func scanVacancyRows(rs *sql.Rows) ([]vacancyRow, error) {
+	defer rs.Close()
+	var out []vacancyRow
+	for rs.Next() {
+		var r vacancyRow
+		if err := rs.Scan(&r.ID, &r.SourceID, &r.ExternalID, &r.Language, &r.RoleID, &r.Title, &r.Description, &r.URL, &r.ApplyURL,
+			&r.OrgName, &r.OrgURL, &r.OrgLogoURL, &r.EmploymentTypes, &r.WorkplaceType, &r.Locations, &r.LocationKeys,
+			&r.HoursMin, &r.HoursMax, &r.SalaryMin, &r.SalaryMax, &r.SalaryCurrency, &r.SalaryUnit, &r.DatePosted, &r.DatePostedText,
+			&r.ValidThrough, &r.ValidThroughText, &r.SourceUpdatedAt, &r.Status, &r.ClosedReason, &r.ClosedAt, &r.FirstSeenAt,
+			&r.LastSeenAt, &r.SeenSnapshot, &r.ContentHash, &r.InputHash, &r.CreatedAt, &r.UpdatedAt); err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rs.Err()
+}
+
+// CountOpenByRoles counts open vacancies per role. Role pages run it with
+// OpenByRoles, so its rows are scanned by hand too.
 func (s *Vacancies) CountOpenByRoles(ctx context.Context, roleIDs []string, now time.Time) (map[string]int, error) {
 	out := make(map[string]int, len(roleIDs))
 	for chunk := range slices.Chunk(roleIDs, maxBatch) {
-		var rows []struct {
-			RoleID string
-			N      int
-		}
-		err := openAt(s.db.WithContext(ctx).Model(&vacancyRow{}), now).Select("role_id, COUNT(*) AS n").
-			Where("role_id IN ?", chunk).Group("role_id").Scan(&rows).Error
+		rs, err := s.db.WithContext(ctx).Raw("SELECT role_id, COUNT(*) FROM vacancies WHERE "+openWhere+" AND role_id IN ? GROUP BY role_id",
+			string(vacancy.StatusOpen), now, chunk).Rows()
 		if err != nil {
 			return nil, fmt.Errorf("count vacancies of roles: %w", err)
 		}
-		for _, r := range rows {
-			out[r.RoleID] = r.N
+		err = func() error {
+			defer rs.Close()
+			for rs.Next() {
+				var roleID string
+				var n int
+				if err := rs.Scan(&roleID, &n); err != nil {
+					return err
+				}
+				out[roleID] = n
+			}
+			return rs.Err()
+		}()
+		if err != nil {
+			return nil, fmt.Errorf("count vacancies of roles: %w", err)
 		}
 	}
 	return out, nil
