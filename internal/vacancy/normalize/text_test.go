@@ -1,11 +1,11 @@
-package vacancy_test
+package normalize_test
 
 import (
 	"regexp"
 	"strings"
 	"testing"
 
-	"github.com/werkwijzer/werkwijzer/internal/vacancy"
+	"github.com/werkwijzer/werkwijzer/internal/vacancy/normalize"
 )
 
 // tagLike finds what a browser would parse as the start of a tag, a
@@ -19,7 +19,7 @@ func plainTextOnly(t testing.TB, in, out string) {
 	if tagLike.MatchString(out) {
 		t.Fatalf("markup left in %q (from %q)", out, in)
 	}
-	if again := vacancy.CleanText(out); again != out {
+	if again := normalize.CleanText(out); again != out {
 		t.Fatalf("not stable: %q -> %q -> %q", in, out, again)
 	}
 }
@@ -56,7 +56,7 @@ func TestPlainTextSurvivesNoEncodingTrick(t *testing.T) {
 		{"Caf\u0065\u0301 &eacute;", "Café é"},
 	}
 	for _, c := range cases {
-		got := vacancy.CleanText(c.in)
+		got := normalize.CleanText(c.in)
 		if got != c.want {
 			t.Errorf("CleanText(%q) = %q, want %q", c.in, got, c.want)
 		}
@@ -74,9 +74,9 @@ func TestCleaningStaysLinear(t *testing.T) {
 		strings.Repeat("&&#", 100_000),
 		strings.Repeat("<s<script></script>", 20) + "x",
 	} {
-		plainTextOnly(t, in[:min(len(in), 40)], vacancy.CleanText(in))
-		out, _ := vacancy.SanitizeDescription(in)
-		if again, _ := vacancy.SanitizeDescription(out); again != out {
+		plainTextOnly(t, in[:min(len(in), 40)], normalize.CleanText(in))
+		out, _ := normalize.SanitizeDescription(in)
+		if again, _ := normalize.SanitizeDescription(out); again != out {
 			t.Fatalf("description not stable for %q...", in[:40])
 		}
 	}
