@@ -161,11 +161,39 @@ func TestEmploymentTypesMapWhatSourcesReallySend(t *testing.T) {
 		{"voltijd of deeltijd", []normalize.EmploymentType{normalize.FullTime, normalize.PartTime}},
 		{"Fulltime, vast", []normalize.EmploymentType{normalize.FullTime}},
 		{"Tijdelijk / ZZP", []normalize.EmploymentType{normalize.Contractor, normalize.Temporary}},
+		// Separated parts are read whole before word by word.
+		{"Full time, part time", []normalize.EmploymentType{normalize.FullTime, normalize.PartTime}},
+		{"interim opdracht", []normalize.EmploymentType{normalize.Contractor, normalize.Temporary}},
+		{"Fulltime; parttime | stage", []normalize.EmploymentType{normalize.FullTime, normalize.PartTime, normalize.Intern}},
 	}
 	for _, c := range cases {
 		got, known := normalize.MapEmploymentType(c.in)
 		if !known || !slices.Equal(got, c.want) {
 			t.Errorf("MapEmploymentType(%q) = %v known=%v; want %v", c.in, got, known, c.want)
+		}
+	}
+}
+
+// TestUnknownEmploymentTypes: a part that is not known makes known false,
+// and the known parts are still returned.
+func TestUnknownEmploymentTypes(t *testing.T) {
+	cases := []struct {
+		in    string
+		want  []normalize.EmploymentType
+		known bool
+	}{
+		{"fulltime, bonusregeling", []normalize.EmploymentType{normalize.FullTime}, false},
+		{"bonusregeling", nil, false},
+		{"42", nil, false},
+		{"", nil, true},
+		{"  ", nil, true},
+		{"vast", nil, true},
+		{"(fulltime)", nil, false},
+	}
+	for _, c := range cases {
+		got, known := normalize.MapEmploymentType(c.in)
+		if known != c.known || !slices.Equal(got, c.want) {
+			t.Errorf("MapEmploymentType(%q) = %v known=%v; want %v known=%v", c.in, got, known, c.want, c.known)
 		}
 	}
 }

@@ -81,3 +81,25 @@ func TestCleaningStaysLinear(t *testing.T) {
 		}
 	}
 }
+
+// TestTextAroundDroppedElementsStays: a one-line field loses what is inside
+// a script, a style or an SVG, never what follows its end tag.
+func TestTextAroundDroppedElementsStays(t *testing.T) {
+	cases := []struct{ in, want string }{
+		{"Office <script>alert(1)</script> manager", "Office manager"},
+		{"<style>b{}</style>Office manager", "Office manager"},
+		{"Office <script>a</script><script>b</script> manager <b>PA</b>", "Office manager PA"},
+		{"Office <svg><title>x</title><g>y</g></svg> manager", "Office manager"},
+		// An end tag without its start tag, and a void element's end tag,
+		// hide nothing.
+		{"Office </script> manager", "Office manager"},
+		{"Office <img src=x></img> manager", "Office manager"},
+		{"Office<br/>manager", "Office manager"},
+		{"Office<p>manager</p>", "Office manager"},
+	}
+	for _, c := range cases {
+		if got := normalize.CleanText(c.in); got != c.want {
+			t.Errorf("CleanText(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
