@@ -77,6 +77,11 @@ func TestSalaryTextEdges(t *testing.T) {
 		{"€ 3000 - 3500 - 4000 per maand", 3000, 3500, "EUR", normalize.PerMonth},
 		{"€ 40k - 50k per jaar", 40000, 50000, "EUR", normalize.PerYear},
 		{"€ .5 per uur", 5, 5, "EUR", normalize.PerHour},
+		// The first word after "per" or "/" that is a period counts.
+		{"€ 3000 / bruto per maand", 3000, 3000, "EUR", normalize.PerMonth},
+		{"€ 25 per uur (per maand ca. 4000)", 25, 4000, "EUR", normalize.PerHour},
+		// Up to 300 characters of text are read.
+		{"€ 3000 per maand " + strings.Repeat("x", 300-len("€ 3000 per maand ")), 3000, 3000, "EUR", normalize.PerMonth},
 	}
 	for _, c := range cases {
 		in, ok := normalize.ParseSalaryText(c.text)
@@ -88,7 +93,7 @@ func TestSalaryTextEdges(t *testing.T) {
 			t.Errorf("ParseSalaryText(%q) = %v-%v %s %s; want %v-%v %s %s", c.text, get(in.Min), get(in.Max), in.Currency, in.Unit, c.min, c.max, c.currency, c.unit)
 		}
 	}
-	for _, bad := range []string{"", "€ per maand", "€ 3000 per fortnight", "€ " + strings.Repeat("1", 300) + " per maand"} {
+	for _, bad := range []string{"", "€ per maand", "€ 3000 per fortnight", "€ 3000 per maand " + strings.Repeat("x", 301-len("€ 3000 per maand "))} {
 		if in, ok := normalize.ParseSalaryText(bad); ok {
 			t.Errorf("ParseSalaryText(%q) = %+v; want a failure", bad, in)
 		}
