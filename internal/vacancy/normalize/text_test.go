@@ -54,6 +54,8 @@ func TestPlainTextSurvivesNoEncodingTrick(t *testing.T) {
 		{"AT&amp;amp;T", "AT&T"},
 		{"  <b>Office&amp;amp;nbsp;manager</b>\t&amp; PA\x00 ", "Office manager & PA"},
 		{"Caf\u0065\u0301 &eacute;", "Café é"},
+		// Named references from the first letter of the alphabet to the last.
+		{"&alpha;&Alpha;&zeta;&Zeta;", "αΑζΖ"},
 	}
 	for _, c := range cases {
 		got := normalize.CleanText(c.in)
