@@ -109,6 +109,27 @@ func TestNormalizeAcceptsTheLimits(t *testing.T) {
 		*v.Salary.MinCents != 320000 || *v.Salary.MaxCents != 320000 || v.Salary.Currency != "EUR" || v.WorkplaceType != vacancy.Remote {
 		t.Fatalf("vacancy at the limits: %+v", v)
 	}
+	// A description as large as may be sent, and one as large as may be
+	// stored.
+	pad := vacancy.MaxDescriptionInput - len("<p>Tekst</p><!---->")
+	v, ps = normalize(t, func(it *vacancy.Item) { it.Description = "<p>Tekst</p><!--" + strings.Repeat("a", pad) + "-->" })
+	if len(ps) != 0 || v.Description != "<p>Tekst</p>" {
+		t.Fatalf("largest description input: %q %+v", v.Description, ps)
+	}
+	stored := "<p>" + strings.Repeat("a", vacancy.MaxDescriptionLength-len("<p></p>")) + "</p>"
+	v, ps = normalize(t, func(it *vacancy.Item) { it.Description = stored })
+	if len(ps) != 0 || v.Description != stored {
+		t.Fatalf("largest stored description: %d bytes, %+v", len(v.Description), ps)
+	}
+	// Valid through this very moment: expired already.
+	v, ps = normalize(t, func(it *vacancy.Item) { it.ValidThrough = testNow.Format(time.RFC3339) })
+	if vacancy.Rejected(ps) || v.Status != vacancy.StatusExpired || !v.ClosedAt.Equal(testNow) {
+		t.Fatalf("valid through now: %s %v %+v", v.Status, v.ClosedAt, ps)
+	}
+	v, _ = normalize(t, func(it *vacancy.Item) { it.ValidThrough = testNow.Add(time.Second).Format(time.RFC3339) })
+	if v.Status != vacancy.StatusOpen {
+		t.Fatalf("valid through a second from now: %s", v.Status)
+	}
 	// A day and a second ahead is in the future.
 	_, ps = normalize(t, func(it *vacancy.Item) { it.DatePosted = testNow.Add(24*time.Hour + time.Second).Format(time.RFC3339) })
 	if _, ok := problem(ps, "datePosted", vacancy.ProblemDateInFuture); !ok {
@@ -128,6 +149,8 @@ func TestNormalizeCleansWhatItKeeps(t *testing.T) {
 			{PostalCode: "1234ab", Country: "BE"},
 			{PostalCode: "12345a", Country: "NL"},
 			{PostalCode: "1234 a1", Country: "NL"},
+			{PostalCode: "1090az", Country: "NL"},
+			{PostalCode: "9999 zz", Country: "NL"},
 		}
 		it.EmploymentTypes = []string{"parttime", "fulltime", "Tijdelijk"}
 		it.HoursPerWeek = &vacancy.HoursInput{Max: ptr(32.04)}
@@ -143,6 +166,8 @@ func TestNormalizeCleansWhatItKeeps(t *testing.T) {
 		{PostalCode: "1234ab", Country: "BE"},
 		{PostalCode: "12345a", Country: "NL"},
 		{PostalCode: "1234 a1", Country: "NL"},
+		{PostalCode: "1090 AZ", Country: "NL"},
+		{PostalCode: "9999 ZZ", Country: "NL"},
 	}
 	if v.ExternalID != "x-1" || v.Language != "nl" || v.Organization.Name != "De&Vries" || v.Organization.URL != "https://example.com/over" ||
 		v.Organization.LogoURL != "https://cdn.example.com/logo.png" || !slices.Equal(v.Locations, want) {
