@@ -92,6 +92,7 @@ func TestNormalizeAcceptsTheLimits(t *testing.T) {
 	at := strings.Repeat("é", 200)
 	v, ps := normalize(t, func(it *vacancy.Item) {
 		it.ExternalID, it.Title, it.Organization.Name = at, at, at
+		it.URL = "https://jobs.example.com/" + strings.Repeat("a", vacancy.MaxURLLength-len("https://jobs.example.com/"))
 		it.Locations = make([]vacancy.Location, 20)
 		it.Locations[0] = vacancy.Location{StreetAddress: at, Locality: at, Region: at, PostalCode: at, Country: "nederland"}
 		it.EmploymentTypes = slices.Repeat([]string{"parttime"}, 20)
@@ -104,7 +105,7 @@ func TestNormalizeAcceptsTheLimits(t *testing.T) {
 	if vacancy.Rejected(ps) || len(ps) != 0 {
 		t.Fatalf("problems at the limits: %+v", ps)
 	}
-	if v.ExternalID != at || len(v.Locations) != 1 || v.Locations[0].Country != "NL" || v.Locations[0].PostalCode != at ||
+	if v.ExternalID != at || len(v.URL) != vacancy.MaxURLLength || len(v.Locations) != 1 || v.Locations[0].Country != "NL" || v.Locations[0].PostalCode != at ||
 		!slices.Equal(v.EmploymentTypes, []vacancy.EmploymentType{vacancy.PartTime}) || v.Hours.Min != 0.1 || v.Hours.Max != 80 ||
 		*v.Salary.MinCents != 320000 || *v.Salary.MaxCents != 320000 || v.Salary.Currency != "EUR" || v.WorkplaceType != vacancy.Remote {
 		t.Fatalf("vacancy at the limits: %+v", v)
