@@ -223,11 +223,15 @@ func TestNormalizeRejectsEverySalaryProblemAtOnce(t *testing.T) {
 		t.Fatalf("salary kept: %+v", v.Salary)
 	}
 	// The message names the field and the amount, as before the move.
-	_, ps = normalize(t, func(it *vacancy.Item) { it.Salary = &vacancy.SalaryInput{Min: ptr(45000.0), Currency: "EUR", Unit: "HOUR"} })
+	_, ps = normalize(t, func(it *vacancy.Item) {
+		it.Salary = &vacancy.SalaryInput{Min: ptr(45000.0), Currency: "EUR", Unit: "HOUR"}
+	})
 	if p, _ := problem(ps, "salary.min", vacancy.ProblemSalaryImplausible); p.Message != "salary.min 45000 EUR per hour is implausible (expected 1 to 1000); is the unit right?" {
 		t.Fatalf("message %q", p.Message)
 	}
-	_, ps = normalize(t, func(it *vacancy.Item) { it.Salary = &vacancy.SalaryInput{Max: ptr(-5.0), Currency: "SEK", Unit: "MONTH"} })
+	_, ps = normalize(t, func(it *vacancy.Item) {
+		it.Salary = &vacancy.SalaryInput{Max: ptr(-5.0), Currency: "SEK", Unit: "MONTH"}
+	})
 	if p, _ := problem(ps, "salary.max", vacancy.ProblemSalaryImplausible); p.Message != "salary.max must be a positive amount" {
 		t.Fatalf("message %q", p.Message)
 	}
@@ -270,5 +274,21 @@ func TestNormalizeMapsRoles(t *testing.T) {
 	})
 	if v.RoleID != "role-om" || len(ps) != 0 {
 		t.Fatalf("role by category %q %+v", v.RoleID, ps)
+	}
+}
+
+// TestNormalizeSaysWhatIsWrongWithALink: a relative link and one of
+// another scheme are both refused, each with its own explanation.
+func TestNormalizeSaysWhatIsWrongWithALink(t *testing.T) {
+	for u, want := range map[string]string{
+		"/vacatures/x":                    "url: not an absolute https URL",
+		"http://jobs.example.com/x":       "url: only https links are accepted, not http:",
+		"https://jobs.example.com:8443/x": "url: only the standard https port is accepted",
+		"https://user@jobs.example.com/x": "url: links may not carry credentials",
+	} {
+		_, ps := normalize(t, func(it *vacancy.Item) { it.URL = u })
+		if len(ps) != 1 || ps[0].Field != "url" || ps[0].Message != want {
+			t.Errorf("url %q: want %q, got %+v", u, want, ps)
+		}
 	}
 }
