@@ -285,6 +285,8 @@ func TestNormalizeSaysWhatIsWrongWithALink(t *testing.T) {
 		"http://jobs.example.com/x":       "url: only https links are accepted, not http:",
 		"https://jobs.example.com:8443/x": "url: only the standard https port is accepted",
 		"https://user@jobs.example.com/x": "url: links may not carry credentials",
+		"https:///x":                      "url: no host",
+		"https:jobs.example.com/x":        "url: no host",
 	} {
 		_, ps := normalize(t, func(it *vacancy.Item) { it.URL = u })
 		if len(ps) != 1 || ps[0].Field != "url" || ps[0].Message != want {
