@@ -286,6 +286,7 @@ func TestNormalizeSaysWhatIsWrongWithALink(t *testing.T) {
 		"https://jobs.example.com:8443/x": "url: only the standard https port is accepted",
 		"https://user@jobs.example.com/x": "url: links may not carry credentials",
 		"https:///x":                      "url: no host",
+		"https://jobs.example.90/x":       "url: jobs.example.90 is not a valid host name",
 		"https:jobs.example.com/x":        "url: no host",
 	} {
 		_, ps := normalize(t, func(it *vacancy.Item) { it.URL = u })
