@@ -152,6 +152,7 @@ func TestNormalizeCleansWhatItKeeps(t *testing.T) {
 			{PostalCode: "1234 a1", Country: "NL"},
 			{PostalCode: "1090az", Country: "NL"},
 			{PostalCode: "9999 zz", Country: "NL"},
+			{PostalCode: "123a bc", Country: "NL"},
 		}
 		it.EmploymentTypes = []string{"parttime", "fulltime", "Tijdelijk"}
 		it.HoursPerWeek = &vacancy.HoursInput{Max: ptr(32.04)}
@@ -169,6 +170,7 @@ func TestNormalizeCleansWhatItKeeps(t *testing.T) {
 		{PostalCode: "1234 a1", Country: "NL"},
 		{PostalCode: "1090 AZ", Country: "NL"},
 		{PostalCode: "9999 ZZ", Country: "NL"},
+		{PostalCode: "123a bc", Country: "NL"},
 	}
 	if v.ExternalID != "x-1" || v.Language != "nl" || v.Organization.Name != "De&Vries" || v.Organization.URL != "https://example.com/over" ||
 		v.Organization.LogoURL != "https://cdn.example.com/logo.png" || !slices.Equal(v.Locations, want) {

@@ -183,6 +183,7 @@ func TestUnknownEmploymentTypes(t *testing.T) {
 		known bool
 	}{
 		{"fulltime, bonusregeling", []normalize.EmploymentType{normalize.FullTime}, false},
+		{"bonusregeling, parttime", []normalize.EmploymentType{normalize.PartTime}, false},
 		{"bonusregeling", nil, false},
 		{"42", nil, false},
 		{"", nil, true},
