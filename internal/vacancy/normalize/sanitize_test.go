@@ -19,6 +19,8 @@ func TestDescriptionEdges(t *testing.T) {
 		{`<p>Een<o:p>rommel</o:p> twee</p>`, `<p>Een twee</p>`, true},
 		// An image without handlers is decoration: dropped, not reported.
 		{`<img src="a.png"><p>foto</p>`, `<p>foto</p>`, false},
+		// An unknown element without a prefix is kept as its text.
+		{`<p>Een <foo-bar>twee</foo-bar> drie</p>`, `<p>Een twee drie</p>`, false},
 		{`<p>A <span onmouseover="x()">b</span></p>`, `<p>A b</p>`, true},
 		{`<p>A <a href="JAVASCRIPT:x()">b</a></p>`, `<p>A b</p>`, true},
 		{`<p><b>Vet</b> en <em>schuin</em><br>nieuwe regel</p>`, `<p><strong>Vet</strong> en <em>schuin</em><br>nieuwe regel</p>`, false},
