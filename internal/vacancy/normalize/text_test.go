@@ -105,3 +105,16 @@ func TestTextAroundDroppedElementsStays(t *testing.T) {
 		}
 	}
 }
+
+// TestIsControl: C0, DEL and C1 are control characters; space, the last
+// printable ASCII character and no-break space are not.
+func TestIsControl(t *testing.T) {
+	for r, want := range map[rune]bool{
+		0x00: true, 0x1f: true, ' ': false, '~': false, 0x7f: true,
+		0x80: true, 0x9f: true, 0xa0: false, 'é': false,
+	} {
+		if got := normalize.IsControl(r); got != want {
+			t.Errorf("IsControl(%U) = %v, want %v", r, got, want)
+		}
+	}
+}
