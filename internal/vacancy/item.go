@@ -13,6 +13,8 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/net/idna"
+
+	"github.com/werkwijzer/werkwijzer/internal/vacancy/normalize"
 )
 
 // Item is a vacancy as a source sends it, before any check: the same
@@ -42,21 +44,12 @@ type Item struct {
 	Repost bool `json:",omitempty"`
 }
 
-// HoursInput is a range of hours per week; either bound may be absent.
-type HoursInput struct {
-	Min *float64 `json:"min,omitempty"`
-	Max *float64 `json:"max,omitempty"`
-}
-
-// SalaryInput is a salary as sent: structured amounts, or (from feeds)
-// free text such as "€ 2.800 - € 3.400 per maand" in Text.
-type SalaryInput struct {
-	Min      *float64 `json:"min,omitempty"`
-	Max      *float64 `json:"max,omitempty"`
-	Currency string   `json:"currency,omitempty"`
-	Unit     string   `json:"unit,omitempty"`
-	Text     string   `json:"text,omitempty"`
-}
+// HoursInput and SalaryInput are what normalize reads hours and
+// salaries from text into.
+type (
+	HoursInput  = normalize.HoursInput
+	SalaryInput = normalize.SalaryInput
+)
 
 // ProblemCode says in a word what is wrong with an item.
 type ProblemCode string
@@ -204,7 +197,7 @@ func (n *normalizer) normalize(item Item) (Vacancy, []Problem) {
 	key, _ := n.key(item, &ps)
 	v := Vacancy{SourceID: n.src.ID, ExternalID: key.ExternalID, Language: key.Language, Status: StatusOpen}
 
-	v.Title = cleanText(item.Title)
+	v.Title = normalize.CleanText(item.Title)
 	switch {
 	case v.Title == "":
 		ps.err("title", ProblemRequired, "title is required")
@@ -215,7 +208,7 @@ func (n *normalizer) normalize(item Item) (Vacancy, []Problem) {
 	if len(item.Description) > MaxDescriptionInput {
 		ps.err("description", ProblemTooLong, "description is larger than %d KiB", MaxDescriptionInput>>10)
 	} else {
-		html, removed := SanitizeDescription(item.Description)
+		html, removed := normalize.SanitizeDescription(item.Description)
 		switch {
 		case strings.TrimSpace(item.Description) == "":
 			ps.err("description", ProblemRequired, "description is required")
@@ -236,7 +229,7 @@ func (n *normalizer) normalize(item Item) (Vacancy, []Problem) {
 		v.ApplyURL = v.URL
 	}
 
-	v.Organization.Name = cleanText(item.Organization.Name)
+	v.Organization.Name = normalize.CleanText(item.Organization.Name)
 	switch {
 	case v.Organization.Name == "":
 		ps.err("hiringOrganization.name", ProblemRequired, "hiringOrganization.name is required")
@@ -250,7 +243,7 @@ func (n *normalizer) normalize(item Item) (Vacancy, []Problem) {
 
 	v.EmploymentTypes = n.employmentTypes(&ps, item.EmploymentTypes)
 	if raw := strings.TrimSpace(item.WorkplaceType); raw != "" {
-		if wt, ok := MapWorkplaceType(raw); ok {
+		if wt, ok := normalize.MapWorkplaceType(raw); ok {
 			v.WorkplaceType = wt
 		} else {
 			ps.warn("workplaceType", ProblemUnknownWorkplaceType, "workplace type %q is not known (want ONSITE, HYBRID or REMOTE); it is left out", raw)
@@ -292,7 +285,8 @@ func (n *normalizer) placeOfWork(ps *problems, v *Vacancy) {
 	}
 }
 
-func isControl(r rune) bool { return r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) }
+// isControl is normalize.IsControl, for the checks of keys and links.
+func isControl(r rune) bool { return normalize.IsControl(r) }
 
 // checkURL validates a link out: https only, a public host name (no IP
 // literals, no credentials), on the source's allowlist.
@@ -394,10 +388,10 @@ func (n *normalizer) employmentTypes(ps *problems, raw []string) []EmploymentTyp
 	}
 	mask := 0
 	for i, r := range raw {
-		types, known := MapEmploymentType(r)
+		types, known := normalize.MapEmploymentType(r)
 		if !known {
 			ps.warn(fmt.Sprintf("employmentTypes[%d]", i), ProblemUnknownEmploymentType,
-				"employment type %q is not known; it is left out (known: Google's FULL_TIME, PART_TIME, CONTRACTOR, TEMPORARY, INTERN, VOLUNTEER, PER_DIEM, OTHER and common Dutch and English words for them)", cleanText(r))
+				"employment type %q is not known; it is left out (known: Google's FULL_TIME, PART_TIME, CONTRACTOR, TEMPORARY, INTERN, VOLUNTEER, PER_DIEM, OTHER and common Dutch and English words for them)", normalize.CleanText(r))
 		}
 		mask |= EmploymentMask(types)
 	}
@@ -413,13 +407,13 @@ func (n *normalizer) locations(ps *problems, raw []Location) []Location {
 	for i, l := range raw {
 		field := fmt.Sprintf("locations[%d]", i)
 		loc := Location{
-			StreetAddress: cleanText(l.StreetAddress),
-			PostalCode:    cleanText(l.PostalCode),
-			Locality:      cleanText(l.Locality),
-			Region:        cleanText(l.Region),
+			StreetAddress: normalize.CleanText(l.StreetAddress),
+			PostalCode:    normalize.CleanText(l.PostalCode),
+			Locality:      normalize.CleanText(l.Locality),
+			Region:        normalize.CleanText(l.Region),
 		}
-		if c := cleanText(l.Country); c != "" {
-			if code, ok := CountryCode(c); ok {
+		if c := normalize.CleanText(l.Country); c != "" {
+			if code, ok := normalize.CountryCode(c); ok {
 				loc.Country = code
 			} else {
 				ps.warn(field+".country", ProblemInvalidCountry, "country %q is not an ISO 3166-1 code or a known country name; it is left out", c)
@@ -494,20 +488,6 @@ func (n *normalizer) hours(ps *problems, in *HoursInput) *Hours {
 	return &h
 }
 
-// salaryBounds are the plausible amounts per unit in currencies of about
-// the euro's size (boundedCurrencies); anything outside is almost always a
-// unit mix-up (a monthly amount sent as yearly) or a typo. The bounds are
-// wide on purpose: they catch mistakes, not low pay.
-var salaryBounds = map[SalaryUnit][2]float64{
-	PerHour:  {1, 1000},
-	PerDay:   {8, 10_000},
-	PerWeek:  {40, 50_000},
-	PerMonth: {100, 200_000},
-	PerYear:  {5000, 2_000_000},
-}
-
-var boundedCurrencies = map[string]bool{"EUR": true, "USD": true, "GBP": true, "CHF": true, "CAD": true, "AUD": true, "NZD": true, "SGD": true}
-
 func (n *normalizer) salary(ps *problems, in *SalaryInput) *Salary {
 	if in == nil {
 		return nil
@@ -517,9 +497,9 @@ func (n *normalizer) salary(ps *problems, in *SalaryInput) *Salary {
 	fromText := false
 	if in.Min == nil && in.Max == nil && strings.TrimSpace(in.Text) != "" {
 		fromText = true
-		parsed, ok := ParseSalaryText(in.Text)
+		parsed, ok := normalize.ParseSalaryText(in.Text)
 		if !ok {
-			ps.warn("salary", ProblemSalaryUnparsed, "the salary %q could not be read as amounts, a currency and a period; it is left out", cleanText(in.Text))
+			ps.warn("salary", ProblemSalaryUnparsed, "the salary %q could not be read as amounts, a currency and a period; it is left out", normalize.CleanText(in.Text))
 			return nil
 		}
 		in = parsed
@@ -532,19 +512,19 @@ func (n *normalizer) salary(ps *problems, in *SalaryInput) *Salary {
 	}
 	s := Salary{}
 	bad := false
-	currency, alias, ok := CurrencyCode(in.Currency)
+	currency, alias, ok := normalize.CurrencyCode(in.Currency)
 	switch {
 	case !ok && strings.TrimSpace(in.Currency) == "":
 		ps.err("salary.currency", ProblemRequired, "salary.currency is required (an ISO 4217 code such as EUR)")
 		bad = true
 	case !ok:
-		ps.err("salary.currency", ProblemInvalidCurrency, "salary.currency %q is not an active ISO 4217 currency code such as EUR", cleanText(in.Currency))
+		ps.err("salary.currency", ProblemInvalidCurrency, "salary.currency %q is not an active ISO 4217 currency code such as EUR", normalize.CleanText(in.Currency))
 		bad = true
 	case alias && !fromText:
-		ps.warn("salary.currency", ProblemCurrencyMapped, "salary.currency %q is not an ISO 4217 code; read as %s", cleanText(in.Currency), currency)
+		ps.warn("salary.currency", ProblemCurrencyMapped, "salary.currency %q is not an ISO 4217 code; read as %s", normalize.CleanText(in.Currency), currency)
 	}
 	s.Currency = currency
-	unit, ok := MapSalaryUnit(in.Unit)
+	unit, ok := normalize.MapSalaryUnit(in.Unit)
 	if !ok {
 		if strings.TrimSpace(in.Unit) == "" {
 			ps.err("salary.unit", ProblemRequired, "salary.unit is required: HOUR, DAY, WEEK, MONTH or YEAR")
@@ -554,7 +534,6 @@ func (n *normalizer) salary(ps *problems, in *SalaryInput) *Salary {
 		bad = true
 	}
 	s.Unit = unit
-	bounds := salaryBounds[unit]
 	for _, b := range []struct {
 		field string
 		v     *float64
@@ -563,19 +542,12 @@ func (n *normalizer) salary(ps *problems, in *SalaryInput) *Salary {
 		if b.v == nil {
 			continue
 		}
-		v := *b.v
-		if math.IsNaN(v) || math.IsInf(v, 0) || v < 0 {
-			ps.err(b.field, ProblemSalaryImplausible, "%s must be a positive amount", b.field)
+		cents, err := normalize.SalaryCents(*b.v, currency, unit)
+		if err != nil {
+			ps.err(b.field, ProblemSalaryImplausible, "%s %v", b.field, err)
 			bad = true
 			continue
 		}
-		if unit != "" && boundedCurrencies[currency] && (v < bounds[0] || v > bounds[1]) {
-			ps.err(b.field, ProblemSalaryImplausible, "%s %g %s per %s is implausible (expected %g to %g); is the unit right?",
-				b.field, v, currency, strings.ToLower(string(unit)), bounds[0], bounds[1])
-			bad = true
-			continue
-		}
-		cents := int64(math.Round(v * 100))
 		*b.dst = &cents
 	}
 	if s.MinCents != nil && s.MaxCents != nil && *s.MinCents > *s.MaxCents {
@@ -591,7 +563,7 @@ func (n *normalizer) salary(ps *problems, in *SalaryInput) *Salary {
 func (n *normalizer) dates(ps *problems, item Item, v *Vacancy) {
 	if strings.TrimSpace(item.DatePosted) == "" {
 		ps.err("datePosted", ProblemRequired, "datePosted is required")
-	} else if d, assumed, err := ParseDate(item.DatePosted, n.loc); err != nil {
+	} else if d, assumed, err := normalize.ParseDate(item.DatePosted, n.loc); err != nil {
 		ps.err("datePosted", ProblemInvalidDate, "datePosted: %v", err)
 	} else {
 		if assumed {
@@ -603,7 +575,7 @@ func (n *normalizer) dates(ps *problems, item Item, v *Vacancy) {
 		v.DatePosted = d
 	}
 	if strings.TrimSpace(item.ValidThrough) != "" {
-		if d, assumed, err := ParseDate(item.ValidThrough, n.loc); err != nil {
+		if d, assumed, err := normalize.ParseDate(item.ValidThrough, n.loc); err != nil {
 			ps.err("validThrough", ProblemInvalidDate, "validThrough: %v", err)
 		} else {
 			if assumed {
@@ -617,7 +589,7 @@ func (n *normalizer) dates(ps *problems, item Item, v *Vacancy) {
 		}
 	}
 	if strings.TrimSpace(item.SourceUpdatedAt) != "" {
-		if d, _, err := ParseDate(item.SourceUpdatedAt, n.loc); err != nil {
+		if d, _, err := normalize.ParseDate(item.SourceUpdatedAt, n.loc); err != nil {
 			ps.err("sourceUpdatedAt", ProblemInvalidDate, "sourceUpdatedAt: %v", err)
 		} else {
 			v.SourceUpdatedAt = d.At
@@ -649,7 +621,7 @@ func (n *normalizer) role(ps *problems, item Item, title string) string {
 	}
 	categories := make([]string, 0, len(item.Categories))
 	for _, c := range item.Categories {
-		categories = append(categories, cleanText(c))
+		categories = append(categories, normalize.CleanText(c))
 	}
 	if slug := matchRules(n.rules, title, categories); slug != "" {
 		if id, ok := n.roles[strings.ToLower(slug)]; ok {

@@ -18,6 +18,7 @@ import (
 	"github.com/blevesearch/snowballstem/english"
 
 	"github.com/werkwijzer/werkwijzer/internal/apperr"
+	"github.com/werkwijzer/werkwijzer/internal/vacancy/normalize"
 )
 
 // The text search configurations, named as PostgreSQL names them. A
@@ -208,7 +209,7 @@ func (s *Service) PrepareSearch(ctx context.Context, f SearchFilter) (*Search, e
 		}
 		cur := "EUR"
 		if strings.TrimSpace(f.Currency) != "" {
-			code, _, ok := CurrencyCode(f.Currency)
+			code, _, ok := normalize.CurrencyCode(f.Currency)
 			if !ok {
 				return nil, apperr.New(apperr.BadUserInput, "salaryCurrency: %q is not an ISO 4217 currency", f.Currency).With("field", "salaryCurrency")
 			}

@@ -23,8 +23,9 @@ import (
 	"slices"
 	"strings"
 	"time"
-
 	_ "time/tzdata" // sources name their time zone; the binary must know it without the OS's zoneinfo
+
+	"github.com/werkwijzer/werkwijzer/internal/vacancy/normalize"
 )
 
 // Status is where a vacancy stands. Only open vacancies are ever served.
@@ -48,72 +49,53 @@ const (
 	ReasonDisabled = "source-disabled"
 )
 
-// EmploymentType is one of Google's eight JobPosting employment types.
-type EmploymentType string
+// The vocabulary items are normalized into (Google's employment and
+// workplace types, salary units, dates as sources give them) belongs to
+// package normalize, which maps raw input onto it; these aliases keep its
+// names in this package for the store, the feeds and the API.
+type (
+	EmploymentType = normalize.EmploymentType
+	WorkplaceType  = normalize.WorkplaceType
+	SalaryUnit     = normalize.SalaryUnit
+	Date           = normalize.Date
+)
 
 const (
-	FullTime   EmploymentType = "FULL_TIME"
-	PartTime   EmploymentType = "PART_TIME"
-	Contractor EmploymentType = "CONTRACTOR"
-	Temporary  EmploymentType = "TEMPORARY"
-	Intern     EmploymentType = "INTERN"
-	Volunteer  EmploymentType = "VOLUNTEER"
-	PerDiem    EmploymentType = "PER_DIEM"
-	Other      EmploymentType = "OTHER"
+	FullTime   = normalize.FullTime
+	PartTime   = normalize.PartTime
+	Contractor = normalize.Contractor
+	Temporary  = normalize.Temporary
+	Intern     = normalize.Intern
+	Volunteer  = normalize.Volunteer
+	PerDiem    = normalize.PerDiem
+	Other      = normalize.Other
+
+	Onsite = normalize.Onsite
+	Hybrid = normalize.Hybrid
+	Remote = normalize.Remote
+
+	PerHour  = normalize.PerHour
+	PerDay   = normalize.PerDay
+	PerWeek  = normalize.PerWeek
+	PerMonth = normalize.PerMonth
+	PerYear  = normalize.PerYear
 )
 
 // EmploymentTypes lists the eight values in Google's order; a vacancy's
 // types are kept in this order.
-var EmploymentTypes = []EmploymentType{FullTime, PartTime, Contractor, Temporary, Intern, Volunteer, PerDiem, Other}
-
-// Bit is the type's bit in a stored set.
-func (t EmploymentType) Bit() int {
-	i := slices.Index(EmploymentTypes, t)
-	if i < 0 {
-		return 0
-	}
-	return 1 << i
-}
+var EmploymentTypes = normalize.EmploymentTypes
 
 // EmploymentMask packs types into a bit set.
-func EmploymentMask(types []EmploymentType) int {
-	mask := 0
-	for _, t := range types {
-		mask |= t.Bit()
-	}
-	return mask
-}
+func EmploymentMask(types []EmploymentType) int { return normalize.EmploymentMask(types) }
 
 // EmploymentTypesOf unpacks a bit set.
-func EmploymentTypesOf(mask int) []EmploymentType {
-	var out []EmploymentType
-	for i, t := range EmploymentTypes {
-		if mask&(1<<i) != 0 {
-			out = append(out, t)
-		}
-	}
-	return out
-}
+func EmploymentTypesOf(mask int) []EmploymentType { return normalize.EmploymentTypesOf(mask) }
 
-// WorkplaceType says where the work is done.
-type WorkplaceType string
+// MapEmploymentType is normalize.MapEmploymentType, for the list filters.
+func MapEmploymentType(raw string) ([]EmploymentType, bool) { return normalize.MapEmploymentType(raw) }
 
-const (
-	Onsite WorkplaceType = "ONSITE"
-	Hybrid WorkplaceType = "HYBRID"
-	Remote WorkplaceType = "REMOTE"
-)
-
-// SalaryUnit is what one salary amount pays for (schema.org unitText).
-type SalaryUnit string
-
-const (
-	PerHour  SalaryUnit = "HOUR"
-	PerDay   SalaryUnit = "DAY"
-	PerWeek  SalaryUnit = "WEEK"
-	PerMonth SalaryUnit = "MONTH"
-	PerYear  SalaryUnit = "YEAR"
-)
+// MapWorkplaceType is normalize.MapWorkplaceType, for the list filters.
+func MapWorkplaceType(raw string) (WorkplaceType, bool) { return normalize.MapWorkplaceType(raw) }
 
 // Organization is the hiring organization.
 type Organization struct {
@@ -145,21 +127,6 @@ type Salary struct {
 	Currency string     `json:"currency"`
 	Unit     SalaryUnit `json:"unit"`
 }
-
-// Date is a point in time as a source gave it. Text is the canonical form
-// of what was sent: a plain date ("2026-03-31") or a date and time with the
-// offset it was given in ("2026-03-31T17:00:00+02:00"); At is the instant
-// (a plain date: its start in the source's time zone).
-type Date struct {
-	At   time.Time
-	Text string
-}
-
-// DateOnly reports whether the source gave a date without a time.
-func (d Date) DateOnly() bool { return len(d.Text) == len("2006-01-02") }
-
-// IsZero reports whether no date was given.
-func (d Date) IsZero() bool { return d.Text == "" }
 
 // Vacancy is a normalised vacancy as stored.
 type Vacancy struct {

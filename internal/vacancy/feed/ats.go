@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/werkwijzer/werkwijzer/internal/vacancy"
+	"github.com/werkwijzer/werkwijzer/internal/vacancy/normalize"
 )
 
 // This file holds what the readers of the applicant tracking systems'
@@ -82,7 +83,7 @@ func endOfJSON(d *json.Decoder, what string) error {
 func place(s string) (loc vacancy.Location, workplace string) {
 	s = strings.TrimSpace(s)
 	if open := strings.LastIndexByte(s, '('); open > 0 && strings.HasSuffix(s, ")") {
-		if _, ok := vacancy.MapWorkplaceType(s[open+1 : len(s)-1]); ok {
+		if _, ok := normalize.MapWorkplaceType(s[open+1 : len(s)-1]); ok {
 			workplace, s = s[open+1:len(s)-1], strings.TrimSpace(s[:open])
 		}
 	}
@@ -93,14 +94,14 @@ func place(s string) (loc vacancy.Location, workplace string) {
 		if p == "" {
 			continue
 		}
-		if _, ok := vacancy.MapWorkplaceType(p); ok {
+		if _, ok := normalize.MapWorkplaceType(p); ok {
 			workplace = p
 			continue
 		}
 		parts = append(parts, p)
 	}
 	if len(parts) > 1 {
-		if _, ok := vacancy.CountryCode(parts[len(parts)-1]); ok {
+		if _, ok := normalize.CountryCode(parts[len(parts)-1]); ok {
 			loc.Country, parts = parts[len(parts)-1], parts[:len(parts)-1]
 		}
 	}

@@ -9,6 +9,7 @@ import (
 	"golang.org/x/net/html/charset"
 
 	"github.com/werkwijzer/werkwijzer/internal/vacancy"
+	"github.com/werkwijzer/werkwijzer/internal/vacancy/normalize"
 )
 
 // indeedJob is one <job> of an Indeed-style XML feed. Besides Indeed's
@@ -123,9 +124,9 @@ func (j indeedJob) item() vacancy.Item {
 	if strings.TrimSpace(j.Salary) != "" {
 		it.Salary = &vacancy.SalaryInput{Text: j.Salary}
 	}
-	if h, ok := vacancy.ParseHoursText(j.HoursPerWeek + " uur"); ok && strings.TrimSpace(j.HoursPerWeek) != "" {
+	if h, ok := normalize.ParseHoursText(j.HoursPerWeek + " uur"); ok && strings.TrimSpace(j.HoursPerWeek) != "" {
 		it.HoursPerWeek = h
-	} else if h, ok := vacancy.ParseHoursText(j.JobType); ok {
+	} else if h, ok := normalize.ParseHoursText(j.JobType); ok {
 		it.HoursPerWeek = h
 	}
 	return it

@@ -11,6 +11,7 @@ import (
 	"golang.org/x/net/html/atom"
 
 	"github.com/werkwijzer/werkwijzer/internal/vacancy"
+	"github.com/werkwijzer/werkwijzer/internal/vacancy/normalize"
 )
 
 // ParseJSONLD reads schema.org JobPostings from an HTML page (every
@@ -357,7 +358,7 @@ func postingItem(p map[string]json.RawMessage, base *url.URL) vacancy.Item {
 			it.Salary = in
 		}
 	}
-	if h, ok := vacancy.ParseHoursText(str("workHours")); ok {
+	if h, ok := normalize.ParseHoursText(str("workHours")); ok {
 		it.HoursPerWeek = h
 	}
 	return it

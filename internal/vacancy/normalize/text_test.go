@@ -1,11 +1,11 @@
-package vacancy_test
+package normalize_test
 
 import (
 	"regexp"
 	"strings"
 	"testing"
 
-	"github.com/werkwijzer/werkwijzer/internal/vacancy"
+	"github.com/werkwijzer/werkwijzer/internal/vacancy/normalize"
 )
 
 // tagLike finds what a browser would parse as the start of a tag, a
@@ -19,7 +19,7 @@ func plainTextOnly(t testing.TB, in, out string) {
 	if tagLike.MatchString(out) {
 		t.Fatalf("markup left in %q (from %q)", out, in)
 	}
-	if again := vacancy.CleanText(out); again != out {
+	if again := normalize.CleanText(out); again != out {
 		t.Fatalf("not stable: %q -> %q -> %q", in, out, again)
 	}
 }
@@ -54,9 +54,11 @@ func TestPlainTextSurvivesNoEncodingTrick(t *testing.T) {
 		{"AT&amp;amp;T", "AT&T"},
 		{"  <b>Office&amp;amp;nbsp;manager</b>\t&amp; PA\x00 ", "Office manager & PA"},
 		{"Caf\u0065\u0301 &eacute;", "Café é"},
+		// Named references from the first letter of the alphabet to the last.
+		{"&alpha;&Alpha;&zeta;&Zeta;", "αΑζΖ"},
 	}
 	for _, c := range cases {
-		got := vacancy.CleanText(c.in)
+		got := normalize.CleanText(c.in)
 		if got != c.want {
 			t.Errorf("CleanText(%q) = %q, want %q", c.in, got, c.want)
 		}
@@ -74,10 +76,45 @@ func TestCleaningStaysLinear(t *testing.T) {
 		strings.Repeat("&&#", 100_000),
 		strings.Repeat("<s<script></script>", 20) + "x",
 	} {
-		plainTextOnly(t, in[:min(len(in), 40)], vacancy.CleanText(in))
-		out, _ := vacancy.SanitizeDescription(in)
-		if again, _ := vacancy.SanitizeDescription(out); again != out {
+		plainTextOnly(t, in[:min(len(in), 40)], normalize.CleanText(in))
+		out, _ := normalize.SanitizeDescription(in)
+		if again, _ := normalize.SanitizeDescription(out); again != out {
 			t.Fatalf("description not stable for %q...", in[:40])
+		}
+	}
+}
+
+// TestTextAroundDroppedElementsStays: a one-line field loses what is inside
+// a script, a style or an SVG, never what follows its end tag.
+func TestTextAroundDroppedElementsStays(t *testing.T) {
+	cases := []struct{ in, want string }{
+		{"Office <script>alert(1)</script> manager", "Office manager"},
+		{"<style>b{}</style>Office manager", "Office manager"},
+		{"Office <script>a</script><script>b</script> manager <b>PA</b>", "Office manager PA"},
+		{"Office <svg><title>x</title><g>y</g></svg> manager", "Office manager"},
+		// An end tag without its start tag, and a void element's end tag,
+		// hide nothing.
+		{"Office </script> manager", "Office manager"},
+		{"Office <img src=x></img> manager", "Office manager"},
+		{"Office<br/>manager", "Office manager"},
+		{"Office<p>manager</p>", "Office manager"},
+	}
+	for _, c := range cases {
+		if got := normalize.CleanText(c.in); got != c.want {
+			t.Errorf("CleanText(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
+
+// TestIsControl: C0, DEL and C1 are control characters; space, the last
+// printable ASCII character and no-break space are not.
+func TestIsControl(t *testing.T) {
+	for r, want := range map[rune]bool{
+		0x00: true, 0x1f: true, ' ': false, '~': false, 0x7f: true,
+		0x80: true, 0x9f: true, 0xa0: false, 'é': false,
+	} {
+		if got := normalize.IsControl(r); got != want {
+			t.Errorf("IsControl(%U) = %v, want %v", r, got, want)
 		}
 	}
 }

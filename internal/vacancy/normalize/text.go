@@ -1,4 +1,4 @@
-package vacancy
+package normalize
 
 import (
 	"bytes"
@@ -88,14 +88,14 @@ const maxCleanRounds = 8
 // comment or a processing instruction.
 var tagOpen = regexp.MustCompile(`<+([A-Za-z/!?])`)
 
-// cleanText turns what a source sent for a one-line field into plain text:
+// CleanText turns what a source sent for a one-line field into plain text:
 // entities decoded (also when escaped several times), tags stripped,
 // control characters dropped, white space collapsed, Unicode in NFC. This
 // repeats until the text no longer changes, so no encoding trick leaves
 // markup behind and cleaning the result again changes nothing. The result
 // never holds a '<' followed by a letter, '/', '!' or '?': a frontend that
 // inserts it into HTML without escaping still gets no element.
-func cleanText(s string) string {
+func CleanText(s string) string {
 	if s == "" {
 		return ""
 	}
@@ -458,7 +458,7 @@ func collapseSpace(s string) string {
 			space = true
 			continue
 		}
-		if isControl(r) {
+		if IsControl(r) {
 			continue
 		}
 		space = false
@@ -466,6 +466,10 @@ func collapseSpace(s string) string {
 	}
 	return norm.NFC.String(b.String())
 }
+
+// IsControl reports whether r is a C0 or C1 control character or DEL,
+// which no field of a vacancy may keep.
+func IsControl(r rune) bool { return r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) }
 
 var (
 	bullet     = regexp.MustCompile(`^\s*(?:[-*•·▪–]|\d+[.)])\s+`)

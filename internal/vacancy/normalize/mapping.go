@@ -1,4 +1,4 @@
-package vacancy
+package normalize
 
 import (
 	"regexp"
@@ -57,7 +57,7 @@ var employmentSeparators = regexp.MustCompile(`[,;/|&+]|\s(?:en|of|and|or)\s`)
 // is false when a part is not recognised; the recognised ones are still
 // returned.
 func MapEmploymentType(raw string) (types []EmploymentType, known bool) {
-	s := parenthetical.ReplaceAllString(cleanText(raw), " ")
+	s := parenthetical.ReplaceAllString(CleanText(raw), " ")
 	if letters(s) == "" {
 		return nil, strings.TrimSpace(raw) == ""
 	}
@@ -250,7 +250,7 @@ func parseAmount(num, k string) (float64, bool) {
 // maand", "$50K per year". It needs at least one amount, a currency and a
 // period; ok is false otherwise.
 func ParseSalaryText(text string) (*SalaryInput, bool) {
-	s := cleanText(text)
+	s := CleanText(text)
 	if len(s) > 300 {
 		return nil, false
 	}

@@ -1,4 +1,4 @@
-package vacancy_test
+package normalize_test
 
 import (
 	"strings"
@@ -6,7 +6,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/werkwijzer/werkwijzer/internal/vacancy"
+	"github.com/werkwijzer/werkwijzer/internal/vacancy/normalize"
 )
 
 // FuzzSanitizeDescription: whatever comes in, only the allowed elements
@@ -24,12 +24,12 @@ func FuzzSanitizeDescription(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, in string) {
-		out, _ := vacancy.SanitizeDescription(in)
+		out, _ := normalize.SanitizeDescription(in)
 		if !utf8.ValidString(out) {
 			t.Fatalf("invalid UTF-8 out of %q", in)
 		}
 		allowedOnly(t, out)
-		again, removed := vacancy.SanitizeDescription(out)
+		again, removed := normalize.SanitizeDescription(out)
 		if again != out || removed {
 			t.Fatalf("not stable:\n in  %q\n out %q\nagain %q (removed %v)", in, out, again, removed)
 		}
@@ -50,7 +50,7 @@ func FuzzCleanText(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, in string) {
-		out := vacancy.CleanText(in)
+		out := normalize.CleanText(in)
 		if !utf8.ValidString(out) {
 			t.Fatalf("invalid UTF-8 out of %q", in)
 		}
@@ -67,20 +67,20 @@ func FuzzParseDate(f *testing.F) {
 	ams, _ := time.LoadLocation("Europe/Amsterdam")
 	ny, _ := time.LoadLocation("America/New_York")
 	f.Fuzz(func(t *testing.T, in string) {
-		d, _, err := vacancy.ParseDate(in, ams)
+		d, _, err := normalize.ParseDate(in, ams)
 		if err != nil {
 			return
 		}
 		if d.At.Location() != time.UTC {
 			t.Fatalf("At is not UTC: %v", d.At)
 		}
-		again, assumed, err := vacancy.ParseDate(d.Text, ams)
+		again, assumed, err := normalize.ParseDate(d.Text, ams)
 		if err != nil || again != d || assumed {
 			t.Fatalf("%q -> %q -> %+v (assumed %v, %v)", in, d.Text, again, assumed, err)
 		}
 		if !d.DateOnly() {
 			// A date and time with its offset means the same anywhere.
-			elsewhere, _, err := vacancy.ParseDate(d.Text, ny)
+			elsewhere, _, err := normalize.ParseDate(d.Text, ny)
 			if err != nil || !elsewhere.At.Equal(d.At) {
 				t.Fatalf("%q means %v in New York, %v in Amsterdam", d.Text, elsewhere.At, d.At)
 			}

@@ -1,4 +1,0 @@
-package vacancy
-
-// CleanText exposes the plain-text cleaner to the external tests.
-var CleanText = cleanText
