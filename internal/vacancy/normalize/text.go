@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/microcosm-cc/bluemonday"
 	nethtml "golang.org/x/net/html"
@@ -447,8 +448,16 @@ func normText(s string) string {
 	return collapseSpace(strings.ReplaceAll(s, "&", ""))
 }
 
+// collapseSpace turns every run of white space into one space, drops
+// control characters and invalid UTF-8, and normalizes to NFC.
 func collapseSpace(s string) string {
+	if spacedOnce(s) {
+		// Most text of a feed needs no change: skip the copy (the
+		// description renderer calls this for every text run).
+		return norm.NFC.String(s)
+	}
 	var b strings.Builder
+	b.Grow(len(s))
 	space := false
 	for _, r := range s {
 		if unicode.IsSpace(r) {
@@ -465,6 +474,35 @@ func collapseSpace(s string) string {
 		b.WriteRune(r)
 	}
 	return norm.NFC.String(b.String())
+}
+
+// spacedOnce reports whether collapseSpace would leave s as it is but
+// for NFC: valid UTF-8 without control characters, whose only white space
+// is single ' ' characters.
+func spacedOnce(s string) bool {
+	space := false
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c >= 0x20 && c < 0x7f { // printable ASCII: the common case
+			if c == ' ' {
+				if space {
+					return false
+				}
+				space = true
+			} else {
+				space = false
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if (r == utf8.RuneError && size == 1) || IsControl(r) || unicode.IsSpace(r) {
+			return false
+		}
+		space = false
+		i += size
+	}
+	return true
 }
 
 // IsControl reports whether r is a C0 or C1 control character or DEL,
