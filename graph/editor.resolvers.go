@@ -72,7 +72,7 @@ func (r *mutationResolver) CreateRole(ctx context.Context, input model.RoleInput
 	if err != nil {
 		return nil, err
 	}
-	e, err := r.Content.Create(ctx, content.TypeRole, roleStructure(input.Structure), tr)
+	e, err := r.Content.Create(ctx, roleStructure(input.Structure), tr)
 	if err != nil {
 		return nil, err
 	}
@@ -101,7 +101,7 @@ func (r *mutationResolver) CreateArticle(ctx context.Context, input model.Articl
 	if err != nil {
 		return nil, err
 	}
-	e, err := r.Content.Create(ctx, content.TypeArticle, articleStructure(input.Structure), tr)
+	e, err := r.Content.Create(ctx, articleStructure(input.Structure), tr)
 	if err != nil {
 		return nil, err
 	}
@@ -130,7 +130,7 @@ func (r *mutationResolver) CreateComparison(ctx context.Context, input model.Com
 	if err != nil {
 		return nil, err
 	}
-	e, err := r.Content.Create(ctx, content.TypeComparison, comparisonStructure(input.Structure), tr)
+	e, err := r.Content.Create(ctx, comparisonStructure(input.Structure), tr)
 	if err != nil {
 		return nil, err
 	}
@@ -159,7 +159,7 @@ func (r *mutationResolver) CreateFaq(ctx context.Context, input model.FAQInput) 
 	if err != nil {
 		return nil, err
 	}
-	e, err := r.Content.Create(ctx, content.TypeFAQ, content.FAQStructure{}, tr)
+	e, err := r.Content.Create(ctx, content.FAQStructure{}, tr)
 	if err != nil {
 		return nil, err
 	}

@@ -1,7 +1,6 @@
 package content
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -47,7 +46,7 @@ func authorize(ctx context.Context, need account.Role, action string) (actor, er
 // TranslationInput is one locale's slug and text.
 type TranslationInput struct {
 	Slug   string
-	Fields any // RoleFields, ArticleFields, ComparisonFields or FAQFields
+	Fields Fields
 	// Patch, set instead of Fields in an update, is a JSON merge patch
 	// (RFC 7386) over the locale's current draft: members it names replace
 	// theirs (null removes), the rest stay. An empty Slug then keeps the
@@ -56,17 +55,17 @@ type TranslationInput struct {
 	Patch json.RawMessage
 }
 
-// Create stores a new entry as a draft; editors and admins only. structure
-// is the RoleStructure, ArticleStructure, ComparisonStructure or
-// FAQStructure matching typ.
-func (s *Service) Create(ctx context.Context, typ Type, structure any, translations map[string]TranslationInput) (*EntryState, error) {
+// Create stores a new entry as a draft; editors and admins only. The
+// structure's kind is the entry's type.
+func (s *Service) Create(ctx context.Context, structure Structure, translations map[string]TranslationInput) (*EntryState, error) {
 	p, err := authorize(ctx, account.RoleEditor, "create entries")
 	if err != nil {
 		return nil, err
 	}
-	if !typ.Valid() {
-		return nil, apperr.New(apperr.BadUserInput, "unknown entry type %q", typ).With("field", "type")
+	if structure == nil {
+		return nil, badInput("structure", "give the structure of the entry")
 	}
+	typ := structure.Kind()
 	if err := s.checkLocaleKeys(translations); err != nil {
 		return nil, err
 	}
@@ -77,7 +76,7 @@ func (s *Service) Create(ctx context.Context, typ Type, structure any, translati
 	now := s.now()
 	var created *EntryState
 	err = s.store.InTx(ctx, func(tx Store) error {
-		structureJSON, err := s.checkStructure(ctx, tx, typ, structure)
+		structureJSON, err := checkStructure(ctx, tx, typ, structure)
 		if err != nil {
 			return err
 		}
@@ -113,7 +112,7 @@ type Update struct {
 	// ExpectedVersion is the version the change was based on.
 	ExpectedVersion int
 	// Structure replaces the locale-independent part; nil keeps it.
-	Structure any
+	Structure Structure
 	// Translations replace those locales' drafts; others stay.
 	Translations map[string]TranslationInput
 }
@@ -155,7 +154,7 @@ func (s *Service) Update(ctx context.Context, id string, upd Update) (*EntryStat
 		}
 		touched := map[string]bool{}
 		if upd.Structure != nil {
-			structureJSON, err := s.checkStructure(ctx, tx, before.Type, upd.Structure)
+			structureJSON, err := checkStructure(ctx, tx, before.Type, upd.Structure)
 			if err != nil {
 				return err
 			}
@@ -503,7 +502,7 @@ func (s *Service) RestoreRevision(ctx context.Context, revisionID string, expect
 		if err != nil {
 			return err
 		}
-		structureJSON, err := s.checkStructure(ctx, tx, e.Type, structure)
+		structureJSON, err := checkStructure(ctx, tx, e.Type, structure)
 		if err != nil {
 			return err
 		}
@@ -616,13 +615,7 @@ func (s *Service) checkTranslation(typ Type, code string, in TranslationInput) (
 	if err := ValidateSlug(in.Slug); err != nil {
 		return TranslationState{}, err
 	}
-	if err := checkFieldsType(typ, in.Fields); err != nil {
-		return TranslationState{}, err
-	}
-	if err := checkLinks(in.Fields); err != nil {
-		return TranslationState{}, err
-	}
-	if err := checkSEOFields(in.Fields); err != nil {
+	if err := checkFields(typ, in.Fields); err != nil {
 		return TranslationState{}, err
 	}
 	fields, err := json.Marshal(in.Fields)
@@ -689,37 +682,6 @@ func mergePatch(target, patch any) any {
 		}
 	}
 	return out
-}
-
-// decodeFields decodes a type's fields strictly: unknown members and
-// values of the wrong JSON type are bad input, named.
-func decodeFields(typ Type, raw json.RawMessage) (any, error) {
-	decode := func(v any) error {
-		dec := json.NewDecoder(bytes.NewReader(raw))
-		dec.DisallowUnknownFields()
-		if err := dec.Decode(v); err != nil {
-			return badInput("fields", "fields do not fit a %s: %v", typ, err)
-		}
-		return nil
-	}
-	switch typ {
-	case TypeRole:
-		return decodeInto[RoleFields](decode)
-	case TypeArticle:
-		return decodeInto[ArticleFields](decode)
-	case TypeComparison:
-		return decodeInto[ComparisonFields](decode)
-	case TypeFAQ:
-		return decodeInto[FAQFields](decode)
-	}
-	return nil, fmt.Errorf("unknown entry type %q", typ)
-}
-
-// decodeInto decodes into a new T with decode and returns it by value.
-func decodeInto[T any](decode func(any) error) (any, error) {
-	var v T
-	err := decode(&v)
-	return v, err
 }
 
 func sortedKeys[V any](m map[string]V) []string {
