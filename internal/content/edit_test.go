@@ -168,5 +168,12 @@ func TestWhoMayUpdateWhat(t *testing.T) {
 		if got := auditActions(t, svc, e.ID); !slices.Equal(got, []string{"update", "update", "create"}) {
 			t.Fatalf("audit log %v", got)
 		}
+		log, err := svc.AuditLog(operator, content.AuditFilter{EntryID: e.ID}, content.Page{Limit: 2})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if structure, text := log.Items[0].Details, log.Items[1].Details; structure["structure"] != true || text["structure"] != false {
+			t.Fatalf("the audit log does not tell a structure change (%v) from a translation (%v)", structure, text)
+		}
 	})
 }
