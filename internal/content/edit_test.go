@@ -2,8 +2,10 @@ package content_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/google/uuid"
@@ -176,4 +178,194 @@ func TestWhoMayUpdateWhat(t *testing.T) {
 			t.Fatalf("the audit log does not tell a structure change (%v) from a translation (%v)", structure, text)
 		}
 	})
+}
+
+func newRole(t *testing.T, svc *content.Service, slug string, fields content.RoleFields) *content.EntryState {
+	t.Helper()
+	e, err := svc.Create(operator, content.RoleStructure{}, map[string]content.TranslationInput{"nl": {Slug: slug, Fields: fields}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
+// TestRefusedPublicationSaysWhy: the message names each locale's problem,
+// as the details do, so an editor can fix them all at once.
+func TestRefusedPublicationSaysWhy(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+		svc := newService(t, db)
+		live := newRole(t, svc, "kok", content.RoleFields{Title: "Kok", Summary: "Kookt."})
+		publish(t, svc, live.ID, "nl")
+		e := newRole(t, svc, "kok", content.RoleFields{Title: "Kok"})
+		_, err := svc.Publish(operator, e.ID, []string{"nl", "en"})
+		var coded *apperr.Error
+		if !errors.As(err, &coded) || coded.Code != apperr.BadUserInput {
+			t.Fatalf("publishing a role with problems: %v", err)
+		}
+		want := `nl: required fields are empty: summary; the slug "kok" is live for another role | en: no translation`
+		if !strings.HasSuffix(coded.Message, want) {
+			t.Fatalf("message %q, want it to end in %q", coded.Message, want)
+		}
+		if got := auditActions(t, svc, e.ID); !slices.Equal(got, []string{"create"}) {
+			t.Fatalf("a refused publication left %v in the audit log", got)
+		}
+
+		// Only the slug: the message names that alone.
+		if e, err = svc.Update(operator, e.ID, content.Update{ExpectedVersion: e.Version, Translations: map[string]content.TranslationInput{
+			"nl": {Slug: "kok", Fields: content.RoleFields{Title: "Kok", Summary: "Ook een kok."}}}}); err != nil {
+			t.Fatal(err)
+		}
+		_, err = svc.Publish(operator, e.ID, []string{"nl"})
+		if !errors.As(err, &coded) || !strings.HasSuffix(coded.Message, `: nl: the slug "kok" is live for another role`) {
+			t.Fatalf("publishing on a taken slug: %v", err)
+		}
+	})
+}
+
+// TestUnpublishAuditsOnlyWhatWentOffline: taking a locale offline that
+// is not live changes nothing and records nothing.
+func TestUnpublishAuditsOnlyWhatWentOffline(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+		svc := newService(t, db)
+		e := newFAQ(t, svc, map[string]string{"nl": "vraag", "en": "question"})
+		publish(t, svc, e.ID, "nl", "NL") // the same locale twice is published once
+		if got := auditActions(t, svc, e.ID); !slices.Equal(got, []string{"publish", "create"}) {
+			t.Fatalf("audit log after publishing nl and NL: %v", got)
+		}
+		after, err := svc.Unpublish(operator, e.ID, []string{"en", "nl"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(after.Live) != 0 {
+			t.Fatalf("still live: %v", after.Live)
+		}
+		if _, err := svc.Unpublish(operator, e.ID, []string{"nl"}); err != nil {
+			t.Fatal(err)
+		}
+		if got := auditActions(t, svc, e.ID); !slices.Equal(got, []string{"unpublish", "publish", "create"}) {
+			t.Fatalf("audit log %v, want one unpublish (nl)", got)
+		}
+		for name, locales := range map[string][]string{"no locale": nil, "an unknown locale": {"de"}} {
+			if _, err := svc.Unpublish(operator, e.ID, locales); !apperr.Is(err, apperr.BadUserInput) {
+				t.Errorf("unpublish %s: %v", name, err)
+			}
+			if _, err := svc.Publish(operator, e.ID, locales); !apperr.Is(err, apperr.BadUserInput) {
+				t.Errorf("publish %s: %v", name, err)
+			}
+		}
+		if _, err := svc.Unpublish(operator, "not-an-id", []string{"nl"}); !apperr.Is(err, apperr.NotFound) {
+			t.Errorf("unpublish of no entry: %v", err)
+		}
+	})
+}
+
+// TestHistoryAndLists: revisions by locale, of a deleted entry too; the
+// editors' lists by type.
+func TestHistoryAndLists(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+		svc := newService(t, db)
+		e := newFAQ(t, svc, map[string]string{"nl": "vraag", "en": "question"})
+		newRole(t, svc, "kok", content.RoleFields{Title: "Kok"})
+		dutch, err := svc.Revisions(operator, e.ID, "NL")
+		if err != nil || len(dutch) != 1 || dutch[0].Locale != "nl" {
+			t.Fatalf("Dutch revisions: %+v %v", dutch, err)
+		}
+		if _, err := svc.Revisions(operator, e.ID, "de"); !apperr.Is(err, apperr.BadUserInput) {
+			t.Errorf("revisions in an unknown locale: %v", err)
+		}
+		if _, err := svc.Revisions(operator, uuid.NewString(), ""); !apperr.Is(err, apperr.NotFound) {
+			t.Errorf("revisions of no entry: %v", err)
+		}
+		if err := svc.Delete(operator, e.ID, e.Version); err != nil {
+			t.Fatal(err)
+		}
+		if all, err := svc.Revisions(operator, e.ID, ""); err != nil || len(all) != 2 {
+			t.Fatalf("a deleted entry's history: %d revisions, %v", len(all), err)
+		}
+
+		faqs, err := svc.Entries(operator, content.TypeFAQ, content.Page{Limit: 10})
+		if err != nil || len(faqs.Items) != 0 {
+			t.Fatalf("FAQs after deleting the only one: %v %v", faqs.Items, err)
+		}
+		all, err := svc.Entries(operator, "", content.Page{Limit: 10})
+		if err != nil || len(all.Items) != 1 || all.Items[0].Type != content.TypeRole {
+			t.Fatalf("every entry: %v %v", all.Items, err)
+		}
+		if _, err := svc.Entries(operator, "poll", content.Page{Limit: 10}); !apperr.Is(err, apperr.BadUserInput) {
+			t.Errorf("entries of an unknown type: %v", err)
+		}
+		if n, err := svc.CountEntries(operator, ""); err != nil || n != 1 {
+			t.Errorf("count %d, %v", n, err)
+		}
+		if empty, err := svc.IsEmpty(operator); err != nil || empty {
+			t.Errorf("IsEmpty with entries: %v %v", empty, err)
+		}
+	})
+}
+
+// TestReadingDraftsTakesARole: drafts, history and lists are for signed-in
+// editors and translators, the audit log for admins.
+func TestReadingDraftsTakesARole(t *testing.T) {
+	svc := newService(t, dbtest.SQLite(t))
+	e := newFAQ(t, svc, map[string]string{"nl": "vraag"})
+	anonymous := context.Background()
+	translator := account.WithPrincipal(anonymous, account.Principal{UserID: uuid.NewString(), Role: account.RoleTranslator})
+	editor := account.WithPrincipal(anonymous, account.Principal{UserID: uuid.NewString(), Role: account.RoleEditor})
+	reads := map[string]func(context.Context) error{
+		"entry":     func(ctx context.Context) error { _, err := svc.Entry(ctx, e.ID); return err },
+		"entries":   func(ctx context.Context) error { _, err := svc.Entries(ctx, "", content.Page{Limit: 1}); return err },
+		"count":     func(ctx context.Context) error { _, err := svc.CountEntries(ctx, ""); return err },
+		"revisions": func(ctx context.Context) error { _, err := svc.Revisions(ctx, e.ID, ""); return err },
+		"work":      func(ctx context.Context) error { _, err := svc.NeedsTranslation(ctx, "en"); return err },
+	}
+	for name, read := range reads {
+		if err := read(anonymous); !apperr.Is(err, apperr.Unauthenticated) {
+			t.Errorf("%s anonymously: %v", name, err)
+		}
+		if err := read(translator); err != nil {
+			t.Errorf("%s as a translator: %v", name, err)
+		}
+	}
+	if _, err := svc.AuditLog(editor, content.AuditFilter{}, content.Page{Limit: 1}); !apperr.Is(err, apperr.Forbidden) {
+		t.Errorf("an editor read the audit log: %v", err)
+	}
+	for name, write := range map[string]func() error{
+		"delete":  func() error { return svc.Delete(translator, e.ID, e.Version) },
+		"publish": func() error { _, err := svc.Publish(translator, e.ID, []string{"nl"}); return err },
+		"restore": func() error { _, err := svc.RestoreRevision(translator, e.ID, e.Version); return err },
+	} {
+		if err := write(); !apperr.Is(err, apperr.Forbidden) {
+			t.Errorf("a translator may %s: %v", name, err)
+		}
+	}
+}
+
+// TestPatchRules: a patch is a JSON object over the current draft; a
+// patch for a locale without one starts from nothing.
+func TestPatchRules(t *testing.T) {
+	svc := newService(t, dbtest.SQLite(t))
+	e := newFAQ(t, svc, map[string]string{"nl": "vraag"})
+	patch := func(loc, slug, body string) (*content.EntryState, error) {
+		return svc.Update(operator, e.ID, content.Update{ExpectedVersion: e.Version,
+			Translations: map[string]content.TranslationInput{loc: {Slug: slug, Patch: json.RawMessage(body)}}})
+	}
+	for name, body := range map[string]string{"not JSON": `{"question":`, "a list": `["question"]`, "an unknown member": `{"answr":"A."}`} {
+		if _, err := patch("nl", "", body); !apperr.Is(err, apperr.BadUserInput) {
+			t.Errorf("a patch that is %s: %v", name, err)
+		}
+	}
+	if _, err := patch("de", "", `{}`); !apperr.Is(err, apperr.BadUserInput) {
+		t.Errorf("a patch in an unknown locale: %v", err)
+	}
+	e, err := patch("en", "question", `{"question":"Q?"}`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var f content.FAQFields
+	if err := json.Unmarshal(e.Translation("en").Fields, &f); err != nil || f != (content.FAQFields{Question: "Q?"}) || e.Translation("en").Slug != "question" {
+		t.Fatalf("a patch for a new locale: %+v %v", e.Translation("en"), err)
+	}
+	if e, err = patch("nl", "nieuwe-vraag", `{"answer":"Nieuw."}`); err != nil || e.Translation("nl").Slug != "nieuwe-vraag" {
+		t.Fatalf("a patch with a slug: %v", err)
+	}
 }
