@@ -12,6 +12,7 @@ import (
 
 	"github.com/werkwijzer/werkwijzer/internal/account"
 	"github.com/werkwijzer/werkwijzer/internal/apperr"
+	"github.com/werkwijzer/werkwijzer/internal/cachetag"
 	"github.com/werkwijzer/werkwijzer/internal/content"
 	"github.com/werkwijzer/werkwijzer/internal/database"
 	"github.com/werkwijzer/werkwijzer/internal/dbtest"
@@ -368,4 +369,53 @@ func TestPatchRules(t *testing.T) {
 	if e, err = patch("nl", "nieuwe-vraag", `{"answer":"Nieuw."}`); err != nil || e.Translation("nl").Slug != "nieuwe-vraag" {
 		t.Fatalf("a patch with a slug: %v", err)
 	}
+}
+
+// TestChangesAreAnnounced: publishing, unpublishing and deleting tell the
+// change hook which public answers they touch; a change that failed or
+// did nothing tells nothing, so caches are not emptied for nothing.
+func TestChangesAreAnnounced(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+		svc := newService(t, db)
+		var told [][]string
+		svc.OnChange(func(_ context.Context, tags []string) { told = append(told, tags) })
+		e := newFAQ(t, svc, map[string]string{"nl": "vraag"})
+		expect := func(step string, n int) {
+			t.Helper()
+			if len(told) != n {
+				t.Fatalf("after %s the hook was told %d times, want %d: %v", step, len(told), n, told)
+			}
+		}
+		expect("create", 0)
+		e = publish(t, svc, e.ID, "nl")
+		expect("publish", 1)
+		want := []string{cachetag.Entry(e.ID), cachetag.List("faq"), cachetag.Slug("faq", "vraag")}
+		for _, tag := range want {
+			if !slices.Contains(told[0], tag) {
+				t.Fatalf("publishing told %v, without %s", told[0], tag)
+			}
+		}
+		publish(t, svc, e.ID, "nl")
+		expect("an unchanged publication", 1)
+		if _, err := svc.Publish(operator, e.ID, []string{"en"}); err == nil {
+			t.Fatal("published a locale without a translation")
+		}
+		expect("a refused publication", 1)
+		if _, err := svc.Unpublish(operator, e.ID, []string{"nl"}); err != nil {
+			t.Fatal(err)
+		}
+		expect("unpublish", 2)
+		if _, err := svc.Unpublish(operator, uuid.NewString(), []string{"nl"}); err == nil {
+			t.Fatal("unpublished no entry")
+		}
+		expect("a failed unpublish", 2)
+		if err := svc.Delete(operator, e.ID, e.Version-1); !apperr.Is(err, apperr.Conflict) {
+			t.Fatalf("delete of a stale version: %v", err)
+		}
+		expect("a refused delete", 2)
+		if err := svc.Delete(operator, e.ID, e.Version); err != nil {
+			t.Fatal(err)
+		}
+		expect("delete", 3)
+	})
 }

@@ -3,6 +3,7 @@ package content
 import (
 	"encoding/json"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/werkwijzer/werkwijzer/internal/apperr"
@@ -48,12 +49,12 @@ func TestMissingFields(t *testing.T) {
 }
 
 func TestValidateSlug(t *testing.T) {
-	for _, ok := range []string{"office-manager", "a", "faq-2", "x1-y2-z3"} {
+	for _, ok := range []string{"office-manager", "a", "faq-2", "x1-y2-z3", strings.Repeat("a", 200)} {
 		if err := ValidateSlug(ok); err != nil {
 			t.Errorf("%q refused: %v", ok, err)
 		}
 	}
-	for _, bad := range []string{"", "Office", "a--b", "-a", "a-", "a b", "café", "a/b", string(make([]byte, 201))} {
+	for _, bad := range []string{"", "Office", "a--b", "-a", "a-", "a b", "café", "a/b", string(make([]byte, 201)), strings.Repeat("a", 201)} {
 		if err := ValidateSlug(bad); !apperr.Is(err, apperr.BadUserInput) {
 			t.Errorf("%q accepted or wrong error: %v", bad, err)
 		}
