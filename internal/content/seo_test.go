@@ -2,6 +2,7 @@ package content
 
 import (
 	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -65,5 +66,77 @@ func TestRoleStructuredDataEstimatesTheSalaryBand(t *testing.T) {
 	if salary["@type"] != "MonetaryAmountDistribution" || salary["currency"] != "EUR" || salary["duration"] != "P1M" ||
 		salary["minValue"] != 2800.0 || salary["maxValue"] != 4200.0 {
 		t.Errorf("estimatedSalary: %v", salary)
+	}
+}
+
+func TestArticleStructuredData(t *testing.T) {
+	s := &Service{seo: SEO{
+		Publisher: Publisher{Name: "Werkwijzer", URL: "https://www.example.nl", Logo: "https://www.example.nl/logo.png"},
+		SiteURL:   "https://www.example.nl",
+		Patterns:  URLPatterns{"home": "/{locale}/", "article": "/{locale}/artikelen/{slug}"},
+	}}
+	first := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	a := &PublishedArticle{Locale: "nl", Slug: "werken", PublishedAt: first.AddDate(0, 1, 0), FirstPublishedAt: first}
+	a.Structure.Blocks = []BlockStructure{{ID: "f", Type: BlockFAQ, FAQIDs: []string{"q1", "gone"}}}
+	a.Fields = ArticleFields{Title: "Werken", Lead: "Over **werk** en meer", OGImageURL: "https://www.example.nl/a.png"}
+	faq := &PublishedFAQ{}
+	faq.Fields = FAQFields{Question: "Waarom?", Answer: "Daarom."}
+	script, err := s.ArticleStructuredData(a, map[string]*PublishedFAQ{"q1": faq})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Graph []map[string]any `json:"@graph"`
+	}
+	if err := json.Unmarshal([]byte(script), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if len(doc.Graph) != 3 {
+		t.Fatalf("graph %v: want the Article, the FAQPage and the breadcrumbs", doc.Graph)
+	}
+	article, faqPage, crumbs := doc.Graph[0], doc.Graph[1], doc.Graph[2]
+	url := "https://www.example.nl/nl/artikelen/werken"
+	if article["headline"] != "Werken" || article["description"] != "Over werk en meer" || article["url"] != url ||
+		article["datePublished"] != "2026-01-02T03:04:05Z" || article["dateModified"] != "2026-02-02T03:04:05Z" {
+		t.Errorf("article: %v", article)
+	}
+	if image, _ := article["image"].([]any); len(image) != 1 || image[0] != "https://www.example.nl/a.png" {
+		t.Errorf("image: %v", article["image"])
+	}
+	publisher, _ := article["publisher"].(map[string]any)
+	if publisher["name"] != "Werkwijzer" || publisher["url"] != "https://www.example.nl" || publisher["logo"] == nil || article["author"] == nil {
+		t.Errorf("publisher: %v, author %v", publisher, article["author"])
+	}
+	if questions, _ := faqPage["mainEntity"].([]any); faqPage["@type"] != "FAQPage" || faqPage["url"] != url || len(questions) != 1 {
+		t.Errorf("FAQ page: %v", faqPage)
+	}
+	items, _ := crumbs["itemListElement"].([]any)
+	if len(items) != 2 || items[0].(map[string]any)["item"] != "https://www.example.nl/nl/" || items[0].(map[string]any)["name"] != "Werkwijzer" ||
+		items[1].(map[string]any)["item"] != url || items[1].(map[string]any)["position"] != 2.0 {
+		t.Errorf("breadcrumbs: %v", items)
+	}
+
+	// Without a site, publisher or FAQs: relative URLs, no publisher, no FAQ page.
+	s.seo = SEO{Patterns: URLPatterns{"article": "/a/{slug}"}}
+	a.Structure.Blocks, a.Fields.SEOTitle, a.Fields.SEODescription, a.FirstPublishedAt = nil, "Kop", "Beschrijving", time.Time{}
+	script, err = s.ArticleStructuredData(a, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc.Graph = nil
+	if err := json.Unmarshal([]byte(script), &doc); err != nil {
+		t.Fatal(err)
+	}
+	article = doc.Graph[0]
+	if len(doc.Graph) != 2 || article["headline"] != "Kop" || article["description"] != "Beschrijving" || article["url"] != "/a/werken" ||
+		article["publisher"] != nil || article["datePublished"] != "2026-02-02T03:04:05Z" {
+		t.Errorf("plain article: %v", doc.Graph)
+	}
+}
+
+func TestSitemapTypesFollowTheKinds(t *testing.T) {
+	seo := SEO{Patterns: URLPatterns{"article": "/a/{slug}", "home": "/", "role": "/r/{slug}"}}
+	if got := seo.sitemapTypes(); !slices.Equal(got, []Type{TypeRole, TypeArticle}) {
+		t.Fatalf("sitemap types %v", got)
 	}
 }
