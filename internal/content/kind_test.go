@@ -58,32 +58,30 @@ func blocks(bs ...BlockStructure) ArticleStructure { return ArticleStructure{Blo
 
 func richText(id string) BlockStructure { return BlockStructure{ID: id, Type: BlockRichText} }
 
-func TestStructureRules(t *testing.T) {
-	ctx := context.Background()
-	many := func(n int, f func(i int) string) []string {
-		out := make([]string, n)
-		for i := range out {
-			out[i] = f(i)
-		}
-		return out
+// structureCase is a structure and the field its refusal names, "" when
+// it is valid.
+type structureCase struct {
+	structure Structure
+	field     string
+}
+
+func many(n int, f func(i int) string) []string {
+	out := make([]string, n)
+	for i := range out {
+		out[i] = f(i)
 	}
-	manyBlocks := func(n int) []BlockStructure {
-		out := make([]BlockStructure, n)
-		for i := range out {
-			out[i] = richText(fmt.Sprintf("b%d", i))
-		}
-		return out
-	}
+	return out
+}
+
+func numbered(prefix string) func(int) string {
+	return func(i int) string { return fmt.Sprint(prefix, i) }
+}
+
+func roleCases() map[string]structureCase {
 	salary := func(lo, hi int, currency string, period SalaryPeriod) RoleStructure {
 		return RoleStructure{Salary: &SalaryRange{Min: lo, Max: hi, Currency: currency, Period: period}}
 	}
-	vacancies := func(limit int) ArticleStructure {
-		return blocks(BlockStructure{ID: "v", Type: BlockVacancyList, RoleID: roleA, Limit: limit})
-	}
-	for name, tc := range map[string]struct {
-		structure Structure
-		field     string // "" when the structure is valid
-	}{
+	return map[string]structureCase{
 		"role without salary":          {RoleStructure{FAQIDs: []string{faqA, faqB}}, ""},
 		"salary of one amount":         {salary(0, 0, "EUR", PerMonth), ""},
 		"salary per hour":              {salary(15, 20, "EUR", PerHour), ""},
@@ -97,8 +95,24 @@ func TestStructureRules(t *testing.T) {
 		"a role's FAQ empty":           {RoleStructure{FAQIDs: []string{faqA, ""}}, "faqIds[1]"},
 		"a role's FAQ that is a role":  {RoleStructure{FAQIDs: []string{roleA}}, "structure"},
 		"a role's FAQ that is missing": {RoleStructure{FAQIDs: []string{"gone"}}, "structure"},
-		"too many FAQs for a role":     {RoleStructure{FAQIDs: many(maxListItems+1, func(i int) string { return fmt.Sprint(i) })}, "faqIds"},
+		"too many FAQs for a role":     {RoleStructure{FAQIDs: many(maxListItems+1, numbered(""))}, "faqIds"},
+		"the most FAQs for a role":     {RoleStructure{FAQIDs: many(maxListItems, numbered(""))}, "structure"},
+		"FAQ":                          {FAQStructure{}, ""},
+	}
+}
 
+func articleCases() map[string]structureCase {
+	manyBlocks := func(n int) []BlockStructure {
+		out := make([]BlockStructure, n)
+		for i := range out {
+			out[i] = richText(fmt.Sprintf("b%d", i))
+		}
+		return out
+	}
+	vacancies := func(limit int) ArticleStructure {
+		return blocks(BlockStructure{ID: "v", Type: BlockVacancyList, RoleID: roleA, Limit: limit})
+	}
+	return map[string]structureCase{
 		"article":                  {blocks(richText("intro"), BlockStructure{ID: "cta", Type: BlockCallToAction}), ""},
 		"most blocks":              {blocks(manyBlocks(maxBlocks)...), ""},
 		"too many blocks":          {blocks(manyBlocks(maxBlocks + 1)...), "blocks"},
@@ -132,35 +146,45 @@ func TestStructureRules(t *testing.T) {
 		"one FAQ in two blocks": {blocks(
 			BlockStructure{ID: "f1", Type: BlockFAQ, FAQIDs: []string{faqA}},
 			BlockStructure{ID: "f2", Type: BlockFAQ, FAQIDs: []string{faqA}}), ""},
+	}
+}
 
+func comparisonCases() map[string]structureCase {
+	return map[string]structureCase{
 		"comparison":                     {ComparisonStructure{RoleIDs: []string{roleA, roleB}, RowIDs: []string{"pay", "hours"}}, ""},
 		"a comparison of one role":       {ComparisonStructure{RoleIDs: []string{roleA}}, "roleIds"},
-		"a comparison of too many roles": {ComparisonStructure{RoleIDs: many(maxRoles+1, func(i int) string { return fmt.Sprint(i) })}, "roleIds"},
-		"a comparison of the most roles": {ComparisonStructure{RoleIDs: many(maxRoles, func(i int) string { return fmt.Sprint(i) })}, "structure"},
+		"a comparison of too many roles": {ComparisonStructure{RoleIDs: many(maxRoles+1, numbered(""))}, "roleIds"},
+		"a comparison of the most roles": {ComparisonStructure{RoleIDs: many(maxRoles, numbered(""))}, "structure"},
 		"a role compared with itself":    {ComparisonStructure{RoleIDs: []string{roleA, roleA}}, "roleIds"},
 		"a FAQ compared with a role":     {ComparisonStructure{RoleIDs: []string{roleA, faqA}}, "structure"},
 		"an empty role id":               {ComparisonStructure{RoleIDs: []string{roleA, ""}}, "roleIds[1]"},
 		"a row id twice":                 {ComparisonStructure{RoleIDs: []string{roleA, roleB}, RowIDs: []string{"pay", "pay"}}, "rowIds"},
 		"a row id with a slash":          {ComparisonStructure{RoleIDs: []string{roleA, roleB}, RowIDs: []string{"pay", "a/b"}}, "rowIds[1]"},
 		"the most rows": {ComparisonStructure{RoleIDs: []string{roleA, roleB},
-			RowIDs: many(maxRows, func(i int) string { return fmt.Sprint("r", i) })}, ""},
+			RowIDs: many(maxRows, numbered("r"))}, ""},
 		"too many rows": {ComparisonStructure{RoleIDs: []string{roleA, roleB},
-			RowIDs: many(maxRows+1, func(i int) string { return fmt.Sprint("r", i) })}, "rowIds"},
+			RowIDs: many(maxRows+1, numbered("r"))}, "rowIds"},
+	}
+}
 
-		"FAQ": {FAQStructure{}, ""},
-	} {
-		encoded, err := checkStructure(ctx, existing, tc.structure.Kind(), tc.structure)
-		if tc.field != "" {
-			refusedAt(t, name, err, tc.field)
-			continue
-		}
-		if err != nil {
-			t.Errorf("%s: %v", name, err)
-			continue
-		}
-		decoded, err := decodeStructure(tc.structure.Kind(), encoded)
-		if err != nil || !reflect.DeepEqual(decoded, tc.structure) {
-			t.Errorf("%s: stored as %s, decoded as %v (%v)", name, encoded, decoded, err)
+// TestStructureRules checks each kind's structure rules: a valid
+// structure is stored as it decodes again, a refused one names its field.
+func TestStructureRules(t *testing.T) {
+	for _, cases := range []map[string]structureCase{roleCases(), articleCases(), comparisonCases()} {
+		for name, tc := range cases {
+			encoded, err := checkStructure(context.Background(), existing, tc.structure.Kind(), tc.structure)
+			if tc.field != "" {
+				refusedAt(t, name, err, tc.field)
+				continue
+			}
+			if err != nil {
+				t.Errorf("%s: %v", name, err)
+				continue
+			}
+			decoded, err := decodeStructure(tc.structure.Kind(), encoded)
+			if err != nil || !reflect.DeepEqual(decoded, tc.structure) {
+				t.Errorf("%s: stored as %s, decoded as %v (%v)", name, encoded, decoded, err)
+			}
 		}
 	}
 }

@@ -69,6 +69,56 @@ func TestRoleStructuredDataEstimatesTheSalaryBand(t *testing.T) {
 	}
 }
 
+// ldGraph decodes a JSON-LD script's @graph.
+func ldGraph(t *testing.T, script string, err error) []map[string]any {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Graph []map[string]any `json:"@graph"`
+	}
+	if err := json.Unmarshal([]byte(script), &doc); err != nil {
+		t.Fatal(err)
+	}
+	return doc.Graph
+}
+
+// at follows keys (strings) and indexes (ints) into decoded JSON.
+func at(v any, path ...any) any {
+	for _, p := range path {
+		switch k := p.(type) {
+		case string:
+			m, _ := v.(map[string]any)
+			v = m[k]
+		case int:
+			l, _ := v.([]any)
+			if k >= len(l) {
+				return nil
+			}
+			v = l[k]
+		}
+	}
+	return v
+}
+
+func expectLD(t *testing.T, graph []map[string]any, want map[string]any, paths map[string][]any) {
+	t.Helper()
+	for name, path := range paths {
+		if got := at(graphAsList(graph), path...); got != want[name] {
+			t.Errorf("%s: %v, want %v", name, got, want[name])
+		}
+	}
+}
+
+func graphAsList(graph []map[string]any) []any {
+	out := make([]any, len(graph))
+	for i, node := range graph {
+		out[i] = node
+	}
+	return out
+}
+
 func TestArticleStructuredData(t *testing.T) {
 	s := &Service{seo: SEO{
 		Publisher: Publisher{Name: "Werkwijzer", URL: "https://www.example.nl", Logo: "https://www.example.nl/logo.png"},
@@ -82,56 +132,41 @@ func TestArticleStructuredData(t *testing.T) {
 	faq := &PublishedFAQ{}
 	faq.Fields = FAQFields{Question: "Waarom?", Answer: "Daarom."}
 	script, err := s.ArticleStructuredData(a, map[string]*PublishedFAQ{"q1": faq})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var doc struct {
-		Graph []map[string]any `json:"@graph"`
-	}
-	if err := json.Unmarshal([]byte(script), &doc); err != nil {
-		t.Fatal(err)
-	}
-	if len(doc.Graph) != 3 {
-		t.Fatalf("graph %v: want the Article, the FAQPage and the breadcrumbs", doc.Graph)
-	}
-	article, faqPage, crumbs := doc.Graph[0], doc.Graph[1], doc.Graph[2]
+	graph := ldGraph(t, script, err)
 	url := "https://www.example.nl/nl/artikelen/werken"
-	if article["headline"] != "Werken" || article["description"] != "Over werk en meer" || article["url"] != url ||
-		article["datePublished"] != "2026-01-02T03:04:05Z" || article["dateModified"] != "2026-02-02T03:04:05Z" {
-		t.Errorf("article: %v", article)
-	}
-	if image, _ := article["image"].([]any); len(image) != 1 || image[0] != "https://www.example.nl/a.png" {
-		t.Errorf("image: %v", article["image"])
-	}
-	publisher, _ := article["publisher"].(map[string]any)
-	if publisher["name"] != "Werkwijzer" || publisher["url"] != "https://www.example.nl" || publisher["logo"] == nil || article["author"] == nil {
-		t.Errorf("publisher: %v, author %v", publisher, article["author"])
-	}
-	if questions, _ := faqPage["mainEntity"].([]any); faqPage["@type"] != "FAQPage" || faqPage["url"] != url || len(questions) != 1 {
-		t.Errorf("FAQ page: %v", faqPage)
-	}
-	items, _ := crumbs["itemListElement"].([]any)
-	if len(items) != 2 || items[0].(map[string]any)["item"] != "https://www.example.nl/nl/" || items[0].(map[string]any)["name"] != "Werkwijzer" ||
-		items[1].(map[string]any)["item"] != url || items[1].(map[string]any)["position"] != 2.0 {
-		t.Errorf("breadcrumbs: %v", items)
-	}
+	expectLD(t, graph, map[string]any{
+		"headline": "Werken", "description": "Over werk en meer", "url": url, "image": "https://www.example.nl/a.png",
+		"published": "2026-01-02T03:04:05Z", "modified": "2026-02-02T03:04:05Z",
+		"publisher": "Werkwijzer", "publisher url": "https://www.example.nl", "logo": "https://www.example.nl/logo.png", "author": "Werkwijzer",
+		"FAQ page": "FAQPage", "FAQ page url": url, "question": "Waarom?", "no second question": nil,
+		"home": "https://www.example.nl/nl/", "home name": "Werkwijzer", "page": url, "page position": 2.0,
+	}, map[string][]any{
+		"headline": {0, "headline"}, "description": {0, "description"}, "url": {0, "url"}, "image": {0, "image", 0},
+		"published": {0, "datePublished"}, "modified": {0, "dateModified"},
+		"publisher": {0, "publisher", "name"}, "publisher url": {0, "publisher", "url"}, "logo": {0, "publisher", "logo", "url"},
+		"author":   {0, "author", "name"},
+		"FAQ page": {1, "@type"}, "FAQ page url": {1, "url"}, "question": {1, "mainEntity", 0, "name"}, "no second question": {1, "mainEntity", 1},
+		"home": {2, "itemListElement", 0, "item"}, "home name": {2, "itemListElement", 0, "name"},
+		"page": {2, "itemListElement", 1, "item"}, "page position": {2, "itemListElement", 1, "position"},
+	})
+}
 
-	// Without a site, publisher or FAQs: relative URLs, no publisher, no FAQ page.
-	s.seo = SEO{Patterns: URLPatterns{"article": "/a/{slug}"}}
-	a.Structure.Blocks, a.Fields.SEOTitle, a.Fields.SEODescription, a.FirstPublishedAt = nil, "Kop", "Beschrijving", time.Time{}
-	script, err = s.ArticleStructuredData(a, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	doc.Graph = nil
-	if err := json.Unmarshal([]byte(script), &doc); err != nil {
-		t.Fatal(err)
-	}
-	article = doc.Graph[0]
-	if len(doc.Graph) != 2 || article["headline"] != "Kop" || article["description"] != "Beschrijving" || article["url"] != "/a/werken" ||
-		article["publisher"] != nil || article["datePublished"] != "2026-02-02T03:04:05Z" {
-		t.Errorf("plain article: %v", doc.Graph)
-	}
+// TestPlainArticleStructuredData: without a site, publisher or FAQs the
+// URLs are relative and there is no publisher or FAQ page.
+func TestPlainArticleStructuredData(t *testing.T) {
+	s := &Service{seo: SEO{Patterns: URLPatterns{"article": "/a/{slug}"}}}
+	a := &PublishedArticle{Locale: "nl", Slug: "werken", PublishedAt: time.Date(2026, 2, 2, 3, 4, 5, 0, time.UTC)}
+	a.Fields = ArticleFields{Title: "Werken", SEOTitle: "Kop", SEODescription: "Beschrijving"}
+	script, err := s.ArticleStructuredData(a, nil)
+	graph := ldGraph(t, script, err)
+	expectLD(t, graph, map[string]any{
+		"headline": "Kop", "description": "Beschrijving", "url": "/a/werken", "published": "2026-02-02T03:04:05Z",
+		"publisher": nil, "image": nil, "crumbs": "BreadcrumbList", "home": "Werken", "nothing more": nil,
+	}, map[string][]any{
+		"headline": {0, "headline"}, "description": {0, "description"}, "url": {0, "url"}, "published": {0, "datePublished"},
+		"publisher": {0, "publisher"}, "image": {0, "image"}, "crumbs": {1, "@type"}, "home": {1, "itemListElement", 0, "name"},
+		"nothing more": {2},
+	})
 }
 
 func TestSitemapTypesFollowTheKinds(t *testing.T) {
