@@ -419,3 +419,71 @@ func TestChangesAreAnnounced(t *testing.T) {
 		expect("delete", 3)
 	})
 }
+
+// TestTranslationWork: a locale needs work while it has no translation,
+// misses required fields, or lags behind a change of the default locale's
+// text; the work list holds exactly those entries.
+func TestTranslationWork(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+		svc := newService(t, db)
+		done := newFAQ(t, svc, map[string]string{"nl": "klaar", "en": "done"})
+		dutchOnly := newFAQ(t, svc, map[string]string{"nl": "alleen-nl"})
+		done = publish(t, svc, done.ID, "nl", "en")
+		en := statusOf(t, svc, done, "en")
+		if en.NeedsWork() || !en.Published || en.DraftDiffers || !en.Exists {
+			t.Fatalf("a published, complete translation: %+v", en)
+		}
+		if en := statusOf(t, svc, dutchOnly, "en"); !en.NeedsWork() || en.Exists || en.Published {
+			t.Fatalf("a missing translation: %+v", en)
+		}
+		if nl := statusOf(t, svc, dutchOnly, "nl"); nl.NeedsWork() || !nl.DraftDiffers || len(nl.UntranslatedFields) != 0 {
+			t.Fatalf("the default locale itself: %+v", nl)
+		}
+		work, err := svc.NeedsTranslation(operator, "EN")
+		if err != nil || len(work) != 1 || work[0].Entry.ID != dutchOnly.ID || work[0].Status.Locale != "en" {
+			t.Fatalf("work in en: %+v %v", work, err)
+		}
+		if _, err := svc.NeedsTranslation(operator, "de"); !apperr.Is(err, apperr.BadUserInput) {
+			t.Errorf("work in an unknown locale: %v", err)
+		}
+
+		// Dutch changes: the English question is outdated, the draft no
+		// longer what is live.
+		done, err = svc.Update(operator, done.ID, content.Update{ExpectedVersion: done.Version, Translations: map[string]content.TranslationInput{
+			"nl": {Slug: "klaar", Fields: content.FAQFields{Question: "Een nieuwe vraag?", Answer: "A."}}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if en := statusOf(t, svc, done, "en"); !en.NeedsWork() || !slices.Equal(en.OutdatedFields, []string{"question"}) || en.DraftDiffers {
+			t.Fatalf("English after a Dutch change: %+v", en)
+		}
+		if nl := statusOf(t, svc, done, "nl"); !nl.DraftDiffers || nl.NeedsWork() {
+			t.Fatalf("Dutch after its change: %+v", nl)
+		}
+		if work, err = svc.NeedsTranslation(operator, "en"); err != nil || len(work) != 2 {
+			t.Fatalf("work in en after the change: %d items, %v", len(work), err)
+		}
+	})
+}
+
+// TestListsPage: the editors' list and the audit log say when there is
+// more than a page.
+func TestListsPage(t *testing.T) {
+	svc := newService(t, dbtest.SQLite(t))
+	newFAQ(t, svc, map[string]string{"nl": "een"})
+	newFAQ(t, svc, map[string]string{"nl": "twee"})
+	entries, err := svc.Entries(operator, content.TypeFAQ, content.Page{Limit: 1})
+	if err != nil || len(entries.Items) != 1 || !entries.HasNextPage {
+		t.Fatalf("one of two entries: %d items, next %v, %v", len(entries.Items), entries.HasNextPage, err)
+	}
+	if entries, err = svc.Entries(operator, content.TypeFAQ, content.Page{Limit: 2}); err != nil || len(entries.Items) != 2 || entries.HasNextPage {
+		t.Fatalf("two of two entries: %d items, next %v, %v", len(entries.Items), entries.HasNextPage, err)
+	}
+	log, err := svc.AuditLog(operator, content.AuditFilter{}, content.Page{Limit: 1})
+	if err != nil || len(log.Items) != 1 || !log.HasNextPage {
+		t.Fatalf("one of two audit rows: %d items, next %v, %v", len(log.Items), log.HasNextPage, err)
+	}
+	if log, err = svc.AuditLog(operator, content.AuditFilter{}, content.Page{Limit: 2}); err != nil || len(log.Items) != 2 || log.HasNextPage {
+		t.Fatalf("two of two audit rows: %d items, next %v, %v", len(log.Items), log.HasNextPage, err)
+	}
+}

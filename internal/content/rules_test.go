@@ -84,3 +84,15 @@ func TestDecodeFieldsIsStrict(t *testing.T) {
 		t.Fatalf("valid fields: %v %v", f, err)
 	}
 }
+
+func TestMergePatchReplacesWhatIsNotAnObject(t *testing.T) {
+	var patch any
+	_ = json.Unmarshal([]byte(`{"blocks":{"b1":{"body":"Nieuw"}}}`), &patch)
+	got, _ := json.Marshal(mergePatch(map[string]any{"blocks": "not an object"}, patch))
+	if string(got) != `{"blocks":{"b1":{"body":"Nieuw"}}}` {
+		t.Fatalf("a patch over a string: %s", got)
+	}
+	if got := mergePatch(map[string]any{"a": "b"}, "whole"); got != "whole" {
+		t.Fatalf("a patch that is not an object replaces the target: %v", got)
+	}
+}
