@@ -8,12 +8,6 @@ import (
 // TypeArticle is a page of ordered blocks.
 const TypeArticle Type = "article"
 
-// Article is a page of ordered blocks.
-type Article struct {
-	Structure ArticleStructure
-	Fields    ArticleFields
-}
-
 // ArticleStructure is the block order and what each block refers to.
 type ArticleStructure struct {
 	Blocks []BlockStructure `json:"blocks"`

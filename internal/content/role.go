@@ -8,12 +8,6 @@ import (
 // TypeRole is a job profile.
 const TypeRole Type = "role"
 
-// Role is a job profile.
-type Role struct {
-	Structure RoleStructure
-	Fields    RoleFields
-}
-
 // RoleStructure is the locale-independent part of a role.
 type RoleStructure struct {
 	Salary *SalaryRange `json:"salary,omitempty"`
