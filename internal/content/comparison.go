@@ -5,12 +5,6 @@ import "fmt"
 // TypeComparison sets roles side by side, row by row.
 const TypeComparison Type = "comparison"
 
-// Comparison sets roles side by side, row by row.
-type Comparison struct {
-	Structure ComparisonStructure
-	Fields    ComparisonFields
-}
-
 // ComparisonStructure is the column (role) and row order.
 type ComparisonStructure struct {
 	RoleIDs []string `json:"roleIds"`

@@ -3,12 +3,6 @@ package content
 // TypeFAQ is a question with its answer.
 const TypeFAQ Type = "faq"
 
-// FAQ is a question with its answer.
-type FAQ struct {
-	Structure FAQStructure
-	Fields    FAQFields
-}
-
 // FAQStructure is empty today; it exists so every type has the same shape
 // and a later locale-independent FAQ property has a place to go.
 type FAQStructure struct{}
