@@ -447,23 +447,29 @@ func TestTranslationWork(t *testing.T) {
 			t.Errorf("work in an unknown locale: %v", err)
 		}
 
-		// Dutch changes: the English question is outdated, the draft no
-		// longer what is live.
-		done, err = svc.Update(operator, done.ID, content.Update{ExpectedVersion: done.Version, Translations: map[string]content.TranslationInput{
-			"nl": {Slug: "klaar", Fields: content.FAQFields{Question: "Een nieuwe vraag?", Answer: "A."}}}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if en := statusOf(t, svc, done, "en"); !en.NeedsWork() || !slices.Equal(en.OutdatedFields, []string{"question"}) || en.DraftDiffers {
-			t.Fatalf("English after a Dutch change: %+v", en)
-		}
-		if nl := statusOf(t, svc, done, "nl"); !nl.DraftDiffers || nl.NeedsWork() {
-			t.Fatalf("Dutch after its change: %+v", nl)
-		}
-		if work, err = svc.NeedsTranslation(operator, "en"); err != nil || len(work) != 2 {
-			t.Fatalf("work in en after the change: %d items, %v", len(work), err)
-		}
+		dutchChanges(t, svc, done)
 	})
+}
+
+// dutchChanges changes the Dutch question of a FAQ live and complete in
+// nl and en (with one other FAQ needing English): the English question is
+// outdated, the Dutch draft no longer what is live.
+func dutchChanges(t *testing.T, svc *content.Service, done *content.EntryState) {
+	t.Helper()
+	done, err := svc.Update(operator, done.ID, content.Update{ExpectedVersion: done.Version, Translations: map[string]content.TranslationInput{
+		"nl": {Slug: "klaar", Fields: content.FAQFields{Question: "Een nieuwe vraag?", Answer: "A."}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if en := statusOf(t, svc, done, "en"); !en.NeedsWork() || !slices.Equal(en.OutdatedFields, []string{"question"}) || en.DraftDiffers {
+		t.Fatalf("English after a Dutch change: %+v", en)
+	}
+	if nl := statusOf(t, svc, done, "nl"); !nl.DraftDiffers || nl.NeedsWork() {
+		t.Fatalf("Dutch after its change: %+v", nl)
+	}
+	if work, err := svc.NeedsTranslation(operator, "en"); err != nil || len(work) != 2 {
+		t.Fatalf("work in en after the change: %d items, %v", len(work), err)
+	}
 }
 
 // TestListsPage: the editors' list and the audit log say when there is
