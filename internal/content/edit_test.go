@@ -493,3 +493,40 @@ func TestListsPage(t *testing.T) {
 		t.Fatalf("two of two audit rows: %d items, next %v, %v", len(log.Items), log.HasNextPage, err)
 	}
 }
+
+// TestSitemap: the entries live in a locale whose type has a page, each
+// with its pages in the other locales it is live in, paged by id.
+func TestSitemap(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+		svc := newService(t, db)
+		both := newFAQ(t, svc, map[string]string{"nl": "vraag", "en": "question"})
+		dutch := newFAQ(t, svc, map[string]string{"nl": "alleen-nl", "en": "draft-only"})
+		publish(t, svc, both.ID, "nl", "en")
+		publish(t, svc, dutch.ID, "nl")
+
+		if list, err := svc.Sitemap(operator, "nl", content.Page{Limit: 10}); err != nil || len(list.Items) != 0 {
+			t.Fatalf("FAQs have no page by default, yet the sitemap holds %v (%v)", list.Items, err)
+		}
+		svc.SetSEO(content.SEO{Patterns: content.URLPatterns{"faq": "/{locale}/vragen/{slug}"}})
+		first, err := svc.Sitemap(operator, "nl", content.Page{Limit: 1})
+		if err != nil || len(first.Items) != 1 || !first.HasNextPage || first.Items[0].EntryID != both.ID {
+			t.Fatalf("first page: %+v %v", first, err)
+		}
+		page := first.Items[0]
+		if page.Path != "/nl/vragen/vraag" || len(page.AlternatePaths) != 1 || page.AlternatePaths[0] != (content.AlternatePath{Locale: "en", Path: "/en/vragen/question"}) {
+			t.Fatalf("page %+v", page)
+		}
+		rest, err := svc.Sitemap(operator, "nl", content.Page{Limit: 10, AfterID: both.ID})
+		if err != nil || len(rest.Items) != 1 || rest.HasNextPage || len(rest.Items[0].AlternatePaths) != 0 {
+			t.Fatalf("second page: %+v %v", rest, err)
+		}
+		for loc, want := range map[string]int{"nl": 2, "en": 1} {
+			if n, err := svc.CountSitemap(operator, loc); err != nil || n != want {
+				t.Errorf("count in %s: %d, %v; want %d", loc, n, err, want)
+			}
+		}
+		if _, err := svc.Sitemap(operator, "de", content.Page{Limit: 1}); !apperr.Is(err, apperr.BadUserInput) {
+			t.Errorf("a sitemap in an unknown locale: %v", err)
+		}
+	})
+}
