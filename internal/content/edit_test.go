@@ -210,6 +210,20 @@ func TestRefusedPublicationSaysWhy(t *testing.T) {
 		if got := auditActions(t, svc, e.ID); !slices.Equal(got, []string{"create"}) {
 			t.Fatalf("a refused publication left %v in the audit log", got)
 		}
+		// A locale without translation does not hide the problems of the next.
+		_, err = svc.Publish(operator, e.ID, []string{"en", "nl"})
+		if !errors.As(err, &coded) || !strings.HasSuffix(coded.Message, `en: no translation | nl: required fields are empty: summary; the slug "kok" is live for another role`) {
+			t.Fatalf("publishing en then nl: %v", err)
+		}
+		// Nor in the status of the locales after it.
+		english, err := svc.Create(operator, content.FAQStructure{}, map[string]content.TranslationInput{
+			"en": {Slug: "question", Fields: content.FAQFields{Question: "Q?"}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if en := statusOf(t, svc, english, "en"); !en.Exists || !slices.Equal(en.MissingFields, []string{"answer"}) {
+			t.Fatalf("status of the only translation, after a locale without one: %+v", en)
+		}
 
 		// Only the slug: the message names that alone.
 		if e, err = svc.Update(operator, e.ID, content.Update{ExpectedVersion: e.Version, Translations: map[string]content.TranslationInput{
