@@ -221,7 +221,7 @@ func once(seen map[string]content.TranslationInput, loc string) error {
 
 // create is every create mutation: at least one translation, mapped by
 // translate, then the entry created with structure.
-func create[T any](ctx context.Context, r *Resolver, typ content.Type, structure any, in []T,
+func create[T any](ctx context.Context, r *Resolver, structure content.Structure, in []T,
 	translate func([]T) (map[string]content.TranslationInput, error)) (*model.Entry, error) {
 	if len(in) == 0 {
 		return nil, apperr.New(apperr.BadUserInput, "give at least one translation").With("field", "translations")
@@ -230,7 +230,7 @@ func create[T any](ctx context.Context, r *Resolver, typ content.Type, structure
 	if err != nil {
 		return nil, err
 	}
-	e, err := r.Content.Create(ctx, typ, structure, tr)
+	e, err := r.Content.Create(ctx, structure, tr)
 	if err != nil {
 		return nil, err
 	}

@@ -65,7 +65,7 @@ func (r *mutationResolver) Logout(ctx context.Context, refreshToken string) (boo
 
 // CreateRole is the resolver for the createRole field.
 func (r *mutationResolver) CreateRole(ctx context.Context, input model.RoleInput) (*model.Entry, error) {
-	return create(ctx, r.Resolver, content.TypeRole, roleStructure(input.Structure), input.Translations, roleTranslations)
+	return create(ctx, r.Resolver, roleStructure(input.Structure), input.Translations, roleTranslations)
 }
 
 // UpdateRole is the resolver for the updateRole field.
@@ -83,7 +83,7 @@ func (r *mutationResolver) UpdateRole(ctx context.Context, id string, expectedVe
 
 // CreateArticle is the resolver for the createArticle field.
 func (r *mutationResolver) CreateArticle(ctx context.Context, input model.ArticleInput) (*model.Entry, error) {
-	return create(ctx, r.Resolver, content.TypeArticle, articleStructure(input.Structure), input.Translations, articleTranslations)
+	return create(ctx, r.Resolver, articleStructure(input.Structure), input.Translations, articleTranslations)
 }
 
 // UpdateArticle is the resolver for the updateArticle field.
@@ -101,7 +101,7 @@ func (r *mutationResolver) UpdateArticle(ctx context.Context, id string, expecte
 
 // CreateComparison is the resolver for the createComparison field.
 func (r *mutationResolver) CreateComparison(ctx context.Context, input model.ComparisonInput) (*model.Entry, error) {
-	return create(ctx, r.Resolver, content.TypeComparison, comparisonStructure(input.Structure), input.Translations, comparisonTranslations)
+	return create(ctx, r.Resolver, comparisonStructure(input.Structure), input.Translations, comparisonTranslations)
 }
 
 // UpdateComparison is the resolver for the updateComparison field.
@@ -119,7 +119,7 @@ func (r *mutationResolver) UpdateComparison(ctx context.Context, id string, expe
 
 // CreateFaq is the resolver for the createFAQ field.
 func (r *mutationResolver) CreateFaq(ctx context.Context, input model.FAQInput) (*model.Entry, error) {
-	return create(ctx, r.Resolver, content.TypeFAQ, content.FAQStructure{}, input.Translations, faqTranslations)
+	return create(ctx, r.Resolver, content.FAQStructure{}, input.Translations, faqTranslations)
 }
 
 // UpdateTranslation is the resolver for the updateTranslation field.

@@ -1,7 +1,6 @@
 package content
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -20,7 +19,7 @@ import (
 // TranslationInput is one locale's slug and text.
 type TranslationInput struct {
 	Slug   string
-	Fields any // RoleFields, ArticleFields, ComparisonFields or FAQFields
+	Fields Fields
 	// Patch, set instead of Fields in an update, is a JSON merge patch
 	// (RFC 7386) over the locale's current draft: members it names replace
 	// theirs (null removes), the rest stay. An empty Slug then keeps the
@@ -29,17 +28,17 @@ type TranslationInput struct {
 	Patch json.RawMessage
 }
 
-// Create stores a new entry as a draft; editors and admins only. structure
-// is the RoleStructure, ArticleStructure, ComparisonStructure or
-// FAQStructure matching typ.
-func (s *Service) Create(ctx context.Context, typ Type, structure any, translations map[string]TranslationInput) (*EntryState, error) {
+// Create stores a new entry as a draft; editors and admins only. The
+// structure's kind is the entry's type.
+func (s *Service) Create(ctx context.Context, structure Structure, translations map[string]TranslationInput) (*EntryState, error) {
 	p, err := account.Authorize(ctx, account.RoleEditor, "create entries")
 	if err != nil {
 		return nil, err
 	}
-	if !typ.Valid() {
-		return nil, apperr.New(apperr.BadUserInput, "unknown entry type %q", typ).With("field", "type")
+	if structure == nil {
+		return nil, badInput("structure", "give the structure of the entry")
 	}
+	typ := structure.Kind()
 	if err := s.checkLocaleKeys(translations); err != nil {
 		return nil, err
 	}
@@ -50,7 +49,7 @@ func (s *Service) Create(ctx context.Context, typ Type, structure any, translati
 	now := s.now()
 	var created *EntryState
 	err = s.store.InTx(ctx, func(tx Store) error {
-		structureJSON, err := s.checkStructure(ctx, tx, typ, structure)
+		structureJSON, err := checkStructure(ctx, tx, typ, structure)
 		if err != nil {
 			return err
 		}
@@ -86,7 +85,7 @@ type Update struct {
 	// ExpectedVersion is the version the change was based on.
 	ExpectedVersion int
 	// Structure replaces the locale-independent part; nil keeps it.
-	Structure any
+	Structure Structure
 	// Translations replace those locales' drafts; others stay.
 	Translations map[string]TranslationInput
 }
@@ -126,44 +125,9 @@ func (s *Service) Update(ctx context.Context, id string, upd Update) (*EntryStat
 		if upd.Type != "" && upd.Type != before.Type {
 			return badInput("id", "entry %s is a %s, not a %s", id, before.Type, upd.Type)
 		}
-		touched := map[string]bool{}
-		if upd.Structure != nil {
-			structureJSON, err := s.checkStructure(ctx, tx, before.Type, upd.Structure)
-			if err != nil {
-				return err
-			}
-			if err := tx.SetStructure(ctx, id, structureJSON); err != nil {
-				return err
-			}
-			for _, t := range before.Translations {
-				touched[t.Locale] = true // every locale's document changed
-			}
-		}
-		for _, loc := range sortedKeys(upd.Translations) {
-			in := upd.Translations[loc]
-			if in.Patch != nil {
-				if in, err = s.applyPatch(before, loc, in); err != nil {
-					return err
-				}
-			}
-			t, err := s.checkTranslation(before.Type, loc, in)
-			if err != nil {
-				return err
-			}
-			if !p.MayEditLocale(t.Locale) {
-				return apperr.New(apperr.Forbidden, "you may not edit the %s translation", t.Locale).With("field", "locale").With("locale", t.Locale)
-			}
-			t.CreatedAt, t.UpdatedAt, t.UpdatedBy = now, now, p.UserID
-			var oldFields json.RawMessage
-			var oldTimes map[string]time.Time
-			if old := before.Translation(t.Locale); old != nil {
-				t.CreatedAt, oldFields, oldTimes = old.CreatedAt, old.Fields, old.FieldChangedAt
-			}
-			t.FieldChangedAt = changedPaths(oldFields, t.Fields, oldTimes, now)
-			if err := tx.PutTranslation(ctx, t, id); err != nil {
-				return err
-			}
-			touched[t.Locale] = true
+		touched, err := s.applyUpdate(ctx, tx, p, before, upd, now)
+		if err != nil {
+			return err
 		}
 		if updated, err = tx.Entry(ctx, id); err != nil {
 			return err
@@ -181,6 +145,66 @@ func (s *Service) Update(ctx context.Context, id string, upd Update) (*EntryStat
 			Details: map[string]any{"structure": upd.Structure != nil, "locales": localesOf(changed), "version": updated.Version}})
 	})
 	return updated, s.explainConflict(ctx, err)
+}
+
+// applyUpdate writes upd's structure and translations over the entry as
+// it was before, and returns the locales whose document changed.
+func (s *Service) applyUpdate(ctx context.Context, tx Store, p account.Actor, before *EntryState, upd Update, now time.Time) (map[string]bool, error) {
+	touched := map[string]bool{}
+	if upd.Structure != nil {
+		structureJSON, err := checkStructure(ctx, tx, before.Type, upd.Structure)
+		if err != nil {
+			return nil, err
+		}
+		if err := tx.SetStructure(ctx, before.ID, structureJSON); err != nil {
+			return nil, err
+		}
+		for _, t := range before.Translations {
+			touched[t.Locale] = true // every locale's document changed
+		}
+	}
+	for _, loc := range sortedKeys(upd.Translations) {
+		t, err := s.putTranslation(ctx, tx, p, before, loc, upd.Translations[loc], now)
+		if err != nil {
+			return nil, err
+		}
+		touched[t] = true
+	}
+	return touched, nil
+}
+
+// putTranslation writes one locale's draft (a merge patch applied over
+// the current one first) and returns the normalized locale.
+func (s *Service) putTranslation(ctx context.Context, tx Store, p account.Actor, before *EntryState, code string, in TranslationInput, now time.Time) (string, error) {
+	if in.Patch != nil {
+		var err error
+		if in, err = s.applyPatch(before, code, in); err != nil {
+			return "", err
+		}
+	}
+	t, err := s.checkTranslation(before.Type, code, in)
+	if err != nil {
+		return "", err
+	}
+	if !p.MayEditLocale(t.Locale) {
+		return "", apperr.New(apperr.Forbidden, "you may not edit the %s translation", t.Locale).With("field", "locale").With("locale", t.Locale)
+	}
+	t.CreatedAt, t.UpdatedAt, t.UpdatedBy = now, now, p.UserID
+	t.carryOver(before.Translation(t.Locale), now)
+	return t.Locale, tx.PutTranslation(ctx, t, before.ID)
+}
+
+// carryOver keeps what a new draft inherits from the one it replaces
+// (old, nil for a new locale): when the locale was created, and the
+// change time of each field whose value stays; the others changed at
+// changedAt.
+func (t *TranslationState) carryOver(old *TranslationState, changedAt time.Time) {
+	var oldFields json.RawMessage
+	var oldTimes map[string]time.Time
+	if old != nil {
+		t.CreatedAt, oldFields, oldTimes = old.CreatedAt, old.Fields, old.FieldChangedAt
+	}
+	t.FieldChangedAt = changedPaths(oldFields, t.Fields, oldTimes, changedAt)
 }
 
 // snapshot records a 'saved' revision of each given translation.
@@ -282,58 +306,22 @@ func (s *Service) Publish(ctx context.Context, id string, locales []string) (*Pu
 		if err != nil {
 			return err
 		}
-		var problems []PublishProblem
-		for _, loc := range locs {
-			problem := PublishProblem{Locale: loc}
-			t := e.Translation(loc)
-			if t == nil {
-				problem.NoTranslation = true
-				problems = append(problems, problem)
-				continue
-			}
-			if problem.MissingFields, err = MissingFields(e.Type, e.Structure, t.Fields); err != nil {
-				return err
-			}
-			taken, err := tx.SlugInUse(ctx, e.Type, loc, t.Slug, id)
-			if err != nil {
-				return err
-			}
-			if taken {
-				problem.SlugTaken = t.Slug
-			}
-			if len(problem.MissingFields) > 0 || taken {
-				problems = append(problems, problem)
-			}
+		problems, err := s.publishProblems(ctx, tx, e, locs)
+		if err != nil {
+			return err
 		}
 		if len(problems) > 0 {
 			return publishRefused(e, problems)
 		}
 		for _, loc := range locs {
-			t := e.Translation(loc)
-			doc, err := document(e.Structure, t.Fields)
+			published, err := s.publishLocale(ctx, tx, p, e, loc, now)
 			if err != nil {
 				return err
 			}
-			if live := e.LiveIn(loc); live != nil && live.Holds(t.Slug, doc) {
-				// Publishing it again would only add an identical
-				// revision and bury the real history under copies.
+			if published {
+				result.Published = append(result.Published, loc)
+			} else {
 				result.Unchanged = append(result.Unchanged, loc)
-				continue
-			}
-			result.Published = append(result.Published, loc)
-			rev, err := tx.AddRevision(ctx, Revision{
-				EntryID: id, Locale: loc, Kind: RevisionPublished, Slug: t.Slug, Document: doc,
-				UpdatedAt: t.UpdatedAt, CreatedAt: now, CreatedBy: p.UserID,
-			})
-			if err != nil {
-				return err
-			}
-			if err := tx.Publish(ctx, e.Type, rev); err != nil {
-				return err
-			}
-			if err := tx.Audit(ctx, AuditEntry{At: now, ActorID: p.UserID, Action: "publish", EntryID: id, EntryType: e.Type,
-				Locale: loc, Details: map[string]any{"revision": rev.Number, "slug": rev.Slug}}); err != nil {
-				return err
 			}
 		}
 		if len(result.Published) == 0 {
@@ -350,6 +338,64 @@ func (s *Service) Publish(ctx context.Context, id string, locales []string) (*Pu
 		s.announce(ctx, result.Entry)
 	}
 	return result, nil
+}
+
+// publishProblems says why each of locs cannot be published, if any
+// cannot: no translation, empty required fields, or a slug another live
+// entry of the type uses.
+func (s *Service) publishProblems(ctx context.Context, tx Store, e *EntryState, locs []string) ([]PublishProblem, error) {
+	var problems []PublishProblem
+	for _, loc := range locs {
+		problem := PublishProblem{Locale: loc}
+		t := e.Translation(loc)
+		if t == nil {
+			problem.NoTranslation = true
+			problems = append(problems, problem)
+			continue
+		}
+		var err error
+		if problem.MissingFields, err = MissingFields(e.Type, e.Structure, t.Fields); err != nil {
+			return nil, err
+		}
+		taken, err := tx.SlugInUse(ctx, e.Type, loc, t.Slug, e.ID)
+		if err != nil {
+			return nil, err
+		}
+		if taken {
+			problem.SlugTaken = t.Slug
+		}
+		if len(problem.MissingFields) > 0 || taken {
+			problems = append(problems, problem)
+		}
+	}
+	return problems, nil
+}
+
+// publishLocale makes the draft of loc live as a new revision, unless it
+// is live already; it reports whether it wrote one.
+func (s *Service) publishLocale(ctx context.Context, tx Store, p account.Actor, e *EntryState, loc string, now time.Time) (bool, error) {
+	t := e.Translation(loc)
+	doc, err := document(e.Structure, t.Fields)
+	if err != nil {
+		return false, err
+	}
+	if live := e.LiveIn(loc); live != nil && live.Holds(t.Slug, doc) {
+		// Publishing it again would only add an identical revision and
+		// bury the real history under copies.
+		return false, nil
+	}
+	rev, err := tx.AddRevision(ctx, Revision{
+		EntryID: e.ID, Locale: loc, Kind: RevisionPublished, Slug: t.Slug, Document: doc,
+		UpdatedAt: t.UpdatedAt, CreatedAt: now, CreatedBy: p.UserID,
+	})
+	if err != nil {
+		return false, err
+	}
+	if err := tx.Publish(ctx, e.Type, rev); err != nil {
+		return false, err
+	}
+	return true, tx.Audit(ctx, AuditEntry{At: now, ActorID: p.UserID, Action: "publish", EntryID: e.ID, EntryType: e.Type,
+		Locale: loc, Details: map[string]any{"revision": rev.Number, "slug": rev.Slug}})
 }
 
 func publishRefused(e *EntryState, problems []PublishProblem) error {
@@ -476,7 +522,7 @@ func (s *Service) RestoreRevision(ctx context.Context, revisionID string, expect
 		if err != nil {
 			return err
 		}
-		structureJSON, err := s.checkStructure(ctx, tx, e.Type, structure)
+		structureJSON, err := checkStructure(ctx, tx, e.Type, structure)
 		if err != nil {
 			return err
 		}
@@ -486,12 +532,7 @@ func (s *Service) RestoreRevision(ctx context.Context, revisionID string, expect
 		// The restored text was written when the revision's text was, so
 		// a source change made since still shows it as outdated.
 		t := TranslationState{Locale: rev.Locale, Slug: rev.Slug, Fields: doc.Fields, CreatedAt: now, UpdatedAt: now, UpdatedBy: p.UserID}
-		var oldFields json.RawMessage
-		var oldTimes map[string]time.Time
-		if old := e.Translation(rev.Locale); old != nil {
-			t.CreatedAt, oldFields, oldTimes = old.CreatedAt, old.Fields, old.FieldChangedAt
-		}
-		t.FieldChangedAt = changedPaths(oldFields, t.Fields, oldTimes, rev.UpdatedAt)
+		t.carryOver(e.Translation(rev.Locale), rev.UpdatedAt)
 		if err := tx.PutTranslation(ctx, t, e.ID); err != nil {
 			return err
 		}
@@ -589,13 +630,7 @@ func (s *Service) checkTranslation(typ Type, code string, in TranslationInput) (
 	if err := ValidateSlug(in.Slug); err != nil {
 		return TranslationState{}, err
 	}
-	if err := checkFieldsType(typ, in.Fields); err != nil {
-		return TranslationState{}, err
-	}
-	if err := checkLinks(in.Fields); err != nil {
-		return TranslationState{}, err
-	}
-	if err := checkSEOFields(in.Fields); err != nil {
+	if err := checkFields(typ, in.Fields); err != nil {
 		return TranslationState{}, err
 	}
 	fields, err := json.Marshal(in.Fields)
@@ -662,37 +697,6 @@ func mergePatch(target, patch any) any {
 		}
 	}
 	return out
-}
-
-// decodeFields decodes a type's fields strictly: unknown members and
-// values of the wrong JSON type are bad input, named.
-func decodeFields(typ Type, raw json.RawMessage) (any, error) {
-	decode := func(v any) error {
-		dec := json.NewDecoder(bytes.NewReader(raw))
-		dec.DisallowUnknownFields()
-		if err := dec.Decode(v); err != nil {
-			return badInput("fields", "fields do not fit a %s: %v", typ, err)
-		}
-		return nil
-	}
-	switch typ {
-	case TypeRole:
-		return decodeInto[RoleFields](decode)
-	case TypeArticle:
-		return decodeInto[ArticleFields](decode)
-	case TypeComparison:
-		return decodeInto[ComparisonFields](decode)
-	case TypeFAQ:
-		return decodeInto[FAQFields](decode)
-	}
-	return nil, fmt.Errorf("unknown entry type %q", typ)
-}
-
-// decodeInto decodes into a new T with decode and returns it by value.
-func decodeInto[T any](decode func(any) error) (any, error) {
-	var v T
-	err := decode(&v)
-	return v, err
 }
 
 func sortedKeys[V any](m map[string]V) []string {

@@ -49,30 +49,36 @@ func TestPublishingAnUnchangedDraftWritesNothing(t *testing.T) {
 			t.Fatalf("the entry moved on: version %d, updated %v", after.Version, after.UpdatedAt)
 		}
 
-		// A new English slug is a change; Dutch stays as it is.
-		changed, err := svc.Update(operator, e.ID, content.Update{ExpectedVersion: after.Version, Translations: map[string]content.TranslationInput{
-			"en": {Slug: "another-question", Fields: content.FAQFields{Question: "Q question?", Answer: "A."}},
-		}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		mixed, err := svc.Publish(operator, e.ID, []string{"nl", "en"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !slices.Equal(mixed.Published, []string{"en"}) || !slices.Equal(mixed.Unchanged, []string{"nl"}) {
-			t.Fatalf("after changing English: published %v, unchanged %v", mixed.Published, mixed.Unchanged)
-		}
-		if live := mixed.Entry.LiveIn("en"); live == nil || live.Slug != "another-question" {
-			t.Fatalf("the changed English draft did not go live: %+v", live)
-		}
-		if r, _ := history(t, svc, e.ID); r != revisions+2 { // the save and the English publication
-			t.Fatalf("%d new revisions after a save and one publication, want 2", r-revisions)
-		}
-		if mixed.Entry.Version != changed.Version {
-			t.Fatalf("publishing changed the version from %d to %d", changed.Version, mixed.Entry.Version)
-		}
+		publishOneChangedLocale(t, svc, e.ID, after.Version, revisions)
 	})
+}
+
+// publishOneChangedLocale: of an entry live in nl and en, a new English
+// slug is a change, and Dutch stays as it is.
+func publishOneChangedLocale(t *testing.T, svc *content.Service, id string, version, revisions int) {
+	t.Helper()
+	changed, err := svc.Update(operator, id, content.Update{ExpectedVersion: version, Translations: map[string]content.TranslationInput{
+		"en": {Slug: "another-question", Fields: content.FAQFields{Question: "Q question?", Answer: "A."}},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mixed, err := svc.Publish(operator, id, []string{"nl", "en"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(mixed.Published, []string{"en"}) || !slices.Equal(mixed.Unchanged, []string{"nl"}) {
+		t.Fatalf("after changing English: published %v, unchanged %v", mixed.Published, mixed.Unchanged)
+	}
+	if live := mixed.Entry.LiveIn("en"); live == nil || live.Slug != "another-question" {
+		t.Fatalf("the changed English draft did not go live: %+v", live)
+	}
+	if r, _ := history(t, svc, id); r != revisions+2 { // the save and the English publication
+		t.Fatalf("%d new revisions after a save and one publication, want 2", r-revisions)
+	}
+	if mixed.Entry.Version != changed.Version {
+		t.Fatalf("publishing changed the version from %d to %d", changed.Version, mixed.Entry.Version)
+	}
 }
 
 // history counts an entry's revisions and audit entries.

@@ -25,7 +25,7 @@ func newFAQ(t *testing.T, svc *content.Service, slugs map[string]string) *conten
 	for loc, slug := range slugs {
 		tr[loc] = content.TranslationInput{Slug: slug, Fields: content.FAQFields{Question: "Q " + slug + "?", Answer: "A."}}
 	}
-	e, err := svc.Create(operator, content.TypeFAQ, content.FAQStructure{}, tr)
+	e, err := svc.Create(operator, content.FAQStructure{}, tr)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -120,12 +120,12 @@ func TestBadInputIsBadUserInputNotInternal(t *testing.T) {
 		faq := newFAQ(t, svc, map[string]string{"nl": "vraag"})
 		cases := map[string]func() error{
 			"NUL in a text": func() error {
-				_, err := svc.Create(operator, content.TypeFAQ, content.FAQStructure{}, map[string]content.TranslationInput{
+				_, err := svc.Create(operator, content.FAQStructure{}, map[string]content.TranslationInput{
 					"nl": {Slug: "nul", Fields: content.FAQFields{Question: "a\x00b", Answer: "A."}}})
 				return err
 			},
 			"the same locale twice": func() error {
-				_, err := svc.Create(operator, content.TypeFAQ, content.FAQStructure{}, map[string]content.TranslationInput{
+				_, err := svc.Create(operator, content.FAQStructure{}, map[string]content.TranslationInput{
 					"nl": {Slug: "een", Fields: content.FAQFields{Question: "Q?", Answer: "A."}},
 					"NL": {Slug: "twee", Fields: content.FAQFields{Question: "Q?", Answer: "A."}}})
 				return err
@@ -140,9 +140,13 @@ func TestBadInputIsBadUserInputNotInternal(t *testing.T) {
 					Translations: map[string]content.TranslationInput{"nl": {Slug: "vraag", Fields: content.RoleFields{Title: "T"}}}})
 				return err
 			},
+			"a structure of another type": func() error {
+				_, err := svc.Update(operator, faq.ID, content.Update{ExpectedVersion: faq.Version, Structure: content.RoleStructure{}})
+				return err
+			},
 			"a script link in a call to action": func() error {
 				block := content.BlockStructure{ID: "cta", Type: content.BlockCallToAction}
-				_, err := svc.Create(operator, content.TypeArticle, content.ArticleStructure{Blocks: []content.BlockStructure{block}},
+				_, err := svc.Create(operator, content.ArticleStructure{Blocks: []content.BlockStructure{block}},
 					map[string]content.TranslationInput{"nl": {Slug: "artikel", Fields: content.ArticleFields{Title: "T", Lead: "L",
 						Blocks: map[string]content.BlockFields{"cta": {Label: "Klik", URL: "javascript:alert(1)"}}}}})
 				return err
@@ -240,7 +244,7 @@ func TestRestoreChecksReferencesAndKeepsOutdatedFlags(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		svc := newService(t, db)
 		faq := newFAQ(t, svc, map[string]string{"nl": "vraag", "en": "question"})
-		role, err := svc.Create(operator, content.TypeRole, content.RoleStructure{FAQIDs: []string{faq.ID}}, map[string]content.TranslationInput{
+		role, err := svc.Create(operator, content.RoleStructure{FAQIDs: []string{faq.ID}}, map[string]content.TranslationInput{
 			"nl": {Slug: "kok", Fields: content.RoleFields{Title: "Kok", Summary: "Kookt."}},
 			"en": {Slug: "cook", Fields: content.RoleFields{Title: "Cook", Summary: "Cooks."}},
 		})

@@ -3,6 +3,7 @@ package content
 import (
 	"encoding/json"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/werkwijzer/werkwijzer/internal/apperr"
@@ -48,12 +49,12 @@ func TestMissingFields(t *testing.T) {
 }
 
 func TestValidateSlug(t *testing.T) {
-	for _, ok := range []string{"office-manager", "a", "faq-2", "x1-y2-z3"} {
+	for _, ok := range []string{"office-manager", "a", "faq-2", "x1-y2-z3", strings.Repeat("a", 200)} {
 		if err := ValidateSlug(ok); err != nil {
 			t.Errorf("%q refused: %v", ok, err)
 		}
 	}
-	for _, bad := range []string{"", "Office", "a--b", "-a", "a-", "a b", "café", "a/b", string(make([]byte, 201))} {
+	for _, bad := range []string{"", "Office", "a--b", "-a", "a-", "a b", "café", "a/b", string(make([]byte, 201)), strings.Repeat("a", 201)} {
 		if err := ValidateSlug(bad); !apperr.Is(err, apperr.BadUserInput) {
 			t.Errorf("%q accepted or wrong error: %v", bad, err)
 		}
@@ -81,5 +82,17 @@ func TestDecodeFieldsIsStrict(t *testing.T) {
 	f, err := decodeFields(TypeFAQ, json.RawMessage(`{"question":"Q?","answer":"A."}`))
 	if err != nil || f.(FAQFields).Answer != "A." {
 		t.Fatalf("valid fields: %v %v", f, err)
+	}
+}
+
+func TestMergePatchReplacesWhatIsNotAnObject(t *testing.T) {
+	var patch any
+	_ = json.Unmarshal([]byte(`{"blocks":{"b1":{"body":"Nieuw"}}}`), &patch)
+	got, _ := json.Marshal(mergePatch(map[string]any{"blocks": "not an object"}, patch))
+	if string(got) != `{"blocks":{"b1":{"body":"Nieuw"}}}` {
+		t.Fatalf("a patch over a string: %s", got)
+	}
+	if got := mergePatch(map[string]any{"a": "b"}, "whole"); got != "whole" {
+		t.Fatalf("a patch that is not an object replaces the target: %v", got)
 	}
 }

@@ -156,9 +156,9 @@ type AlternatePath struct {
 // sitemapTypes are the entry types with a page of their own.
 func (seo SEO) sitemapTypes() []Type {
 	var types []Type
-	for _, t := range []Type{TypeRole, TypeArticle, TypeComparison, TypeFAQ} {
-		if _, ok := seo.Patterns[string(t)]; ok {
-			types = append(types, t)
+	for _, k := range kinds {
+		if _, ok := seo.Patterns[string(k.typ())]; ok {
+			types = append(types, k.typ())
 		}
 	}
 	return types
@@ -218,16 +218,9 @@ func (s *Service) CountSitemap(ctx context.Context, loc string) (int, error) {
 	return s.store.CountSitemap(ctx, types, requested)
 }
 
-// checkSEOFields refuses an og:image that is not an absolute http(s)
-// URL: link previews and structured data need one they can fetch.
-func checkSEOFields(fields any) error {
-	var image string
-	switch f := fields.(type) {
-	case ArticleFields:
-		image = f.OGImageURL
-	case RoleFields:
-		image = f.OGImageURL
-	}
+// checkOGImage refuses an og:image that is not an absolute http(s) URL:
+// link previews and structured data need one they can fetch.
+func checkOGImage(image string) error {
 	if image != "" && !AbsoluteHTTPURL(image) {
 		return badInput("ogImageUrl", "ogImageUrl %q must be an absolute https or http URL", image)
 	}

@@ -2,6 +2,7 @@ package content
 
 import (
 	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -65,5 +66,112 @@ func TestRoleStructuredDataEstimatesTheSalaryBand(t *testing.T) {
 	if salary["@type"] != "MonetaryAmountDistribution" || salary["currency"] != "EUR" || salary["duration"] != "P1M" ||
 		salary["minValue"] != 2800.0 || salary["maxValue"] != 4200.0 {
 		t.Errorf("estimatedSalary: %v", salary)
+	}
+}
+
+// ldGraph decodes a JSON-LD script's @graph.
+func ldGraph(t *testing.T, script string, err error) []map[string]any {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Graph []map[string]any `json:"@graph"`
+	}
+	if err := json.Unmarshal([]byte(script), &doc); err != nil {
+		t.Fatal(err)
+	}
+	return doc.Graph
+}
+
+// at follows keys (strings) and indexes (ints) into decoded JSON.
+func at(v any, path ...any) any {
+	for _, p := range path {
+		switch k := p.(type) {
+		case string:
+			m, _ := v.(map[string]any)
+			v = m[k]
+		case int:
+			l, _ := v.([]any)
+			if k >= len(l) {
+				return nil
+			}
+			v = l[k]
+		}
+	}
+	return v
+}
+
+func expectLD(t *testing.T, graph []map[string]any, want map[string]any, paths map[string][]any) {
+	t.Helper()
+	for name, path := range paths {
+		if got := at(graphAsList(graph), path...); got != want[name] {
+			t.Errorf("%s: %v, want %v", name, got, want[name])
+		}
+	}
+}
+
+func graphAsList(graph []map[string]any) []any {
+	out := make([]any, len(graph))
+	for i, node := range graph {
+		out[i] = node
+	}
+	return out
+}
+
+func TestArticleStructuredData(t *testing.T) {
+	s := &Service{seo: SEO{
+		Publisher: Publisher{Name: "Werkwijzer", URL: "https://www.example.nl", Logo: "https://www.example.nl/logo.png"},
+		SiteURL:   "https://www.example.nl",
+		Patterns:  URLPatterns{"home": "/{locale}/", "article": "/{locale}/artikelen/{slug}"},
+	}}
+	first := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	a := &PublishedArticle{Locale: "nl", Slug: "werken", PublishedAt: first.AddDate(0, 1, 0), FirstPublishedAt: first}
+	a.Structure.Blocks = []BlockStructure{{ID: "f", Type: BlockFAQ, FAQIDs: []string{"q1", "gone"}}}
+	a.Fields = ArticleFields{Title: "Werken", Lead: "Over **werk** en meer", OGImageURL: "https://www.example.nl/a.png"}
+	faq := &PublishedFAQ{}
+	faq.Fields = FAQFields{Question: "Waarom?", Answer: "Daarom."}
+	script, err := s.ArticleStructuredData(a, map[string]*PublishedFAQ{"q1": faq})
+	graph := ldGraph(t, script, err)
+	url := "https://www.example.nl/nl/artikelen/werken"
+	expectLD(t, graph, map[string]any{
+		"headline": "Werken", "description": "Over werk en meer", "url": url, "image": "https://www.example.nl/a.png",
+		"published": "2026-01-02T03:04:05Z", "modified": "2026-02-02T03:04:05Z",
+		"publisher": "Werkwijzer", "publisher url": "https://www.example.nl", "logo": "https://www.example.nl/logo.png", "author": "Werkwijzer",
+		"FAQ page": "FAQPage", "FAQ page url": url, "question": "Waarom?", "no second question": nil,
+		"home": "https://www.example.nl/nl/", "home name": "Werkwijzer", "page": url, "page position": 2.0,
+	}, map[string][]any{
+		"headline": {0, "headline"}, "description": {0, "description"}, "url": {0, "url"}, "image": {0, "image", 0},
+		"published": {0, "datePublished"}, "modified": {0, "dateModified"},
+		"publisher": {0, "publisher", "name"}, "publisher url": {0, "publisher", "url"}, "logo": {0, "publisher", "logo", "url"},
+		"author":   {0, "author", "name"},
+		"FAQ page": {1, "@type"}, "FAQ page url": {1, "url"}, "question": {1, "mainEntity", 0, "name"}, "no second question": {1, "mainEntity", 1},
+		"home": {2, "itemListElement", 0, "item"}, "home name": {2, "itemListElement", 0, "name"},
+		"page": {2, "itemListElement", 1, "item"}, "page position": {2, "itemListElement", 1, "position"},
+	})
+}
+
+// TestPlainArticleStructuredData: without a site, publisher or FAQs the
+// URLs are relative and there is no publisher or FAQ page.
+func TestPlainArticleStructuredData(t *testing.T) {
+	s := &Service{seo: SEO{Patterns: URLPatterns{"article": "/a/{slug}"}}}
+	a := &PublishedArticle{Locale: "nl", Slug: "werken", PublishedAt: time.Date(2026, 2, 2, 3, 4, 5, 0, time.UTC)}
+	a.Fields = ArticleFields{Title: "Werken", SEOTitle: "Kop", SEODescription: "Beschrijving"}
+	script, err := s.ArticleStructuredData(a, nil)
+	graph := ldGraph(t, script, err)
+	expectLD(t, graph, map[string]any{
+		"headline": "Kop", "description": "Beschrijving", "url": "/a/werken", "published": "2026-02-02T03:04:05Z",
+		"publisher": nil, "image": nil, "crumbs": "BreadcrumbList", "home": "Werken", "nothing more": nil,
+	}, map[string][]any{
+		"headline": {0, "headline"}, "description": {0, "description"}, "url": {0, "url"}, "published": {0, "datePublished"},
+		"publisher": {0, "publisher"}, "image": {0, "image"}, "crumbs": {1, "@type"}, "home": {1, "itemListElement", 0, "name"},
+		"nothing more": {2},
+	})
+}
+
+func TestSitemapTypesFollowTheKinds(t *testing.T) {
+	seo := SEO{Patterns: URLPatterns{"article": "/a/{slug}", "home": "/", "role": "/r/{slug}"}}
+	if got := seo.sitemapTypes(); !slices.Equal(got, []Type{TypeRole, TypeArticle}) {
+		t.Fatalf("sitemap types %v", got)
 	}
 }

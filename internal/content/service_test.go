@@ -27,7 +27,7 @@ func TestPublishIsAllLocalesOrNone(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		svc := newService(t, db)
 		ctx := account.WithOperator(context.Background())
-		e, err := svc.Create(ctx, content.TypeRole, content.RoleStructure{}, map[string]content.TranslationInput{
+		e, err := svc.Create(ctx, content.RoleStructure{}, map[string]content.TranslationInput{
 			"nl": {Slug: "kok", Fields: content.RoleFields{Title: "Kok", Summary: "Kookt."}},
 			"en": {Slug: "cook", Fields: content.RoleFields{Title: "Cook"}}, // no summary
 		})
@@ -68,12 +68,17 @@ func TestCreateRefusesBadInput(t *testing.T) {
 		"unsupported locale": {"de": {Slug: "koch", Fields: content.FAQFields{}}},
 		"bad slug":           {"nl": {Slug: "Niet Goed", Fields: content.FAQFields{}}},
 	} {
-		if _, err := svc.Create(ctx, content.TypeFAQ, content.FAQStructure{}, tr); !apperr.Is(err, apperr.BadUserInput) {
+		if _, err := svc.Create(ctx, content.FAQStructure{}, tr); !apperr.Is(err, apperr.BadUserInput) {
 			t.Errorf("%s: %v, want BAD_USER_INPUT", name, err)
 		}
 	}
-	if _, err := svc.Create(ctx, content.TypeRole, content.FAQStructure{}, nil); err == nil {
-		t.Error("a FAQ structure was accepted for a role")
+	if _, err := svc.Create(ctx, nil, nil); !apperr.Is(err, apperr.BadUserInput) {
+		t.Errorf("no structure: %v, want BAD_USER_INPUT", err)
+	}
+	if _, err := svc.Create(ctx, content.RoleStructure{}, map[string]content.TranslationInput{
+		"nl": {Slug: "kok", Fields: content.FAQFields{Question: "Kok?"}},
+	}); !apperr.Is(err, apperr.BadUserInput) {
+		t.Errorf("FAQ fields for a role: %v, want BAD_USER_INPUT", err)
 	}
 	if empty, _ := svc.IsEmpty(ctx); !empty {
 		t.Error("refused input was stored")

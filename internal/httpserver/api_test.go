@@ -121,7 +121,7 @@ func (a *api) publishFAQ(t testing.TB, text map[string]content.FAQFields, slug s
 		tr[loc] = content.TranslationInput{Slug: slug, Fields: f}
 		locales = append(locales, loc)
 	}
-	e, err := a.content.Create(ctx, content.TypeFAQ, content.FAQStructure{}, tr)
+	e, err := a.content.Create(ctx, content.FAQStructure{}, tr)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -430,8 +430,8 @@ func TestArticlePageStatementsDoNotGrowWithContent(t *testing.T) {
 func createBigArticle(t *testing.T, svc *content.Service, n int) string {
 	t.Helper()
 	ctx := account.WithOperator(context.Background())
-	publish := func(typ content.Type, structure any, nl, en content.TranslationInput) string {
-		e, err := svc.Create(ctx, typ, structure, map[string]content.TranslationInput{"nl": nl, "en": en})
+	publish := func(structure content.Structure, nl, en content.TranslationInput) string {
+		e, err := svc.Create(ctx, structure, map[string]content.TranslationInput{"nl": nl, "en": en})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -443,19 +443,19 @@ func createBigArticle(t *testing.T, svc *content.Service, n int) string {
 	var roleIDs []string
 	for i := range 2 {
 		slug := "rol-" + string(rune('a'+i))
-		roleIDs = append(roleIDs, publish(content.TypeRole, content.RoleStructure{},
+		roleIDs = append(roleIDs, publish(content.RoleStructure{},
 			content.TranslationInput{Slug: slug, Fields: content.RoleFields{Title: "Rol", Summary: "Samenvatting"}},
 			content.TranslationInput{Slug: slug + "-en", Fields: content.RoleFields{Title: "Role", Summary: "Summary"}}))
 	}
 	rowID, _ := content.NewID()
-	comparisonID := publish(content.TypeComparison, content.ComparisonStructure{RoleIDs: roleIDs, RowIDs: []string{rowID}},
+	comparisonID := publish(content.ComparisonStructure{RoleIDs: roleIDs, RowIDs: []string{rowID}},
 		content.TranslationInput{Slug: "vergelijking-groot", Fields: content.ComparisonFields{Title: "V", Rows: map[string]content.ComparisonRow{rowID: {Label: "L", Values: []string{"a", "b"}}}}},
 		content.TranslationInput{Slug: "big-comparison", Fields: content.ComparisonFields{Title: "C", Rows: map[string]content.ComparisonRow{rowID: {Label: "L", Values: []string{"a", "b"}}}}})
 	var structure content.ArticleStructure
 	nl := content.ArticleFields{Title: "Groot", Lead: "Veel blokken.", Blocks: map[string]content.BlockFields{}}
 	en := content.ArticleFields{Title: "Big", Lead: "Many blocks.", Blocks: map[string]content.BlockFields{}}
 	for i := range n {
-		faqID := publish(content.TypeFAQ, content.FAQStructure{},
+		faqID := publish(content.FAQStructure{},
 			content.TranslationInput{Slug: "vraag-" + strconv.Itoa(i), Fields: content.FAQFields{Question: "Vraag?", Answer: "Antwoord."}},
 			content.TranslationInput{Slug: "question-" + strconv.Itoa(i), Fields: content.FAQFields{Question: "Question?", Answer: "Answer."}})
 		text, _ := content.NewID()
@@ -469,7 +469,7 @@ func createBigArticle(t *testing.T, svc *content.Service, n int) string {
 		nl.Blocks[text] = content.BlockFields{Heading: "Kop", Body: "- een\n- twee"}
 		en.Blocks[text] = content.BlockFields{Heading: "Heading", Body: "- one\n- two"}
 	}
-	publish(content.TypeArticle, structure,
+	publish(structure,
 		content.TranslationInput{Slug: "groot-artikel", Fields: nl},
 		content.TranslationInput{Slug: "big-article", Fields: en})
 	return "groot-artikel"

@@ -91,7 +91,7 @@ func fillRolePage(tb testing.TB, va *vacancyAPI, slug string, n int) {
 	}
 	ids := role.Structure.FAQIDs
 	for i := len(ids); i < n; i++ {
-		e, err := svc.Create(ctx, content.TypeFAQ, content.FAQStructure{}, map[string]content.TranslationInput{
+		e, err := svc.Create(ctx, content.FAQStructure{}, map[string]content.TranslationInput{
 			"nl": {Slug: fmt.Sprintf("bench-vraag-%d", i), Fields: content.FAQFields{
 				Question: fmt.Sprintf("Vraag %d over het werk?", i),
 				Answer:   "Een antwoord met **nadruk** en een [link](https://example.com/).\n\n- een punt\n- nog een punt",

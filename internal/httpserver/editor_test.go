@@ -528,11 +528,11 @@ func TestComparisonColumnsStayUnderTheirRole(t *testing.T) {
 	roleIn := func(loc, slug, title string) map[string]content.TranslationInput {
 		return map[string]content.TranslationInput{loc: {Slug: slug, Fields: content.RoleFields{Title: title, Summary: "S."}}}
 	}
-	english, err := a.content.Create(ctx, content.TypeRole, content.RoleStructure{}, roleIn("en", "english-only", "English only"))
+	english, err := a.content.Create(ctx, content.RoleStructure{}, roleIn("en", "english-only", "English only"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	dutch, err := a.content.Create(ctx, content.TypeRole, content.RoleStructure{}, roleIn("nl", "nederlands", "Nederlands"))
+	dutch, err := a.content.Create(ctx, content.RoleStructure{}, roleIn("nl", "nederlands", "Nederlands"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -541,7 +541,7 @@ func TestComparisonColumnsStayUnderTheirRole(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	cmp, err := a.content.Create(ctx, content.TypeComparison, content.ComparisonStructure{RoleIDs: []string{english.ID, dutch.ID}, RowIDs: []string{"r"}},
+	cmp, err := a.content.Create(ctx, content.ComparisonStructure{RoleIDs: []string{english.ID, dutch.ID}, RowIDs: []string{"r"}},
 		map[string]content.TranslationInput{"nl": {Slug: "kolommen", Fields: content.ComparisonFields{Title: "K",
 			Rows: map[string]content.ComparisonRow{"r": {Label: "Salaris", Values: []string{"waarde van Engels", "waarde van Nederlands"}}}}}})
 	if err != nil {

@@ -216,7 +216,7 @@ func publishArticles(t *testing.T, svc *content.Service, n int) string {
 	t.Helper()
 	ctx := account.WithOperator(t.Context())
 	for i := range n {
-		e, err := svc.Create(ctx, content.TypeArticle, content.ArticleStructure{}, map[string]content.TranslationInput{
+		e, err := svc.Create(ctx, content.ArticleStructure{}, map[string]content.TranslationInput{
 			"nl": {Slug: fmt.Sprintf("extra-artikel-%d", i), Fields: content.ArticleFields{Title: "Artikel", Lead: "Inleiding."}},
 		})
 		if err != nil {

@@ -314,7 +314,7 @@ func publishRoles(t *testing.T, svc *content.Service, n int) []string {
 	var slugs []string
 	for i := range n {
 		slug := fmt.Sprintf("extra-rol-%d", i)
-		e, err := svc.Create(ctx, content.TypeRole, content.RoleStructure{}, map[string]content.TranslationInput{
+		e, err := svc.Create(ctx, content.RoleStructure{}, map[string]content.TranslationInput{
 			"nl": {Slug: slug, Fields: content.RoleFields{Title: "Rol", Summary: "Samenvatting"}},
 		})
 		if err != nil {
@@ -463,7 +463,7 @@ func vacancyBlockArticle(t *testing.T, va *vacancyAPI, slug string, n int) strin
 		structure.Blocks = append(structure.Blocks, content.BlockStructure{ID: id, Type: content.BlockVacancyList, RoleID: roleIDs[i%2], Limit: 3})
 		fields.Blocks[id] = content.BlockFields{Heading: fmt.Sprintf("Lijst %d", i)}
 	}
-	e, err := va.content.Create(ctx, content.TypeArticle, structure, map[string]content.TranslationInput{"nl": {Slug: slug, Fields: fields}})
+	e, err := va.content.Create(ctx, structure, map[string]content.TranslationInput{"nl": {Slug: slug, Fields: fields}})
 	if err != nil {
 		t.Fatal(err)
 	}

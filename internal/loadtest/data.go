@@ -79,7 +79,7 @@ func addFAQs(ctx context.Context, svc *content.Service) error {
 				Answer:   "An answer of a few sentences, with **emphasis** and a [link](https://example.com/).\n\n- a point\n- another point",
 			}},
 		}
-		e, err := svc.Create(ctx, content.TypeFAQ, content.FAQStructure{}, tr)
+		e, err := svc.Create(ctx, content.FAQStructure{}, tr)
 		if err != nil {
 			return fmt.Errorf("create FAQ: %w", err)
 		}

@@ -186,11 +186,11 @@ func (l *loader) article(ctx context.Context, a Article) error {
 }
 
 // create stores and publishes one entry in all its locales.
-func (l *loader) create(ctx context.Context, typ content.Type, key string, structure any, tr map[string]content.TranslationInput) error {
+func (l *loader) create(ctx context.Context, typ content.Type, key string, structure content.Structure, tr map[string]content.TranslationInput) error {
 	if _, dup := l.ids[string(typ)+":"+key]; dup {
 		return fmt.Errorf("%s key %q is used twice", typ, key)
 	}
-	created, err := l.svc.Create(ctx, typ, structure, tr)
+	created, err := l.svc.Create(ctx, structure, tr)
 	if err != nil {
 		return fmt.Errorf("%s %s: %w", typ, key, err)
 	}
