@@ -68,11 +68,22 @@ func logStatements(db *gorm.DB, log *slog.Logger, slow time.Duration) error {
 		}
 		log.WarnContext(tx.Statement.Context, "slow SQL statement", attrs...)
 	}
+	if err := AroundStatements(db, "log", start, finish); err != nil {
+		return fmt.Errorf("statement log: %w", err)
+	}
+	return nil
+}
+
+// AroundStatements registers before to run before and after to run after
+// every statement GORM runs through db, whichever processor (create, query,
+// update, delete, row, raw) runs it: there the SQL text still has its
+// placeholders. name tells the callbacks apart from others registered so.
+func AroundStatements(db *gorm.DB, name string, before, after func(*gorm.DB)) error {
 	type registrar interface {
 		Register(name string, fn func(*gorm.DB)) error
 	}
 	cb := db.Callback()
-	for name, hooks := range map[string][2]registrar{
+	for processor, hooks := range map[string][2]registrar{
 		"create": {cb.Create().Before("*"), cb.Create().After("*")},
 		"query":  {cb.Query().Before("*"), cb.Query().After("*")},
 		"update": {cb.Update().Before("*"), cb.Update().After("*")},
@@ -80,11 +91,11 @@ func logStatements(db *gorm.DB, log *slog.Logger, slow time.Duration) error {
 		"row":    {cb.Row().Before("*"), cb.Row().After("*")},
 		"raw":    {cb.Raw().Before("*"), cb.Raw().After("*")},
 	} {
-		if err := hooks[0].Register("werkwijzer:start_"+name, start); err != nil {
-			return fmt.Errorf("statement log: %w", err)
+		if err := hooks[0].Register("werkwijzer:"+name+"_before_"+processor, before); err != nil {
+			return err
 		}
-		if err := hooks[1].Register("werkwijzer:log_"+name, finish); err != nil {
-			return fmt.Errorf("statement log: %w", err)
+		if err := hooks[1].Register("werkwijzer:"+name+"_after_"+processor, after); err != nil {
+			return err
 		}
 	}
 	return nil

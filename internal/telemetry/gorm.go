@@ -9,6 +9,8 @@ import (
 	"go.opentelemetry.io/otel/codes"
 	"go.opentelemetry.io/otel/trace"
 	"gorm.io/gorm"
+
+	"github.com/werkwijzer/werkwijzer/internal/database"
 )
 
 // maxTracedSQL is how much of a statement's text a span carries, as the
@@ -61,24 +63,8 @@ func (t *Telemetry) TraceGORM(db *gorm.DB, system string) error {
 		}
 		span.End()
 	}
-	type registrar interface {
-		Register(name string, fn func(*gorm.DB)) error
-	}
-	cb := db.Callback()
-	for name, hooks := range map[string][2]registrar{
-		"create": {cb.Create().Before("*"), cb.Create().After("*")},
-		"query":  {cb.Query().Before("*"), cb.Query().After("*")},
-		"update": {cb.Update().Before("*"), cb.Update().After("*")},
-		"delete": {cb.Delete().Before("*"), cb.Delete().After("*")},
-		"row":    {cb.Row().Before("*"), cb.Row().After("*")},
-		"raw":    {cb.Raw().Before("*"), cb.Raw().After("*")},
-	} {
-		if err := hooks[0].Register("werkwijzer:trace_start_"+name, start); err != nil {
-			return fmt.Errorf("trace statements: %w", err)
-		}
-		if err := hooks[1].Register("werkwijzer:trace_end_"+name, finish); err != nil {
-			return fmt.Errorf("trace statements: %w", err)
-		}
+	if err := database.AroundStatements(db, "trace", start, finish); err != nil {
+		return fmt.Errorf("trace statements: %w", err)
 	}
 	return nil
 }
