@@ -163,42 +163,9 @@ func measureServer(ctx context.Context, o options, tmp, dbURL, cache string, kin
 	}
 	defer srv.stop()
 
-	type scenario struct {
-		name   string
-		req    []byte
-		status int
-		body   []byte
-		etag   string
-	}
-	var scenarios []scenario
-	for _, p := range pages {
-		for _, kind := range kinds {
-			name := p.name + " " + kind
-			if o.only != "" && !strings.Contains(name, o.only) {
-				continue
-			}
-			vars, _ := json.Marshal(p.vars)
-			target := "/graphql?" + url.Values{"query": {p.query}, "variables": {string(vars)}}.Encode()
-			body, etag, err := fetch(srv.addr, p, kind == "POST")
-			if err != nil {
-				return nil, fmt.Errorf("%s: %w", name, err)
-			}
-			s := scenario{name: name, status: http.StatusOK, body: body, etag: etag}
-			switch kind {
-			case "POST":
-				payload, _ := json.Marshal(map[string]any{"query": p.query, "variables": p.vars})
-				s.req = postRequest("/graphql", payload)
-			case "GET":
-				s.req = getRequest(target)
-			case "GET 304":
-				if etag == "" {
-					return nil, fmt.Errorf("%s: the server sent no ETag", name)
-				}
-				s.req = getRequest(target, "If-None-Match", etag)
-				s.status = http.StatusNotModified
-			}
-			scenarios = append(scenarios, s)
-		}
+	scenarios, err := buildScenarios(srv.addr, o, kinds)
+	if err != nil {
+		return nil, err
 	}
 	if len(scenarios) == 0 {
 		return nil, nil
@@ -248,6 +215,53 @@ func measureServer(ctx context.Context, o options, tmp, dbURL, cache string, kin
 		rows = append(rows, r)
 	}
 	return rows, nil
+}
+
+// scenario is one request to measure, with the answer the server gave it
+// once, which the plain handler then serves as is.
+type scenario struct {
+	name   string
+	req    []byte
+	status int
+	body   []byte
+	etag   string
+}
+
+// buildScenarios asks the server at addr once for every page in every kind
+// of request that the -only filter lets through, to check its answers and
+// learn the bytes and ETags the measured requests expect.
+func buildScenarios(addr string, o options, kinds []string) ([]scenario, error) {
+	var scenarios []scenario
+	for _, p := range pages {
+		for _, kind := range kinds {
+			name := p.name + " " + kind
+			if o.only != "" && !strings.Contains(name, o.only) {
+				continue
+			}
+			vars, _ := json.Marshal(p.vars)
+			target := "/graphql?" + url.Values{"query": {p.query}, "variables": {string(vars)}}.Encode()
+			body, etag, err := fetch(addr, p, kind == "POST")
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", name, err)
+			}
+			s := scenario{name: name, status: http.StatusOK, body: body, etag: etag}
+			switch kind {
+			case "POST":
+				payload, _ := json.Marshal(map[string]any{"query": p.query, "variables": p.vars})
+				s.req = postRequest("/graphql", payload)
+			case "GET":
+				s.req = getRequest(target)
+			case "GET 304":
+				if etag == "" {
+					return nil, fmt.Errorf("%s: the server sent no ETag", name)
+				}
+				s.req = getRequest(target, "If-None-Match", etag)
+				s.status = http.StatusNotModified
+			}
+			scenarios = append(scenarios, s)
+		}
+	}
+	return scenarios, nil
 }
 
 // markerOf names the operation the plain handler looks for in a request to

@@ -511,18 +511,8 @@ func (n *normalizer) salary(ps *problems, in *SalaryInput) *Salary {
 		return nil
 	}
 	s := Salary{}
-	bad := false
-	currency, alias, ok := normalize.CurrencyCode(in.Currency)
-	switch {
-	case !ok && strings.TrimSpace(in.Currency) == "":
-		ps.err("salary.currency", ProblemRequired, "salary.currency is required (an ISO 4217 code such as EUR)")
-		bad = true
-	case !ok:
-		ps.err("salary.currency", ProblemInvalidCurrency, "salary.currency %q is not an active ISO 4217 currency code such as EUR", normalize.CleanText(in.Currency))
-		bad = true
-	case alias && !fromText:
-		ps.warn("salary.currency", ProblemCurrencyMapped, "salary.currency %q is not an ISO 4217 code; read as %s", normalize.CleanText(in.Currency), currency)
-	}
+	currency, ok := salaryCurrency(ps, in.Currency, fromText)
+	bad := !ok
 	s.Currency = currency
 	unit, ok := normalize.MapSalaryUnit(in.Unit)
 	if !ok {
@@ -558,6 +548,22 @@ func (n *normalizer) salary(ps *problems, in *SalaryInput) *Salary {
 		return nil
 	}
 	return &s
+}
+
+// salaryCurrency reads a salary's currency code, reporting a missing or
+// unknown one (ok false) and warning when a common name stands for the code,
+// unless the salary was written as text, where such names are expected.
+func salaryCurrency(ps *problems, raw string, fromText bool) (currency string, ok bool) {
+	currency, alias, ok := normalize.CurrencyCode(raw)
+	switch {
+	case !ok && strings.TrimSpace(raw) == "":
+		ps.err("salary.currency", ProblemRequired, "salary.currency is required (an ISO 4217 code such as EUR)")
+	case !ok:
+		ps.err("salary.currency", ProblemInvalidCurrency, "salary.currency %q is not an active ISO 4217 currency code such as EUR", normalize.CleanText(raw))
+	case alias && !fromText:
+		ps.warn("salary.currency", ProblemCurrencyMapped, "salary.currency %q is not an ISO 4217 code; read as %s", normalize.CleanText(raw), currency)
+	}
+	return currency, ok
 }
 
 func (n *normalizer) dates(ps *problems, item Item, v *Vacancy) {

@@ -105,11 +105,7 @@ func TestNormalizeAcceptsTheLimits(t *testing.T) {
 	if vacancy.Rejected(ps) || len(ps) != 0 {
 		t.Fatalf("problems at the limits: %+v", ps)
 	}
-	if v.ExternalID != at || len(v.URL) != vacancy.MaxURLLength || len(v.Locations) != 1 || v.Locations[0].Country != "NL" || v.Locations[0].PostalCode != at ||
-		!slices.Equal(v.EmploymentTypes, []vacancy.EmploymentType{vacancy.PartTime}) || v.Hours.Min != 0.1 || v.Hours.Max != 80 ||
-		*v.Salary.MinCents != 320000 || *v.Salary.MaxCents != 320000 || v.Salary.Currency != "EUR" || v.WorkplaceType != vacancy.Remote {
-		t.Fatalf("vacancy at the limits: %+v", v)
-	}
+	checkVacancyAtTheLimits(t, v, at)
 	// A description as large as may be sent, and one as large as may be
 	// stored.
 	pad := vacancy.MaxDescriptionInput - len("<p>Tekst</p><!---->")
@@ -138,6 +134,17 @@ func TestNormalizeAcceptsTheLimits(t *testing.T) {
 	}
 }
 
+// checkVacancyAtTheLimits checks that every value sent at its limit in
+// TestNormalizeAcceptsTheLimits was kept, cleaned as usual.
+func checkVacancyAtTheLimits(t *testing.T, v vacancy.Vacancy, at string) {
+	t.Helper()
+	if v.ExternalID != at || len(v.URL) != vacancy.MaxURLLength || len(v.Locations) != 1 || v.Locations[0].Country != "NL" || v.Locations[0].PostalCode != at ||
+		!slices.Equal(v.EmploymentTypes, []vacancy.EmploymentType{vacancy.PartTime}) || v.Hours.Min != 0.1 || v.Hours.Max != 80 ||
+		*v.Salary.MinCents != 320000 || *v.Salary.MaxCents != 320000 || v.Salary.Currency != "EUR" || v.WorkplaceType != vacancy.Remote {
+		t.Fatalf("vacancy at the limits: %+v", v)
+	}
+}
+
 // TestNormalizeCleansWhatItKeeps: what is stored is the cleaned value.
 func TestNormalizeCleansWhatItKeeps(t *testing.T) {
 	v, ps := normalize(t, func(it *vacancy.Item) {
@@ -163,24 +170,7 @@ func TestNormalizeCleansWhatItKeeps(t *testing.T) {
 	if vacancy.Rejected(ps) {
 		t.Fatalf("problems: %+v", ps)
 	}
-	want := []vacancy.Location{
-		{StreetAddress: "Kerk straat 1", PostalCode: "0123ab", Locality: "Utrecht", Region: "Utrecht", Country: "NL"},
-		{PostalCode: "1234ab", Country: "BE"},
-		{PostalCode: "12345a", Country: "NL"},
-		{PostalCode: "1234 a1", Country: "NL"},
-		{PostalCode: "1090 AZ", Country: "NL"},
-		{PostalCode: "9999 ZZ", Country: "NL"},
-		{PostalCode: "123a bc", Country: "NL"},
-	}
-	if v.ExternalID != "x-1" || v.Language != "nl" || v.Organization.Name != "De&Vries" || v.Organization.URL != "https://example.com/over" ||
-		v.Organization.LogoURL != "https://cdn.example.com/logo.png" || !slices.Equal(v.Locations, want) {
-		t.Fatalf("vacancy: %+v", v)
-	}
-	if !slices.Equal(v.EmploymentTypes, []vacancy.EmploymentType{vacancy.FullTime, vacancy.PartTime, vacancy.Temporary}) ||
-		v.Hours.Min != 32 || v.Hours.Max != 32 || *v.Salary.MinCents != 280000 || *v.Salary.MaxCents != 340000 ||
-		v.Salary.Currency != "EUR" || v.Salary.Unit != vacancy.PerMonth {
-		t.Fatalf("types %v hours %+v salary %+v", v.EmploymentTypes, v.Hours, v.Salary)
-	}
+	checkCleanedVacancy(t, v)
 	// A currency read from text is not reported as mapped.
 	if _, ok := problem(ps, "salary.currency", vacancy.ProblemCurrencyMapped); ok {
 		t.Fatalf("currency of a salary text reported: %+v", ps)
@@ -201,6 +191,30 @@ func TestNormalizeCleansWhatItKeeps(t *testing.T) {
 	})
 	if len(ps) != 0 || v.Salary != nil || v.Hours != nil || v.EmploymentTypes != nil || v.WorkplaceType != "" {
 		t.Fatalf("absent values: %+v %+v", v, ps)
+	}
+}
+
+// checkCleanedVacancy checks the values TestNormalizeCleansWhatItKeeps
+// sends padded, marked up or oddly written come out cleaned.
+func checkCleanedVacancy(t *testing.T, v vacancy.Vacancy) {
+	t.Helper()
+	want := []vacancy.Location{
+		{StreetAddress: "Kerk straat 1", PostalCode: "0123ab", Locality: "Utrecht", Region: "Utrecht", Country: "NL"},
+		{PostalCode: "1234ab", Country: "BE"},
+		{PostalCode: "12345a", Country: "NL"},
+		{PostalCode: "1234 a1", Country: "NL"},
+		{PostalCode: "1090 AZ", Country: "NL"},
+		{PostalCode: "9999 ZZ", Country: "NL"},
+		{PostalCode: "123a bc", Country: "NL"},
+	}
+	if v.ExternalID != "x-1" || v.Language != "nl" || v.Organization.Name != "De&Vries" || v.Organization.URL != "https://example.com/over" ||
+		v.Organization.LogoURL != "https://cdn.example.com/logo.png" || !slices.Equal(v.Locations, want) {
+		t.Fatalf("vacancy: %+v", v)
+	}
+	if !slices.Equal(v.EmploymentTypes, []vacancy.EmploymentType{vacancy.FullTime, vacancy.PartTime, vacancy.Temporary}) ||
+		v.Hours.Min != 32 || v.Hours.Max != 32 || *v.Salary.MinCents != 280000 || *v.Salary.MaxCents != 340000 ||
+		v.Salary.Currency != "EUR" || v.Salary.Unit != vacancy.PerMonth {
+		t.Fatalf("types %v hours %+v salary %+v", v.EmploymentTypes, v.Hours, v.Salary)
 	}
 }
 

@@ -845,30 +845,7 @@ func TestPublicListFiltersAndPages(t *testing.T) {
 		}
 		e.sync(ctx, upsert(list...))
 
-		// Paging newest first by (datePosted, id), across equal dates.
-		var seen []*vacancy.Vacancy
-		page := vacancy.Page{Limit: 7}
-		for {
-			l, err := e.svc.Open(context.Background(), vacancy.Filter{}, page)
-			if err != nil {
-				t.Fatal(err)
-			}
-			seen = append(seen, l.Items...)
-			if !l.HasNextPage {
-				break
-			}
-			last := l.Items[len(l.Items)-1]
-			page.After = &vacancy.Cursor{Posted: last.DatePosted.At, ID: last.ID}
-		}
-		if len(seen) != 25 {
-			t.Fatalf("paged through %d of 25", len(seen))
-		}
-		for i := 1; i < len(seen); i++ {
-			a, b := seen[i-1], seen[i]
-			if a.DatePosted.At.Before(b.DatePosted.At) || (a.DatePosted.At.Equal(b.DatePosted.At) && a.ID < b.ID) {
-				t.Fatalf("not newest first at %d", i)
-			}
-		}
+		checkPagesNewestFirst(t, e, 25)
 		count := func(f vacancy.Filter) int {
 			n, err := e.svc.CountOpen(context.Background(), f)
 			if err != nil {
@@ -917,6 +894,35 @@ func TestPublicListFiltersAndPages(t *testing.T) {
 			}
 		}
 	})
+}
+
+// checkPagesNewestFirst pages through all open vacancies, total of them,
+// and checks they come newest first by (datePosted, id), across equal dates.
+func checkPagesNewestFirst(t *testing.T, e *env, total int) {
+	t.Helper()
+	var seen []*vacancy.Vacancy
+	page := vacancy.Page{Limit: 7}
+	for {
+		l, err := e.svc.Open(context.Background(), vacancy.Filter{}, page)
+		if err != nil {
+			t.Fatal(err)
+		}
+		seen = append(seen, l.Items...)
+		if !l.HasNextPage {
+			break
+		}
+		last := l.Items[len(l.Items)-1]
+		page.After = &vacancy.Cursor{Posted: last.DatePosted.At, ID: last.ID}
+	}
+	if len(seen) != total {
+		t.Fatalf("paged through %d of %d", len(seen), total)
+	}
+	for i := 1; i < len(seen); i++ {
+		a, b := seen[i-1], seen[i]
+		if a.DatePosted.At.Before(b.DatePosted.At) || (a.DatePosted.At.Equal(b.DatePosted.At) && a.ID < b.ID) {
+			t.Fatalf("not newest first at %d", i)
+		}
+	}
 }
 
 func roleID(t *testing.T, e *env, slug string) string {

@@ -37,6 +37,41 @@ func TestPersonio(t *testing.T) {
 	}
 	vs := normalized(t, items)
 	a, b, c := vs[0], vs[1], vs[2]
+	checkPersonioFirst(t, a)
+	checkPersonioText(t, a, items[0])
+	// Without a subcompany the company is the job page's name.
+	if b.Organization.Name != "fietsfabriek-oost" || !slices.Equal(b.EmploymentTypes, []vacancy.EmploymentType{vacancy.PartTime}) ||
+		b.DatePosted.Text != "2026-10-02T13:00:00+02:00" {
+		t.Fatalf("second position: %+v", b)
+	}
+	if !slices.Equal(c.EmploymentTypes, []vacancy.EmploymentType{vacancy.FullTime, vacancy.Intern}) {
+		t.Fatalf("intern: %v", c.EmploymentTypes)
+	}
+
+	// Without the feed's address there is no link to build.
+	items, err = feed.ParsePersonio(bytes.NewReader(fixture(t, "personio.xml")), nil)
+	if err != nil || items[0].URL != "" || items[1].Organization.Name != "" {
+		t.Fatalf("no base: %v %+v", err, items[0])
+	}
+}
+
+// checkPersonioText checks the first Personio position's description and
+// categories.
+func checkPersonioText(t *testing.T, a vacancy.Vacancy, it vacancy.Item) {
+	t.Helper()
+	if !strings.Contains(a.Description, "<p><strong>Wat ga je doen?</strong></p>") || !strings.Contains(a.Description, "<strong>e-bikes</strong>") ||
+		!strings.Contains(a.Description, "€ 2.900") || strings.Contains(a.Description, "script") {
+		t.Fatalf("description: %q", a.Description)
+	}
+	if !slices.Equal(it.Categories, []string{"Engineering", "Techniek & Productie", "crafts and trades", "mechanic", "fietsen", "techniek", "werkplaats"}) {
+		t.Fatalf("categories: %q", it.Categories)
+	}
+}
+
+// checkPersonioFirst checks what the first Personio position says of
+// itself: who, where, when and on what terms.
+func checkPersonioFirst(t *testing.T, a vacancy.Vacancy) {
+	t.Helper()
 	if a.ExternalID != "1873402" || a.Title != "Monteur e-bikes (32-40 uur)" || a.Organization.Name != "Fietsfabriek Oost B.V." || a.Language != "nl" {
 		t.Fatalf("first position: %+v", a)
 	}
@@ -56,27 +91,6 @@ func TestPersonio(t *testing.T) {
 	if a.WorkplaceType != vacancy.Remote || len(a.Locations) != 2 || a.Locations[0].Locality != "Enschede" ||
 		a.Locations[1] != (vacancy.Location{Locality: "Zwolle", Region: "Overijssel", Country: "NL"}) {
 		t.Fatalf("places: %s %+v", a.WorkplaceType, a.Locations)
-	}
-	if !strings.Contains(a.Description, "<p><strong>Wat ga je doen?</strong></p>") || !strings.Contains(a.Description, "<strong>e-bikes</strong>") ||
-		!strings.Contains(a.Description, "€ 2.900") || strings.Contains(a.Description, "script") {
-		t.Fatalf("description: %q", a.Description)
-	}
-	if !slices.Equal(items[0].Categories, []string{"Engineering", "Techniek & Productie", "crafts and trades", "mechanic", "fietsen", "techniek", "werkplaats"}) {
-		t.Fatalf("categories: %q", items[0].Categories)
-	}
-	// Without a subcompany the company is the job page's name.
-	if b.Organization.Name != "fietsfabriek-oost" || !slices.Equal(b.EmploymentTypes, []vacancy.EmploymentType{vacancy.PartTime}) ||
-		b.DatePosted.Text != "2026-10-02T13:00:00+02:00" {
-		t.Fatalf("second position: %+v", b)
-	}
-	if !slices.Equal(c.EmploymentTypes, []vacancy.EmploymentType{vacancy.FullTime, vacancy.Intern}) {
-		t.Fatalf("intern: %v", c.EmploymentTypes)
-	}
-
-	// Without the feed's address there is no link to build.
-	items, err = feed.ParsePersonio(bytes.NewReader(fixture(t, "personio.xml")), nil)
-	if err != nil || items[0].URL != "" || items[1].Organization.Name != "" {
-		t.Fatalf("no base: %v %+v", err, items[0])
 	}
 }
 
@@ -99,6 +113,18 @@ func TestGreenhouse(t *testing.T) {
 		a.URL != "https://boards.greenhouse.io/kaasenco/jobs/4512873007" {
 		t.Fatalf("first job: %+v", a)
 	}
+	checkGreenhouseFirst(t, a, items[0])
+	// Without company_name the company is the board; "Remote - Netherlands"
+	// is a remote job open to the Netherlands.
+	if b.Organization.Name != "kaasenco" || b.WorkplaceType != vacancy.Remote || b.DatePosted.Text != "2026-10-10T08:30:00Z" {
+		t.Fatalf("second job: %+v", b)
+	}
+}
+
+// checkGreenhouseFirst checks the first Greenhouse job's description,
+// dates, terms, places and categories.
+func checkGreenhouseFirst(t *testing.T, a vacancy.Vacancy, it vacancy.Item) {
+	t.Helper()
 	// content is HTML escaped once more; it is unescaped once, then
 	// sanitized like any description.
 	if !strings.HasPrefix(a.Description, "<p>Bij <strong>Kaas &amp; Co</strong> bouw je") || !strings.Contains(a.Description, "<li>Go en PostgreSQL</li>") ||
@@ -112,13 +138,8 @@ func TestGreenhouse(t *testing.T) {
 		len(a.Locations) != 1 || a.Locations[0] != (vacancy.Location{Locality: "Amsterdam", Region: "Noord-Holland", Country: "NL"}) {
 		t.Fatalf("types and places: %v %s %+v", a.EmploymentTypes, a.WorkplaceType, a.Locations)
 	}
-	if !slices.Equal(items[0].Categories, []string{"Engineering"}) {
-		t.Fatalf("categories: %q", items[0].Categories)
-	}
-	// Without company_name the company is the board; "Remote - Netherlands"
-	// is a remote job open to the Netherlands.
-	if b.Organization.Name != "kaasenco" || b.WorkplaceType != vacancy.Remote || b.DatePosted.Text != "2026-10-10T08:30:00Z" {
-		t.Fatalf("second job: %+v", b)
+	if !slices.Equal(it.Categories, []string{"Engineering"}) {
+		t.Fatalf("categories: %q", it.Categories)
 	}
 }
 
@@ -132,32 +153,8 @@ func TestLever(t *testing.T) {
 	}
 	vs := normalized(t, items)
 	a, b, c := vs[0], vs[1], vs[2]
-	if a.ExternalID != "5f1c2e0a-8b7d-4e0f-9a31-2c4d6e8f0a1b" || a.Title != "Planner transport" || a.Organization.Name != "havenlogistiek" ||
-		a.URL != "https://jobs.eu.lever.co/havenlogistiek/5f1c2e0a-8b7d-4e0f-9a31-2c4d6e8f0a1b" || !strings.HasSuffix(a.ApplyURL, "/apply") {
-		t.Fatalf("first posting: %+v", a)
-	}
-	// createdAt is milliseconds since the epoch.
-	if a.DatePosted.Text != "2025-10-08T09:00:00Z" {
-		t.Fatalf("date: %+v", a.DatePosted)
-	}
-	if !slices.Equal(a.EmploymentTypes, []vacancy.EmploymentType{vacancy.FullTime}) || a.WorkplaceType != vacancy.Onsite {
-		t.Fatalf("types: %v %s", a.EmploymentTypes, a.WorkplaceType)
-	}
-	// country is one code for the posting, so it is not guessed onto
-	// either of two places.
-	if len(a.Locations) != 2 || a.Locations[0] != (vacancy.Location{Locality: "Rotterdam"}) || a.Locations[1].Locality != "Den Haag" {
-		t.Fatalf("places: %+v", a.Locations)
-	}
-	if a.Salary == nil || *a.Salary.MinCents != 310000 || *a.Salary.MaxCents != 390000 || a.Salary.Unit != vacancy.PerMonth || a.Salary.Currency != "EUR" {
-		t.Fatalf("salary: %+v", a.Salary)
-	}
-	if !strings.Contains(a.Description, "<p><strong>Wat je meebrengt</strong></p>") || !strings.Contains(a.Description, "<ul><li>Mbo-4 logistiek</li>") ||
-		strings.Contains(a.Description, "onclick") || !strings.Contains(a.Description, "Vragen? Mail ons gerust.") {
-		t.Fatalf("description: %q", a.Description)
-	}
-	if !slices.Equal(items[0].Categories, []string{"Logistiek", "Operations"}) {
-		t.Fatalf("categories: %q", items[0].Categories)
-	}
+	checkLeverFirst(t, a)
+	checkLeverText(t, a, items[0])
 	// Only descriptionPlain: it is escaped, not read as markup.
 	if !strings.Contains(b.Description, "facturen &amp; betalingen") || b.WorkplaceType != vacancy.Remote ||
 		!slices.Equal(b.EmploymentTypes, []vacancy.EmploymentType{vacancy.PartTime}) {
@@ -179,6 +176,44 @@ func TestLever(t *testing.T) {
 	items, err = feed.ParseLever(bytes.NewReader(fixture(t, "lever.json")), nil)
 	if err != nil || items[0].Organization.Name != "havenlogistiek" {
 		t.Fatalf("no base: %v %+v", err, items[0].Organization)
+	}
+}
+
+// checkLeverText checks the first Lever posting's salary, description
+// and categories.
+func checkLeverText(t *testing.T, a vacancy.Vacancy, it vacancy.Item) {
+	t.Helper()
+	if a.Salary == nil || *a.Salary.MinCents != 310000 || *a.Salary.MaxCents != 390000 || a.Salary.Unit != vacancy.PerMonth || a.Salary.Currency != "EUR" {
+		t.Fatalf("salary: %+v", a.Salary)
+	}
+	if !strings.Contains(a.Description, "<p><strong>Wat je meebrengt</strong></p>") || !strings.Contains(a.Description, "<ul><li>Mbo-4 logistiek</li>") ||
+		strings.Contains(a.Description, "onclick") || !strings.Contains(a.Description, "Vragen? Mail ons gerust.") {
+		t.Fatalf("description: %q", a.Description)
+	}
+	if !slices.Equal(it.Categories, []string{"Logistiek", "Operations"}) {
+		t.Fatalf("categories: %q", it.Categories)
+	}
+}
+
+// checkLeverFirst checks what the first Lever posting says of itself:
+// who, when, on what terms and where.
+func checkLeverFirst(t *testing.T, a vacancy.Vacancy) {
+	t.Helper()
+	if a.ExternalID != "5f1c2e0a-8b7d-4e0f-9a31-2c4d6e8f0a1b" || a.Title != "Planner transport" || a.Organization.Name != "havenlogistiek" ||
+		a.URL != "https://jobs.eu.lever.co/havenlogistiek/5f1c2e0a-8b7d-4e0f-9a31-2c4d6e8f0a1b" || !strings.HasSuffix(a.ApplyURL, "/apply") {
+		t.Fatalf("first posting: %+v", a)
+	}
+	// createdAt is milliseconds since the epoch.
+	if a.DatePosted.Text != "2025-10-08T09:00:00Z" {
+		t.Fatalf("date: %+v", a.DatePosted)
+	}
+	if !slices.Equal(a.EmploymentTypes, []vacancy.EmploymentType{vacancy.FullTime}) || a.WorkplaceType != vacancy.Onsite {
+		t.Fatalf("types: %v %s", a.EmploymentTypes, a.WorkplaceType)
+	}
+	// country is one code for the posting, so it is not guessed onto
+	// either of two places.
+	if len(a.Locations) != 2 || a.Locations[0] != (vacancy.Location{Locality: "Rotterdam"}) || a.Locations[1].Locality != "Den Haag" {
+		t.Fatalf("places: %+v", a.Locations)
 	}
 }
 

@@ -71,6 +71,19 @@ func TestIndeedXML(t *testing.T) {
 	if !slices.Equal(a.EmploymentTypes, []vacancy.EmploymentType{vacancy.FullTime, vacancy.PartTime}) || a.WorkplaceType != vacancy.Hybrid {
 		t.Fatalf("types: %v %s", a.EmploymentTypes, a.WorkplaceType)
 	}
+	checkIndeedFirstTerms(t, a, items[0])
+	if b.Hours == nil || b.Hours.Min != 32 || b.Locations[0].Country != "NL" || b.Salary != nil {
+		t.Fatalf("second job: hours %+v, location %+v, salary %+v", b.Hours, b.Locations, b.Salary)
+	}
+	if !strings.Contains(b.Description, "managementteam van") || !strings.Contains(b.Description, "<ul><li>32 uur per week</li><li>schaal 8</li></ul>") {
+		t.Fatalf("plain-text description: %q", b.Description)
+	}
+}
+
+// checkIndeedFirstTerms checks the first Indeed job's salary, location,
+// description and categories.
+func checkIndeedFirstTerms(t *testing.T, a vacancy.Vacancy, it vacancy.Item) {
+	t.Helper()
 	if a.Salary == nil || *a.Salary.MinCents != 290000 || *a.Salary.MaxCents != 360000 || a.Salary.Unit != vacancy.PerMonth {
 		t.Fatalf("salary: %+v", a.Salary)
 	}
@@ -80,14 +93,8 @@ func TestIndeedXML(t *testing.T) {
 	if a.Description != `<p>Je regelt <strong>alles</strong> op kantoor.</p><ul><li>Planning</li><li>Inkoop</li></ul>` {
 		t.Fatalf("description: %q", a.Description)
 	}
-	if !slices.Equal(items[0].Categories, []string{"Office management", "Administratief"}) {
-		t.Fatalf("categories: %q", items[0].Categories)
-	}
-	if b.Hours == nil || b.Hours.Min != 32 || b.Locations[0].Country != "NL" || b.Salary != nil {
-		t.Fatalf("second job: hours %+v, location %+v, salary %+v", b.Hours, b.Locations, b.Salary)
-	}
-	if !strings.Contains(b.Description, "managementteam van") || !strings.Contains(b.Description, "<ul><li>32 uur per week</li><li>schaal 8</li></ul>") {
-		t.Fatalf("plain-text description: %q", b.Description)
+	if !slices.Equal(it.Categories, []string{"Office management", "Administratief"}) {
+		t.Fatalf("categories: %q", it.Categories)
 	}
 }
 
@@ -120,6 +127,20 @@ func TestRecruitee(t *testing.T) {
 	if a.WorkplaceType != vacancy.Hybrid || !slices.Equal(a.EmploymentTypes, []vacancy.EmploymentType{vacancy.FullTime}) {
 		t.Fatalf("types: %s %v", a.WorkplaceType, a.EmploymentTypes)
 	}
+	checkRecruiteeFirstTerms(t, a, items[0])
+	if b.Language != "en" || b.WorkplaceType != vacancy.Remote || b.Hours != nil || b.Salary != nil ||
+		!slices.Equal(b.EmploymentTypes, []vacancy.EmploymentType{vacancy.PartTime, vacancy.Temporary}) {
+		t.Fatalf("second: %+v", b)
+	}
+	if items[1].Categories[0] != "Executive office" {
+		t.Fatalf("department object: %q", items[1].Categories)
+	}
+}
+
+// checkRecruiteeFirstTerms checks the first Recruitee offer's hours,
+// salary, location, description and categories.
+func checkRecruiteeFirstTerms(t *testing.T, a vacancy.Vacancy, it vacancy.Item) {
+	t.Helper()
 	if a.Hours.Min != 32 || a.Hours.Max != 40 || *a.Salary.MinCents != 380000 || a.Salary.Unit != vacancy.PerMonth {
 		t.Fatalf("hours %+v salary %+v", a.Hours, a.Salary)
 	}
@@ -129,15 +150,8 @@ func TestRecruitee(t *testing.T) {
 	if !strings.Contains(a.Description, "<li>3 jaar ervaring</li>") {
 		t.Fatalf("requirements missing from %q", a.Description)
 	}
-	if !slices.Equal(items[0].Categories, []string{"Operations", "office management", "office", "facilities"}) {
-		t.Fatalf("categories %q", items[0].Categories)
-	}
-	if b.Language != "en" || b.WorkplaceType != vacancy.Remote || b.Hours != nil || b.Salary != nil ||
-		!slices.Equal(b.EmploymentTypes, []vacancy.EmploymentType{vacancy.PartTime, vacancy.Temporary}) {
-		t.Fatalf("second: %+v", b)
-	}
-	if items[1].Categories[0] != "Executive office" {
-		t.Fatalf("department object: %q", items[1].Categories)
+	if !slices.Equal(it.Categories, []string{"Operations", "office management", "office", "facilities"}) {
+		t.Fatalf("categories %q", it.Categories)
 	}
 }
 
@@ -163,7 +177,13 @@ func TestJSONLDPage(t *testing.T) {
 	if items[0].Categories[0] != "Personal assistance" {
 		t.Fatalf("categories %q", items[0].Categories)
 	}
-	// What we serve as JSON-LD reads back as the same vacancy.
+	checkJSONLDRoundTrip(t, v)
+}
+
+// checkJSONLDRoundTrip checks that what we serve as JSON-LD for v reads
+// back as the same vacancy.
+func checkJSONLDRoundTrip(t *testing.T, v vacancy.Vacancy) {
+	t.Helper()
 	again, err := feed.ParseJSONLD(bytes.NewReader(vacancy.JobPosting(&v)), nil)
 	if err != nil || len(again) != 1 {
 		t.Fatalf("round trip: %v %d", err, len(again))
