@@ -98,12 +98,7 @@ func TestAuthorizeChecksTheCaller(t *testing.T) {
 	ctx := context.Background()
 	editor := WithPrincipal(ctx, Principal{UserID: "e", Role: RoleEditor})
 	machine := WithClient(ctx, Client{ID: "source-1", Scopes: []string{ScopeVacancySync}})
-	for _, c := range []struct {
-		name string
-		ctx  context.Context
-		need Role
-		want apperr.Code // "" passes
-	}{
+	for _, c := range []authorizeCase{
 		{"anonymous", ctx, RoleTranslator, apperr.Unauthenticated},
 		{"editor needing admin", editor, RoleAdmin, apperr.Forbidden},
 		{"editor needing editor", editor, RoleEditor, ""},
@@ -113,25 +108,47 @@ func TestAuthorizeChecksTheCaller(t *testing.T) {
 		{"machine client", machine, RoleTranslator, apperr.Forbidden},
 		{"operator with a machine client", WithOperator(machine), RoleAdmin, ""},
 	} {
-		a, err := Authorize(c.ctx, c.need, "x")
-		if (err == nil) != (c.want == "") || err != nil && apperr.CodeOf(err) != c.want {
-			t.Errorf("%s: %v; want %q", c.name, err, c.want)
-			continue
-		}
-		if err != nil {
-			if a.Operator || a.UserID != "" {
-				t.Errorf("%s: refused but returned %+v", c.name, a)
-			}
-			var coded *apperr.Error
-			if c.want == apperr.Forbidden && (!errors.As(err, &coded) || coded.Details["requiredRole"] != string(c.need)) {
-				t.Errorf("%s: %v lacks requiredRole %s", c.name, err, c.need)
-			}
-			continue
-		}
-		if !a.Can(c.need) {
-			t.Errorf("%s: authorized for %s but the actor cannot", c.name, c.need)
-		}
+		checkAuthorize(t, c)
 	}
+	checkAuthorizeFailuresAndActors(t, ctx, editor)
+}
+
+type authorizeCase struct {
+	name string
+	ctx  context.Context
+	need Role
+	want apperr.Code // "" passes
+}
+
+// checkAuthorize checks that Authorize passes or refuses as the case says,
+// returning no actor and naming the required role when it refuses.
+func checkAuthorize(t *testing.T, c authorizeCase) {
+	t.Helper()
+	a, err := Authorize(c.ctx, c.need, "x")
+	if (err == nil) != (c.want == "") || err != nil && apperr.CodeOf(err) != c.want {
+		t.Errorf("%s: %v; want %q", c.name, err, c.want)
+		return
+	}
+	if err != nil {
+		if a.Operator || a.UserID != "" {
+			t.Errorf("%s: refused but returned %+v", c.name, a)
+		}
+		var coded *apperr.Error
+		if c.want == apperr.Forbidden && (!errors.As(err, &coded) || coded.Details["requiredRole"] != string(c.need)) {
+			t.Errorf("%s: %v lacks requiredRole %s", c.name, err, c.need)
+		}
+		return
+	}
+	if !a.Can(c.need) {
+		t.Errorf("%s: authorized for %s but the actor cannot", c.name, c.need)
+	}
+}
+
+// checkAuthorizeFailuresAndActors checks how a recorded token failure is
+// reported and what the actors of the operator, an editor and a translator
+// may do.
+func checkAuthorizeFailuresAndActors(t *testing.T, ctx, editor context.Context) {
+	t.Helper()
 	_, err := Authorize(WithAuthFailure(ctx, errors.New("token expired")), RoleTranslator, "x")
 	if apperr.CodeOf(err) != apperr.Unauthenticated || !strings.Contains(err.Error(), "invalid or has expired") {
 		t.Errorf("a request whose token failed: %v; want UNAUTHENTICATED saying the token failed", err)

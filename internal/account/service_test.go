@@ -60,47 +60,60 @@ func TestLoginIssuesTokensAndRefreshRotatesThem(t *testing.T) {
 		if !tokens.AccessTokenExpiresAt.Equal(start.Add(15*time.Minute)) || !tokens.RefreshTokenExpiresAt.Equal(start.Add(30*24*time.Hour)) {
 			t.Fatalf("expiries %v, %v; want 15 minutes and 30 days", tokens.AccessTokenExpiresAt, tokens.RefreshTokenExpiresAt)
 		}
-		// The access token carries exactly the promised claims and header.
-		var claims jwt.MapClaims
-		parsed, _, err := jwt.NewParser().ParseUnverified(tokens.AccessToken, &claims)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if parsed.Header["alg"] != "HS256" || parsed.Header["kid"] != account.KeyID(testSecret) {
-			t.Fatalf("header %v", parsed.Header)
-		}
-		for _, c := range []string{"sub", "role", "locales", "iss", "aud", "iat", "nbf", "exp", "jti"} {
-			if _, ok := claims[c]; !ok {
-				t.Errorf("access token lacks %q: %v", c, claims)
-			}
-		}
-		p, err := svc.Verify(tokens.AccessToken)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if p.UserID != u.ID || p.Role != account.RoleTranslator || !reflect.DeepEqual(p.Locales, []string{"nl", "en"}) {
-			t.Fatalf("principal %+v", p)
-		}
-		if !p.MayEditLocale("en") || p.MayEditLocale("de") || p.Can(account.RoleEditor) {
-			t.Fatal("the translator's principal has the wrong rights")
-		}
-
-		clk.Advance(10 * time.Minute)
-		second, err := svc.Refresh(ctx, tokens.RefreshToken, "192.0.2.1:5001")
-		if err != nil {
-			t.Fatal(err)
-		}
-		if second.RefreshToken == tokens.RefreshToken || second.AccessToken == tokens.AccessToken {
-			t.Fatal("refresh returned the same tokens")
-		}
-		if !second.AccessTokenExpiresAt.Equal(clk.Now().Add(15 * time.Minute)) {
-			t.Fatalf("refreshed access token expires %v", second.AccessTokenExpiresAt)
-		}
-		clk.Advance(10 * time.Minute)
-		if _, err := svc.Refresh(ctx, second.RefreshToken, ""); err != nil {
-			t.Fatalf("the rotated refresh token does not work: %v", err)
-		}
+		checkTranslatorAccessToken(t, svc, tokens.AccessToken, u.ID)
+		checkRefreshRotates(t, svc, clk, tokens)
 	})
+}
+
+// checkTranslatorAccessToken checks that the access token carries exactly
+// the promised claims and header, and verifies to the translator's rights.
+func checkTranslatorAccessToken(t *testing.T, svc *account.Service, accessToken, userID string) {
+	t.Helper()
+	var claims jwt.MapClaims
+	parsed, _, err := jwt.NewParser().ParseUnverified(accessToken, &claims)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if parsed.Header["alg"] != "HS256" || parsed.Header["kid"] != account.KeyID(testSecret) {
+		t.Fatalf("header %v", parsed.Header)
+	}
+	for _, c := range []string{"sub", "role", "locales", "iss", "aud", "iat", "nbf", "exp", "jti"} {
+		if _, ok := claims[c]; !ok {
+			t.Errorf("access token lacks %q: %v", c, claims)
+		}
+	}
+	p, err := svc.Verify(accessToken)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.UserID != userID || p.Role != account.RoleTranslator || !reflect.DeepEqual(p.Locales, []string{"nl", "en"}) {
+		t.Fatalf("principal %+v", p)
+	}
+	if !p.MayEditLocale("en") || p.MayEditLocale("de") || p.Can(account.RoleEditor) {
+		t.Fatal("the translator's principal has the wrong rights")
+	}
+}
+
+// checkRefreshRotates checks that a refresh returns new tokens and that the
+// rotated refresh token works in turn.
+func checkRefreshRotates(t *testing.T, svc *account.Service, clk *clock, tokens account.Tokens) {
+	t.Helper()
+	ctx := context.Background()
+	clk.Advance(10 * time.Minute)
+	second, err := svc.Refresh(ctx, tokens.RefreshToken, "192.0.2.1:5001")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if second.RefreshToken == tokens.RefreshToken || second.AccessToken == tokens.AccessToken {
+		t.Fatal("refresh returned the same tokens")
+	}
+	if !second.AccessTokenExpiresAt.Equal(clk.Now().Add(15 * time.Minute)) {
+		t.Fatalf("refreshed access token expires %v", second.AccessTokenExpiresAt)
+	}
+	clk.Advance(10 * time.Minute)
+	if _, err := svc.Refresh(ctx, second.RefreshToken, ""); err != nil {
+		t.Fatalf("the rotated refresh token does not work: %v", err)
+	}
 }
 
 func TestReusingARotatedRefreshTokenRevokesTheFamily(t *testing.T) {

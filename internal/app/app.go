@@ -33,6 +33,7 @@ import (
 	"github.com/werkwijzer/werkwijzer/internal/seed"
 	"github.com/werkwijzer/werkwijzer/internal/store"
 	"github.com/werkwijzer/werkwijzer/internal/telemetry"
+	"github.com/werkwijzer/werkwijzer/internal/vacancy"
 )
 
 const usage = `Werkwijzer: a headless CMS for career content with a GraphQL API.
@@ -185,47 +186,110 @@ func (e *env) serve(ctx context.Context, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	defer func() {
-		flushCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		if err := stopTelemetry(flushCtx); err != nil {
-			e.log.Warn("sending the last spans failed", "error", err)
-		}
-	}()
-	metricsOnMain, err := e.metricsOnMain(cfg)
+	defer e.flushTelemetry(stopTelemetry)
+	svc, err := e.buildServices(ctx, cfg)
 	if err != nil {
 		return err
+	}
+	handler := e.buildHandler(cfg, svc)
+	listener, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+	}
+	srv := e.httpServer(handler)
+	printAddresses(stdout, cfg, listener, svc.metricsOnMain != nil)
+	stopMetrics, err := e.startMetricsListener(ctx, cfg, stdout)
+	if err != nil {
+		_ = listener.Close()
+		return err
+	}
+	defer stopMetrics()
+	// The scheduler stops before the database closes (defers run last
+	// first), so a pull in progress ends cleanly and releases its lease.
+	stopJobs := e.startBackgroundJobs(ctx, cfg, svc)
+	defer stopJobs()
+	return e.serveUntilDone(ctx, srv, listener)
+}
+
+// flushTelemetry sends the spans still buffered, giving up after a while so
+// that a dead collector does not hold up the shutdown.
+func (e *env) flushTelemetry(stopTelemetry func(context.Context) error) {
+	flushCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := stopTelemetry(flushCtx); err != nil {
+		e.log.Warn("sending the last spans failed", "error", err)
+	}
+}
+
+// serveServices are what the HTTP handler and the background jobs of serve
+// share.
+type serveServices struct {
+	metricsOnMain http.Handler
+	accounts      *account.Service
+	vacancies     *vacancy.Service
+	clients       *account.Clients
+	proxies       []netip.Prefix
+	corsHeaders   []string
+}
+
+// buildServices seeds when asked, validates the HTTP settings and wires the
+// domain services and their caches, in that order.
+func (e *env) buildServices(ctx context.Context, cfg *Config) (*serveServices, error) {
+	var svc serveServices
+	var err error
+	svc.metricsOnMain, err = e.metricsOnMain(cfg)
+	if err != nil {
+		return nil, err
 	}
 	if cfg.Seed {
 		if err := e.seedIfEmpty(ctx); err != nil {
-			return err
+			return nil, err
 		}
 	}
+	svc.accounts, err = e.accountService(cfg)
+	if err != nil {
+		return nil, err
+	}
+	if err := e.warnWithoutUsers(ctx, svc.accounts); err != nil {
+		return nil, err
+	}
+	svc.proxies, err = parsePrefixes(cfg.TrustedProxies)
+	if err != nil {
+		return nil, fmt.Errorf("WERKWIJZER_TRUSTED_PROXIES: %w", err)
+	}
+	svc.corsHeaders, err = parseHeaderNames(cfg.CORSHeaders)
+	if err != nil {
+		return nil, fmt.Errorf("WERKWIJZER_CORS_HEADERS: %w", err)
+	}
+	e.setUpCaches(ctx, cfg)
+	e.content.UseDirectory(svc.accounts)
+	svc.vacancies = e.vacancyService()
+	svc.clients, err = e.clientService(cfg)
+	if err != nil {
+		return nil, err
+	}
+	return &svc, nil
+}
 
-	accounts, err := e.accountService(cfg)
+// warnWithoutUsers tells the operator how to create the first account, since
+// nobody can sign in to the editors' UI before there is one.
+func (e *env) warnWithoutUsers(ctx context.Context, accounts *account.Service) error {
+	has, err := accounts.HasUsers(ctx)
 	if err != nil {
 		return err
 	}
-	if has, err := accounts.HasUsers(ctx); err != nil {
-		return err
-	} else if !has {
+	if !has {
 		e.log.Warn("no editor accounts exist yet; create the first admin with: " +
 			"werkwijzer user create --email you@example.com --role ADMIN" +
 			" (with go run: go run ./cmd/werkwijzer user create ...); it asks for a password of at least 12 characters," +
 			" or reads it from standard input in a script")
 	}
-	proxies, err := parsePrefixes(cfg.TrustedProxies)
-	if err != nil {
-		return fmt.Errorf("WERKWIJZER_TRUSTED_PROXIES: %w", err)
-	}
-	corsHeaders, err := parseHeaderNames(cfg.CORSHeaders)
-	if err != nil {
-		return fmt.Errorf("WERKWIJZER_CORS_HEADERS: %w", err)
-	}
+	return nil
+}
 
-	limits := graph.DefaultLimits
-	limits.Introspection = cfg.Introspection
-	limits.QueryBudget = cfg.QueryBudget
+// setUpCaches creates the answer and entity caches and, on PostgreSQL, keeps
+// them in step with the other replicas until ctx ends.
+func (e *env) setUpCaches(ctx context.Context, cfg *Config) {
 	e.answers = answercache.New(uint64(cfg.AnswerCache))
 	if e.answers != nil {
 		e.tel.ObserveAnswerCache(e.answers.Stats)
@@ -242,35 +306,38 @@ func (e *env) serve(ctx context.Context, stdout io.Writer) error {
 		go func() { _ = e.db.Listen(ctx, answercache.Channel, e.replicas.Receive, e.log) }()
 	}
 	e.content.OnChange(func(ctx context.Context, tags []string) { e.replicas.Invalidate(ctx, tags...) })
-	e.content.UseDirectory(accounts)
-	vacancies := e.vacancyService()
-	clients, err := e.clientService(cfg)
-	if err != nil {
-		return err
-	}
-	handler := httpserver.New(httpserver.Config{
+}
+
+// buildHandler is the API, the editors' UI and the health checks on one
+// handler.
+func (e *env) buildHandler(cfg *Config, svc *serveServices) http.Handler {
+	limits := graph.DefaultLimits
+	limits.Introspection = cfg.Introspection
+	limits.QueryBudget = cfg.QueryBudget
+	return httpserver.New(httpserver.Config{
 		Content:          e.content,
-		Accounts:         accounts,
-		Vacancies:        vacancies,
-		Clients:          clients,
+		Accounts:         svc.accounts,
+		Vacancies:        svc.vacancies,
+		Clients:          svc.clients,
 		Ready:            e.db.Ping,
 		Playground:       cfg.Playground,
 		Limits:           limits,
 		PublicMaxAge:     cfg.CacheMaxAge,
 		AnswerCache:      e.answers,
 		PersistedQueries: store.NewPersistedQueries(e.db.Gorm),
-		TrustedProxies:   proxies,
+		TrustedProxies:   svc.proxies,
 		CORSOrigins:      splitList(cfg.CORSOrigins),
-		CORSHeaders:      corsHeaders,
+		CORSHeaders:      svc.corsHeaders,
 		Log:              e.log,
 		Telemetry:        e.tel,
-		Metrics:          metricsOnMain,
+		Metrics:          svc.metricsOnMain,
 	})
-	listener, err := net.Listen("tcp", cfg.Addr)
-	if err != nil {
-		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
-	}
-	srv := &http.Server{
+}
+
+// httpServer bounds how long a client may take, so slow or idle ones cannot
+// hold connections forever.
+func (e *env) httpServer(handler http.Handler) *http.Server {
+	return &http.Server{
 		Handler:           handler,
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       15 * time.Second,
@@ -279,6 +346,10 @@ func (e *env) serve(ctx context.Context, stdout io.Writer) error {
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(e.log.Handler(), slog.LevelWarn),
 	}
+}
+
+// printAddresses tells the operator where each part is served.
+func printAddresses(stdout io.Writer, cfg *Config, listener net.Listener, metricsOnMain bool) {
 	base := "http://" + displayAddr(listener.Addr().String())
 	fmt.Fprintf(stdout, "Werkwijzer is serving on %s\n", base)
 	fmt.Fprintf(stdout, "  GraphQL API      %s/graphql\n", base)
@@ -288,37 +359,48 @@ func (e *env) serve(ctx context.Context, stdout io.Writer) error {
 	fmt.Fprintf(stdout, "  Schema (SDL)     %s/schema.graphql\n", base)
 	fmt.Fprintf(stdout, "  Editors          %s/admin/\n", base)
 	fmt.Fprintf(stdout, "  Health           %s/healthz  %s/readyz\n", base, base)
-	if metricsOnMain != nil {
+	if metricsOnMain {
 		fmt.Fprintf(stdout, "  Metrics          %s/metrics (with the metrics token)\n", base)
 	}
-	if cfg.MetricsAddr != "" {
-		metricsCtx, stopMetrics := context.WithCancel(ctx)
-		metricsDone, err := e.serveMetrics(metricsCtx, cfg, stdout)
-		if err != nil {
-			stopMetrics()
-			_ = listener.Close()
-			return err
-		}
-		defer func() {
-			stopMetrics()
-			<-metricsDone
-		}()
-	}
+}
 
-	go e.pruneEvery(ctx, time.Hour, accounts)
-	// The scheduler stops before the database closes (defers run last
-	// first), so a pull in progress ends cleanly and releases its lease.
+// startMetricsListener serves /metrics on its own address when one is
+// configured; stop ends it and waits until it has.
+func (e *env) startMetricsListener(ctx context.Context, cfg *Config, stdout io.Writer) (stop func(), err error) {
+	if cfg.MetricsAddr == "" {
+		return func() {}, nil
+	}
+	metricsCtx, stopMetrics := context.WithCancel(ctx)
+	metricsDone, err := e.serveMetrics(metricsCtx, cfg, stdout)
+	if err != nil {
+		stopMetrics()
+		return nil, err
+	}
+	return func() {
+		stopMetrics()
+		<-metricsDone
+	}, nil
+}
+
+// startBackgroundJobs prunes accounts and runs the feed scheduler until ctx
+// ends; stop ends the scheduler and waits until it has.
+func (e *env) startBackgroundJobs(ctx context.Context, cfg *Config, svc *serveServices) (stop func()) {
+	go e.pruneEvery(ctx, time.Hour, svc.accounts)
 	schedulerCtx, stopScheduler := context.WithCancel(ctx)
 	schedulerDone := make(chan struct{})
 	go func() {
 		defer close(schedulerDone)
-		e.runScheduler(schedulerCtx, cfg, vacancies)
+		e.runScheduler(schedulerCtx, cfg, svc.vacancies)
 	}()
-	defer func() {
+	return func() {
 		stopScheduler()
 		<-schedulerDone
-	}()
+	}
+}
 
+// serveUntilDone serves on listener until it fails or ctx ends, then shuts
+// down gracefully.
+func (e *env) serveUntilDone(ctx context.Context, srv *http.Server, listener net.Listener) error {
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(listener) }()
 	select {

@@ -81,12 +81,24 @@ func (c *cli) works(clientID, secret string) bool {
 
 func TestSourceCommands(t *testing.T) {
 	c := newCLI(t)
+	created := checkSourceCreate(t, c)
+	checkSecretRotation(t, c, created.ClientID, created.ClientSecret)
+	checkSourceListUpdateDisable(t, c)
+}
+
+// createdSource is what `source create --json` prints.
+type createdSource struct{ ID, Name, Kind, ClientID, ClientSecret, TokenEndpoint string }
+
+// checkSourceCreate creates the sources acme (pull) and handmatig (push)
+// and checks the names and rules create refuses.
+func checkSourceCreate(t *testing.T, c *cli) createdSource {
+	t.Helper()
 	out, _, err := c.run(source, "create", "--name", "Acme", "--kind", "indeed-xml", "--allowed-hosts", "example.com, jobs.example.com",
 		"--role-rule", "category:^office management$=office-manager", "--role-rule", "title:assistent=personal-assistant", "--json")
 	if err != nil {
 		t.Fatal(err)
 	}
-	var created struct{ ID, Name, Kind, ClientID, ClientSecret, TokenEndpoint string }
+	var created createdSource
 	if err := json.Unmarshal([]byte(out), &created); err != nil {
 		t.Fatalf("--json output is not JSON: %v\n%s", err, out)
 	}
@@ -107,24 +119,33 @@ func TestSourceCommands(t *testing.T) {
 	if _, _, err := c.run(source, "create", "--name", "x", "--role-rule", "title:x=astronaut"); err == nil {
 		t.Fatal("a rule for an unknown role was accepted")
 	}
+	return created
+}
 
-	out, _, err = c.run(source, "rotate-secret", "--name", "acme", "--json")
+// checkSecretRotation checks that a rotation keeps the old secret working
+// beside the new one and that --revoke-others ends both.
+func checkSecretRotation(t *testing.T, c *cli, clientID, secret string) {
+	t.Helper()
+	out, _, err := c.run(source, "rotate-secret", "--name", "acme", "--json")
 	if err != nil {
 		t.Fatal(err)
 	}
 	var rotated struct{ ClientSecret string }
 	_ = json.Unmarshal([]byte(out), &rotated)
-	if !c.works(created.ClientID, created.ClientSecret) || !c.works(created.ClientID, rotated.ClientSecret) {
+	if !c.works(clientID, secret) || !c.works(clientID, rotated.ClientSecret) {
 		t.Fatal("both secrets must work after one rotation")
 	}
 	if _, _, err := c.run(source, "rotate-secret", "--name", "acme", "--revoke-others"); err != nil {
 		t.Fatal(err)
 	}
-	if c.works(created.ClientID, created.ClientSecret) || c.works(created.ClientID, rotated.ClientSecret) {
+	if c.works(clientID, secret) || c.works(clientID, rotated.ClientSecret) {
 		t.Fatal("--revoke-others left old secrets working")
 	}
+}
 
-	out, _, err = c.run(source, "list")
+func checkSourceListUpdateDisable(t *testing.T, c *cli) {
+	t.Helper()
+	out, _, err := c.run(source, "list")
 	if err != nil || !strings.Contains(out, "acme") || !strings.Contains(out, "demo") || !strings.Contains(out, "indeed-xml") {
 		t.Fatalf("list: %v\n%s", err, out)
 	}
@@ -191,6 +212,13 @@ func TestImportCommand(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &rep); err != nil || rep.Unchanged != 2 || rep.Rejected != 1 {
 		t.Fatalf("--json: %v %+v", err, rep)
 	}
+	checkImportRefusals(t, c, feed)
+}
+
+// checkImportRefusals checks that import refuses a missing file, a push
+// source and a pull source without a file or feed URL.
+func checkImportRefusals(t *testing.T, c *cli, feed string) {
+	t.Helper()
 	if _, _, err := c.run(importCmd, "vacancies", "--source", "demo", filepath.Join("testdata", "missing.xml")); err == nil {
 		t.Fatal("a missing file was imported")
 	}

@@ -43,31 +43,11 @@ func TestSourceKindCheck(t *testing.T) {
 			}
 			// Connections that read the schema before the migration must
 			// see the wider CHECK too, not only the one that ran it.
-			var held []*sql.Conn
-			for range 3 {
-				conn, err := sqlDB.Conn(ctx)
-				if err != nil {
-					t.Fatal(err)
-				}
-				var n int
-				if err := conn.QueryRowContext(ctx, "SELECT count(*) FROM vacancy_sources").Scan(&n); err != nil {
-					t.Fatal(err)
-				}
-				held = append(held, conn)
-			}
+			held := connsThatReadSources(ctx, t, sqlDB, 3)
 			if _, err := m.Up(ctx); err != nil {
 				t.Fatal(err)
 			}
-			for i, kind := range []string{"personio", "greenhouse", "lever"} {
-				q := fmt.Sprintf(`INSERT INTO vacancy_sources (id, name, kind, language, time_zone, created_at, updated_at)
-					VALUES ('s%d', 's%d', '%s', 'nl', 'Europe/Amsterdam', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)`, i, i, kind)
-				if _, err := held[i].ExecContext(ctx, q); err != nil {
-					t.Fatalf("%s on connection %d: %v", kind, i, err)
-				}
-			}
-			for _, conn := range held {
-				_ = conn.Close()
-			}
+			insertNewKindsOn(ctx, t, held)
 			now := time.Now().UTC()
 			insert := func(id, kind string) error {
 				return db.Gorm.Exec(`INSERT INTO vacancy_sources (id, name, kind, language, time_zone, created_at, updated_at)
@@ -95,5 +75,40 @@ func TestSourceKindCheck(t *testing.T) {
 				t.Fatal(err)
 			}
 		})
+	}
+}
+
+// connsThatReadSources holds n pooled connections, each of which has read
+// vacancy_sources, so that each has looked at its schema.
+func connsThatReadSources(ctx context.Context, t *testing.T, sqlDB *sql.DB, n int) []*sql.Conn {
+	t.Helper()
+	var held []*sql.Conn
+	for range n {
+		conn, err := sqlDB.Conn(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var count int
+		if err := conn.QueryRowContext(ctx, "SELECT count(*) FROM vacancy_sources").Scan(&count); err != nil {
+			t.Fatal(err)
+		}
+		held = append(held, conn)
+	}
+	return held
+}
+
+// insertNewKindsOn stores a source of each new kind, each on its own held
+// connection, then releases the connections.
+func insertNewKindsOn(ctx context.Context, t *testing.T, held []*sql.Conn) {
+	t.Helper()
+	for i, kind := range []string{"personio", "greenhouse", "lever"} {
+		q := fmt.Sprintf(`INSERT INTO vacancy_sources (id, name, kind, language, time_zone, created_at, updated_at)
+			VALUES ('s%d', 's%d', '%s', 'nl', 'Europe/Amsterdam', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)`, i, i, kind)
+		if _, err := held[i].ExecContext(ctx, q); err != nil {
+			t.Fatalf("%s on connection %d: %v", kind, i, err)
+		}
+	}
+	for _, conn := range held {
+		_ = conn.Close()
 	}
 }

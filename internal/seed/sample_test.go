@@ -501,158 +501,184 @@ func checkTranslated(t *testing.T, what, nl, en string) {
 
 func TestSampleTranslationsComplete(t *testing.T) {
 	f := loadSampleForTest(t)
-
 	for _, r := range f.Roles {
-		what := "role " + r.Key
-		checkLocales(t, what, r.Translations)
-		for loc, tr := range r.Translations {
-			w := what + " [" + loc + "]"
-			requireText(t, w, map[string]string{
-				"slug": tr.Slug, "title": tr.Title, "summary": tr.Summary,
-				"body": tr.Body, "salaryNotes": tr.SalaryNotes,
-			})
-			requireList(t, w, "responsibilities", tr.Responsibilities)
-			requireList(t, w, "dailyTasks", tr.DailyTasks)
-			requireList(t, w, "competencies", tr.Competencies)
-			requireList(t, w, "careerPaths", tr.CareerPaths)
-			requireList(t, w, "certifications", tr.Certifications)
-			requireList(t, w, "tools", tr.Tools)
-		}
-		nl, en := r.Translations["nl"], r.Translations["en"]
-		for name, lists := range map[string][2][]string{
-			"responsibilities": {nl.Responsibilities, en.Responsibilities},
-			"dailyTasks":       {nl.DailyTasks, en.DailyTasks},
-			"competencies":     {nl.Competencies, en.Competencies},
-			"careerPaths":      {nl.CareerPaths, en.CareerPaths},
-			"certifications":   {nl.Certifications, en.Certifications},
-			"tools":            {nl.Tools, en.Tools},
-		} {
-			if len(lists[0]) != len(lists[1]) {
-				t.Errorf("%s: %s has %d items in nl but %d in en", what, name, len(lists[0]), len(lists[1]))
-			}
-		}
-		sameShape(t, what+" summary", nl.Summary, en.Summary)
-		sameShape(t, what+" body", nl.Body, en.Body)
-		sameShape(t, what+" salaryNotes", nl.SalaryNotes, en.SalaryNotes)
-		checkTranslated(t, what+" summary", nl.Summary, en.Summary)
-		checkTranslated(t, what+" body", nl.Body, en.Body)
-		checkTranslated(t, what+" salaryNotes", nl.SalaryNotes, en.SalaryNotes)
-		for i := range min(len(nl.Responsibilities), len(en.Responsibilities)) {
-			checkTranslated(t, fmt.Sprintf("%s responsibility %d", what, i+1), nl.Responsibilities[i], en.Responsibilities[i])
-		}
-		for i := range min(len(nl.DailyTasks), len(en.DailyTasks)) {
-			checkTranslated(t, fmt.Sprintf("%s daily task %d", what, i+1), nl.DailyTasks[i], en.DailyTasks[i])
-		}
+		checkRoleTranslations(t, r)
 	}
-
 	for _, q := range f.FAQs {
-		what := "faq " + q.Key
-		checkLocales(t, what, q.Translations)
-		for loc, tr := range q.Translations {
-			requireText(t, what+" ["+loc+"]", map[string]string{
-				"slug": tr.Slug, "question": tr.Question, "answer": tr.Answer,
-			})
-		}
-		nl, en := q.Translations["nl"], q.Translations["en"]
-		sameShape(t, what+" answer", nl.Answer, en.Answer)
-		checkTranslated(t, what+" question", nl.Question, en.Question)
-		checkTranslated(t, what+" answer", nl.Answer, en.Answer)
+		checkFAQTranslations(t, q)
 	}
-
 	for _, c := range f.Comparisons {
-		what := "comparison " + c.Key
-		checkLocales(t, what, c.Translations)
-		for loc, tr := range c.Translations {
-			w := what + " [" + loc + "]"
-			requireText(t, w, map[string]string{"slug": tr.Slug, "title": tr.Title})
-			if len(tr.Rows) != len(c.Rows) {
-				t.Errorf("%s: %d rows, want %d", w, len(tr.Rows), len(c.Rows))
-			}
-			for key := range tr.Rows {
-				if !slices.Contains(c.Rows, key) {
-					t.Errorf("%s: row %q is not in the comparison's rows", w, key)
-				}
-			}
-			for _, key := range c.Rows {
-				row, ok := tr.Rows[key]
-				if !ok {
-					t.Errorf("%s: row %q missing", w, key)
-					continue
-				}
-				if strings.TrimSpace(row.Label) == "" {
-					t.Errorf("%s: row %q has no label", w, key)
-				}
-				if len(row.Values) != len(c.Roles) {
-					t.Errorf("%s: row %q has %d values, want one per role (%d)", w, key, len(row.Values), len(c.Roles))
-				}
-				for i, v := range row.Values {
-					if strings.TrimSpace(v) == "" {
-						t.Errorf("%s: row %q value %d is empty", w, key, i+1)
-					}
-				}
-			}
-		}
-		nl, en := c.Translations["nl"], c.Translations["en"]
-		sameShape(t, what+" intro", nl.Intro, en.Intro)
-		checkTranslated(t, what+" title", nl.Title, en.Title)
-		for _, key := range c.Rows {
-			checkTranslated(t, what+" row "+key+" label", nl.Rows[key].Label, en.Rows[key].Label)
-			for i := range min(len(nl.Rows[key].Values), len(en.Rows[key].Values)) {
-				checkTranslated(t, fmt.Sprintf("%s row %s value %d", what, key, i+1), nl.Rows[key].Values[i], en.Rows[key].Values[i])
-			}
-		}
+		checkComparisonTranslations(t, c)
 	}
-
 	for _, a := range f.Articles {
-		what := "article " + a.Key
-		checkLocales(t, what, a.Translations)
-		for loc, tr := range a.Translations {
-			w := what + " [" + loc + "]"
-			requireText(t, w, map[string]string{
-				"slug": tr.Slug, "title": tr.Title, "lead": tr.Lead,
-				"seoTitle": tr.SEOTitle, "seoDescription": tr.SEODescription,
-			})
-			if n := utf8.RuneCountInString(tr.SEOTitle); n > 60 {
-				t.Errorf("%s: seoTitle is %d characters, want at most 60", w, n)
-			}
-			if n := utf8.RuneCountInString(tr.SEODescription); n > 160 {
-				t.Errorf("%s: seoDescription is %d characters, want at most 160", w, n)
-			}
-		}
-		nl, en := a.Translations["nl"], a.Translations["en"]
-		sameShape(t, what+" lead", nl.Lead, en.Lead)
-		checkTranslated(t, what+" title", nl.Title, en.Title)
-		checkTranslated(t, what+" lead", nl.Lead, en.Lead)
-		checkTranslated(t, what+" seoTitle", nl.SEOTitle, en.SEOTitle)
-		checkTranslated(t, what+" seoDescription", nl.SEODescription, en.SEODescription)
+		checkArticleTranslations(t, a)
+	}
+}
 
-		for i, b := range a.Blocks {
-			w := fmt.Sprintf("%s block %d (%s)", what, i+1, b.Type)
-			checkLocales(t, w, b.Translations)
-			bnl, ben := b.Translations["nl"], b.Translations["en"]
-			if (bnl.Heading == "") != (ben.Heading == "") {
-				t.Errorf("%s: heading set in one locale only (nl %q, en %q)", w, bnl.Heading, ben.Heading)
-			}
-			if (bnl.Anchor == "") != (ben.Anchor == "") {
-				t.Errorf("%s: anchor set in one locale only (nl %q, en %q)", w, bnl.Anchor, ben.Anchor)
-			}
-			for loc, bt := range b.Translations {
-				lw := w + " [" + loc + "]"
-				switch b.Type {
-				case "richText":
-					requireText(t, lw, map[string]string{"anchor": bt.Anchor, "body": bt.Body})
-				case "faq":
-					requireText(t, lw, map[string]string{"anchor": bt.Anchor, "heading": bt.Heading})
-				case "callToAction":
-					requireText(t, lw, map[string]string{"label": bt.Label, "url": bt.URL})
-				}
-			}
-			sameShape(t, w+" body", bnl.Body, ben.Body)
-			checkTranslated(t, w+" heading", bnl.Heading, ben.Heading)
-			checkTranslated(t, w+" body", bnl.Body, ben.Body)
-			checkTranslated(t, w+" label", bnl.Label, ben.Label)
+func checkRoleTranslations(t *testing.T, r Role) {
+	t.Helper()
+	what := "role " + r.Key
+	checkLocales(t, what, r.Translations)
+	for loc, tr := range r.Translations {
+		w := what + " [" + loc + "]"
+		requireText(t, w, map[string]string{
+			"slug": tr.Slug, "title": tr.Title, "summary": tr.Summary,
+			"body": tr.Body, "salaryNotes": tr.SalaryNotes,
+		})
+		requireList(t, w, "responsibilities", tr.Responsibilities)
+		requireList(t, w, "dailyTasks", tr.DailyTasks)
+		requireList(t, w, "competencies", tr.Competencies)
+		requireList(t, w, "careerPaths", tr.CareerPaths)
+		requireList(t, w, "certifications", tr.Certifications)
+		requireList(t, w, "tools", tr.Tools)
+	}
+	nl, en := r.Translations["nl"], r.Translations["en"]
+	for name, lists := range map[string][2][]string{
+		"responsibilities": {nl.Responsibilities, en.Responsibilities},
+		"dailyTasks":       {nl.DailyTasks, en.DailyTasks},
+		"competencies":     {nl.Competencies, en.Competencies},
+		"careerPaths":      {nl.CareerPaths, en.CareerPaths},
+		"certifications":   {nl.Certifications, en.Certifications},
+		"tools":            {nl.Tools, en.Tools},
+	} {
+		if len(lists[0]) != len(lists[1]) {
+			t.Errorf("%s: %s has %d items in nl but %d in en", what, name, len(lists[0]), len(lists[1]))
 		}
 	}
+	sameShape(t, what+" summary", nl.Summary, en.Summary)
+	sameShape(t, what+" body", nl.Body, en.Body)
+	sameShape(t, what+" salaryNotes", nl.SalaryNotes, en.SalaryNotes)
+	checkTranslated(t, what+" summary", nl.Summary, en.Summary)
+	checkTranslated(t, what+" body", nl.Body, en.Body)
+	checkTranslated(t, what+" salaryNotes", nl.SalaryNotes, en.SalaryNotes)
+	for i := range min(len(nl.Responsibilities), len(en.Responsibilities)) {
+		checkTranslated(t, fmt.Sprintf("%s responsibility %d", what, i+1), nl.Responsibilities[i], en.Responsibilities[i])
+	}
+	for i := range min(len(nl.DailyTasks), len(en.DailyTasks)) {
+		checkTranslated(t, fmt.Sprintf("%s daily task %d", what, i+1), nl.DailyTasks[i], en.DailyTasks[i])
+	}
+}
+
+func checkFAQTranslations(t *testing.T, q FAQ) {
+	t.Helper()
+	what := "faq " + q.Key
+	checkLocales(t, what, q.Translations)
+	for loc, tr := range q.Translations {
+		requireText(t, what+" ["+loc+"]", map[string]string{
+			"slug": tr.Slug, "question": tr.Question, "answer": tr.Answer,
+		})
+	}
+	nl, en := q.Translations["nl"], q.Translations["en"]
+	sameShape(t, what+" answer", nl.Answer, en.Answer)
+	checkTranslated(t, what+" question", nl.Question, en.Question)
+	checkTranslated(t, what+" answer", nl.Answer, en.Answer)
+}
+
+func checkComparisonTranslations(t *testing.T, c Comparison) {
+	t.Helper()
+	what := "comparison " + c.Key
+	checkLocales(t, what, c.Translations)
+	for loc, tr := range c.Translations {
+		w := what + " [" + loc + "]"
+		requireText(t, w, map[string]string{"slug": tr.Slug, "title": tr.Title})
+		if len(tr.Rows) != len(c.Rows) {
+			t.Errorf("%s: %d rows, want %d", w, len(tr.Rows), len(c.Rows))
+		}
+		for key := range tr.Rows {
+			if !slices.Contains(c.Rows, key) {
+				t.Errorf("%s: row %q is not in the comparison's rows", w, key)
+			}
+		}
+		for _, key := range c.Rows {
+			checkComparisonRow(t, w, key, c, tr)
+		}
+	}
+	nl, en := c.Translations["nl"], c.Translations["en"]
+	sameShape(t, what+" intro", nl.Intro, en.Intro)
+	checkTranslated(t, what+" title", nl.Title, en.Title)
+	for _, key := range c.Rows {
+		checkTranslated(t, what+" row "+key+" label", nl.Rows[key].Label, en.Rows[key].Label)
+		for i := range min(len(nl.Rows[key].Values), len(en.Rows[key].Values)) {
+			checkTranslated(t, fmt.Sprintf("%s row %s value %d", what, key, i+1), nl.Rows[key].Values[i], en.Rows[key].Values[i])
+		}
+	}
+}
+
+// checkComparisonRow checks that row key of one translation has a label and
+// a value for every role.
+func checkComparisonRow(t *testing.T, w, key string, c Comparison, tr ComparisonTranslation) {
+	t.Helper()
+	row, ok := tr.Rows[key]
+	if !ok {
+		t.Errorf("%s: row %q missing", w, key)
+		return
+	}
+	if strings.TrimSpace(row.Label) == "" {
+		t.Errorf("%s: row %q has no label", w, key)
+	}
+	if len(row.Values) != len(c.Roles) {
+		t.Errorf("%s: row %q has %d values, want one per role (%d)", w, key, len(row.Values), len(c.Roles))
+	}
+	for i, v := range row.Values {
+		if strings.TrimSpace(v) == "" {
+			t.Errorf("%s: row %q value %d is empty", w, key, i+1)
+		}
+	}
+}
+
+func checkArticleTranslations(t *testing.T, a Article) {
+	t.Helper()
+	what := "article " + a.Key
+	checkLocales(t, what, a.Translations)
+	for loc, tr := range a.Translations {
+		w := what + " [" + loc + "]"
+		requireText(t, w, map[string]string{
+			"slug": tr.Slug, "title": tr.Title, "lead": tr.Lead,
+			"seoTitle": tr.SEOTitle, "seoDescription": tr.SEODescription,
+		})
+		if n := utf8.RuneCountInString(tr.SEOTitle); n > 60 {
+			t.Errorf("%s: seoTitle is %d characters, want at most 60", w, n)
+		}
+		if n := utf8.RuneCountInString(tr.SEODescription); n > 160 {
+			t.Errorf("%s: seoDescription is %d characters, want at most 160", w, n)
+		}
+	}
+	nl, en := a.Translations["nl"], a.Translations["en"]
+	sameShape(t, what+" lead", nl.Lead, en.Lead)
+	checkTranslated(t, what+" title", nl.Title, en.Title)
+	checkTranslated(t, what+" lead", nl.Lead, en.Lead)
+	checkTranslated(t, what+" seoTitle", nl.SEOTitle, en.SEOTitle)
+	checkTranslated(t, what+" seoDescription", nl.SEODescription, en.SEODescription)
+	for i, b := range a.Blocks {
+		checkBlockTranslations(t, fmt.Sprintf("%s block %d (%s)", what, i+1, b.Type), b)
+	}
+}
+
+func checkBlockTranslations(t *testing.T, w string, b Block) {
+	t.Helper()
+	checkLocales(t, w, b.Translations)
+	bnl, ben := b.Translations["nl"], b.Translations["en"]
+	if (bnl.Heading == "") != (ben.Heading == "") {
+		t.Errorf("%s: heading set in one locale only (nl %q, en %q)", w, bnl.Heading, ben.Heading)
+	}
+	if (bnl.Anchor == "") != (ben.Anchor == "") {
+		t.Errorf("%s: anchor set in one locale only (nl %q, en %q)", w, bnl.Anchor, ben.Anchor)
+	}
+	for loc, bt := range b.Translations {
+		lw := w + " [" + loc + "]"
+		switch b.Type {
+		case "richText":
+			requireText(t, lw, map[string]string{"anchor": bt.Anchor, "body": bt.Body})
+		case "faq":
+			requireText(t, lw, map[string]string{"anchor": bt.Anchor, "heading": bt.Heading})
+		case "callToAction":
+			requireText(t, lw, map[string]string{"label": bt.Label, "url": bt.URL})
+		}
+	}
+	sameShape(t, w+" body", bnl.Body, ben.Body)
+	checkTranslated(t, w+" heading", bnl.Heading, ben.Heading)
+	checkTranslated(t, w+" body", bnl.Body, ben.Body)
+	checkTranslated(t, w+" label", bnl.Label, ben.Label)
 }
 
 // ---------------------------------------------------------------------------
@@ -726,41 +752,48 @@ func TestSampleReferencesResolve(t *testing.T) {
 	for _, a := range f.Articles {
 		for i, b := range a.Blocks {
 			w := fmt.Sprintf("article %s block %d (%s)", a.Key, i+1, b.Type)
-			var misplaced []string
-			if b.Type != "comparison" && b.Comparison != "" {
-				misplaced = append(misplaced, "comparison")
-			}
-			if b.Type != "faq" && len(b.FAQs) > 0 {
-				misplaced = append(misplaced, "faqs")
-			}
-			if b.Type != "vacancyList" && (b.Role != "" || b.Limit != 0) {
-				misplaced = append(misplaced, "role/limit")
-			}
-			if len(misplaced) > 0 {
-				t.Errorf("%s: fields %v do not apply to this block type", w, misplaced)
-			}
-			switch b.Type {
-			case "richText", "callToAction":
-			case "comparison":
-				if !comparisons[b.Comparison] {
-					t.Errorf("%s: unknown comparison key %q", w, b.Comparison)
-				}
-			case "faq":
-				if len(b.FAQs) == 0 {
-					t.Errorf("%s: no FAQs", w)
-				}
-				checkRefs(t, w, "faq", b.FAQs, faqs)
-			case "vacancyList":
-				if !roles[b.Role] {
-					t.Errorf("%s: unknown role key %q", w, b.Role)
-				}
-				if b.Limit <= 0 {
-					t.Errorf("%s: limit %d, want > 0", w, b.Limit)
-				}
-			default:
-				t.Errorf("%s: unknown block type", w)
-			}
+			checkBlockRefs(t, w, b, roles, faqs, comparisons)
 		}
+	}
+}
+
+// checkBlockRefs checks that a block sets only the fields of its type and
+// that what they name exists.
+func checkBlockRefs(t *testing.T, w string, b Block, roles, faqs, comparisons map[string]bool) {
+	t.Helper()
+	var misplaced []string
+	if b.Type != "comparison" && b.Comparison != "" {
+		misplaced = append(misplaced, "comparison")
+	}
+	if b.Type != "faq" && len(b.FAQs) > 0 {
+		misplaced = append(misplaced, "faqs")
+	}
+	if b.Type != "vacancyList" && (b.Role != "" || b.Limit != 0) {
+		misplaced = append(misplaced, "role/limit")
+	}
+	if len(misplaced) > 0 {
+		t.Errorf("%s: fields %v do not apply to this block type", w, misplaced)
+	}
+	switch b.Type {
+	case "richText", "callToAction":
+	case "comparison":
+		if !comparisons[b.Comparison] {
+			t.Errorf("%s: unknown comparison key %q", w, b.Comparison)
+		}
+	case "faq":
+		if len(b.FAQs) == 0 {
+			t.Errorf("%s: no FAQs", w)
+		}
+		checkRefs(t, w, "faq", b.FAQs, faqs)
+	case "vacancyList":
+		if !roles[b.Role] {
+			t.Errorf("%s: unknown role key %q", w, b.Role)
+		}
+		if b.Limit <= 0 {
+			t.Errorf("%s: limit %d, want > 0", w, b.Limit)
+		}
+	default:
+		t.Errorf("%s: unknown block type", w)
 	}
 }
 
@@ -819,30 +852,37 @@ func TestSampleSlugsAndAnchors(t *testing.T) {
 			t.Errorf("article %s: nl and en share the slug %q; each should be in its own language", a.Key, a.Translations["nl"].Slug)
 		}
 
-		anchors := map[string]map[string]bool{}
-		for i, b := range a.Blocks {
-			for loc, bt := range b.Translations {
-				if bt.Anchor == "" {
-					continue
-				}
-				w := fmt.Sprintf("article %s block %d (%s) [%s]", a.Key, i+1, b.Type, loc)
-				if !kebab.MatchString(bt.Anchor) {
-					t.Errorf("%s: anchor %q is not kebab-case", w, bt.Anchor)
-				}
-				if anchors[loc] == nil {
-					anchors[loc] = map[string]bool{}
-				}
-				if anchors[loc][bt.Anchor] {
-					t.Errorf("%s: anchor %q is used twice", w, bt.Anchor)
-				}
-				anchors[loc][bt.Anchor] = true
-			}
-			if nl, en := b.Translations["nl"].Anchor, b.Translations["en"].Anchor; nl != "" && nl == en {
-				t.Errorf("article %s block %d: nl and en share the anchor %q", a.Key, i+1, nl)
-			}
-		}
+		checkArticleAnchors(t, a)
 	}
 	checkSlugs("article", articleSlugs)
+}
+
+// checkArticleAnchors checks that the anchors of an article's blocks are
+// kebab-case, unique per locale and translated.
+func checkArticleAnchors(t *testing.T, a Article) {
+	t.Helper()
+	anchors := map[string]map[string]bool{}
+	for i, b := range a.Blocks {
+		for loc, bt := range b.Translations {
+			if bt.Anchor == "" {
+				continue
+			}
+			w := fmt.Sprintf("article %s block %d (%s) [%s]", a.Key, i+1, b.Type, loc)
+			if !kebab.MatchString(bt.Anchor) {
+				t.Errorf("%s: anchor %q is not kebab-case", w, bt.Anchor)
+			}
+			if anchors[loc] == nil {
+				anchors[loc] = map[string]bool{}
+			}
+			if anchors[loc][bt.Anchor] {
+				t.Errorf("%s: anchor %q is used twice", w, bt.Anchor)
+			}
+			anchors[loc][bt.Anchor] = true
+		}
+		if nl, en := b.Translations["nl"].Anchor, b.Translations["en"].Anchor; nl != "" && nl == en {
+			t.Errorf("article %s block %d: nl and en share the anchor %q", a.Key, i+1, nl)
+		}
+	}
 }
 
 // ---------------------------------------------------------------------------

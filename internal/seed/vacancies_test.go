@@ -35,21 +35,7 @@ func TestSampleVacanciesFillBothRolePagesThroughTheSyncEngine(t *testing.T) {
 		if rep.Created != 7 || rep.Rejected != 0 || rep.Warnings != 0 {
 			t.Fatalf("report: %+v", rep)
 		}
-		newest := ""
-		for _, role := range []string{"office-manager", "personal-assistant"} {
-			list, err := svc.Open(context.Background(), vacancy.Filter{RoleSlug: role}, vacancy.Page{Limit: 50})
-			if err != nil || len(list.Items) < 3 {
-				t.Fatalf("%s: %d open (%v)", role, len(list.Items), err)
-			}
-			for _, v := range list.Items {
-				if vacancy.JobPosting(v) == nil || v.Salary == nil || v.Hours == nil || len(v.EmploymentTypes) == 0 {
-					t.Fatalf("%s: %s lacks what the demo should show: %+v", role, v.ExternalID, v)
-				}
-				if v.DatePosted.Text > newest {
-					newest = v.DatePosted.Text
-				}
-			}
-		}
+		newest := newestDemoVacancy(t, svc, "office-manager", "personal-assistant")
 		if newest != "2031-05-14" {
 			t.Fatalf("the newest sample vacancy is from %s, want the day it was loaded", newest)
 		}
@@ -62,4 +48,26 @@ func TestSampleVacanciesFillBothRolePagesThroughTheSyncEngine(t *testing.T) {
 			t.Fatalf("demo source: %+v %v", src, err)
 		}
 	})
+}
+
+// newestDemoVacancy checks that each role has at least three open vacancies
+// with everything the demo shows, and returns the newest posting date.
+func newestDemoVacancy(t *testing.T, svc *vacancy.Service, roles ...string) string {
+	t.Helper()
+	newest := ""
+	for _, role := range roles {
+		list, err := svc.Open(context.Background(), vacancy.Filter{RoleSlug: role}, vacancy.Page{Limit: 50})
+		if err != nil || len(list.Items) < 3 {
+			t.Fatalf("%s: %d open (%v)", role, len(list.Items), err)
+		}
+		for _, v := range list.Items {
+			if vacancy.JobPosting(v) == nil || v.Salary == nil || v.Hours == nil || len(v.EmploymentTypes) == 0 {
+				t.Fatalf("%s: %s lacks what the demo should show: %+v", role, v.ExternalID, v)
+			}
+			if v.DatePosted.Text > newest {
+				newest = v.DatePosted.Text
+			}
+		}
+	}
+	return newest
 }

@@ -44,66 +44,83 @@ func TestAccountsStoresUsers(t *testing.T) {
 		tr := acctUser("u-2", "tr@example.nl", account.RoleTranslator, "nl", "en")
 		mustCreateUser(t, s, tr)
 		mustCreateUser(t, s, acctUser("u-1", "admin@example.nl", account.RoleAdmin))
-
-		got, err := s.User(ctx, "u-2")
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !reflect.DeepEqual(got, tr) {
-			t.Fatalf("User = %+v\nwant  %+v", got, tr)
-		}
-		creds, err := s.Credentials(ctx, "tr@example.nl")
-		if err != nil || creds.PasswordHash != acctHash || creds.User.ID != "u-2" {
-			t.Fatalf("Credentials = %+v, %v", creds, err)
-		}
-		users, err := s.Users(ctx)
-		if err != nil || len(users) != 2 || users[0].Email != "admin@example.nl" || users[1].Email != "tr@example.nl" {
-			t.Fatalf("Users = %+v, %v; want both, by email", users, err)
-		}
-		if has, err := s.HasUsers(ctx); err != nil || !has {
-			t.Fatalf("HasUsers = %v, %v", has, err)
-		}
-
-		err = s.CreateUser(ctx, acctUser("u-3", "admin@example.nl", account.RoleEditor), acctHash)
-		if apperr.CodeOf(err) != apperr.Conflict {
-			t.Fatalf("duplicate email: %v; want CONFLICT", err)
-		}
-		_, err = s.User(ctx, "nope")
-		if apperr.CodeOf(err) != apperr.NotFound {
-			t.Fatalf("missing user: %v; want NOT_FOUND", err)
-		}
-		_, err = s.Credentials(ctx, "nobody@example.nl")
-		if apperr.CodeOf(err) != apperr.NotFound {
-			t.Fatalf("missing email: %v; want NOT_FOUND", err)
-		}
-
-		// Updates write the zero values too (inactive, no locales).
-		later := acctT0.Add(time.Hour)
-		tr.Role, tr.Locales, tr.Active, tr.UpdatedAt = account.RoleEditor, nil, false, later
-		if err := s.UpdateUser(ctx, tr); err != nil {
-			t.Fatal(err)
-		}
-		if err := s.SetPasswordHash(ctx, tr.ID, acctHash+"x", later); err != nil {
-			t.Fatal(err)
-		}
-		if err := s.RecordLogin(ctx, tr.ID, later); err != nil {
-			t.Fatal(err)
-		}
-		tr.PasswordChangedAt, tr.LastLoginAt = later, later
-		got, err = s.User(ctx, tr.ID)
-		if err != nil || !reflect.DeepEqual(got, tr) {
-			t.Fatalf("after updates User = %+v, %v\nwant %+v", got, err, tr)
-		}
-		if ids, err := s.LockActiveAdmins(ctx); err != nil || len(ids) != 1 {
-			t.Fatalf("LockActiveAdmins = %v, %v; want one", ids, err)
-		}
-		if err := s.UpdateUser(ctx, acctUser("nope", "x@example.nl", account.RoleEditor)); apperr.CodeOf(err) != apperr.NotFound {
-			t.Fatalf("update of a missing user: %v; want NOT_FOUND", err)
-		}
-		if err := s.SetPasswordHash(ctx, "nope", acctHash, later); apperr.CodeOf(err) != apperr.NotFound {
-			t.Fatalf("password of a missing user: %v; want NOT_FOUND", err)
-		}
+		checkUsersRead(t, s, tr)
+		checkUserLookupErrors(t, s)
+		checkUserUpdates(t, s, tr)
 	})
+}
+
+// checkUsersRead checks that the two users created are read back whole, by
+// id, by email and in the list.
+func checkUsersRead(t *testing.T, s *store.Accounts, tr account.User) {
+	t.Helper()
+	ctx := context.Background()
+	got, err := s.User(ctx, "u-2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, tr) {
+		t.Fatalf("User = %+v\nwant  %+v", got, tr)
+	}
+	creds, err := s.Credentials(ctx, "tr@example.nl")
+	if err != nil || creds.PasswordHash != acctHash || creds.User.ID != "u-2" {
+		t.Fatalf("Credentials = %+v, %v", creds, err)
+	}
+	users, err := s.Users(ctx)
+	if err != nil || len(users) != 2 || users[0].Email != "admin@example.nl" || users[1].Email != "tr@example.nl" {
+		t.Fatalf("Users = %+v, %v; want both, by email", users, err)
+	}
+	if has, err := s.HasUsers(ctx); err != nil || !has {
+		t.Fatalf("HasUsers = %v, %v", has, err)
+	}
+}
+
+func checkUserLookupErrors(t *testing.T, s *store.Accounts) {
+	t.Helper()
+	ctx := context.Background()
+	err := s.CreateUser(ctx, acctUser("u-3", "admin@example.nl", account.RoleEditor), acctHash)
+	if apperr.CodeOf(err) != apperr.Conflict {
+		t.Fatalf("duplicate email: %v; want CONFLICT", err)
+	}
+	_, err = s.User(ctx, "nope")
+	if apperr.CodeOf(err) != apperr.NotFound {
+		t.Fatalf("missing user: %v; want NOT_FOUND", err)
+	}
+	_, err = s.Credentials(ctx, "nobody@example.nl")
+	if apperr.CodeOf(err) != apperr.NotFound {
+		t.Fatalf("missing email: %v; want NOT_FOUND", err)
+	}
+}
+
+func checkUserUpdates(t *testing.T, s *store.Accounts, tr account.User) {
+	t.Helper()
+	ctx := context.Background()
+	// Updates write the zero values too (inactive, no locales).
+	later := acctT0.Add(time.Hour)
+	tr.Role, tr.Locales, tr.Active, tr.UpdatedAt = account.RoleEditor, nil, false, later
+	if err := s.UpdateUser(ctx, tr); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetPasswordHash(ctx, tr.ID, acctHash+"x", later); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.RecordLogin(ctx, tr.ID, later); err != nil {
+		t.Fatal(err)
+	}
+	tr.PasswordChangedAt, tr.LastLoginAt = later, later
+	got, err := s.User(ctx, tr.ID)
+	if err != nil || !reflect.DeepEqual(got, tr) {
+		t.Fatalf("after updates User = %+v, %v\nwant %+v", got, err, tr)
+	}
+	if ids, err := s.LockActiveAdmins(ctx); err != nil || len(ids) != 1 {
+		t.Fatalf("LockActiveAdmins = %v, %v; want one", ids, err)
+	}
+	if err := s.UpdateUser(ctx, acctUser("nope", "x@example.nl", account.RoleEditor)); apperr.CodeOf(err) != apperr.NotFound {
+		t.Fatalf("update of a missing user: %v; want NOT_FOUND", err)
+	}
+	if err := s.SetPasswordHash(ctx, "nope", acctHash, later); apperr.CodeOf(err) != apperr.NotFound {
+		t.Fatalf("password of a missing user: %v; want NOT_FOUND", err)
+	}
 }
 
 func TestAccountsSchemaKeepsTheRoleInvariants(t *testing.T) {
@@ -151,66 +168,83 @@ func TestAccountsRefreshTokens(t *testing.T) {
 		if _, err := s.RefreshToken(ctx, fmt.Sprintf("%064d", 0)); apperr.CodeOf(err) != apperr.NotFound {
 			t.Fatalf("unknown hash: %v; want NOT_FOUND", err)
 		}
-
-		used := acctT0.Add(time.Minute)
-		if ok, err := s.MarkRefreshTokenUsed(ctx, "a1", used); err != nil || !ok {
-			t.Fatalf("first mark = %v, %v; want true", ok, err)
-		}
-		if ok, err := s.MarkRefreshTokenUsed(ctx, "a1", used.Add(time.Second)); err != nil || ok {
-			t.Fatalf("second mark = %v, %v; want false: a token is used once", ok, err)
-		}
-		if got, _ := s.RefreshToken(ctx, a1.TokenHash); !got.UsedAt.Equal(used) {
-			t.Fatalf("used_at = %v; want the first mark's %v", got.UsedAt, used)
-		}
-
-		if u, err := s.SessionUser(ctx, "u-1", "fa"); err != nil || u.ID != "u-1" {
-			t.Fatalf("SessionUser of a live session = %+v, %v", u, err)
-		}
-		if _, err := s.SessionUser(ctx, "u-2", "fa"); apperr.CodeOf(err) != apperr.NotFound {
-			t.Fatalf("SessionUser of another user's session: %v; want NOT_FOUND", err)
-		}
-		revoked := acctT0.Add(2 * time.Minute)
-		if err := s.RevokeRefreshFamily(ctx, "fa", revoked); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := s.SessionUser(ctx, "u-1", "fa"); apperr.CodeOf(err) != apperr.NotFound {
-			t.Fatalf("SessionUser of a revoked session: %v; want NOT_FOUND", err)
-		}
-		if _, err := s.SessionUser(ctx, "u-1", "fb"); err != nil {
-			t.Fatalf("revoking one session ended another: %v", err)
-		}
-		for hash, want := range map[string]bool{"a1": true, "a2": true, "b1": false, "c1": false} {
-			rt, err := s.RefreshToken(ctx, fmt.Sprintf("%064s", hash))
-			if err != nil || rt.RevokedAt.IsZero() == want {
-				t.Errorf("token %s revoked at %v (%v); want revoked=%v", hash, rt.RevokedAt, err, want)
-			}
-		}
-		if ok, _ := s.MarkRefreshTokenUsed(ctx, "a2", revoked); ok {
-			t.Fatal("a revoked token was marked used")
-		}
-		if err := s.RevokeUserRefreshTokens(ctx, "u-1", revoked); err != nil {
-			t.Fatal(err)
-		}
-		if rt, _ := s.RefreshToken(ctx, fmt.Sprintf("%064s", "b1")); rt.RevokedAt.IsZero() {
-			t.Fatal("RevokeUserRefreshTokens left one of the user's tokens")
-		}
-		if rt, _ := s.RefreshToken(ctx, fmt.Sprintf("%064s", "c1")); !rt.RevokedAt.IsZero() {
-			t.Fatal("RevokeUserRefreshTokens revoked another user's token")
-		}
-
-		n, err := s.DeleteExpiredRefreshTokens(ctx, "u-2", acctT0.Add(2*time.Hour))
-		if err != nil || n != 1 {
-			t.Fatalf("DeleteExpiredRefreshTokens(u-2) = %d, %v; want 1", n, err)
-		}
-		n, err = s.DeleteExpiredRefreshTokens(ctx, "", acctT0.Add(time.Hour)) // expires_at is not before this
-		if err != nil || n != 0 {
-			t.Fatalf("DeleteExpiredRefreshTokens(not yet expired) = %d, %v; want 0", n, err)
-		}
-		n, err = s.DeleteExpiredRefreshTokens(ctx, "", acctT0.Add(time.Hour+time.Microsecond))
-		if err != nil || n != 3 {
-			t.Fatalf("DeleteExpiredRefreshTokens(all) = %d, %v; want 3", n, err)
-		}
+		checkRefreshTokenUsedOnce(t, s, a1)
+		checkRefreshRevocation(t, s)
+		checkExpiredRefreshTokensDeleted(t, s)
 	})
+}
+
+func checkRefreshTokenUsedOnce(t *testing.T, s *store.Accounts, a1 account.RefreshToken) {
+	t.Helper()
+	ctx := context.Background()
+	used := acctT0.Add(time.Minute)
+	if ok, err := s.MarkRefreshTokenUsed(ctx, "a1", used); err != nil || !ok {
+		t.Fatalf("first mark = %v, %v; want true", ok, err)
+	}
+	if ok, err := s.MarkRefreshTokenUsed(ctx, "a1", used.Add(time.Second)); err != nil || ok {
+		t.Fatalf("second mark = %v, %v; want false: a token is used once", ok, err)
+	}
+	if got, _ := s.RefreshToken(ctx, a1.TokenHash); !got.UsedAt.Equal(used) {
+		t.Fatalf("used_at = %v; want the first mark's %v", got.UsedAt, used)
+	}
+}
+
+// checkRefreshRevocation revokes session fa of u-1, then all of u-1's
+// tokens, and checks that nothing else is revoked.
+func checkRefreshRevocation(t *testing.T, s *store.Accounts) {
+	t.Helper()
+	ctx := context.Background()
+	if u, err := s.SessionUser(ctx, "u-1", "fa"); err != nil || u.ID != "u-1" {
+		t.Fatalf("SessionUser of a live session = %+v, %v", u, err)
+	}
+	if _, err := s.SessionUser(ctx, "u-2", "fa"); apperr.CodeOf(err) != apperr.NotFound {
+		t.Fatalf("SessionUser of another user's session: %v; want NOT_FOUND", err)
+	}
+	revoked := acctT0.Add(2 * time.Minute)
+	if err := s.RevokeRefreshFamily(ctx, "fa", revoked); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.SessionUser(ctx, "u-1", "fa"); apperr.CodeOf(err) != apperr.NotFound {
+		t.Fatalf("SessionUser of a revoked session: %v; want NOT_FOUND", err)
+	}
+	if _, err := s.SessionUser(ctx, "u-1", "fb"); err != nil {
+		t.Fatalf("revoking one session ended another: %v", err)
+	}
+	for hash, want := range map[string]bool{"a1": true, "a2": true, "b1": false, "c1": false} {
+		rt, err := s.RefreshToken(ctx, fmt.Sprintf("%064s", hash))
+		if err != nil || rt.RevokedAt.IsZero() == want {
+			t.Errorf("token %s revoked at %v (%v); want revoked=%v", hash, rt.RevokedAt, err, want)
+		}
+	}
+	if ok, _ := s.MarkRefreshTokenUsed(ctx, "a2", revoked); ok {
+		t.Fatal("a revoked token was marked used")
+	}
+	if err := s.RevokeUserRefreshTokens(ctx, "u-1", revoked); err != nil {
+		t.Fatal(err)
+	}
+	if rt, _ := s.RefreshToken(ctx, fmt.Sprintf("%064s", "b1")); rt.RevokedAt.IsZero() {
+		t.Fatal("RevokeUserRefreshTokens left one of the user's tokens")
+	}
+	if rt, _ := s.RefreshToken(ctx, fmt.Sprintf("%064s", "c1")); !rt.RevokedAt.IsZero() {
+		t.Fatal("RevokeUserRefreshTokens revoked another user's token")
+	}
+}
+
+func checkExpiredRefreshTokensDeleted(t *testing.T, s *store.Accounts) {
+	t.Helper()
+	ctx := context.Background()
+	n, err := s.DeleteExpiredRefreshTokens(ctx, "u-2", acctT0.Add(2*time.Hour))
+	if err != nil || n != 1 {
+		t.Fatalf("DeleteExpiredRefreshTokens(u-2) = %d, %v; want 1", n, err)
+	}
+	n, err = s.DeleteExpiredRefreshTokens(ctx, "", acctT0.Add(time.Hour)) // expires_at is not before this
+	if err != nil || n != 0 {
+		t.Fatalf("DeleteExpiredRefreshTokens(not yet expired) = %d, %v; want 0", n, err)
+	}
+	n, err = s.DeleteExpiredRefreshTokens(ctx, "", acctT0.Add(time.Hour+time.Microsecond))
+	if err != nil || n != 3 {
+		t.Fatalf("DeleteExpiredRefreshTokens(all) = %d, %v; want 3", n, err)
+	}
 }
 
 func TestAccountsLoginFailures(t *testing.T) {

@@ -83,28 +83,42 @@ func TestPublishingNumbersRevisionsAndMovesTheLiveOne(t *testing.T) {
 		if len(revs) != 1 || revs[0].Number != 2 || !revs[0].PublishedAt.Equal(t0.Add(2*time.Hour)) {
 			t.Fatalf("live revisions %+v", revs)
 		}
-		// Every column of the hand-scanned row arrives, on both databases.
-		var doc struct{ Fields struct{ Question string } }
-		if err := json.Unmarshal(revs[0].Document, &doc); err != nil || doc.Fields.Question != "Q vraag?" ||
-			revs[0].EntryID != id || revs[0].Type != content.TypeFAQ || revs[0].Locale != "nl" || revs[0].Slug != "vraag" ||
-			!revs[0].UpdatedAt.Equal(t0) || revs[0].UpdatedAt.Location() != time.UTC {
-			t.Fatalf("live revision %+v (document %s, %v)", revs[0], revs[0].Document, err)
-		}
+		checkLiveFAQRevision(t, revs[0], id)
 		if got := alternates[id]; len(got) != 1 || got[0] != (content.Alternate{Locale: "nl", Slug: "vraag"}) {
 			t.Fatalf("alternates %+v", got)
 		}
-		publish(t, s, id, "en", t0.Add(3*time.Hour))
-		revs, alternates, err = s.Documents(ctx, content.Live, content.TypeFAQ, []string{id}, []string{"en"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(revs) != 1 || revs[0].Locale != "en" || len(alternates[id]) != 2 {
-			t.Fatalf("only the asked locale's revision and every alternate: %+v %+v", revs, alternates)
-		}
-		if revs, _, _ := s.Documents(ctx, content.Live, content.TypeRole, []string{id}, []string{"nl"}); len(revs) != 0 {
-			t.Fatal("an FAQ was returned as a role")
-		}
+		checkLiveDocumentsAfterSecondLocale(t, s, id)
 	})
+}
+
+// checkLiveFAQRevision checks that every column of the hand-scanned row
+// arrives, on both databases.
+func checkLiveFAQRevision(t *testing.T, rev content.PublishedRevision, id string) {
+	t.Helper()
+	var doc struct{ Fields struct{ Question string } }
+	if err := json.Unmarshal(rev.Document, &doc); err != nil || doc.Fields.Question != "Q vraag?" ||
+		rev.EntryID != id || rev.Type != content.TypeFAQ || rev.Locale != "nl" || rev.Slug != "vraag" ||
+		!rev.UpdatedAt.Equal(t0) || rev.UpdatedAt.Location() != time.UTC {
+		t.Fatalf("live revision %+v (document %s, %v)", rev, rev.Document, err)
+	}
+}
+
+// checkLiveDocumentsAfterSecondLocale publishes the en translation of FAQ id
+// and checks that Documents returns only the asked locale and type.
+func checkLiveDocumentsAfterSecondLocale(t *testing.T, s *store.Content, id string) {
+	t.Helper()
+	ctx := context.Background()
+	publish(t, s, id, "en", t0.Add(3*time.Hour))
+	revs, alternates, err := s.Documents(ctx, content.Live, content.TypeFAQ, []string{id}, []string{"en"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(revs) != 1 || revs[0].Locale != "en" || len(alternates[id]) != 2 {
+		t.Fatalf("only the asked locale's revision and every alternate: %+v %+v", revs, alternates)
+	}
+	if revs, _, _ := s.Documents(ctx, content.Live, content.TypeRole, []string{id}, []string{"nl"}); len(revs) != 0 {
+		t.Fatal("an FAQ was returned as a role")
+	}
 }
 
 func TestALiveSlugBelongsToOneEntryPerLocale(t *testing.T) {
