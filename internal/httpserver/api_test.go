@@ -165,31 +165,35 @@ type articlePage struct {
 		Title           string
 		SEOTitle        string
 		Lead            struct{ Markdown, HTML string }
-		Blocks          []struct {
-			Typename   string `json:"__typename"`
-			ID         string
-			Anchor     string
-			Heading    string
-			Body       struct{ Markdown, HTML string }
-			Comparison *struct {
-				Title string
-				Roles []struct{ ID, Locale, Slug, Title string }
-				Rows  []struct {
-					Label  string
-					Values []string
-				}
-			}
-			FAQs []struct {
-				ID, Locale, Slug, Question string
-				IsFallback                 bool
-				Answer                     struct{ Markdown, HTML string }
-			} `json:"faqs"`
-			Role  *struct{ ID, Slug, Title string }
-			Limit int
-			Label string
-			URL   string
+		Blocks          []articleBlock
+	}
+}
+
+// articleBlock is one block of articlePage, named so that checks of one
+// block type can live in their own helpers.
+type articleBlock struct {
+	Typename   string `json:"__typename"`
+	ID         string
+	Anchor     string
+	Heading    string
+	Body       struct{ Markdown, HTML string }
+	Comparison *struct {
+		Title string
+		Roles []struct{ ID, Locale, Slug, Title string }
+		Rows  []struct {
+			Label  string
+			Values []string
 		}
 	}
+	FAQs []struct {
+		ID, Locale, Slug, Question string
+		IsFallback                 bool
+		Answer                     struct{ Markdown, HTML string }
+	} `json:"faqs"`
+	Role  *struct{ ID, Slug, Title string }
+	Limit int
+	Label string
+	URL   string
 }
 
 func TestArticlePageServesTheWholeSeedArticle(t *testing.T) {
@@ -214,67 +218,7 @@ func TestArticlePageServesTheWholeSeedArticle(t *testing.T) {
 			"Hoeveel verdient een office manager vergeleken met een personal assistant?",
 			"Wanneer heeft een bedrijf een office manager nodig versus een personal assistant?",
 		}
-		var headings []string
-		var lists, comparisons, faqBlocks, ctas, vacancyLists int
-		for _, b := range art.Blocks {
-			switch b.Typename {
-			case "RichTextBlock":
-				if b.Heading != "" {
-					headings = append(headings, b.Heading)
-				}
-				lists += strings.Count(b.Body.HTML, "<ul>")
-				if b.Heading == "" && b.Anchor == "" {
-					t.Fatalf("rich text block %s has neither heading nor anchor", b.ID)
-				}
-			case "ComparisonBlock":
-				comparisons++
-				c := b.Comparison
-				if c == nil || len(c.Rows) != 5 || len(c.Roles) != 2 {
-					t.Fatalf("comparison block: %+v", c)
-				}
-				if c.Roles[0].Title != "Office manager" || c.Roles[1].Title != "Personal assistant" {
-					t.Fatalf("comparison roles: %+v", c.Roles)
-				}
-				for _, row := range c.Rows {
-					if row.Label == "" || len(row.Values) != 2 || row.Values[0] == "" || row.Values[1] == "" {
-						t.Fatalf("incomplete row %+v", row)
-					}
-				}
-				if c.Rows[0].Values[0] != "Kantoorbreed management" || c.Rows[4].Values[1] != "Persoonlijke administratie" {
-					t.Fatalf("rows are not the article's table: %+v", c.Rows)
-				}
-			case "FAQBlock":
-				faqBlocks++
-				headings = append(headings, b.Heading)
-				if len(b.FAQs) != 6 {
-					t.Fatalf("FAQ block has %d FAQs, want 6", len(b.FAQs))
-				}
-				if b.FAQs[0].Question != "Kan ik als personal assistant doorgroeien naar office manager?" {
-					t.Fatalf("first FAQ: %q", b.FAQs[0].Question)
-				}
-				for _, f := range b.FAQs {
-					if f.Locale != "nl" || f.Answer.HTML == "" {
-						t.Fatalf("FAQ %+v", f)
-					}
-				}
-			case "CallToActionBlock":
-				ctas++
-				if b.Label == "" || b.URL == "" {
-					t.Fatalf("call to action %+v", b)
-				}
-			case "VacancyListBlock":
-				vacancyLists++
-				if b.Role == nil || b.Role.Slug != "office-manager" {
-					t.Fatalf("vacancy list block role %+v", b.Role)
-				}
-			}
-		}
-		if strings.Join(headings, "\n") != strings.Join(append(wantHeadings, "Veelgestelde vragen"), "\n") {
-			t.Fatalf("section headings in order:\n%s", strings.Join(headings, "\n"))
-		}
-		if lists != 4 || comparisons != 1 || faqBlocks != 1 || ctas != 1 || vacancyLists != 1 {
-			t.Fatalf("lists %d comparisons %d faq blocks %d ctas %d vacancy lists %d", lists, comparisons, faqBlocks, ctas, vacancyLists)
-		}
+		checkSeedArticleBlocks(t, art.Blocks, wantHeadings)
 
 		var en articlePage
 		a.post(loadtest.ArticlePageQuery, map[string]any{"slug": nlArticleSlug, "locale": "en"}).ok(t, &en)
@@ -288,6 +232,93 @@ func TestArticlePageServesTheWholeSeedArticle(t *testing.T) {
 			t.Fatalf("alternates %+v", got)
 		}
 	})
+}
+
+// seedBlockCounts counts what checkSeedArticleBlocks finds in the blocks.
+type seedBlockCounts struct {
+	headings                                          []string
+	lists, comparisons, faqBlocks, ctas, vacancyLists int
+}
+
+// checkSeedArticleBlocks checks every block of the seed article by its
+// type, then the section headings in order and how many of each there are.
+func checkSeedArticleBlocks(t *testing.T, blocks []articleBlock, wantHeadings []string) {
+	t.Helper()
+	var n seedBlockCounts
+	for _, b := range blocks {
+		switch b.Typename {
+		case "RichTextBlock":
+			checkSeedRichText(t, b, &n)
+		case "ComparisonBlock":
+			n.comparisons++
+			checkSeedComparison(t, b)
+		case "FAQBlock":
+			n.faqBlocks++
+			n.headings = append(n.headings, b.Heading)
+			checkSeedFAQs(t, b)
+		case "CallToActionBlock":
+			n.ctas++
+			if b.Label == "" || b.URL == "" {
+				t.Fatalf("call to action %+v", b)
+			}
+		case "VacancyListBlock":
+			n.vacancyLists++
+			if b.Role == nil || b.Role.Slug != "office-manager" {
+				t.Fatalf("vacancy list block role %+v", b.Role)
+			}
+		}
+	}
+	if strings.Join(n.headings, "\n") != strings.Join(append(wantHeadings, "Veelgestelde vragen"), "\n") {
+		t.Fatalf("section headings in order:\n%s", strings.Join(n.headings, "\n"))
+	}
+	if n.lists != 4 || n.comparisons != 1 || n.faqBlocks != 1 || n.ctas != 1 || n.vacancyLists != 1 {
+		t.Fatalf("lists %d comparisons %d faq blocks %d ctas %d vacancy lists %d", n.lists, n.comparisons, n.faqBlocks, n.ctas, n.vacancyLists)
+	}
+}
+
+func checkSeedRichText(t *testing.T, b articleBlock, n *seedBlockCounts) {
+	t.Helper()
+	if b.Heading != "" {
+		n.headings = append(n.headings, b.Heading)
+	}
+	n.lists += strings.Count(b.Body.HTML, "<ul>")
+	if b.Heading == "" && b.Anchor == "" {
+		t.Fatalf("rich text block %s has neither heading nor anchor", b.ID)
+	}
+}
+
+func checkSeedComparison(t *testing.T, b articleBlock) {
+	t.Helper()
+	c := b.Comparison
+	if c == nil || len(c.Rows) != 5 || len(c.Roles) != 2 {
+		t.Fatalf("comparison block: %+v", c)
+	}
+	if c.Roles[0].Title != "Office manager" || c.Roles[1].Title != "Personal assistant" {
+		t.Fatalf("comparison roles: %+v", c.Roles)
+	}
+	for _, row := range c.Rows {
+		if row.Label == "" || len(row.Values) != 2 || row.Values[0] == "" || row.Values[1] == "" {
+			t.Fatalf("incomplete row %+v", row)
+		}
+	}
+	if c.Rows[0].Values[0] != "Kantoorbreed management" || c.Rows[4].Values[1] != "Persoonlijke administratie" {
+		t.Fatalf("rows are not the article's table: %+v", c.Rows)
+	}
+}
+
+func checkSeedFAQs(t *testing.T, b articleBlock) {
+	t.Helper()
+	if len(b.FAQs) != 6 {
+		t.Fatalf("FAQ block has %d FAQs, want 6", len(b.FAQs))
+	}
+	if b.FAQs[0].Question != "Kan ik als personal assistant doorgroeien naar office manager?" {
+		t.Fatalf("first FAQ: %q", b.FAQs[0].Question)
+	}
+	for _, f := range b.FAQs {
+		if f.Locale != "nl" || f.Answer.HTML == "" {
+			t.Fatalf("FAQ %+v", f)
+		}
+	}
 }
 
 func TestUnsupportedLocaleIsBadUserInput(t *testing.T) {

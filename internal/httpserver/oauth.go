@@ -73,70 +73,98 @@ func tokenEndpoint(clients *account.Clients, trusted []netip.Prefix, log *slog.L
 }
 
 func issueToken(w http.ResponseWriter, r *http.Request, clients *account.Clients, addr string) (account.ClientToken, bool, *oauthError) {
-	bad := func(code, desc string) *oauthError {
-		status := http.StatusBadRequest
-		if code == "invalid_client" {
-			status = http.StatusUnauthorized
-		}
-		return &oauthError{status: status, Code: code, Description: desc}
+	form, oerr := tokenForm(w, r)
+	if oerr != nil {
+		return account.ClientToken{}, false, oerr
 	}
+	id, secret, basic, oerr := clientCredentials(r, form)
+	if oerr != nil {
+		return account.ClientToken{}, basic, oerr
+	}
+	token, err := clients.IssueToken(r.Context(), id, secret, form.Get("scope"), addr)
+	if err != nil {
+		return account.ClientToken{}, basic, tokenError(err)
+	}
+	return token, basic, nil
+}
+
+// badTokenRequest is the answer to a token request that is wrong: 401 for
+// invalid_client, 400 for the rest.
+func badTokenRequest(code, desc string) *oauthError {
+	status := http.StatusBadRequest
+	if code == "invalid_client" {
+		status = http.StatusUnauthorized
+	}
+	return &oauthError{status: status, Code: code, Description: desc}
+}
+
+// tokenForm reads and checks the form of a token request: form encoded,
+// in the body, no parameter twice, the client_credentials grant.
+func tokenForm(w http.ResponseWriter, r *http.Request) (url.Values, *oauthError) {
 	if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != "application/x-www-form-urlencoded" {
-		return account.ClientToken{}, false, bad("invalid_request", "send the parameters as application/x-www-form-urlencoded")
+		return nil, badTokenRequest("invalid_request", "send the parameters as application/x-www-form-urlencoded")
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, maxTokenRequestBytes)
 	if err := r.ParseForm(); err != nil {
-		return account.ClientToken{}, false, bad("invalid_request", "the form cannot be read")
+		return nil, badTokenRequest("invalid_request", "the form cannot be read")
 	}
 	form := r.PostForm
 	if len(r.URL.Query()) > 0 {
 		// Credentials in the URL end up in logs.
-		return account.ClientToken{}, false, bad("invalid_request", "send the parameters in the body, not the URL")
+		return nil, badTokenRequest("invalid_request", "send the parameters in the body, not the URL")
 	}
 	for k, v := range form {
 		if len(v) > 1 {
-			return account.ClientToken{}, false, bad("invalid_request", "the parameter "+k+" is repeated")
+			return nil, badTokenRequest("invalid_request", "the parameter "+k+" is repeated")
 		}
 	}
 	switch form.Get("grant_type") {
 	case "":
-		return account.ClientToken{}, false, bad("invalid_request", "grant_type is missing")
+		return nil, badTokenRequest("invalid_request", "grant_type is missing")
 	case "client_credentials":
 	default:
-		return account.ClientToken{}, false, bad("unsupported_grant_type", "only the client_credentials grant is supported")
+		return nil, badTokenRequest("unsupported_grant_type", "only the client_credentials grant is supported")
 	}
-	id, secret, basic := r.BasicAuth()
+	return form, nil
+}
+
+// clientCredentials is the client's id and secret, from HTTP Basic (then
+// basic is true) or from the form, never from both.
+func clientCredentials(r *http.Request, form url.Values) (id, secret string, basic bool, oerr *oauthError) {
+	id, secret, basic = r.BasicAuth()
 	if basic {
 		if form.Has("client_id") && form.Get("client_id") != "" && form.Get("client_id") != decodeBasic(id) || form.Has("client_secret") {
-			return account.ClientToken{}, true, bad("invalid_request", "authenticate with HTTP Basic or with form fields, not both")
+			return "", "", true, badTokenRequest("invalid_request", "authenticate with HTTP Basic or with form fields, not both")
 		}
-		id, secret = decodeBasic(id), decodeBasic(secret)
-	} else {
-		if h := r.Header.Get("Authorization"); h != "" {
-			return account.ClientToken{}, false, bad("invalid_client", "only HTTP Basic client authentication is supported in the Authorization header")
-		}
-		id, secret = form.Get("client_id"), form.Get("client_secret")
-		if id == "" || secret == "" {
-			return account.ClientToken{}, false, bad("invalid_client", "client authentication failed: send client_id and client_secret")
-		}
+		return decodeBasic(id), decodeBasic(secret), true, nil
 	}
-	token, err := clients.IssueToken(r.Context(), id, secret, form.Get("scope"), addr)
+	if h := r.Header.Get("Authorization"); h != "" {
+		return "", "", false, badTokenRequest("invalid_client", "only HTTP Basic client authentication is supported in the Authorization header")
+	}
+	id, secret = form.Get("client_id"), form.Get("client_secret")
+	if id == "" || secret == "" {
+		return "", "", false, badTokenRequest("invalid_client", "client authentication failed: send client_id and client_secret")
+	}
+	return id, secret, false, nil
+}
+
+// tokenError is the answer to a token request the clients refused with err.
+func tokenError(err error) *oauthError {
 	switch {
-	case err == nil:
-		return token, basic, nil
 	case apperr.Is(err, apperr.Unauthenticated):
-		return account.ClientToken{}, basic, bad("invalid_client", "client authentication failed")
+		return badTokenRequest("invalid_client", "client authentication failed")
 	case apperr.Is(err, apperr.Forbidden):
-		return account.ClientToken{}, basic, bad("invalid_scope", err.Error())
+		return badTokenRequest("invalid_scope", err.Error())
 	case apperr.Is(err, apperr.RateLimited):
 		// RFC 6749 has no code for this; slow_down is RFC 8628's for a
 		// client that polls too fast, the nearest meaning.
 		var coded *apperr.Error
 		errors.As(err, &coded)
 		seconds, _ := coded.Details["retryAfterSeconds"].(int)
-		return account.ClientToken{}, basic, &oauthError{status: http.StatusTooManyRequests, retryAfter: seconds,
+		return &oauthError{status: http.StatusTooManyRequests, retryAfter: seconds,
 			Code: "slow_down", Description: coded.Message}
 	}
-	return account.ClientToken{}, basic, &oauthError{status: http.StatusInternalServerError, Code: "server_error", err: err}
+	return &oauthError{status: http.StatusInternalServerError, Code: "server_error", err: err}
 }
 
 // decodeBasic undoes the form-urlencoding RFC 6749 2.3.1 asks clients to

@@ -29,15 +29,7 @@ func TestPlaygroundIsSelfContained(t *testing.T) {
 	if page.Code != http.StatusOK || !strings.HasPrefix(page.Header().Get("Content-Type"), "text/html") {
 		t.Fatalf("GET /playground: %d %q", page.Code, page.Header().Get("Content-Type"))
 	}
-	csp := page.Header().Get("Content-Security-Policy")
-	for _, directive := range []string{"default-src 'self'", "script-src 'self';", "connect-src 'self'", "frame-ancestors 'none'"} {
-		if !strings.Contains(csp+";", directive) {
-			t.Errorf("the playground's Content-Security-Policy %q lacks %q", csp, directive)
-		}
-	}
-	if strings.Contains(csp, "unsafe-eval") || strings.Contains(csp, "http") {
-		t.Errorf("the playground's Content-Security-Policy allows eval or other hosts: %q", csp)
-	}
+	checkPlaygroundCSP(t, page.Header().Get("Content-Security-Policy"))
 	html := page.Body.String()
 	if strings.Count(html, "<script") != strings.Count(html, "<script src=") {
 		t.Errorf("the playground's page has inline script:\n%s", html)
@@ -54,38 +46,12 @@ func TestPlaygroundIsSelfContained(t *testing.T) {
 			t.Errorf("the playground references %q, not an asset of this server", ref)
 			continue
 		}
-		asset := get(ref)
-		if asset.Code != http.StatusOK {
-			t.Errorf("GET %s: %d", ref, asset.Code)
-			continue
-		}
-		switch {
-		case strings.HasSuffix(ref, ".js"):
+		script, style := checkPlaygroundAsset(t, a.handler, get(ref), ref)
+		if script {
 			scripts++
-			if ct := asset.Header().Get("Content-Type"); !strings.HasPrefix(ct, "text/javascript") {
-				t.Errorf("GET %s: Content-Type %q", ref, ct)
-			}
-		case strings.HasSuffix(ref, ".css"):
+		}
+		if style {
 			styles++
-			if ct := asset.Header().Get("Content-Type"); !strings.HasPrefix(ct, "text/css") {
-				t.Errorf("GET %s: Content-Type %q", ref, ct)
-			}
-		}
-		cache := asset.Header().Get("Cache-Control")
-		if strings.HasPrefix(ref, "/playground/vendor/") != strings.Contains(cache, "immutable") {
-			t.Errorf("GET %s: Cache-Control %q: only the versioned vendor files are immutable", ref, cache)
-		}
-		etag := asset.Header().Get("ETag")
-		if etag == "" {
-			t.Errorf("GET %s: no ETag", ref)
-			continue
-		}
-		req := httptest.NewRequest(http.MethodGet, ref, nil)
-		req.Header.Set("If-None-Match", etag)
-		rec := httptest.NewRecorder()
-		a.handler.ServeHTTP(rec, req)
-		if rec.Code != http.StatusNotModified {
-			t.Errorf("GET %s with its ETag: %d, want 304", ref, rec.Code)
 		}
 	}
 	// React, ReactDOM, GraphiQL and the start-up script; GraphiQL's and
@@ -99,6 +65,60 @@ func TestPlaygroundIsSelfContained(t *testing.T) {
 			t.Errorf("GET %s: %d, want 404 (no listings, one page address)", path, rec.Code)
 		}
 	}
+}
+
+// checkPlaygroundCSP checks the playground's Content-Security-Policy is
+// strict: only this server, no eval, no framing.
+func checkPlaygroundCSP(t *testing.T, csp string) {
+	t.Helper()
+	for _, directive := range []string{"default-src 'self'", "script-src 'self';", "connect-src 'self'", "frame-ancestors 'none'"} {
+		if !strings.Contains(csp+";", directive) {
+			t.Errorf("the playground's Content-Security-Policy %q lacks %q", csp, directive)
+		}
+	}
+	if strings.Contains(csp, "unsafe-eval") || strings.Contains(csp, "http") {
+		t.Errorf("the playground's Content-Security-Policy allows eval or other hosts: %q", csp)
+	}
+}
+
+// checkPlaygroundAsset checks asset, the response to GET ref, an asset the
+// playground's page references: its status, type, caching and ETag. It
+// tells whether it was a script or a stylesheet served.
+func checkPlaygroundAsset(t *testing.T, handler http.Handler, asset *httptest.ResponseRecorder, ref string) (script, style bool) {
+	t.Helper()
+	if asset.Code != http.StatusOK {
+		t.Errorf("GET %s: %d", ref, asset.Code)
+		return false, false
+	}
+	switch {
+	case strings.HasSuffix(ref, ".js"):
+		script = true
+		if ct := asset.Header().Get("Content-Type"); !strings.HasPrefix(ct, "text/javascript") {
+			t.Errorf("GET %s: Content-Type %q", ref, ct)
+		}
+	case strings.HasSuffix(ref, ".css"):
+		style = true
+		if ct := asset.Header().Get("Content-Type"); !strings.HasPrefix(ct, "text/css") {
+			t.Errorf("GET %s: Content-Type %q", ref, ct)
+		}
+	}
+	cache := asset.Header().Get("Cache-Control")
+	if strings.HasPrefix(ref, "/playground/vendor/") != strings.Contains(cache, "immutable") {
+		t.Errorf("GET %s: Cache-Control %q: only the versioned vendor files are immutable", ref, cache)
+	}
+	etag := asset.Header().Get("ETag")
+	if etag == "" {
+		t.Errorf("GET %s: no ETag", ref)
+		return script, style
+	}
+	req := httptest.NewRequest(http.MethodGet, ref, nil)
+	req.Header.Set("If-None-Match", etag)
+	rec := httptest.NewRecorder()
+	handler.ServeHTTP(rec, req)
+	if rec.Code != http.StatusNotModified {
+		t.Errorf("GET %s with its ETag: %d, want 304", ref, rec.Code)
+	}
+	return script, style
 }
 
 // TestPlaygroundCanBeTurnedOff keeps the playground setting working: off,

@@ -98,6 +98,22 @@ func (c relayConn) walk(t *testing.T, size int) int {
 		t.Fatalf("%d items do not fill more than one page of %d", len(all), size)
 	}
 
+	c.walkForwards(t, size, all)
+	c.walkBackwards(t, size, all)
+	c.checkBetween(t, size, all)
+
+	// last beyond the total is the whole list, with nothing before it.
+	p := c.page(t, map[string]any{"last": 100})
+	if !slices.Equal(p.ids(), all) || p.PageInfo.HasPreviousPage || p.PageInfo.HasNextPage {
+		t.Fatalf("last: 100 over %d items: %d edges, %+v", len(all), len(p.Edges), p.PageInfo)
+	}
+	return len(all)
+}
+
+// walkForwards pages c with first/after to the end and checks it gives
+// all, in order, with the right page info on every page.
+func (c relayConn) walkForwards(t *testing.T, size int, all []string) {
+	t.Helper()
 	var forwards []string
 	var after any
 	for range len(all) {
@@ -115,7 +131,12 @@ func (c relayConn) walk(t *testing.T, size int) int {
 	if !slices.Equal(forwards, all) {
 		t.Fatalf("forwards:\n%s\nwant\n%s", strings.Join(forwards, "\n"), strings.Join(all, "\n"))
 	}
+}
 
+// walkBackwards pages c with last/before from the end to the start and
+// checks it gives all, in order, with the right page info on every page.
+func (c relayConn) walkBackwards(t *testing.T, size int, all []string) {
+	t.Helper()
 	var backwards []string
 	var before any
 	for range len(all) {
@@ -133,8 +154,12 @@ func (c relayConn) walk(t *testing.T, size int) int {
 	if !slices.Equal(backwards, all) {
 		t.Fatalf("backwards:\n%s\nwant\n%s", strings.Join(backwards, "\n"), strings.Join(all, "\n"))
 	}
+}
 
-	// Between two cursors, first takes from the start and last from the end.
+// checkBetween checks that, between two cursors, first takes from the
+// start and last from the end.
+func (c relayConn) checkBetween(t *testing.T, size int, all []string) {
+	t.Helper()
 	cursor := func(item string) string { return strings.Fields(item)[0] }
 	inner := all[1 : len(all)-1]
 	bounds := map[string]any{"after": cursor(all[0]), "before": cursor(all[len(all)-1])}
@@ -152,13 +177,6 @@ func (c relayConn) walk(t *testing.T, size int) int {
 			t.Fatalf("between the first and last items, %v: %v %+v, want %v", args, p.ids(), p.PageInfo, want)
 		}
 	}
-
-	// last beyond the total is the whole list, with nothing before it.
-	p := c.page(t, map[string]any{"last": 100})
-	if !slices.Equal(p.ids(), all) || p.PageInfo.HasPreviousPage || p.PageInfo.HasNextPage {
-		t.Fatalf("last: 100 over %d items: %d edges, %+v", len(all), len(p.Edges), p.PageInfo)
-	}
-	return len(all)
 }
 
 // TestEveryConnectionPagesBothWays walks every connection in the schema

@@ -177,56 +177,73 @@ func TestArticleStructuredDataHasWhatGoogleDocuments(t *testing.T) {
 			}
 		}
 
-		art := nodes["Article"]
-		checkGoogleProperties(t, art)
 		url := "https://www.example.nl/en/artikelen/" + enArticleSlug
-		if art["headline"] != res.Article.SeoTitle || art["inLanguage"] != "en" || art["url"] != url || !has(art, "description") {
-			t.Errorf("Article: %v", art)
-		}
-		if !has(art, "publisher.name") || !has(art, "publisher.logo.url") {
-			t.Errorf("Article publisher from the configuration: %v", art["publisher"])
-		}
-		if img, _ := art["image"].([]any); len(img) != 1 || img[0] != image {
-			t.Errorf("Article image: %v", art["image"])
-		}
-		published, err1 := time.Parse(time.RFC3339, art["datePublished"].(string))
-		modified, err2 := time.Parse(time.RFC3339, art["dateModified"].(string))
-		if err1 != nil || err2 != nil || modified.Before(published) {
-			t.Errorf("dates: published %v, modified %v", art["datePublished"], art["dateModified"])
-		}
-
-		faqPage := nodes["FAQPage"]
-		checkGoogleProperties(t, faqPage)
-		questions := faqPage["mainEntity"].([]any)
-		if len(questions) != 6 {
-			t.Fatalf("the seed article has six FAQs; the FAQPage has %d", len(questions))
-		}
-		for _, q := range questions {
-			question := q.(map[string]any)
-			checkGoogleProperties(t, question)
-			answer := question["acceptedAnswer"].(map[string]any)
-			checkGoogleProperties(t, answer)
-			if question["@type"] != "Question" || answer["@type"] != "Answer" || !strings.HasPrefix(answer["text"].(string), "<p>") {
-				t.Errorf("question %v: the answer should be its HTML", question)
-			}
-		}
+		checkArticleNode(t, nodes["Article"], res.Article.SeoTitle, url, image)
+		checkFAQPageNode(t, nodes["FAQPage"])
 		checkBreadcrumbs(t, nodes["BreadcrumbList"], res.Article.Title, url)
 
 		// With blocks selected, the same FAQs in the same order.
 		a.post(`{ article(slug: "`+nlArticleSlug+`", locale: "en") { structuredData blocks { ... on FAQBlock { faqs { question } } } } }`, nil).ok(t, &res)
-		var fromBlocks []string
-		for _, b := range res.Article.Blocks {
-			for _, f := range b.Faqs {
-				fromBlocks = append(fromBlocks, f.Question)
-			}
-		}
-		again := byType(t, checkScriptSafe(t, res.Article.StructuredData))["FAQPage"]["mainEntity"].([]any)
-		for i, q := range again {
-			if name := q.(map[string]any)["name"]; i >= len(fromBlocks) || name != fromBlocks[i] {
-				t.Fatalf("question %d is %v; the page shows %v", i, name, fromBlocks)
-			}
-		}
+		checkFAQOrderMatchesBlocks(t, res.Article.StructuredData, res.Article.Blocks)
 	})
+}
+
+// checkArticleNode checks the Article node of an article's JSON-LD.
+func checkArticleNode(t *testing.T, art map[string]any, seoTitle, url, image string) {
+	t.Helper()
+	checkGoogleProperties(t, art)
+	if art["headline"] != seoTitle || art["inLanguage"] != "en" || art["url"] != url || !has(art, "description") {
+		t.Errorf("Article: %v", art)
+	}
+	if !has(art, "publisher.name") || !has(art, "publisher.logo.url") {
+		t.Errorf("Article publisher from the configuration: %v", art["publisher"])
+	}
+	if img, _ := art["image"].([]any); len(img) != 1 || img[0] != image {
+		t.Errorf("Article image: %v", art["image"])
+	}
+	published, err1 := time.Parse(time.RFC3339, art["datePublished"].(string))
+	modified, err2 := time.Parse(time.RFC3339, art["dateModified"].(string))
+	if err1 != nil || err2 != nil || modified.Before(published) {
+		t.Errorf("dates: published %v, modified %v", art["datePublished"], art["dateModified"])
+	}
+}
+
+// checkFAQPageNode checks the FAQPage node of the seed article's JSON-LD:
+// its six questions, each with its answer as HTML.
+func checkFAQPageNode(t *testing.T, faqPage map[string]any) {
+	t.Helper()
+	checkGoogleProperties(t, faqPage)
+	questions := faqPage["mainEntity"].([]any)
+	if len(questions) != 6 {
+		t.Fatalf("the seed article has six FAQs; the FAQPage has %d", len(questions))
+	}
+	for _, q := range questions {
+		question := q.(map[string]any)
+		checkGoogleProperties(t, question)
+		answer := question["acceptedAnswer"].(map[string]any)
+		checkGoogleProperties(t, answer)
+		if question["@type"] != "Question" || answer["@type"] != "Answer" || !strings.HasPrefix(answer["text"].(string), "<p>") {
+			t.Errorf("question %v: the answer should be its HTML", question)
+		}
+	}
+}
+
+// checkFAQOrderMatchesBlocks checks the FAQPage of structuredData has the
+// questions of the FAQ blocks, in the same order.
+func checkFAQOrderMatchesBlocks(t *testing.T, structuredData string, blocks []struct{ Faqs []struct{ Question string } }) {
+	t.Helper()
+	var fromBlocks []string
+	for _, b := range blocks {
+		for _, f := range b.Faqs {
+			fromBlocks = append(fromBlocks, f.Question)
+		}
+	}
+	again := byType(t, checkScriptSafe(t, structuredData))["FAQPage"]["mainEntity"].([]any)
+	for i, q := range again {
+		if name := q.(map[string]any)["name"]; i >= len(fromBlocks) || name != fromBlocks[i] {
+			t.Fatalf("question %d is %v; the page shows %v", i, name, fromBlocks)
+		}
+	}
 }
 
 // TestRoleStructuredDataAndSEOFields: a role's SEO fields are edited per
@@ -249,25 +266,8 @@ func TestRoleStructuredDataAndSEOFields(t *testing.T) {
 			t.Fatalf("unset SEO fields should fall back to the title and the summary as text: %+v", defaults.Role)
 		}
 
-		var entries struct {
-			Entries struct{ Edges []struct{ Node entryView } }
-		}
-		a.post(`{ entries(type: ROLE) { edges { node { `+entryFields+` } } } }`, nil, editor...).ok(t, &entries)
-		var role entryView
-		for _, e := range entries.Entries.Edges {
-			for _, tr := range e.Node.Translations {
-				if tr.Locale == "en" && tr.Slug == "office-manager" {
-					role = e.Node
-				}
-			}
-		}
-		for _, bad := range []string{"javascript:alert(1)", "/relative.png", "ftp://example.nl/a.png", "https://"} {
-			res := a.post(`mutation($id: ID!, $v: Int!, $f: JSON!) { updateTranslation(id: $id, expectedVersion: $v, locale: "en", fields: $f) { version } }`,
-				map[string]any{"id": role.ID, "v": role.Version, "f": map[string]any{"ogImageUrl": bad}}, editor...)
-			if res.code(t) != "BAD_USER_INPUT" || res.Errors[0].Extensions["field"] != "ogImageUrl" {
-				t.Fatalf("ogImageUrl %q: %s", bad, res.raw)
-			}
-		}
+		role := a.englishRole(t, editor, "office-manager")
+		a.checkOgImageURLRejected(t, editor, role)
 		const (
 			title       = "Office manager: duties & salary"
 			description = "What an office manager does, earns and grows into."
@@ -294,6 +294,37 @@ func TestRoleStructuredDataAndSEOFields(t *testing.T) {
 		}
 		checkBreadcrumbs(t, nodes["BreadcrumbList"], res.Role.Title, url)
 	})
+}
+
+// englishRole finds, as an editor sees it, the role whose English slug is slug.
+func (a *api) englishRole(t *testing.T, editor []string, slug string) entryView {
+	t.Helper()
+	var entries struct {
+		Entries struct{ Edges []struct{ Node entryView } }
+	}
+	a.post(`{ entries(type: ROLE) { edges { node { `+entryFields+` } } } }`, nil, editor...).ok(t, &entries)
+	var role entryView
+	for _, e := range entries.Entries.Edges {
+		for _, tr := range e.Node.Translations {
+			if tr.Locale == "en" && tr.Slug == slug {
+				role = e.Node
+			}
+		}
+	}
+	return role
+}
+
+// checkOgImageURLRejected checks that an ogImageUrl that is not an absolute
+// http(s) URL is refused as bad input on the field.
+func (a *api) checkOgImageURLRejected(t *testing.T, editor []string, role entryView) {
+	t.Helper()
+	for _, bad := range []string{"javascript:alert(1)", "/relative.png", "ftp://example.nl/a.png", "https://"} {
+		res := a.post(`mutation($id: ID!, $v: Int!, $f: JSON!) { updateTranslation(id: $id, expectedVersion: $v, locale: "en", fields: $f) { version } }`,
+			map[string]any{"id": role.ID, "v": role.Version, "f": map[string]any{"ogImageUrl": bad}}, editor...)
+		if res.code(t) != "BAD_USER_INPUT" || res.Errors[0].Extensions["field"] != "ogImageUrl" {
+			t.Fatalf("ogImageUrl %q: %s", bad, res.raw)
+		}
+	}
 }
 
 type sitemapPage struct {

@@ -271,18 +271,7 @@ func TestTracingNestsRequestOperationAndStatements(t *testing.T) {
 		const callerTrace, callerSpan = "4bf92f3577b34da6a3ce929d0e0e4736", "00f067aa0ba902b7"
 		va.post(rolesQuery, nil, "traceparent", "00-"+callerTrace+"-"+callerSpan+"-01").ok(t, new(any))
 
-		var request, operation sdktrace.ReadOnlySpan
-		var statements []sdktrace.ReadOnlySpan
-		for _, s := range spans.Ended() {
-			switch {
-			case s.SpanKind() == trace.SpanKindServer:
-				request = s
-			case strings.HasPrefix(s.Name(), "graphql."):
-				operation = s
-			case s.SpanKind() == trace.SpanKindClient:
-				statements = append(statements, s)
-			}
-		}
+		request, operation, statements := splitSpans(spans.Ended())
 		if request == nil || operation == nil || len(statements) == 0 {
 			t.Fatalf("spans %v: want a request, an operation and statements", names(spans.Ended()))
 		}
@@ -295,25 +284,54 @@ func TestTracingNestsRequestOperationAndStatements(t *testing.T) {
 		if operation.Parent().SpanID() != request.SpanContext().SpanID() {
 			t.Errorf("the operation span is not the request span's child")
 		}
-		for _, s := range statements {
-			if s.Parent().SpanID() != operation.SpanContext().SpanID() {
-				t.Errorf("statement span %q is not the operation span's child", s.Name())
-			}
-			if !strings.HasPrefix(s.Name(), "SELECT") {
-				t.Errorf("statement span named %q", s.Name())
-			}
-		}
+		checkStatementSpans(t, statements, operation)
 
-		var access map[string]any
-		for _, l := range logs.lines(t) {
-			if l["msg"] == "request" {
-				access = l
-			}
-		}
+		access := accessLogLine(logs.lines(t))
 		if access == nil || access["trace_id"] != callerTrace || access["span_id"] != request.SpanContext().SpanID().String() {
 			t.Fatalf("the access log line does not name the request's trace and span: %v", access)
 		}
 	})
+}
+
+// splitSpans sorts ended spans into the server request span, the GraphQL
+// operation span and the database statement spans.
+func splitSpans(ended []sdktrace.ReadOnlySpan) (request, operation sdktrace.ReadOnlySpan, statements []sdktrace.ReadOnlySpan) {
+	for _, s := range ended {
+		switch {
+		case s.SpanKind() == trace.SpanKindServer:
+			request = s
+		case strings.HasPrefix(s.Name(), "graphql."):
+			operation = s
+		case s.SpanKind() == trace.SpanKindClient:
+			statements = append(statements, s)
+		}
+	}
+	return request, operation, statements
+}
+
+// checkStatementSpans checks every statement span is a SELECT and a child
+// of the operation span.
+func checkStatementSpans(t *testing.T, statements []sdktrace.ReadOnlySpan, operation sdktrace.ReadOnlySpan) {
+	t.Helper()
+	for _, s := range statements {
+		if s.Parent().SpanID() != operation.SpanContext().SpanID() {
+			t.Errorf("statement span %q is not the operation span's child", s.Name())
+		}
+		if !strings.HasPrefix(s.Name(), "SELECT") {
+			t.Errorf("statement span named %q", s.Name())
+		}
+	}
+}
+
+// accessLogLine is the last access log line of lines, or nil.
+func accessLogLine(lines []map[string]any) map[string]any {
+	var access map[string]any
+	for _, l := range lines {
+		if l["msg"] == "request" {
+			access = l
+		}
+	}
+	return access
 }
 
 func names(spans []sdktrace.ReadOnlySpan) []string {

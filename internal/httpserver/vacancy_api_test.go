@@ -173,41 +173,88 @@ func TestSyncProblemsAndErrorsThroughGraphQL(t *testing.T) {
 		if rep.Created != 2 || rep.Rejected != 2 || rep.Warnings != 1 || len(rep.Items) != 3 {
 			t.Fatalf("report: %+v", rep)
 		}
-		byIndex := map[int]string{}
-		for _, it := range rep.Items {
-			var codes []string
-			for _, p := range it.Problems {
-				codes = append(codes, p.Field+":"+p.Code)
-			}
-			byIndex[it.Index] = it.Outcome + " " + strings.Join(codes, ",")
-		}
+		byIndex := outcomesByIndex(rep)
 		if byIndex[1] != "REJECTED url:URL_SCHEME_NOT_ALLOWED" || byIndex[2] != "REJECTED title:REQUIRED" ||
 			byIndex[3] != "CREATED employmentTypes[1]:UNKNOWN_EMPLOYMENT_TYPE,roleSlug:ROLE_UNMAPPED" {
 			t.Fatalf("items: %v", byIndex)
 		}
 
 		// Whole-call errors say which field, with a code.
-		res := va.post(syncMutation, map[string]any{"in": map[string]any{"mode": "SNAPSHOT", "snapshotId": "s1", "items": []any{}}}, source...)
-		if res.code(t) != "BAD_USER_INPUT" || res.Errors[0].Extensions["field"] != "complete" {
-			t.Fatalf("snapshotId without complete: %s", res.raw)
-		}
-		res = va.post(syncMutation, map[string]any{"in": map[string]any{"mode": "SNAPSHOT", "items": []any{}}}, source...)
-		if res.code(t) != "BAD_USER_INPUT" || res.Errors[0].Extensions["field"] != "allowMassClose" || res.Errors[0].Extensions["wouldClose"] != float64(2) {
-			t.Fatalf("empty snapshot: %s", res.raw)
-		}
-		res = va.post(syncMutation, map[string]any{"in": map[string]any{"mode": "EVERYTHING", "items": []any{}}}, source...)
-		if len(res.Errors) == 0 || res.Errors[0].Extensions["code"] == nil {
-			t.Fatalf("unknown mode: %s", res.raw)
-		}
-		res = va.post(`{ vacancies(after: "bm9wZQ") { totalCount } }`, nil)
-		if res.code(t) != "BAD_USER_INPUT" || res.Errors[0].Extensions["field"] != "after" {
-			t.Fatalf("bad cursor: %s", res.raw)
-		}
-		res = va.post(`{ vacancies(filter: { roleSlug: "astronaut" }) { totalCount } }`, nil)
-		if res.code(t) != "NOT_FOUND" || res.Errors[0].Extensions["field"] != "roleSlug" {
-			t.Fatalf("unknown role: %s", res.raw)
-		}
+		va.checkWholeCallErrors(t, source)
 	})
+}
+
+// outcomesByIndex gives each item of a sync report as its outcome and its
+// problems as field:code, by the index of the item in the call.
+func outcomesByIndex(rep syncReport) map[int]string {
+	byIndex := map[int]string{}
+	for _, it := range rep.Items {
+		var codes []string
+		for _, p := range it.Problems {
+			codes = append(codes, p.Field+":"+p.Code)
+		}
+		byIndex[it.Index] = it.Outcome + " " + strings.Join(codes, ",")
+	}
+	return byIndex
+}
+
+// checkWholeCallErrors checks that sync and query arguments that are wrong
+// as a whole are refused with a code, and which field, where there is one.
+func (va *vacancyAPI) checkWholeCallErrors(t *testing.T, source []string) {
+	t.Helper()
+	res := va.post(syncMutation, map[string]any{"in": map[string]any{"mode": "SNAPSHOT", "snapshotId": "s1", "items": []any{}}}, source...)
+	if res.code(t) != "BAD_USER_INPUT" || res.Errors[0].Extensions["field"] != "complete" {
+		t.Fatalf("snapshotId without complete: %s", res.raw)
+	}
+	res = va.post(syncMutation, map[string]any{"in": map[string]any{"mode": "SNAPSHOT", "items": []any{}}}, source...)
+	if res.code(t) != "BAD_USER_INPUT" || res.Errors[0].Extensions["field"] != "allowMassClose" || res.Errors[0].Extensions["wouldClose"] != float64(2) {
+		t.Fatalf("empty snapshot: %s", res.raw)
+	}
+	res = va.post(syncMutation, map[string]any{"in": map[string]any{"mode": "EVERYTHING", "items": []any{}}}, source...)
+	if len(res.Errors) == 0 || res.Errors[0].Extensions["code"] == nil {
+		t.Fatalf("unknown mode: %s", res.raw)
+	}
+	res = va.post(`{ vacancies(after: "bm9wZQ") { totalCount } }`, nil)
+	if res.code(t) != "BAD_USER_INPUT" || res.Errors[0].Extensions["field"] != "after" {
+		t.Fatalf("bad cursor: %s", res.raw)
+	}
+	res = va.post(`{ vacancies(filter: { roleSlug: "astronaut" }) { totalCount } }`, nil)
+	if res.code(t) != "NOT_FOUND" || res.Errors[0].Extensions["field"] != "roleSlug" {
+		t.Fatalf("unknown role: %s", res.raw)
+	}
+}
+
+// vacancyIDsInPages walks the public vacancies size at a time and gives
+// their external ids in the order served, checking every page counts total.
+func (va *vacancyAPI) vacancyIDsInPages(t *testing.T, size, total int) []string {
+	t.Helper()
+	var got []string
+	var after *string
+	for {
+		var res struct {
+			Vacancies struct {
+				TotalCount int
+				Edges      []struct{ Node struct{ ExternalID string } }
+				PageInfo   struct {
+					HasNextPage bool
+					EndCursor   *string
+				}
+			}
+		}
+		va.post(`query($first: Int, $a: String) { vacancies(first: $first, after: $a) { totalCount edges { node { externalId } } pageInfo { hasNextPage endCursor } } }`,
+			map[string]any{"first": size, "a": after}).ok(t, &res)
+		for _, e := range res.Vacancies.Edges {
+			got = append(got, e.Node.ExternalID)
+		}
+		if res.Vacancies.TotalCount != total {
+			t.Fatalf("totalCount %d", res.Vacancies.TotalCount)
+		}
+		if !res.Vacancies.PageInfo.HasNextPage {
+			break
+		}
+		after = res.Vacancies.PageInfo.EndCursor
+	}
+	return got
 }
 
 func TestPublicVacancyQueries(t *testing.T) {
@@ -227,32 +274,7 @@ func TestPublicVacancyQueries(t *testing.T) {
 		va.sync(t, source, map[string]any{"mode": "UPSERT", "items": items})
 
 		// Newest first, in pages.
-		var got []string
-		var after *string
-		for {
-			var res struct {
-				Vacancies struct {
-					TotalCount int
-					Edges      []struct{ Node struct{ ExternalID string } }
-					PageInfo   struct {
-						HasNextPage bool
-						EndCursor   *string
-					}
-				}
-			}
-			va.post(`query($a: String) { vacancies(first: 3, after: $a) { totalCount edges { node { externalId } } pageInfo { hasNextPage endCursor } } }`,
-				map[string]any{"a": after}).ok(t, &res)
-			for _, e := range res.Vacancies.Edges {
-				got = append(got, e.Node.ExternalID)
-			}
-			if res.Vacancies.TotalCount != 7 {
-				t.Fatalf("totalCount %d", res.Vacancies.TotalCount)
-			}
-			if !res.Vacancies.PageInfo.HasNextPage {
-				break
-			}
-			after = res.Vacancies.PageInfo.EndCursor
-		}
+		got := va.vacancyIDsInPages(t, 3, 7)
 		if strings.Join(got, ",") != "P-6,P-5,P-4,P-3,P-2,P-1,P-0" {
 			t.Fatalf("order: %v", got)
 		}

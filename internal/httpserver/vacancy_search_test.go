@@ -344,10 +344,9 @@ func TestSearchFacetsLeaveOutTheirOwnFilter(t *testing.T) {
 	})
 }
 
-// TestSearchPagesByRelevanceBothWays: with a query the list is ordered by
-// relevance (then newest first), and first/after and last/before walk it
-// exactly, ties included.
-func TestSearchPagesByRelevanceBothWays(t *testing.T) {
+// relevanceJobs are nine vacancies at three levels of relevance to
+// "assistants", among twelve that do not match.
+func relevanceJobs() []job {
 	var jobs []job
 	for i := range 9 {
 		j := job{id: fmt.Sprintf("A-%d", i), lang: "en", title: "Secretary", org: "Globex", locality: "Leiden",
@@ -365,6 +364,14 @@ func TestSearchPagesByRelevanceBothWays(t *testing.T) {
 	for i := range 12 { // so that the query's words are rare, as on a real board (bm25 weighs rarity)
 		jobs = append(jobs, job{id: fmt.Sprintf("B-%d", i), lang: "en", title: "Driver", org: "Globex", locality: "Leiden", description: "Drive.", posted: "2026-02-01"})
 	}
+	return jobs
+}
+
+// TestSearchPagesByRelevanceBothWays: with a query the list is ordered by
+// relevance (then newest first), and first/after and last/before walk it
+// exactly, ties included.
+func TestSearchPagesByRelevanceBothWays(t *testing.T) {
+	jobs := relevanceJobs()
 	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		va := newJobBoard(t, db, jobs)
 		filter := map[string]any{"query": "assistants"}
