@@ -37,14 +37,37 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
 $$;
 -- +goose StatementEnd
 
+-- Statement-level triggers over transition tables: one INSERT ... SELECT
+-- per statement instead of a PL/pgSQL call and an insert per row, which
+-- made a sync's 250-row insert several times slower.
 -- +goose StatementBegin
-CREATE FUNCTION vacancy_search_index() RETURNS TRIGGER
+CREATE FUNCTION vacancy_search_index_inserted() RETURNS TRIGGER
 LANGUAGE plpgsql AS $$
-DECLARE
-    cfg TEXT := vacancy_search_config(NEW.language);
 BEGIN
     INSERT INTO vacancy_search (vacancy_id, config, document)
-    VALUES (NEW.id, cfg, vacancy_search_document(cfg, NEW.title, NEW.org_name, NEW.locations, NEW.description))
+    SELECT n.id, c.cfg, vacancy_search_document(c.cfg, n.title, n.org_name, n.locations, n.description)
+    FROM inserted_rows AS n CROSS JOIN LATERAL (SELECT vacancy_search_config(n.language) AS cfg) AS c
+    ON CONFLICT (vacancy_id) DO UPDATE SET config = EXCLUDED.config, document = EXCLUDED.document;
+    RETURN NULL;
+END
+$$;
+-- +goose StatementEnd
+
+-- A sync's upsert rewrites every column of a changed vacancy, and closing
+-- one changes none of the text: only a real change of the text reindexes.
+-- (A trigger with transition tables cannot name columns, so the function
+-- compares them.)
+-- +goose StatementBegin
+CREATE FUNCTION vacancy_search_index_updated() RETURNS TRIGGER
+LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO vacancy_search (vacancy_id, config, document)
+    SELECT n.id, c.cfg, vacancy_search_document(c.cfg, n.title, n.org_name, n.locations, n.description)
+    FROM updated_rows AS n
+    JOIN replaced_rows AS o ON o.id = n.id
+    CROSS JOIN LATERAL (SELECT vacancy_search_config(n.language) AS cfg) AS c
+    WHERE (o.language, o.title, o.org_name, o.locations, o.description)
+          IS DISTINCT FROM (n.language, n.title, n.org_name, n.locations, n.description)
     ON CONFLICT (vacancy_id) DO UPDATE SET config = EXCLUDED.config, document = EXCLUDED.document;
     RETURN NULL;
 END
@@ -52,14 +75,11 @@ $$;
 -- +goose StatementEnd
 
 CREATE TRIGGER vacancy_search_insert AFTER INSERT ON vacancies
-    FOR EACH ROW EXECUTE FUNCTION vacancy_search_index();
--- A sync's upsert rewrites every column of a changed vacancy, and closing
--- one changes none of the text: only a real change of the text reindexes.
-CREATE TRIGGER vacancy_search_update AFTER UPDATE OF language, title, org_name, locations, description ON vacancies
-    FOR EACH ROW
-    WHEN ((OLD.language, OLD.title, OLD.org_name, OLD.locations, OLD.description)
-          IS DISTINCT FROM (NEW.language, NEW.title, NEW.org_name, NEW.locations, NEW.description))
-    EXECUTE FUNCTION vacancy_search_index();
+    REFERENCING NEW TABLE AS inserted_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION vacancy_search_index_inserted();
+CREATE TRIGGER vacancy_search_update AFTER UPDATE ON vacancies
+    REFERENCING OLD TABLE AS replaced_rows NEW TABLE AS updated_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION vacancy_search_index_updated();
 
 INSERT INTO vacancy_search (vacancy_id, config, document)
 SELECT id, vacancy_search_config(language),
@@ -69,7 +89,8 @@ FROM vacancies;
 -- +goose Down
 DROP TRIGGER vacancy_search_update ON vacancies;
 DROP TRIGGER vacancy_search_insert ON vacancies;
-DROP FUNCTION vacancy_search_index();
+DROP FUNCTION vacancy_search_index_updated();
+DROP FUNCTION vacancy_search_index_inserted();
 DROP FUNCTION vacancy_search_document(TEXT, TEXT, TEXT, JSONB, TEXT);
 DROP FUNCTION vacancy_search_config(TEXT);
 DROP TABLE vacancy_search;
