@@ -116,15 +116,21 @@ func encodeCursor(id string) string {
 // decodeCursor reads a cursor passed as the argument field.
 func decodeCursor(cursor, field string) (string, error) {
 	invalid := apperr.New(apperr.BadUserInput, "%s is not a cursor this API returned", field).With("field", field)
-	raw, err := base64.RawURLEncoding.DecodeString(cursor)
-	if err != nil {
-		return "", invalid
-	}
-	id, ok := strings.CutPrefix(string(raw), cursorPrefix)
+	id, ok := cursorPayload(cursor, cursorPrefix)
 	if !ok || !canonicalUUID(id) {
 		return "", invalid
 	}
 	return id, nil
+}
+
+// cursorPayload is what an opaque cursor carries after its prefix, and
+// false when cursor is not base64 of prefix and a payload.
+func cursorPayload(cursor, prefix string) (string, bool) {
+	raw, err := base64.RawURLEncoding.DecodeString(cursor)
+	if err != nil {
+		return "", false
+	}
+	return strings.CutPrefix(string(raw), prefix)
 }
 
 // canonicalUUID reports whether id is a UUID in the form the API hands ids

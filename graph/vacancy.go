@@ -146,11 +146,7 @@ func encodeVacancyCursor(v *vacancy.Vacancy) string {
 // decodeVacancyCursor reads a cursor passed as the argument field.
 func decodeVacancyCursor(cursor, field string) (*vacancy.Cursor, error) {
 	invalid := apperr.New(apperr.BadUserInput, "%s is not a cursor this API returned for vacancies", field).With("field", field)
-	raw, err := base64.RawURLEncoding.DecodeString(cursor)
-	if err != nil {
-		return nil, invalid
-	}
-	rest, ok := strings.CutPrefix(string(raw), vacancyCursorPrefix)
+	rest, ok := cursorPayload(cursor, vacancyCursorPrefix)
 	if !ok {
 		return nil, invalid
 	}

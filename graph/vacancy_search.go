@@ -120,11 +120,7 @@ func decodeSearchCursor(cursor, field string, text *vacancy.TextQuery) (*vacancy
 		return &vacancy.SearchCursor{Posted: c.Posted, ID: c.ID}, nil
 	}
 	invalid := apperr.New(apperr.BadUserInput, "%s is not a cursor this API returned for a search with this query", field).With("field", field)
-	raw, err := base64.RawURLEncoding.DecodeString(cursor)
-	if err != nil {
-		return nil, invalid
-	}
-	rest, ok := strings.CutPrefix(string(raw), searchCursorPrefix)
+	rest, ok := cursorPayload(cursor, searchCursorPrefix)
 	if !ok {
 		return nil, invalid
 	}
