@@ -137,9 +137,6 @@ func sourceUpdate(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if err != nil {
 		return err
 	}
-	if err := required("name", *s.name); err != nil {
-		return err
-	}
 	given := cl.given()
 	var upd vacancy.SourceUpdate
 	if given["kind"] {
@@ -162,16 +159,28 @@ func sourceUpdate(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if given["time-zone"] {
 		upd.TimeZone = s.timeZone
 	}
-	return withDB(ctx, cfg, stderr, func(e *env) error {
-		svc := e.vacancyService()
-		src, err := svc.SourceByName(ctx, *s.name)
+	return withNamedSource(ctx, cfg, stderr, *s.name, func(svc *vacancy.Service, src *vacancy.Source) error {
+		src, err := svc.UpdateSource(ctx, src.ID, upd)
 		if err != nil {
 			return err
 		}
-		if src, err = svc.UpdateSource(ctx, src.ID, upd); err != nil {
+		return printSources(stdout, []*vacancy.Source{src}, *s.asJSON)
+	})
+}
+
+// withNamedSource opens the database and finds the source named name (a
+// required flag) for fn.
+func withNamedSource(ctx context.Context, cfg *Config, stderr io.Writer, name string, fn func(*vacancy.Service, *vacancy.Source) error) error {
+	if err := required("name", name); err != nil {
+		return err
+	}
+	return withDB(ctx, cfg, stderr, func(e *env) error {
+		svc := e.vacancyService()
+		src, err := svc.SourceByName(ctx, name)
+		if err != nil {
 			return err
 		}
-		return printSources(stdout, []*vacancy.Source{src}, *s.asJSON)
+		return fn(svc, src)
 	})
 }
 
@@ -199,15 +208,7 @@ func sourceRotateSecret(ctx context.Context, args []string, stdout, stderr io.Wr
 	if err != nil {
 		return err
 	}
-	if err := required("name", *name); err != nil {
-		return err
-	}
-	return withDB(ctx, cfg, stderr, func(e *env) error {
-		svc := e.vacancyService()
-		src, err := svc.SourceByName(ctx, *name)
-		if err != nil {
-			return err
-		}
+	return withNamedSource(ctx, cfg, stderr, *name, func(svc *vacancy.Service, src *vacancy.Source) error {
 		src, creds, err := svc.RotateSecret(ctx, src.ID, *revokeOthers)
 		if err != nil {
 			return err
@@ -227,16 +228,9 @@ func sourceSetActive(ctx context.Context, act string, args []string, stdout, std
 	if err != nil {
 		return err
 	}
-	if err := required("name", *name); err != nil {
-		return err
-	}
-	return withDB(ctx, cfg, stderr, func(e *env) error {
-		svc := e.vacancyService()
-		src, err := svc.SourceByName(ctx, *name)
+	return withNamedSource(ctx, cfg, stderr, *name, func(svc *vacancy.Service, src *vacancy.Source) error {
+		src, err := svc.SetActive(ctx, src.ID, act == "enable", *closeVacancies)
 		if err != nil {
-			return err
-		}
-		if src, err = svc.SetActive(ctx, src.ID, act == "enable", *closeVacancies); err != nil {
 			return err
 		}
 		fmt.Fprintf(stdout, "%sd source %s; it has %d open vacancies\n", act, src.Name, src.State.Open)
