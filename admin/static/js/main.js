@@ -1,10 +1,12 @@
-// Werkwijzer's editors' UI: start-up, the page frame and the router.
+// Werkwijzer's editors' UI: start-up, the page frame and the router. What
+// the views share (permissions, notices, navigation) lives in app.js.
 // Routes live in the URL fragment (#/entry/<id>); tokens never do.
 
 import { h, replace } from './dom.js';
 import { t, lang, setLang, LANGUAGES, onLangChange } from './i18n.js';
 import * as session from './session.js';
 import { locales, onConnection, waitingForServer } from './api.js';
+import { can, errorText } from './app.js';
 import { loginView } from './views/login.js';
 import { dashboardView } from './views/dashboard.js';
 import { editorView } from './views/editor.js';
@@ -23,21 +25,6 @@ const routes = [
   { pattern: /^\/vacancies$/, view: vacanciesView },
 ];
 
-const RANK = { TRANSLATOR: 1, EDITOR: 2, ADMIN: 3 };
-
-/** can tells whether the signed-in user holds at least role. */
-export function can(role) {
-  const u = session.currentUser();
-  return Boolean(u && RANK[u.role] >= RANK[role]);
-}
-
-/** mayEditLocale: translators edit only their locales, editors and admins all. */
-export function mayEditLocale(code) {
-  const u = session.currentUser();
-  if (!u) return false;
-  return u.role !== 'TRANSLATOR' || u.locales.includes(code);
-}
-
 const app = {
   header: null,
   connection: null,
@@ -47,19 +34,6 @@ const app = {
   signedIn: false,
   sessionMessage: '',
 };
-
-/**
- * notify shows a status message in the live region at the top of the
- * page. It goes away with the next page, unless keep is set (for a message
- * about the navigation that follows it).
- */
-export function notify(message, kind = 'info', { keep = false } = {}) {
-  if (!app.notice) return;
-  const box = h('div', { class: ['notice', `notice-${kind}`], 'data-keep': keep ? '1' : null },
-    h('span', null, message),
-    h('button', { type: 'button', class: 'link', 'aria-label': t('common.dismiss'), onclick: () => box.remove() }, '×'));
-  replace(app.notice, box);
-}
 
 /**
  * renderConnection says, calmly and apart from the page's own notices,
@@ -72,15 +46,6 @@ function renderConnection() {
   }
   replace(app.connection, h('div', { class: ['notice', 'notice-warning'], id: 'connection-status' },
     h('span', null, t('connection.retrying'))));
-}
-
-export function clearNotice() {
-  if (app.notice) app.notice.replaceChildren();
-}
-
-export function navigate(hash) {
-  if (location.hash === hash) route();
-  else location.hash = hash;
 }
 
 function renderHeader() {
@@ -177,20 +142,6 @@ function showLogin() {
     },
   });
   focusHeading();
-}
-
-/** errorText turns an error from the API into a sentence for the editor. */
-export function errorText(err) {
-  if (!err) return t('common.error');
-  switch (err.code) {
-    case 'NETWORK':
-    case 'UNAVAILABLE': return t('error.network');
-    case 'FORBIDDEN': return t('error.forbidden');
-    case 'NOT_FOUND': return t('error.notFound');
-    case 'RATE_LIMITED': return t('error.rateLimited');
-    case 'INTERNAL': return t('error.internal');
-    default: return err.message || t('common.error');
-  }
 }
 
 async function start() {

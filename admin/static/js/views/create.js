@@ -6,7 +6,7 @@ import { t } from '../i18n.js';
 import { gql, locales as getLocales } from '../api.js';
 import { slugify } from '../util.js';
 import { typeName } from '../format.js';
-import { can, navigate, notify, errorText } from '../main.js';
+import { can, navigate, notify, errorText } from '../app.js';
 import { allEntries } from './dashboard.js';
 
 const CREATE = {

@@ -8,7 +8,7 @@ import * as session from '../session.js';
 import * as unsaved from '../unsaved.js';
 import { TYPES } from '../model.js';
 import { formatDate, statusBadge, typeName, localeName } from '../format.js';
-import { can, mayEditLocale } from '../main.js';
+import { can, mayEditLocale } from '../app.js';
 
 const LIST = `query Entries($after: String) {
   entries(first: 100, after: $after) {

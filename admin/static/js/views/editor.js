@@ -14,7 +14,7 @@ import {
   structureInput, titleOf, translationInput, updateMutation, updateResult,
 } from '../model.js';
 import { formatDate, localeName, statusBadge, typeName } from '../format.js';
-import { can, mayEditLocale, navigate, notify, clearNotice, errorText } from '../main.js';
+import { can, mayEditLocale, navigate, notify, clearNotice, errorText } from '../app.js';
 import { allEntries } from './dashboard.js';
 import { Form, fid } from './editor-form.js';
 

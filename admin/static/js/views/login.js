@@ -3,7 +3,7 @@
 import { h, replace } from '../dom.js';
 import { t } from '../i18n.js';
 import * as session from '../session.js';
-import { errorText } from '../main.js';
+import { errorText } from '../app.js';
 
 export function loginView(main, { message, onSignedIn }) {
   const email = h('input', { id: 'login-email', type: 'email', name: 'email', autocomplete: 'username', required: true, spellcheck: 'false' });

@@ -5,7 +5,7 @@ import { h, replace } from '../dom.js';
 import { t } from '../i18n.js';
 import { gql, locales as getLocales } from '../api.js';
 import { formatDate, localeName, typeName } from '../format.js';
-import { can, navigate, notify, errorText } from '../main.js';
+import { can, navigate, notify, errorText } from '../app.js';
 
 const QUERY = `query History($id: ID!, $locale: String) {
   entry(id: $id) { id type label version }

@@ -5,7 +5,7 @@ import { t } from '../i18n.js';
 import { gql, locales as getLocales } from '../api.js';
 import * as session from '../session.js';
 import { formatDate, localeName } from '../format.js';
-import { notify, errorText } from '../main.js';
+import { notify, errorText } from '../app.js';
 
 const USER_FIELDS = 'id email role locales active createdAt lastLoginAt';
 const LIST = `{ users { ${USER_FIELDS} } }`;

@@ -8,7 +8,7 @@ import { t, has } from '../i18n.js';
 import { gql } from '../api.js';
 import * as sdl from '../sdl.js';
 import { formatDate } from '../format.js';
-import { can, notify, errorText } from '../main.js';
+import { can, notify, errorText } from '../app.js';
 
 /** visible hides the fields the signed-in user's role may not read (@hasRole in the schema). */
 const visible = (f) => !f.requires || can(f.requires);
