@@ -385,20 +385,6 @@ func TestVacancyScreensShowTheSync(t *testing.T) {
 	}
 }
 
-// TestVacancyScreensAreHonestWithoutTheSync serves the UI against a
-// schema without the vacancy sync: the screens say there is none instead
-// of failing or showing made-up data.
-func TestVacancyScreensAreHonestWithoutTheSync(t *testing.T) {
-	srv := startServer(t, serverOptions{hideVacancySync: true})
-	srv.createUser(t, "admin@example.com", account.RoleAdmin)
-	b := newBrowser(t, srv)
-	b.login(t, "admin@example.com")
-	for _, page := range []string{"#/vacancies", "#/sources"} {
-		b.open(t, page)
-		b.waitVisible(t, `#sync-unavailable`)
-	}
-}
-
 // --- the browser ------------------------------------------------------------
 
 type browser struct {

@@ -15,7 +15,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/werkwijzer/werkwijzer/graph"
 	"github.com/werkwijzer/werkwijzer/internal/account"
 	"github.com/werkwijzer/werkwijzer/internal/dbtest"
 	"github.com/werkwijzer/werkwijzer/internal/httpserver"
@@ -29,9 +28,6 @@ const (
 
 type serverOptions struct {
 	accessTTL time.Duration // 0: the service's default
-	// hideVacancySync serves /schema.graphql as a server without the
-	// vacancy sync would: no Vacancy or Source types.
-	hideVacancySync bool
 }
 
 // server is the full handler chain, as the binary serves it, on a seeded
@@ -40,12 +36,11 @@ type server struct {
 	URL      string
 	accounts *account.Service
 
-	refreshes       atomic.Int64
-	outage          outage
-	mu              sync.Mutex
-	bearers         map[string]bool
-	latestRefresh   string
-	hideVacancySync bool
+	refreshes     atomic.Int64
+	outage        outage
+	mu            sync.Mutex
+	bearers       map[string]bool
+	latestRefresh string
 }
 
 func startServer(t *testing.T, opts serverOptions) *server {
@@ -54,7 +49,7 @@ func startServer(t *testing.T, opts serverOptions) *server {
 		SampleVacancies: true, AccessTokenTTL: opts.accessTTL,
 		Configure: func(c *httpserver.Config) { c.Playground = false },
 	})
-	s := &server{accounts: ts.Accounts, bearers: map[string]bool{}, hideVacancySync: opts.hideVacancySync}
+	s := &server{accounts: ts.Accounts, bearers: map[string]bool{}}
 	hs := httptest.NewServer(s.observe(ts.Handler))
 	t.Cleanup(hs.Close)
 	s.URL = hs.URL
@@ -66,12 +61,6 @@ func startServer(t *testing.T, opts serverOptions) *server {
 // its tokens.
 func (s *server) observe(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if s.hideVacancySync && r.URL.Path == "/schema.graphql" {
-			w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-			sdl := strings.NewReplacer("Vacancy", "Withheld", "Source", "Concealed").Replace(graph.SDL())
-			_, _ = io.WriteString(w, sdl)
-			return
-		}
 		if r.URL.Path == "/graphql" && s.outage.serve(w, r) {
 			return
 		}

@@ -2,6 +2,8 @@
 // browser's (navigator.language) and can be switched; the choice is
 // remembered in localStorage (a preference, not a secret).
 
+import * as sourceTexts from './i18n-sources.js';
+
 export const LANGUAGES = [
   { code: 'nl', name: 'Nederlands' },
   { code: 'en', name: 'English' },
@@ -290,36 +292,20 @@ const en = {
 
   'sync.sourcesTitle': 'Recruitment sources',
   'sync.vacanciesTitle': 'Vacancies',
-  'sync.notYetTitle': 'No vacancy sync configured yet',
-  'sync.notYetSources': 'This server\'s API has no recruitment sources yet, so there are no API tokens to manage. When the vacancy sync is installed, this page lists the sources with their sync state and lets admins create sources (the token is shown once) and revoke tokens.',
-  'sync.notYetVacancies': 'This server\'s API does not serve vacancies yet. When the vacancy sync is installed, this page lists the vacancies per role and per source with their sync state.',
-  'sync.notYetHow': 'Nothing is wrong with your content: roles and articles work without vacancies, and vacancy-list blocks stay empty until then.',
   'sync.sourcesIntro': 'Recruitment sites and ATSs that push vacancies, or whose feeds are pulled, each with its own API credentials.',
   'sync.vacanciesIntro': 'The open vacancies, as the public API serves them.',
   'sync.noSources': 'No sources yet.',
   'sync.noVacancies': 'No vacancies yet.',
   'sync.newSource': 'New source',
   'sync.create': 'Create source',
-  'sync.onePerLine': 'One per line.',
-  'sync.jsonHelp': 'JSON, in the shape shown.',
-  'sync.badJson': 'A JSON field is not valid JSON.',
-  'sync.done': ({ action }) => `Done: ${action}.`,
-  'sync.onceTitle': 'Copy the credentials now',
+  'sync.onceTitle': ({ name }) => `Copy the credentials of ${name} now`,
   'sync.onceText': 'The secret is shown only this once. Store it in the recruitment site\'s settings; if it is lost, rotate it.',
   'sync.copy': 'Copy',
   'sync.copied': 'Copied.',
   'sync.copyFailed': 'Copying failed; select the text and copy it by hand.',
   'sync.secrets': 'Client secrets',
-  'sync.action.rotate': 'Rotate secret',
-  'sync.action.disable': 'Disable',
-  'sync.action.enable': 'Enable',
-  'sync.action.revoke': 'Revoke',
-  'sync.action.delete': 'Delete',
   'sync.revoked': 'revoked',
   'sync.works': 'works',
-  'sync.action.rotateRevoke': 'New secret, revoke the others now',
-  'sync.action.disableClose': 'Disable and close its vacancies',
-  'sync.confirm': ({ action }) => `Confirm: ${action}`,
   'sync.groupBy': 'Group by',
   'sync.by.role': 'Role',
   'sync.by.source': 'Source',
@@ -656,36 +642,20 @@ const nl = {
 
   'sync.sourcesTitle': 'Wervingsbronnen',
   'sync.vacanciesTitle': 'Vacatures',
-  'sync.notYetTitle': 'Nog geen vacaturesynchronisatie ingesteld',
-  'sync.notYetSources': 'De API van deze server kent nog geen wervingsbronnen, dus er zijn nog geen API-tokens te beheren. Zodra de vacaturesynchronisatie er is, toont deze pagina de bronnen met hun synchronisatiestatus en kunnen beheerders bronnen aanmaken (het token wordt één keer getoond) en tokens intrekken.',
-  'sync.notYetVacancies': 'De API van deze server levert nog geen vacatures. Zodra de vacaturesynchronisatie er is, toont deze pagina de vacatures per functie en per bron met hun synchronisatiestatus.',
-  'sync.notYetHow': 'Er is niets mis met je inhoud: functies en artikelen werken zonder vacatures, en vacatureblokken blijven tot dan leeg.',
   'sync.sourcesIntro': 'Wervingssites en ATS\'en die vacatures aanleveren, of waarvan de feed wordt opgehaald, elk met eigen API-gegevens.',
   'sync.vacanciesIntro': 'De openstaande vacatures, zoals de publieke API ze levert.',
   'sync.noSources': 'Nog geen bronnen.',
   'sync.noVacancies': 'Nog geen vacatures.',
   'sync.newSource': 'Nieuwe bron',
   'sync.create': 'Bron aanmaken',
-  'sync.onePerLine': 'Eén per regel.',
-  'sync.jsonHelp': 'JSON, in de getoonde vorm.',
-  'sync.badJson': 'Een JSON-veld bevat geen geldige JSON.',
-  'sync.done': ({ action }) => `Gedaan: ${action}.`,
-  'sync.onceTitle': 'Kopieer de gegevens nu',
+  'sync.onceTitle': ({ name }) => `Kopieer nu de gegevens van ${name}`,
   'sync.onceText': 'Het geheim wordt maar één keer getoond. Zet het in de instellingen van de wervingssite; kwijt? Vervang het dan.',
   'sync.copy': 'Kopiëren',
   'sync.copied': 'Gekopieerd.',
   'sync.copyFailed': 'Kopiëren lukte niet; selecteer de tekst en kopieer hem zelf.',
   'sync.secrets': 'Clientgeheimen',
-  'sync.action.rotate': 'Geheim vervangen',
-  'sync.action.disable': 'Uitschakelen',
-  'sync.action.enable': 'Inschakelen',
-  'sync.action.revoke': 'Intrekken',
-  'sync.action.delete': 'Verwijderen',
   'sync.revoked': 'ingetrokken',
   'sync.works': 'werkt',
-  'sync.action.rotateRevoke': 'Nieuw geheim, de andere nu intrekken',
-  'sync.action.disableClose': 'Uitschakelen en vacatures sluiten',
-  'sync.confirm': ({ action }) => `Bevestig: ${action}`,
   'sync.groupBy': 'Groeperen op',
   'sync.by.role': 'Functie',
   'sync.by.source': 'Bron',
@@ -740,6 +710,9 @@ const nl = {
   'gen.tokenEndpoint': 'Token-endpoint',
   'gen.source': 'Bron',
 };
+
+Object.assign(en, sourceTexts.en);
+Object.assign(nl, sourceTexts.nl);
 
 const DICTS = { nl, en };
 

@@ -13,7 +13,8 @@ import { editorView } from './views/editor.js';
 import { createView } from './views/create.js';
 import { revisionsView } from './views/revisions.js';
 import { usersView } from './views/users.js';
-import { sourcesView, vacanciesView } from './views/vacancies.js';
+import { sourcesView } from './views/sources.js';
+import { vacanciesView } from './views/vacancies.js';
 
 const routes = [
   { pattern: /^\/?$/, view: dashboardView },
