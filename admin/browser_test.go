@@ -53,7 +53,9 @@ func TestEditorChangesAndPublishesTheEnglishTitle(t *testing.T) {
 
 	b.do(t, chromedp.Click(chromedp.CSS(`section[aria-labelledby="list-ARTICLE"] tbody th a`)))
 	b.waitVisible(t, `#f-en-title`)
-	b.waitVisible(t, `#f-nl-lead-preview p`) // the live preview rendered the Dutch lead
+	// Previews are closed until asked for; opened, they render the lead.
+	b.do(t, chromedp.Click(chromedp.ID("f-nl-lead-preview-toggle")), chromedp.Click(chromedp.ID("f-en-lead-preview-toggle")))
+	b.waitVisible(t, `#f-nl-lead-preview p`)
 	b.waitVisible(t, `#f-en-lead-preview p`)
 	if nl := b.value(t, "f-nl-title"); nl != srv.publicTitle(t, "nl") {
 		t.Fatalf("the Dutch title field shows %q, want the live Dutch title", nl)

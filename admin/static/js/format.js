@@ -29,6 +29,13 @@ export function formatDate(iso) {
   return p ? `${p.date}, ${p.time}` : iso;
 }
 
+/** formatWhen is a moment inside a sentence: "om 02:27" today, "op 28 nov 2026 om 02:27" before. */
+export function formatWhen(iso) {
+  const p = dateParts(iso);
+  if (!p) return iso || '';
+  return p.today ? t('when.today', p) : t('when.other', p);
+}
+
 /** formatDay is a calendar day (2026-10-01) in the same style; anything else goes to formatDate. */
 export function formatDay(value) {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value || '');

@@ -3,6 +3,7 @@
 // remembered in localStorage (a preference, not a secret).
 
 import * as sourceTexts from './i18n-sources.js';
+import * as editorTexts from './i18n-editor.js';
 
 export const LANGUAGES = [
   { code: 'nl', name: 'Nederlands' },
@@ -225,8 +226,8 @@ const en = {
   'salary.per.YEAR': 'per year',
 
   'conflict.title': 'Someone else saved this entry first',
-  'conflict.who': ({ by, at, version, mine }) => `${by} saved it at ${at} (version ${version}) while you were editing version ${mine}.`,
-  'conflict.whoStored': ({ by, at, version, mine }) => `Since you started these unsaved changes (on version ${mine}), ${by} saved a newer version at ${at} (version ${version}).`,
+  'conflict.who': ({ by, when, version, mine }) => `${by} saved this ${when} (version ${version}) while you were editing version ${mine}.`,
+  'conflict.whoStored': ({ by, when, version, mine }) => `Since you started these unsaved changes (on version ${mine}), ${by} saved a newer version ${when} (version ${version}).`,
   'conflict.kept': 'Your text is kept in the form. Their text is shown beside every field they changed. Take over their version to apply your changes on top of it, then save.',
   'conflict.takenOver': ({ version, n }) => (n
     ? `Your changes now apply to version ${version}. ${n === 1 ? '1 field was' : `${n} fields were`} changed by both of you: their text is shown beside yours. Choose, then save.`
@@ -575,8 +576,8 @@ const nl = {
   'salary.per.YEAR': 'per jaar',
 
   'conflict.title': 'Iemand anders heeft dit item eerder opgeslagen',
-  'conflict.who': ({ by, at, version, mine }) => `${by} sloeg het op ${at} op (versie ${version}) terwijl jij versie ${mine} bewerkte.`,
-  'conflict.whoStored': ({ by, at, version, mine }) => `Sinds je aan deze niet-opgeslagen wijzigingen begon (op versie ${mine}), sloeg ${by} op ${at} een nieuwere versie op (versie ${version}).`,
+  'conflict.who': ({ by, when, version, mine }) => `${by} heeft dit ${when} opgeslagen (versie ${version}), terwijl jij versie ${mine} bewerkte.`,
+  'conflict.whoStored': ({ by, when, version, mine }) => `Sinds je aan deze niet-opgeslagen wijzigingen begon (op versie ${mine}), heeft ${by} ${when} een nieuwere versie opgeslagen (versie ${version}).`,
   'conflict.kept': 'Jouw tekst staat nog in het formulier. Hun tekst staat naast elk veld dat zij wijzigden. Neem hun versie over om jouw wijzigingen daarop toe te passen, en sla dan op.',
   'conflict.takenOver': ({ version, n }) => (n
     ? `Je wijzigingen gelden nu voor versie ${version}. ${n === 1 ? '1 veld is' : `${n} velden zijn`} door jullie allebei gewijzigd: hun tekst staat naast de jouwe. Kies, en sla dan op.`
@@ -713,6 +714,8 @@ const nl = {
 
 Object.assign(en, sourceTexts.en);
 Object.assign(nl, sourceTexts.nl);
+Object.assign(en, editorTexts.en);
+Object.assign(nl, editorTexts.nl);
 
 const DICTS = { nl, en };
 

@@ -34,6 +34,7 @@ const app = {
   current: null, // { view, destroy, rerender, flush }
   signedIn: false,
   sessionMessage: '',
+  menuOpen: false, // the phone menu
 };
 
 /**
@@ -59,19 +60,30 @@ function renderHeader() {
     id: 'ui-language',
     onchange: (e) => setLang(e.target.value),
   }, LANGUAGES.map((l) => h('option', { value: l.code, selected: l.code === lang() }, l.name)));
+  // On a phone the links and the account sit behind a menu button, so the
+  // bar stays one line high; on wider screens the wrapper lays out as if
+  // it were not there.
+  const signedIn = app.signedIn && u;
+  const toggle = signedIn && h('button', {
+    type: 'button', class: 'menu-toggle secondary', id: 'menu-toggle', 'aria-expanded': app.menuOpen ? 'true' : 'false', 'aria-controls': 'top-menu',
+    onclick: () => { app.menuOpen = !app.menuOpen; renderHeader(); document.getElementById('menu-toggle').focus(); },
+  }, h('span', { 'aria-hidden': 'true' }, app.menuOpen ? '✕' : '☰'), ' ', t('nav.menu'));
+  app.header.classList.toggle('open', Boolean(app.menuOpen));
   replace(app.header,
     h('a', { class: 'skip-link', href: '#main', onclick: (e) => { e.preventDefault(); app.main.focus(); } }, t('nav.skip')),
     h('a', { class: 'brand', href: '#/' }, 'Werkwijzer'),
-    app.signedIn && u ? h('nav', { 'aria-label': t('nav.label') },
-      link('#/', t('nav.dashboard')),
-      link('#/vacancies', t('nav.vacancies')),
-      can('ADMIN') && link('#/sources', t('nav.sources')),
-      can('ADMIN') && link('#/users', t('nav.users'))) : h('span', { class: 'nav-spacer' }),
-    h('div', { class: 'account' },
-      h('label', { class: 'lang-switch', for: 'ui-language' }, h('span', { class: 'sr-only' }, t('nav.language')), langSelect),
-      app.signedIn && u && h('span', { class: 'who', title: u.email },
-        h('span', { class: 'who-email' }, u.email), ' ', h('span', { class: 'badge badge-role' }, t(`role.${u.role}`))),
-      app.signedIn && u && h('button', { type: 'button', class: 'secondary', id: 'logout', onclick: logout }, t('nav.logout'))));
+    toggle,
+    h('div', { class: 'top-menu', id: 'top-menu' },
+      signedIn ? h('nav', { 'aria-label': t('nav.label') },
+        link('#/', t('nav.dashboard')),
+        link('#/vacancies', t('nav.vacancies')),
+        can('ADMIN') && link('#/sources', t('nav.sources')),
+        can('ADMIN') && link('#/users', t('nav.users'))) : h('span', { class: 'nav-spacer' }),
+      h('div', { class: 'account' },
+        h('label', { class: 'lang-switch', for: 'ui-language' }, h('span', { class: 'sr-only' }, t('nav.language')), langSelect),
+        signedIn && h('span', { class: 'who', title: u.email },
+          h('span', { class: 'who-email' }, u.email), ' ', h('span', { class: 'badge badge-role' }, t(`role.${u.role}`))),
+        signedIn && h('button', { type: 'button', class: 'secondary', id: 'logout', onclick: logout }, t('nav.logout')))));
 }
 
 async function logout() {
@@ -89,6 +101,7 @@ async function route() {
     else box.remove();
   }
   app.current = null;
+  app.menuOpen = false;
   renderHeader();
   if (!app.signedIn) {
     showLogin();

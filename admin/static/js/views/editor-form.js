@@ -1,12 +1,16 @@
 // The editor's form: one row per field with a cell per locale, so Dutch and
-// English sit side by side, plus the structure controls (blocks, rows,
-// roles, FAQs) that editors may change and translators only see.
+// English sit side by side (on a phone one language at a time: cells of the
+// other languages carry the class other-locale), plus the structure
+// controls (blocks, rows, roles, FAQs) that editors may change and
+// translators only see. Article blocks fold to their title and a one-line
+// summary; Markdown previews open on request.
 
 import { h } from '../dom.js';
 import { t } from '../i18n.js';
 import { renderMarkdown } from '../api.js';
 import { clone, debounce, getPath, move, same, setPath, uuid } from '../util.js';
 import { BLOCK_TEXT, BLOCK_TYPES, ROLE_LISTS, SALARY_PERIODS } from '../model.js';
+import { markdownToolbar } from '../markdown-toolbar.js';
 
 /** fid is the DOM id of a locale's field. */
 export function fid(loc, path) {
@@ -172,25 +176,38 @@ export class Form {
     } else {
       input = h('input', { ...common, type: kind === 'url' ? 'text' : 'text', inputmode: kind === 'url' ? 'url' : null, value, autocomplete: 'off', spellcheck: kind === 'url' ? 'false' : null });
     }
+    const previewOpen = ed.state.openPreviews.has(id);
     if (kind === 'markdown') {
       preview = h('div', { class: 'preview', id: `${id}-preview`, lang: loc });
-      this.fillPreview(preview, value);
+      if (previewOpen) this.fillPreview(preview, value);
     }
     const localeName = ed.localeName(loc);
+    const toolbar = kind === 'markdown' && editable ? markdownToolbar(input, `${label} (${localeName})`) : null;
     return h('div', {
-      class: ['cell', marks.problem && 'invalid', (marks.outdated || marks.untranslated) && 'outdated', !editable && 'readonly'],
+      class: ['cell', marks.problem && 'invalid', (marks.outdated || marks.untranslated) && 'outdated', !editable && 'readonly', ed.otherLocale(loc)],
       'data-locale': loc,
       'data-path': path,
     },
     h('label', { for: id }, label, opts.required ? h('span', { class: 'required', 'aria-hidden': 'true' }, ' *') : null, ' ', h('span', { class: 'locale-tag', title: localeName }, h('span', { 'aria-hidden': 'true' }, loc.toUpperCase()), h('span', { class: 'sr-only' }, `(${localeName})`)),
       kind === 'markdown' ? h('span', { class: 'kind' }, ' · Markdown') : null,
       !editable ? h('span', { class: 'kind' }, ` · ${t('editor.readOnly')}`) : null),
+    toolbar,
     input,
     notes,
     this.theirs(loc, path),
-    preview && h('details', { class: 'preview-wrap', open: true },
-      h('summary', null, t('editor.preview')),
-      preview));
+    preview && h('details', {
+      class: 'preview-wrap', open: previewOpen,
+      ontoggle: (e) => {
+        if (e.target.open) {
+          ed.state.openPreviews.add(id);
+          this.fillPreview(preview, valueAt(this.work, loc, path) ?? '');
+        } else {
+          ed.state.openPreviews.delete(id);
+        }
+      },
+    },
+    h('summary', { id: `${id}-preview-toggle` }, t('editor.preview')),
+    preview));
   }
 
   fillPreview(el, markdown) {
@@ -210,7 +227,7 @@ export class Form {
     if (!fn) {
       fn = debounce((text) => {
         const el = document.getElementById(`${id}-preview`);
-        if (el) this.fillPreview(el, text);
+        if (el && this.ed.state.openPreviews.has(id)) this.fillPreview(el, text);
       }, 350);
       this.previewTimers.set(id, fn);
     }
@@ -259,7 +276,7 @@ export class Form {
       ed.render(`${base}-${j}-${j === 0 ? 'down' : (j === last ? 'up' : (j < i ? 'up' : 'down'))}`);
     };
     const localeName = ed.localeName(loc);
-    return h('div', { class: ['cell', 'list-cell', marks.outdated && 'outdated', !editable && 'readonly'], 'data-locale': loc, 'data-path': name, lang: loc },
+    return h('div', { class: ['cell', 'list-cell', marks.outdated && 'outdated', !editable && 'readonly', ed.otherLocale(loc)], 'data-locale': loc, 'data-path': name, lang: loc },
       h('p', { class: 'cell-label', id: `${base}-label` }, label, ' ', h('span', { class: 'locale-tag', title: localeName }, h('span', { 'aria-hidden': 'true' }, loc.toUpperCase()), h('span', { class: 'sr-only' }, `(${localeName})`))),
       marks.outdated && h('p', { class: 'field-note outdated-note' }, t('editor.outdated', { source: ed.defaultName })),
       marks.untranslated && h('p', { class: 'field-note' }, t('editor.untranslated', { source: ed.defaultName })),
@@ -351,8 +368,14 @@ export class Form {
     const ed = this.ed;
     const blocks = this.structure.blocks;
     const typeSelect = h('select', { id: 'block-new-type' }, BLOCK_TYPES.map((bt) => h('option', { value: bt }, t(`block.${bt}`))));
+    const allOpen = blocks.every((b) => !ed.state.collapsed.has(b.id));
     return [
       blocks.length === 0 && h('p', { class: 'muted' }, t('editor.noBlocks')),
+      blocks.length > 1 && h('div', { class: 'blocks-tools' },
+        h('button', {
+          type: 'button', class: 'secondary small', id: 'blocks-toggle-all',
+          onclick: () => ed.setAllBlocks(!allOpen),
+        }, allOpen ? t('editor.collapseAll') : t('editor.expandAll'))),
       h('ol', { class: 'blocks' }, blocks.map((b, i) => this.block(b, i))),
       ed.canStructure && h('div', { class: 'ref-add block-add' },
         h('label', { for: 'block-new-type' }, t('editor.addBlockType')),
@@ -369,10 +392,30 @@ export class Form {
     ];
   }
 
+  /** blockSummary is one line on what a block holds, in the language shown. */
+  blockSummary(b) {
+    const ed = this.ed;
+    const pickerLabel = (kind, id) => ((ed.pickers[kind] || []).find((o) => o.id === id) || {}).label;
+    const texts = [ed.phoneLocale, ed.defaultCode, ...ed.codes].map((loc) => {
+      const f = getPath(this.work.tr[loc].fields, `blocks.${b.id}`) || {};
+      return [f.heading, f.label, f.body].map((x) => String(x || '').replace(/[#*_>`[\]()]/g, '').replace(/\s+/g, ' ').trim()).filter(Boolean).join(' — ');
+    });
+    const text = texts.find(Boolean) || '';
+    const extra = {
+      COMPARISON: pickerLabel('COMPARISON', b.comparisonId),
+      FAQ: b.faqIds.length ? t('editor.faqCount', { n: b.faqIds.length }) : '',
+      VACANCY_LIST: pickerLabel('ROLE', b.roleId),
+    }[b.type];
+    const line = [text, extra].filter(Boolean).join(' · ');
+    if (!line) return t('editor.emptyBlock');
+    return line.length > 110 ? `${line.slice(0, 108)}…` : line;
+  }
+
   block(b, i) {
     const ed = this.ed;
     const blocks = this.structure.blocks;
     const heading = `${t('editor.block')} ${i + 1} · ${t(`block.${b.type}`)}`;
+    const collapsed = ed.state.collapsed.has(b.id);
     const moveBlock = (to) => {
       this.structure.blocks = move(blocks, i, to);
       ed.structureChanged(`block-${b.id}-${to === 0 ? 'down' : (to === blocks.length - 1 ? 'up' : (to < i ? 'up' : 'down'))}`);
@@ -380,7 +423,13 @@ export class Form {
     const invalid = this.ed.state.invalid && this.ed.state.invalid.part === b.id ? this.ed.state.invalid.message : null;
     return h('li', { class: ['block', 'card-inner', invalid && 'invalid'], id: `block-${b.id}`, 'data-block-id': b.id, 'data-block-type': b.type, tabindex: '-1', 'aria-labelledby': `block-${b.id}-title` },
       h('div', { class: 'block-head' },
-        h('h3', { id: `block-${b.id}-title` }, heading),
+        h('h3', { id: `block-${b.id}-title` },
+          h('button', {
+            type: 'button', class: 'block-toggle', id: `block-${b.id}-toggle`, 'aria-expanded': collapsed ? 'false' : 'true', 'aria-controls': `block-${b.id}-body`,
+            title: t(collapsed ? 'editor.expand' : 'editor.collapse', { item: heading }),
+            onclick: () => ed.toggleBlock(b.id),
+          }, h('span', { class: 'chevron', 'aria-hidden': 'true' }, collapsed ? '▸' : '▾'), ' ', heading)),
+        collapsed && h('p', { class: 'block-summary muted', id: `block-${b.id}-summary` }, this.blockSummary(b)),
         ed.canStructure && h('span', { class: 'item-actions' },
           h('button', { type: 'button', class: 'icon', id: `block-${b.id}-up`, disabled: i === 0, 'aria-label': t('list.up', { item: heading }), onclick: () => moveBlock(i - 1) }, '↑'),
           h('button', { type: 'button', class: 'icon', id: `block-${b.id}-down`, disabled: i === blocks.length - 1, 'aria-label': t('list.down', { item: heading }), onclick: () => moveBlock(i + 1) }, '↓'),
@@ -393,9 +442,10 @@ export class Form {
             },
           }, '✕'))),
       invalid && h('p', { class: 'field-error', role: 'alert' }, invalid),
-      this.blockSettings(b),
-      BLOCK_TEXT[b.type].map((f) => this.row(`blocks.${b.id}.${f}`, t(`field.${f}`), f === 'body' ? 'markdown' : (f === 'url' ? 'url' : 'text'),
-        { required: (b.type === 'RICH_TEXT' && f === 'body') || b.type === 'CALL_TO_ACTION', help: f === 'anchor' ? t('help.anchor') : (f === 'url' ? t('help.url') : null) })));
+      h('div', { class: 'block-body', id: `block-${b.id}-body`, hidden: collapsed },
+        this.blockSettings(b),
+        BLOCK_TEXT[b.type].map((f) => this.row(`blocks.${b.id}.${f}`, t(`field.${f}`), f === 'body' ? 'markdown' : (f === 'url' ? 'url' : 'text'),
+          { required: (b.type === 'RICH_TEXT' && f === 'body') || b.type === 'CALL_TO_ACTION', help: f === 'anchor' ? t('help.anchor') : (f === 'url' ? t('help.url') : null) }))));
   }
 
   blockSettings(b) {

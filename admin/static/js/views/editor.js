@@ -13,7 +13,7 @@ import {
   ENTRY_FIELDS, ENTRY_QUERY, cleaned, fromEntry, idPath, merge, pathCovers, renormalize,
   structureInput, titleOf, translationInput, updateMutation, updateResult,
 } from '../model.js';
-import { formatDate, localeName, statusBadge, typeName } from '../format.js';
+import { formatDate, formatWhen, localeName, statusBadge, typeName } from '../format.js';
 import { can, mayEditLocale, navigate, notify, clearNotice, errorText } from '../app.js';
 import { allEntries } from './dashboard.js';
 import { Form, fid } from './editor-form.js';
@@ -21,6 +21,9 @@ import { Form, fid } from './editor-form.js';
 const PUBLISH = `mutation Publish($id: ID!, $l: [String!]!) { publish(id: $id, locales: $l) { unchanged entry { ${ENTRY_FIELDS} } } }`;
 const UNPUBLISH = `mutation Unpublish($id: ID!, $l: [String!]!) { unpublish(id: $id, locales: $l) { ${ENTRY_FIELDS} } }`;
 const DELETE = 'mutation Delete($id: ID!, $v: Int!) { deleteEntry(id: $id, expectedVersion: $v) }';
+
+// Articles with more blocks than this open with every block folded.
+const FOLD_FROM = 3;
 
 const PICKERS = { ARTICLE: ['COMPARISON', 'FAQ', 'ROLE'], ROLE: ['FAQ'], COMPARISON: ['ROLE'], FAQ: [] };
 
@@ -78,9 +81,17 @@ class Editor {
       busy: '',
       confirm: '',
       note: '',
+      // A long article opens with its blocks folded, so the page shows
+      // its shape first; a block opens when asked or when something in it
+      // needs attention.
+      collapsed: new Set(entry.type === 'ARTICLE' && (entry.structure.blocks || []).length > FOLD_FROM ? entry.structure.blocks.map((b) => b.id) : []),
+      openPreviews: new Set(), // ids of the Markdown fields whose preview is open
     };
     this.state.work = clone(this.state.base);
     this.canStructure = can('EDITOR') && entry.type !== 'FAQ';
+    // The language a phone shows: the one the user may edit first, or the
+    // source language.
+    this.phoneLocale = this.user && this.user.role === 'TRANSLATOR' ? this.firstEditableLocale() : this.defaultCode;
     this.form = new Form(this);
     this.persist = debounce(() => this.saveLocally(), 250);
   }
@@ -90,6 +101,36 @@ class Editor {
   localeName(code) { return localeName(this.locales, code); }
 
   mayEdit(loc) { return mayEditLocale(loc); }
+
+  /** otherLocale is the class that hides a locale's cells on a phone, which shows one language at a time. */
+  otherLocale(loc) { return loc === this.phoneLocale ? null : 'other-locale'; }
+
+  showLocale(loc) {
+    this.phoneLocale = loc;
+    this.render(`show-locale-${loc}`);
+  }
+
+  toggleBlock(id) {
+    const { collapsed } = this.state;
+    if (collapsed.has(id)) collapsed.delete(id);
+    else collapsed.add(id);
+    this.render(`block-${id}-toggle`);
+  }
+
+  setAllBlocks(open) {
+    this.state.collapsed = new Set(open ? [] : this.state.work.structure.blocks.map((b) => b.id));
+    this.render('blocks-toggle-all');
+  }
+
+  /** reveal opens what hides a locale's field: its folded block, and on a phone the other language. */
+  reveal(loc, path) {
+    const m = /^blocks\.([^.]+)/.exec(path || '');
+    const folded = m && this.state.collapsed.has(m[1]);
+    if (folded) this.state.collapsed.delete(m[1]);
+    const hidden = loc && loc !== this.phoneLocale;
+    if (hidden) this.phoneLocale = loc;
+    return Boolean(folded || hidden);
+  }
 
   firstEditableLocale() { return this.codes.find((c) => this.mayEdit(c)) || this.codes[0]; }
 
@@ -150,6 +191,7 @@ class Editor {
       fromStorage: true,
       mineVersion: rec.version,
     };
+    this.state.collapsed.clear();
     this.state.base = rec.base;
     this.state.work = rec.work;
   }
@@ -220,6 +262,7 @@ class Editor {
   }
 
   focusField(loc, path) {
+    if (this.reveal(loc, path)) this.render();
     const id = fid(loc, path);
     const el = document.getElementById(id) || document.getElementById(`${id}-0`) || document.getElementById(`${id}_0`) || document.getElementById(`${id}-add`);
     if (el) {
@@ -233,29 +276,98 @@ class Editor {
   view() {
     const { state } = this;
     const e = state.entry;
+    const sections = this.form.sections();
+    const outline = this.outlineItems(sections);
     return h('div', { class: 'editor', 'data-entry-type': e.type, 'data-version': String(e.version) },
       h('div', { class: 'editor-head' },
         h('nav', { class: 'breadcrumbs', 'aria-label': t('nav.breadcrumbs') },
           h('a', { href: '#/' }, t('nav.dashboard')), h('span', { 'aria-hidden': 'true' }, ' › '), typeName(e.type, true)),
         h('h1', { tabindex: '-1', id: 'editor-title' }, e.label),
-        h('p', { class: 'meta muted' }, t('editor.meta', {
-          type: typeName(e.type).replace(/^./, (c) => c.toUpperCase()), version: e.version, at: formatDate(e.updatedAt), by: e.updatedBy ? e.updatedBy.email : t('editor.system'),
-        }))),
-      this.toolbar(),
+        h('div', { class: 'meta-row' },
+          h('p', { class: 'meta muted' }, t('editor.meta', {
+            type: typeName(e.type).replace(/^./, (c) => c.toUpperCase()), version: e.version, at: formatDate(e.updatedAt), by: e.updatedBy ? e.updatedBy.email : t('editor.system'),
+          })),
+          this.entryActions())),
+      this.toolbar(outline),
       state.note && h('p', { class: 'notice notice-info', role: 'status' }, state.note),
       this.conflictBanner(),
       this.problemsBanner(),
       h('div', { class: 'cells locale-heads' }, this.codes.map((loc) => this.localeHead(loc))),
-      this.form.sections(),
-      h('div', { class: 'editor-foot' },
-        h('button', { type: 'button', class: 'primary', id: 'save-bottom', disabled: Boolean(state.busy) || this.blockedByConflict(), onclick: () => this.save() }, t('editor.save'))));
+      h('div', { class: 'editor-layout' },
+        this.outline(outline),
+        h('div', { class: 'editor-body' },
+          sections,
+          h('div', { class: 'editor-foot' },
+            h('button', { type: 'button', class: 'primary', id: 'save-bottom', disabled: Boolean(state.busy) || this.blockedByConflict(), onclick: () => this.save() }, t('editor.save'))))));
+  }
+
+  /** outlineItems are the page's sections and an article's blocks, as places to jump to. */
+  outlineItems(sections) {
+    const items = sections.map((sec) => ({ id: sec.querySelector('h2').id, label: sec.querySelector('h2').textContent, level: 1 }));
+    if (this.state.type === 'ARTICLE') {
+      const at = items.findIndex((x) => x.id === 'section-blocks');
+      const blocks = this.state.work.structure.blocks.map((b, i) => ({
+        id: `block-${b.id}`, block: b.id, level: 2,
+        label: `${i + 1}. ${t(`block.${b.type}`)}: ${this.form.blockSummary(b)}`,
+      }));
+      items.splice(at + 1, 0, ...blocks);
+    }
+    return items;
+  }
+
+  /** jump goes to a section or block, opening a folded block. */
+  jump(item) {
+    if (item.block && this.state.collapsed.has(item.block)) {
+      this.state.collapsed.delete(item.block);
+      this.render();
+    }
+    const el = document.getElementById(item.id);
+    if (!el) return;
+    el.scrollIntoView({ block: 'start' });
+    const target = item.block ? el : el.closest('section') || el;
+    if (!target.hasAttribute('tabindex')) target.setAttribute('tabindex', '-1');
+    target.focus({ preventScroll: true });
+  }
+
+  /** outline stays beside the form on wide screens, so every block is one click away. */
+  outline(items) {
+    return h('nav', { class: 'outline', 'aria-labelledby': 'outline-title' },
+      h('h2', { id: 'outline-title', class: 'outline-title' }, t('editor.outline')),
+      h('ol', null, items.map((item) => h('li', { class: `outline-level-${item.level}` },
+        h('a', {
+          href: `#${item.id}`, 'data-target': item.id,
+          onclick: (e) => { e.preventDefault(); this.jump(item); },
+        }, item.label)))));
+  }
+
+  /** jumpSelect is the outline on narrower screens: a list in the save bar. */
+  jumpSelect(items) {
+    return h('span', { class: 'jump' },
+      h('label', { for: 'outline-jump', class: 'sr-only' }, t('editor.jumpTo')),
+      h('select', {
+        id: 'outline-jump',
+        onchange: (e) => {
+          const item = items.find((x) => x.id === e.target.value);
+          e.target.value = '';
+          if (item) this.jump(item);
+        },
+      }, h('option', { value: '' }, `${t('editor.jumpTo')}…`), items.map((item) => h('option', { value: item.id }, item.level === 2 ? `\u00a0\u00a0${item.label}` : item.label))));
+  }
+
+  /** localeSwitch picks the one language a phone shows. */
+  localeSwitch() {
+    return h('div', { class: 'locale-switch', role: 'group', 'aria-label': t('editor.showLocale') },
+      this.codes.map((loc) => h('button', {
+        type: 'button', class: loc === this.phoneLocale ? 'primary small' : 'secondary small', id: `show-locale-${loc}`, 'aria-pressed': loc === this.phoneLocale ? 'true' : 'false',
+        onclick: () => this.showLocale(loc),
+      }, this.localeName(loc))));
   }
 
   blockedByConflict() {
     return Boolean(this.state.conflict && !this.state.conflict.takenOver);
   }
 
-  toolbar() {
+  toolbar(outline) {
     const { state } = this;
     return h('div', { class: 'toolbar' },
       h('button', {
@@ -264,13 +376,21 @@ class Editor {
       }, state.busy === 'save' ? t('editor.saving') : t('editor.save')),
       h('span', { id: 'save-state', class: 'save-state', role: 'status', 'aria-live': 'polite' }, this.saveStateText()),
       h('span', { class: 'toolbar-spacer' }),
-      h('a', { class: 'button secondary', href: `#/entry/${encodeURIComponent(this.id)}/revisions`, id: 'revisions-link' }, t('editor.revisions')),
+      this.localeSwitch(),
+      this.jumpSelect(outline));
+  }
+
+  /** entryActions are the history and delete, kept out of the save bar so it stays one line on a phone. */
+  entryActions() {
+    const { state } = this;
+    return h('div', { class: 'entry-actions' },
+      h('a', { class: 'button secondary small', href: `#/entry/${encodeURIComponent(this.id)}/revisions`, id: 'revisions-link' }, t('editor.revisions')),
       can('EDITOR') && (state.confirm === 'delete'
         ? h('span', { class: 'confirm', role: 'group', 'aria-label': t('editor.deleteConfirm') },
           h('span', null, t('editor.deleteConfirm')), ' ',
           h('button', { type: 'button', class: 'danger', id: 'delete-confirm', onclick: () => this.remove() }, t('editor.deleteYes')),
           h('button', { type: 'button', class: 'secondary', id: 'delete-cancel', onclick: () => { state.confirm = ''; this.render('delete'); } }, t('common.cancel')))
-        : h('button', { type: 'button', class: 'secondary danger-text', id: 'delete', onclick: () => { state.confirm = 'delete'; this.render('delete-cancel'); } }, t('editor.delete'))));
+        : h('button', { type: 'button', class: 'secondary small danger-text', id: 'delete', onclick: () => { state.confirm = 'delete'; this.render('delete-cancel'); } }, t('editor.delete'))));
   }
 
   localeHead(loc) {
@@ -288,7 +408,7 @@ class Editor {
     if (marks.problem && pr && pr.slugTaken) slugNotes.push(h('p', { class: 'field-error', id: `${slugId}-error` }, t('problems.slugTaken', { slug: pr.slugTaken, type: typeName(e.type) })));
     if (marks.invalid) slugNotes.push(h('p', { class: 'field-error', id: `${slugId}-invalid` }, marks.invalid));
     slugNotes.push(h('p', { class: 'field-help', id: `${slugId}-help` }, t('help.slug')));
-    return h('section', { class: 'card locale-head', 'data-locale': loc, 'data-live-revision': live ? String(live.revisionNumber) : '', 'aria-labelledby': `locale-${loc}-title`, lang: loc },
+    return h('section', { class: ['card', 'locale-head', this.otherLocale(loc)], 'data-locale': loc, 'data-live-revision': live ? String(live.revisionNumber) : '', 'aria-labelledby': `locale-${loc}-title`, lang: loc },
       h('h2', { id: `locale-${loc}-title` }, h('span', null, name, loc === this.defaultCode ? h('span', { class: 'muted small' }, ` · ${t('editor.defaultLocale')}`) : null), statusBadge(st)),
       h('p', { class: 'muted live-info' }, live ? t('editor.live', { n: live.revisionNumber, at: formatDate(live.publishedAt) }) : t('editor.notLive')),
       !editable && h('p', { class: 'muted' }, t('editor.localeReadOnly')),
@@ -325,7 +445,7 @@ class Editor {
     return h('section', { class: 'conflict notice notice-error', id: 'conflict-banner', role: 'alert', 'aria-labelledby': 'conflict-title', tabindex: '-1' },
       h('h2', { id: 'conflict-title' }, t('conflict.title')),
       h('p', { id: 'conflict-who' }, t(c.fromStorage ? 'conflict.whoStored' : 'conflict.who', {
-        by: c.by, at: formatDate(c.at), version: c.version, mine: c.mineVersion,
+        by: c.by, when: formatWhen(c.at), version: c.version, mine: c.mineVersion,
       })),
       c.takenOver
         ? h('p', null, t('conflict.takenOver', { version: c.version, n: c.conflicts.length }))
@@ -439,9 +559,11 @@ class Editor {
           // A block or row the server refused: mark it and go there.
           const id = part[1] === 'blocks' ? (state.work.structure.blocks[Number(part[2])] || {}).id : state.work.structure.rowIds[Number(part[2])];
           state.invalid = { part: id, message: err.message };
+          if (part[1] === 'blocks' && id) this.reveal(null, `blocks.${id}`);
           focusId = id && `${part[1] === 'blocks' ? 'block' : 'row'}-${id}`;
         } else {
           state.invalid = loc && field ? { locale: loc, path: field, message: err.message } : null;
+          if (state.invalid) this.reveal(loc, field);
           focusId = state.invalid ? fid(loc, field) : undefined;
         }
         this.render(focusId);
@@ -494,6 +616,8 @@ class Editor {
       conflicts: [],
       mineVersion: state.entry.version,
     };
+    // Their text shows beside every field they changed; fold nothing away.
+    state.collapsed.clear();
     this.saveLocally();
     this.render('conflict-banner');
   }
@@ -548,6 +672,7 @@ class Editor {
             slugTaken: p.slugTaken || '',
             noTranslation: Boolean(p.noTranslation),
           };
+          for (const path of state.problems[p.locale].missing) this.reveal(null, path);
         }
         this.render('publish-problems');
       } else if (err.code !== 'SESSION_ENDED') {

@@ -1,0 +1,51 @@
+// Texts of the page frame on phones, the editor's outline, collapsible
+// blocks, language switch and Markdown toolbar, in English and Dutch;
+// i18n.js merges them into its dictionaries.
+
+export const en = {
+  'nav.menu': 'Menu',
+  'when.today': ({ time }) => `at ${time}`,
+  'when.other': ({ date, time }) => `on ${date} at ${time}`,
+  'editor.outline': 'On this page',
+  'editor.jumpTo': 'Go to',
+  'editor.expand': ({ item }) => `Open ${item}`,
+  'editor.collapse': ({ item }) => `Close ${item}`,
+  'editor.expandAll': 'Open all blocks',
+  'editor.collapseAll': 'Close all blocks',
+  'editor.emptyBlock': 'empty',
+  'editor.showLocale': 'Language shown',
+  'editor.faqCount': ({ n }) => (n === 1 ? '1 question' : `${n} questions`),
+  'md.toolbar': ({ field }) => `Formatting for ${field}`,
+  'md.bold': 'Bold (Ctrl+B)',
+  'md.italic': 'Italic (Ctrl+I)',
+  'md.link': 'Link (Ctrl+K)',
+  'md.bullets': 'Bulleted list',
+  'md.numbers': 'Numbered list',
+  'md.heading': 'Heading',
+  'md.linkText': 'link text',
+  'md.linkButton': 'Link',
+};
+
+export const nl = {
+  'nav.menu': 'Menu',
+  'when.today': ({ time }) => `om ${time}`,
+  'when.other': ({ date, time }) => `op ${date} om ${time}`,
+  'editor.outline': 'Op deze pagina',
+  'editor.jumpTo': 'Ga naar',
+  'editor.expand': ({ item }) => `${item} openklappen`,
+  'editor.collapse': ({ item }) => `${item} inklappen`,
+  'editor.expandAll': 'Alle blokken openklappen',
+  'editor.collapseAll': 'Alle blokken inklappen',
+  'editor.emptyBlock': 'leeg',
+  'editor.showLocale': 'Getoonde taal',
+  'editor.faqCount': ({ n }) => (n === 1 ? '1 vraag' : `${n} vragen`),
+  'md.toolbar': ({ field }) => `Opmaak voor ${field}`,
+  'md.bold': 'Vet (Ctrl+B)',
+  'md.italic': 'Cursief (Ctrl+I)',
+  'md.link': 'Link (Ctrl+K)',
+  'md.bullets': 'Opsomming',
+  'md.numbers': 'Genummerde lijst',
+  'md.heading': 'Tussenkop',
+  'md.linkText': 'linktekst',
+  'md.linkButton': 'Link',
+};
