@@ -159,6 +159,7 @@ func TestRefusedPublicationHighlightsTheMissingFields(t *testing.T) {
 	b.waitVisible(t, `#f-en-title`)
 	body := "f-en-blocks_" + block + "_body"
 	b.typeInto(t, "f-en-title", string(kb.Backspace))
+	b.do(t, chromedp.Click(chromedp.ID("block-"+block+"-toggle"))) // the long article opens with its blocks folded
 	b.typeInto(t, body, string(kb.Backspace))
 	b.do(t, chromedp.Click(chromedp.ID("publish-en")))
 	b.waitVisible(t, `#publish-problems`)

@@ -246,7 +246,7 @@ export async function sourcesView(main) {
     if (!zoneList.includes(draft.timeZone)) zoneList.unshift(draft.timeZone);
     const langs = LANGUAGES.includes(draft.language) ? LANGUAGES : [draft.language, ...LANGUAGES];
     return h('form', {
-      class: ['card', 'source-form', isNew ? 'form-narrow' : 'card-inner'], id: p, 'aria-labelledby': `${p}-title`, novalidate: true,
+      class: ['card', 'source-form', isNew ? 'form-wide' : 'card-inner'], id: p, 'aria-labelledby': `${p}-title`, novalidate: true,
       onsubmit: async (e) => {
         e.preventDefault();
         const input = inputOf(draft, isNew);
