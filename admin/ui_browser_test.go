@@ -7,6 +7,7 @@ package admin_test
 
 import (
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -267,7 +268,9 @@ func TestRuleEditorCreatesASource(t *testing.T) {
 	srv.createUser(t, "admin@example.com", account.RoleAdmin)
 	token := srv.apiLogin(t, "admin@example.com")
 	var roles struct {
-		Roles struct{ Edges []struct{ Node struct{ Slug, Title string } } }
+		Roles struct {
+			Edges []struct{ Node struct{ Slug, Title string } }
+		}
 	}
 	srv.query(t, "", `{ roles(locale: "nl") { edges { node { slug title } } } }`, nil, &roles)
 	if len(roles.Roles.Edges) < 2 {
@@ -359,4 +362,39 @@ func TestRuleEditorCreatesASource(t *testing.T) {
 	}
 	b.do(t, chromedp.EmulateViewport(1366, 1600), chromedp.Evaluate[chromedp.Void](`document.querySelector('article[data-source="werkenbij-acme"]').scrollIntoView()`))
 	b.screenshot(t, "sources-nl.png", false)
+}
+
+// TestDutchInterfaceSpeaksDutch checks the wording an editor reported:
+// language names in Dutch on the publish buttons, a conflict banner in
+// natural Dutch, and one date format on the dashboard and in the editor.
+func TestDutchInterfaceSpeaksDutch(t *testing.T) {
+	srv := startServer(t, serverOptions{})
+	srv.createUser(t, "anna@example.com", account.RoleEditor)
+	srv.createUser(t, "bram@example.com", account.RoleEditor)
+	article := srv.seedArticle(t)
+	b := newBrowser(t, srv)
+	b.login(t, "anna@example.com")
+	b.dutch(t)
+	b.waitVisible(t, fmt.Sprintf(`tr[data-entry=%q]`, article))
+	dashboardDate := b.eval(t, fmt.Sprintf(`document.querySelector('tr[data-entry=%q] td[data-label="Laatste wijziging"]').firstChild.textContent`, article))
+
+	b.open(t, "#/entry/"+article)
+	b.waitVisible(t, `#publish-en`)
+	for id, want := range map[string]string{"publish-en": "Engels publiceren", "publish-nl": "Nederlands publiceren"} {
+		if got := strings.TrimSpace(b.eval(t, fmt.Sprintf(`document.getElementById(%q).textContent`, id))); got != want {
+			t.Errorf("#%s says %q, want %q", id, got, want)
+		}
+	}
+	if meta := b.eval(t, `document.querySelector(".editor-head .meta").textContent`); !strings.Contains(meta, dashboardDate) {
+		t.Errorf("the editor says %q, the dashboard %q: two date formats", meta, dashboardDate)
+	}
+
+	b.typeInto(t, "f-en-title", "Anna's title")
+	srv.updateEnglish(t, srv.apiLogin(t, "bram@example.com"), article, map[string]string{"title": "Bram's title"})
+	b.do(t, chromedp.Click(chromedp.ID("save")))
+	b.waitVisible(t, `#conflict-who`)
+	who := b.eval(t, `document.getElementById("conflict-who").textContent`)
+	if !regexp.MustCompile(`^bram@example\.com heeft dit om \d\d:\d\d opgeslagen \(versie 2\), terwijl jij versie 1 bewerkte\.$`).MatchString(who) {
+		t.Errorf("the conflict banner says %q", who)
+	}
 }
