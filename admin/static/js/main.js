@@ -161,6 +161,13 @@ function showLogin() {
 async function start() {
   document.documentElement.lang = lang();
   app.header = document.getElementById('top');
+  // Escape closes the phone menu and gives the focus back to its button.
+  app.header.addEventListener('keydown', (e) => {
+    if (e.key !== 'Escape' || !app.menuOpen) return;
+    app.menuOpen = false;
+    renderHeader();
+    document.getElementById('menu-toggle')?.focus();
+  });
   app.connection = document.getElementById('connection');
   app.notice = document.getElementById('notice');
   onConnection(renderConnection);
