@@ -59,7 +59,9 @@ func TestSchedulingThroughTheAPI(t *testing.T) {
 
 		at := clock.Now().Add(time.Hour)
 		const schedule = `mutation($id: ID!, $at: Time!) { schedulePublish(id: $id, locales: ["en"], at: $at) { ` + scheduledFields + ` } }`
-		var res struct{ SchedulePublish struct{ Scheduled []scheduledView } }
+		var res struct {
+			SchedulePublish struct{ Scheduled []scheduledView }
+		}
 		a.post(schedule, map[string]any{"id": article.ID, "at": at}, editor...).ok(t, &res)
 		if s := res.SchedulePublish.Scheduled; len(s) != 1 || s[0].Locale != "en" || s[0].Action != "PUBLISH" || s[0].State != "PENDING" ||
 			!s[0].At.Equal(at) || s[0].By == nil || s[0].By.Email != "redacteur@example.com" || s[0].RevisionNumber == nil || s[0].Entry.ID != article.ID {
@@ -89,10 +91,14 @@ func TestSchedulingThroughTheAPI(t *testing.T) {
 			t.Errorf("a list of 1000: %s, want BAD_USER_INPUT", got)
 		}
 
-		var unpublish struct{ ScheduleUnpublish struct{ Scheduled []scheduledView } }
+		var unpublish struct {
+			ScheduleUnpublish struct{ Scheduled []scheduledView }
+		}
 		a.post(`mutation($id: ID!, $at: Time!) { scheduleUnpublish(id: $id, locales: ["nl"], at: $at) { `+scheduledFields+` } }`,
 			map[string]any{"id": article.ID, "at": at}, editor...).ok(t, &unpublish)
-		var cancelled struct{ CancelScheduled struct{ Scheduled []scheduledView } }
+		var cancelled struct {
+			CancelScheduled struct{ Scheduled []scheduledView }
+		}
 		for _, s := range unpublish.ScheduleUnpublish.Scheduled {
 			if s.Action == "UNPUBLISH" {
 				a.post(`mutation($id: ID!) { cancelScheduled(id: $id) { `+scheduledFields+` } }`, map[string]any{"id": s.ID}, editor...).ok(t, &cancelled)
