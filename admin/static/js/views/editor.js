@@ -17,6 +17,7 @@ import { formatDate, localeName, statusBadge, typeName } from '../format.js';
 import { can, mayEditLocale, navigate, notify, clearNotice, errorText } from '../main.js';
 import { allEntries } from './dashboard.js';
 import { Form, fid } from './editor-form.js';
+import { scheduleControls } from './schedule.js';
 
 const PUBLISH = `mutation Publish($id: ID!, $l: [String!]!) { publish(id: $id, locales: $l) { unchanged entry { ${ENTRY_FIELDS} } } }`;
 const UNPUBLISH = `mutation Unpublish($id: ID!, $l: [String!]!) { unpublish(id: $id, locales: $l) { ${ENTRY_FIELDS} } }`;
@@ -315,7 +316,8 @@ class Editor {
           : h('button', {
             type: 'button', class: 'secondary', id: `unpublish-${loc}`, disabled: Boolean(state.busy),
             onclick: () => { state.confirm = `unpublish-${loc}`; this.render(`unpublish-${loc}-cancel`); },
-          }, t('editor.unpublish', { locale: name })))));
+          }, t('editor.unpublish', { locale: name })))),
+      scheduleControls(this, loc));
   }
 
   conflictBanner() {
@@ -540,21 +542,27 @@ class Editor {
       notify(t(unchanged ? 'editor.publishUnchanged' : 'editor.published', { locale: this.localeName(loc) }), unchanged ? 'info' : 'success');
     } catch (err) {
       state.busy = '';
-      if (err.code === 'BAD_USER_INPUT' && Array.isArray(err.extensions.problems)) {
-        state.problems = {};
-        for (const p of err.extensions.problems) {
-          state.problems[p.locale] = {
-            missing: (p.missingFields || []).map((path) => idPath(state.base.structure, path)),
-            slugTaken: p.slugTaken || '',
-            noTranslation: Boolean(p.noTranslation),
-          };
-        }
-        this.render('publish-problems');
-      } else if (err.code !== 'SESSION_ENDED') {
+      if (!this.showPublishProblems(err)) {
         this.render();
-        notify(errorText(err), 'error');
+        if (err.code !== 'SESSION_ENDED') notify(errorText(err), 'error');
       }
     }
+  }
+
+  /** showPublishProblems shows a refused publication's problems per locale; false when err is not one. */
+  showPublishProblems(err) {
+    const { state } = this;
+    if (err.code !== 'BAD_USER_INPUT' || !Array.isArray(err.extensions.problems)) return false;
+    state.problems = {};
+    for (const p of err.extensions.problems) {
+      state.problems[p.locale] = {
+        missing: (p.missingFields || []).map((path) => idPath(state.base.structure, path)),
+        slugTaken: p.slugTaken || '',
+        noTranslation: Boolean(p.noTranslation),
+      };
+    }
+    this.render('publish-problems');
+    return true;
   }
 
   async unpublish(loc) {
