@@ -387,6 +387,9 @@ func (s *Service) publish(ctx context.Context, p account.Actor, id string, locs 
 // entry of the type uses, or references to entries that are gone.
 func (s *Service) publishProblems(ctx context.Context, tx Store, e *EntryState, locs []string, drafts map[string]*publishable) ([]PublishProblem, error) {
 	var problems []PublishProblem
+	// The drafts of one publication mostly share a structure: look its
+	// references up once.
+	missingByStructure := map[string][]string{}
 	for _, loc := range locs {
 		problem := PublishProblem{Locale: loc}
 		d := drafts[loc]
@@ -406,9 +409,14 @@ func (s *Service) publishProblems(ctx context.Context, tx Store, e *EntryState, 
 		if taken {
 			problem.SlugTaken = d.Slug
 		}
-		if problem.MissingReferences, err = missingReferences(ctx, tx, e.Type, d.Structure); err != nil {
-			return nil, err
+		missing, known := missingByStructure[string(d.Structure)]
+		if !known {
+			if missing, err = missingReferences(ctx, tx, e.Type, d.Structure); err != nil {
+				return nil, err
+			}
+			missingByStructure[string(d.Structure)] = missing
 		}
+		problem.MissingReferences = missing
 		if len(problem.MissingFields) > 0 || taken || len(problem.MissingReferences) > 0 {
 			problems = append(problems, problem)
 		}

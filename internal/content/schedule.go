@@ -455,7 +455,8 @@ type Runner struct {
 	// Poll bounds how late an action scheduled on another replica can be
 	// noticed; DefaultPoll when zero.
 	Poll time.Duration
-	Log  *slog.Logger
+	// Log gets failures and what was performed; slog.Default when nil.
+	Log *slog.Logger
 }
 
 // DefaultPoll is how often a runner looks for new due actions.
@@ -466,6 +467,9 @@ func (r *Runner) Run(ctx context.Context) {
 	poll := r.Poll
 	if poll <= 0 {
 		poll = DefaultPoll
+	}
+	if r.Log == nil {
+		r.Log = slog.Default()
 	}
 	timer := time.NewTimer(0)
 	defer timer.Stop()

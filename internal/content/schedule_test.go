@@ -230,6 +230,16 @@ func TestRefusedScheduledPublicationIsRecorded(t *testing.T) {
 		if err := svc.Delete(operator, faq.ID, entry(t, svc, faq.ID).Version); err != nil {
 			t.Fatal(err)
 		}
+		// A manual publication follows the same rule.
+		_, err = svc.Publish(operator, role.ID, []string{"nl"})
+		var coded *apperr.Error
+		if !errors.As(err, &coded) || coded.Code != apperr.BadUserInput {
+			t.Fatalf("publishing a role whose FAQ was deleted: %v, want BAD_USER_INPUT", err)
+		}
+		if problems, _ := coded.Details["problems"].([]content.PublishProblem); len(problems) != 1 ||
+			len(problems[0].MissingReferences) != 1 || problems[0].MissingReferences[0] != faq.ID {
+			t.Fatalf("the refusal's problems %+v do not name the deleted FAQ", coded.Details["problems"])
+		}
 
 		clock.Advance(time.Minute)
 		if n := runScheduled(t, svc); n != 2 {

@@ -2,11 +2,13 @@ package httpserver_test
 
 import (
 	"context"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/werkwijzer/werkwijzer/internal/account"
+	"github.com/werkwijzer/werkwijzer/internal/content"
 	"github.com/werkwijzer/werkwijzer/internal/database"
 	"github.com/werkwijzer/werkwijzer/internal/dbtest"
 )
@@ -108,9 +110,35 @@ func TestSchedulingThroughTheAPI(t *testing.T) {
 			t.Fatalf("after cancelling the unpublication: %+v", s)
 		}
 
+		// An FAQ scheduled under a slug another FAQ takes meanwhile.
+		ctx := account.WithOperator(context.Background())
+		question := map[string]content.TranslationInput{"nl": {Slug: "gedeeld", Fields: content.FAQFields{Question: "Wie eerst?", Answer: "De ander."}}}
+		late, err := a.content.Create(ctx, content.FAQStructure{}, question)
+		if err != nil {
+			t.Fatal(err)
+		}
+		a.post(`mutation($id: ID!, $at: Time!) { schedulePublish(id: $id, locales: ["nl"], at: $at) { id } }`,
+			map[string]any{"id": late.ID, "at": at}, editor...).ok(t, &struct{}{})
+		a.publishFAQ(t, map[string]content.FAQFields{"nl": {Question: "Wie eerst?", Answer: "Ik."}}, "gedeeld")
+
 		clock.Advance(time.Hour)
-		if n, err := a.content.RunScheduled(context.Background()); err != nil || n != 1 {
+		if n, err := a.content.RunScheduled(context.Background()); err != nil || n != 2 {
 			t.Fatalf("at the time: %d actions, %v", n, err)
+		}
+		var refused struct {
+			Entry struct {
+				Live      []struct{ Locale string }
+				Scheduled []struct {
+					State     string
+					Refusal   *string
+					RefusedAt *time.Time
+				}
+			}
+		}
+		a.post(`query($id: ID!) { entry(id: $id) { live { locale } scheduled { state refusal refusedAt } } }`, map[string]any{"id": late.ID}, editor...).ok(t, &refused)
+		if s := refused.Entry.Scheduled; len(s) != 1 || s[0].State != "REFUSED" || s[0].Refusal == nil || !strings.Contains(*s[0].Refusal, "gedeeld") ||
+			s[0].RefusedAt == nil || !s[0].RefusedAt.Equal(clock.Now()) || len(refused.Entry.Live) != 0 {
+			t.Fatalf("the refused publication: %+v", refused.Entry)
 		}
 		var page struct{ Article struct{ Title string } }
 		a.post(`{ article(slug: "`+enArticleSlug+`", locale: "en") { title } }`, nil).ok(t, &page)
