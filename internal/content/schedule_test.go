@@ -15,6 +15,8 @@ import (
 	"github.com/werkwijzer/werkwijzer/internal/content"
 	"github.com/werkwijzer/werkwijzer/internal/database"
 	"github.com/werkwijzer/werkwijzer/internal/dbtest"
+	"github.com/werkwijzer/werkwijzer/internal/locale"
+	"github.com/werkwijzer/werkwijzer/internal/store"
 )
 
 // testClock is a clock the test moves by hand.
@@ -398,5 +400,53 @@ func TestRunnerWakesAtTheDueTime(t *testing.T) {
 			t.Fatal("the runner did not publish within 10 s of the due time")
 		}
 		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// TestCancellingWhileTheRunnerPerformsSaysItWasPerformed: on PostgreSQL a
+// cancel that reads the action while a runner's transaction performs it
+// waits for that transaction, and then must not report success for an
+// action that went live.
+func TestCancellingWhileTheRunnerPerformsSaysItWasPerformed(t *testing.T) {
+	db := dbtest.Postgres(t)
+	clock := newTestClock()
+	base := store.NewContent(db.Gorm)
+	paused := &pausingStore{Store: base, reached: make(chan struct{}), release: make(chan struct{}), once: new(sync.Once)}
+	locales, _ := locale.NewSet([]string{"nl", "en"})
+	runner := content.NewService(paused, locales)
+	runner.UseClock(clock.Now)
+	plain := clockedService(t, db, clock)
+	e := newFAQ(t, plain, map[string]string{"nl": "vraag"})
+	scheduled, err := plain.SchedulePublish(editor, e.ID, []string{"nl"}, clock.Now().Add(time.Minute))
+	if err != nil {
+		t.Fatal(err)
+	}
+	clock.Advance(time.Minute)
+
+	var wg sync.WaitGroup
+	var runErr, cancelErr error
+	wg.Go(func() { _, runErr = runner.RunScheduled(context.Background()) })
+	<-paused.reached
+	wg.Go(func() { _, cancelErr = plain.CancelScheduled(editor, scheduled.Scheduled[0].ID) })
+	// Release the runner once the cancel waits for its row lock.
+	deadline := time.Now().Add(10 * time.Second)
+	for waiting := 0; waiting == 0; {
+		if err := db.Gorm.Raw("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'").Scan(&waiting).Error; err != nil {
+			t.Fatal(err)
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the cancel never waited for the runner's transaction")
+		}
+	}
+	close(paused.release)
+	wg.Wait()
+	if runErr != nil {
+		t.Fatal(runErr)
+	}
+	if !apperr.Is(cancelErr, apperr.NotFound) {
+		t.Fatalf("cancelling an action performed meanwhile: %v, want NOT_FOUND", cancelErr)
+	}
+	if entry(t, plain, e.ID).LiveIn("nl") == nil {
+		t.Fatal("the performed publication is not live")
 	}
 }

@@ -9,6 +9,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"github.com/werkwijzer/werkwijzer/internal/apperr"
 	"github.com/werkwijzer/werkwijzer/internal/content"
 )
 
@@ -89,14 +90,20 @@ func (s *Content) PutScheduled(ctx context.Context, a content.ScheduledAction) e
 	return nil
 }
 
-// CancelScheduled deletes an open action.
+// CancelScheduled deletes an open action. The delete repeats the
+// condition: a runner may perform the action between the read and the
+// delete, and a performed action is not cancelled.
 func (s *Content) CancelScheduled(ctx context.Context, id string) (content.ScheduledAction, error) {
 	var row scheduledListRow
 	if err := s.openScheduled(ctx).Where("s.id = ?", id).Take(&row).Error; err != nil {
 		return content.ScheduledAction{}, notFoundAs(err, "no scheduled action %s is waiting", id)
 	}
-	if err := s.db.WithContext(ctx).Where("id = ?", id).Delete(&scheduledRow{}).Error; err != nil {
-		return content.ScheduledAction{}, fmt.Errorf("cancel scheduled action %s: %w", id, err)
+	res := s.db.WithContext(ctx).Where("id = ? AND state <> ?", id, string(content.ScheduleDone)).Delete(&scheduledRow{})
+	if res.Error != nil {
+		return content.ScheduledAction{}, fmt.Errorf("cancel scheduled action %s: %w", id, res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return content.ScheduledAction{}, apperr.New(apperr.NotFound, "scheduled action %s was performed meanwhile", id)
 	}
 	return row.toContent(), nil
 }
