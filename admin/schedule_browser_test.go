@@ -96,15 +96,23 @@ func TestSchedulingAPublicationInTheEditor(t *testing.T) {
 	b.do(t, chromedp.Click(chromedp.CSS(unpublishing+` button`)))
 	b.waitNotPresent(t, unpublishing)
 
+	// An FAQ scheduled under a slug another FAQ takes before its time.
+	token := srv.apiLogin(t, "redacteur@example.com")
+	late := srv.createDutchFAQ(t, token, "Wie publiceert eerst?")
+	srv.query(t, token, `mutation($id: ID!, $at: Time!) { schedulePublish(id: $id, locales: ["nl"], at: $at) { id } }`,
+		map[string]any{"id": late, "at": clock.Now().Add(time.Hour)}, nil)
+	srv.query(t, token, `mutation($id: ID!) { publish(id: $id, locales: ["nl"]) { published } }`,
+		map[string]any{"id": srv.createDutchFAQ(t, token, "Ik publiceer eerst.")}, nil)
+
 	b.open(t, "#/")
 	b.waitVisible(t, fmt.Sprintf(`.scheduled-overview li[data-entry=%q][data-state="PENDING"]`, article))
 	b.screenshot(t, "dashboard-scheduled.png", true)
 
 	clock.Advance(time.Hour + time.Minute)
 	deadline := time.Now().Add(stepTimeout)
-	for srv.publicTitle(t, "en") != title {
+	for srv.publicTitle(t, "en") != title || srv.scheduledState(t, token, late) != "REFUSED" {
 		if time.Now().After(deadline) {
-			t.Fatalf("the scheduled English title is not live %s after its time", stepTimeout)
+			t.Fatalf("the scheduled actions were not performed %s after their time", stepTimeout)
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
@@ -114,11 +122,33 @@ func TestSchedulingAPublicationInTheEditor(t *testing.T) {
 	b.reload(t)
 	b.waitVisible(t, `.scheduled-overview`)
 	b.waitNotPresent(t, fmt.Sprintf(`.scheduled-overview li[data-entry=%q]`, article))
+	b.waitVisible(t, fmt.Sprintf(`.scheduled-overview li[data-entry=%q][data-state="REFUSED"]`, late))
 	b.open(t, "#/entry/"+article)
 	b.waitVisible(t, `.locale-head[data-locale="en"] .status-published`)
 	if b.exists(t, waiting) {
 		t.Fatal("the editor still lists the performed publication")
 	}
+
+	// The refused one says why in its editor, until it is dismissed.
+	b.open(t, "#/entry/"+late)
+	refused := `.locale-head[data-locale="nl"] li.scheduled-refused`
+	b.waitText(t, refused, `the slug "tablet-vraag" is live for another faq`)
+	b.do(t, chromedp.Click(chromedp.CSS(refused+` button`)))
+	b.waitNotPresent(t, refused)
+}
+
+// scheduledState is the state of an entry's only scheduled action, or ""
+// when it has none.
+func (s *server) scheduledState(t *testing.T, token, id string) string {
+	t.Helper()
+	var res struct {
+		Entry struct{ Scheduled []struct{ State string } }
+	}
+	s.query(t, token, `query($id: ID!) { entry(id: $id) { scheduled { state } } }`, map[string]any{"id": id}, &res)
+	if len(res.Entry.Scheduled) != 1 {
+		return ""
+	}
+	return res.Entry.Scheduled[0].State
 }
 
 // pickScheduleTime opens a locale's scheduling and enters a time ahead of
