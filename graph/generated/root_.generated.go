@@ -3896,7 +3896,7 @@ type AuditEntry {
   at: Time!
   "Who did it; null for the system."
   actor: User
-  "What was done: create, update, delete, publish, unpublish, restore."
+  "What was done: create, update, delete, publish, unpublish, restore, schedule, cancel-schedule."
   action: String!
   "The entry changed, if any."
   entryId: ID
@@ -4026,7 +4026,7 @@ type Mutation {
   updateFAQ("The FAQ's id." id: ID!, "The version your change is based on." expectedVersion: Int!, "What to change." input: FAQInput!): Entry! @hasRole(role: TRANSLATOR)
   "Delete an entry: it goes offline and out of the lists; its history stays. Always true."
   deleteEntry("The entry's id." id: ID!, "The version your change is based on." expectedVersion: Int!): Boolean! @hasRole(role: EDITOR)
-  "Publish the draft in each locale as a new immutable revision. All locales or none: a refusal lists per locale the missing fields or the taken slug (` + "`" + `extensions.problems` + "`" + `). A locale whose draft is live as it is gets no new revision and is listed in ` + "`" + `unchanged` + "`" + `."
+  "Publish the draft in each locale as a new immutable revision. All locales or none: a refusal lists per locale the missing fields, the taken slug or the referred entries that were deleted (` + "`" + `extensions.problems` + "`" + `). A locale whose draft is live as it is gets no new revision and is listed in ` + "`" + `unchanged` + "`" + `."
   publish("The entry's id." id: ID!, "The locales to publish." locales: [String!]!): PublishResult! @hasRole(role: EDITOR)
   "Take locales offline. Drafts and history stay."
   unpublish("The entry's id." id: ID!, "The locales to take offline." locales: [String!]!): Entry! @hasRole(role: EDITOR)

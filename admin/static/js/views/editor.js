@@ -370,7 +370,8 @@ class Editor {
         p.noTranslation ? t('problems.noTranslation') : null,
         p.missing.length ? [t('problems.missing'), ' ', p.missing.map((path, i) => [i ? ', ' : '',
           h('button', { type: 'button', class: 'link', 'data-problem-path': path, onclick: () => this.focusField(loc, path) }, this.labelFor(path))])] : null,
-        p.slugTaken ? [' ', t('problems.slugTaken', { slug: p.slugTaken, type: typeName(this.state.type) })] : null))));
+        p.slugTaken ? [' ', t('problems.slugTaken', { slug: p.slugTaken, type: typeName(this.state.type) })] : null,
+        p.missingReferences && p.missingReferences.length ? [' ', t('problems.missingReferences', { n: p.missingReferences.length })] : null))));
   }
 
   // --- actions ---------------------------------------------------------------
@@ -559,6 +560,7 @@ class Editor {
         missing: (p.missingFields || []).map((path) => idPath(state.base.structure, path)),
         slugTaken: p.slugTaken || '',
         noTranslation: Boolean(p.noTranslation),
+        missingReferences: p.missingReferences || [],
       };
     }
     this.render('publish-problems');
