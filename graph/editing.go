@@ -62,6 +62,7 @@ func (r *Resolver) toEntry(e *content.EntryState) (*model.Entry, error) {
 	for _, st := range statuses {
 		out.Status = append(out.Status, toStatus(st))
 	}
+	out.Scheduled = toScheduled(e.Scheduled, out)
 	return out, nil
 }
 

@@ -84,6 +84,7 @@ func NewHandler(r *Resolver, limits Limits, log *slog.Logger, extensions ...grap
 	// Rendering costs with the text's size: bound the Markdown one
 	// request may have rendered (aliases would otherwise repeat it).
 	cfg.Complexity.Query.RenderMarkdown = func(_ int, markdown string) int { return 1 + len(markdown)/100 }
+	cfg.Complexity.Query.ScheduledActions = func(child, first int) int { return pageCost(child, &first, nil) }
 	cfg.Complexity.Query.Sitemap = func(child int, _ *string, first *int, _ *string, last *int, _ *string) int {
 		return pageCost(child, first, last)
 	}

@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 	"sync/atomic"
+	"time"
 
 	"github.com/99designs/gqlgen/graphql"
 	gqlparser "github.com/vektah/gqlparser/v2"
@@ -38,6 +39,7 @@ type ResolverRoot interface {
 	Role() RoleResolver
 	RoleConnection() RoleConnectionResolver
 	RoleFacet() RoleFacetResolver
+	ScheduledAction() ScheduledActionResolver
 	SitemapConnection() SitemapConnectionResolver
 	Vacancy() VacancyResolver
 	VacancyConnection() VacancyConnectionResolver
@@ -149,6 +151,7 @@ type ComplexityRoot struct {
 		ID           func(childComplexity int) int
 		Label        func(childComplexity int) int
 		Live         func(childComplexity int) int
+		Scheduled    func(childComplexity int) int
 		Status       func(childComplexity int) int
 		Structure    func(childComplexity int) int
 		Translations func(childComplexity int) int
@@ -241,6 +244,7 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
+		CancelScheduled    func(childComplexity int, id string) int
 		CreateArticle      func(childComplexity int, input model.ArticleInput) int
 		CreateComparison   func(childComplexity int, input model.ComparisonInput) int
 		CreateFaq          func(childComplexity int, input model.FAQInput) int
@@ -256,6 +260,8 @@ type ComplexityRoot struct {
 		RefreshToken       func(childComplexity int, refreshToken string) int
 		RestoreRevision    func(childComplexity int, revisionID string, expectedVersion int) int
 		RotateSourceSecret func(childComplexity int, id string, revokeOthers *bool) int
+		SchedulePublish    func(childComplexity int, id string, locales []string, at time.Time) int
+		ScheduleUnpublish  func(childComplexity int, id string, locales []string, at time.Time) int
 		SyncVacancies      func(childComplexity int, input model.SyncVacanciesInput) int
 		Unpublish          func(childComplexity int, id string, locales []string) int
 		UpdateArticle      func(childComplexity int, id string, expectedVersion int, input model.ArticleUpdateInput) int
@@ -295,6 +301,7 @@ type ComplexityRoot struct {
 		Revisions         func(childComplexity int, id string, locale *string) int
 		Role              func(childComplexity int, slug string, locale *string, preview *bool) int
 		Roles             func(childComplexity int, locale *string, first *int, after *string, last *int, before *string, preview *bool) int
+		ScheduledActions  func(childComplexity int, first int) int
 		Sitemap           func(childComplexity int, locale *string, first *int, after *string, last *int, before *string) int
 		Source            func(childComplexity int, id string) int
 		Sources           func(childComplexity int) int
@@ -385,6 +392,19 @@ type ComplexityRoot struct {
 		Max      func(childComplexity int) int
 		Min      func(childComplexity int) int
 		Period   func(childComplexity int) int
+	}
+
+	ScheduledAction struct {
+		Action         func(childComplexity int) int
+		At             func(childComplexity int) int
+		By             func(childComplexity int) int
+		Entry          func(childComplexity int) int
+		ID             func(childComplexity int) int
+		Locale         func(childComplexity int) int
+		Refusal        func(childComplexity int) int
+		RefusedAt      func(childComplexity int) int
+		RevisionNumber func(childComplexity int) int
+		State          func(childComplexity int) int
 	}
 
 	Session struct {
@@ -1004,6 +1024,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Entry.Live(childComplexity), true
+	case "Entry.scheduled":
+		if e.ComplexityRoot.Entry.Scheduled == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Entry.Scheduled(childComplexity), true
 	case "Entry.status":
 		if e.ComplexityRoot.Entry.Status == nil {
 			break
@@ -1335,6 +1361,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.LocalityFacet.Value(childComplexity), true
 
+	case "Mutation.cancelScheduled":
+		if e.ComplexityRoot.Mutation.CancelScheduled == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_cancelScheduled_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CancelScheduled(childComplexity, args["id"].(string)), true
 	case "Mutation.createArticle":
 		if e.ComplexityRoot.Mutation.CreateArticle == nil {
 			break
@@ -1500,6 +1537,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RotateSourceSecret(childComplexity, args["id"].(string), args["revokeOthers"].(*bool)), true
+	case "Mutation.schedulePublish":
+		if e.ComplexityRoot.Mutation.SchedulePublish == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_schedulePublish_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SchedulePublish(childComplexity, args["id"].(string), args["locales"].([]string), args["at"].(time.Time)), true
+	case "Mutation.scheduleUnpublish":
+		if e.ComplexityRoot.Mutation.ScheduleUnpublish == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_scheduleUnpublish_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ScheduleUnpublish(childComplexity, args["id"].(string), args["locales"].([]string), args["at"].(time.Time)), true
 	case "Mutation.syncVacancies":
 		if e.ComplexityRoot.Mutation.SyncVacancies == nil {
 			break
@@ -1789,6 +1848,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Roles(childComplexity, args["locale"].(*string), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["preview"].(*bool)), true
+	case "Query.scheduledActions":
+		if e.ComplexityRoot.Query.ScheduledActions == nil {
+			break
+		}
+
+		args, err := ec.field_Query_scheduledActions_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ScheduledActions(childComplexity, args["first"].(int)), true
 	case "Query.sitemap":
 		if e.ComplexityRoot.Query.Sitemap == nil {
 			break
@@ -2211,6 +2281,67 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SalaryRange.Period(childComplexity), true
+
+	case "ScheduledAction.action":
+		if e.ComplexityRoot.ScheduledAction.Action == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScheduledAction.Action(childComplexity), true
+	case "ScheduledAction.at":
+		if e.ComplexityRoot.ScheduledAction.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScheduledAction.At(childComplexity), true
+	case "ScheduledAction.by":
+		if e.ComplexityRoot.ScheduledAction.By == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScheduledAction.By(childComplexity), true
+	case "ScheduledAction.entry":
+		if e.ComplexityRoot.ScheduledAction.Entry == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScheduledAction.Entry(childComplexity), true
+	case "ScheduledAction.id":
+		if e.ComplexityRoot.ScheduledAction.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScheduledAction.ID(childComplexity), true
+	case "ScheduledAction.locale":
+		if e.ComplexityRoot.ScheduledAction.Locale == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScheduledAction.Locale(childComplexity), true
+	case "ScheduledAction.refusal":
+		if e.ComplexityRoot.ScheduledAction.Refusal == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScheduledAction.Refusal(childComplexity), true
+	case "ScheduledAction.refusedAt":
+		if e.ComplexityRoot.ScheduledAction.RefusedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScheduledAction.RefusedAt(childComplexity), true
+	case "ScheduledAction.revisionNumber":
+		if e.ComplexityRoot.ScheduledAction.RevisionNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScheduledAction.RevisionNumber(childComplexity), true
+	case "ScheduledAction.state":
+		if e.ComplexityRoot.ScheduledAction.State == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScheduledAction.State(childComplexity), true
 
 	case "Session.accessToken":
 		if e.ComplexityRoot.Session.AccessToken == nil {
@@ -3765,7 +3896,7 @@ type AuditEntry {
   at: Time!
   "Who did it; null for the system."
   actor: User
-  "What was done: create, update, delete, publish, unpublish, restore."
+  "What was done: create, update, delete, publish, unpublish, restore, schedule, cancel-schedule."
   action: String!
   "The entry changed, if any."
   entryId: ID
@@ -3895,7 +4026,7 @@ type Mutation {
   updateFAQ("The FAQ's id." id: ID!, "The version your change is based on." expectedVersion: Int!, "What to change." input: FAQInput!): Entry! @hasRole(role: TRANSLATOR)
   "Delete an entry: it goes offline and out of the lists; its history stays. Always true."
   deleteEntry("The entry's id." id: ID!, "The version your change is based on." expectedVersion: Int!): Boolean! @hasRole(role: EDITOR)
-  "Publish the draft in each locale as a new immutable revision. All locales or none: a refusal lists per locale the missing fields or the taken slug (` + "`" + `extensions.problems` + "`" + `). A locale whose draft is live as it is gets no new revision and is listed in ` + "`" + `unchanged` + "`" + `."
+  "Publish the draft in each locale as a new immutable revision. All locales or none: a refusal lists per locale the missing fields, the taken slug or the referred entries that were deleted (` + "`" + `extensions.problems` + "`" + `). A locale whose draft is live as it is gets no new revision and is listed in ` + "`" + `unchanged` + "`" + `."
   publish("The entry's id." id: ID!, "The locales to publish." locales: [String!]!): PublishResult! @hasRole(role: EDITOR)
   "Take locales offline. Drafts and history stay."
   unpublish("The entry's id." id: ID!, "The locales to take offline." locales: [String!]!): Entry! @hasRole(role: EDITOR)
@@ -4154,6 +4285,70 @@ input FAQTranslationInput {
 input FAQInput {
   "The translations to create or replace."
   translations: [FAQTranslationInput!]!
+}
+`, BuiltIn: false},
+	{Name: "../schema/schedule.graphqls", Input: `"What a scheduled action does when its time comes."
+enum ScheduledActionKind {
+  "Publish the locale's draft as it was when the action was scheduled."
+  PUBLISH
+  "Take the locale offline."
+  UNPUBLISH
+}
+
+"Where a scheduled action stands. Performed actions are no longer listed: the entry's revisions and the audit log record them."
+enum ScheduledActionState {
+  "Waits for its time."
+  PENDING
+  "Was refused when its time came (see ` + "`" + `refusal` + "`" + `); it stays listed until it is cancelled or scheduled again."
+  REFUSED
+}
+
+"""
+A publication or unpublication of one locale of an entry, scheduled for
+later. When its time comes (within a few seconds) it is performed once,
+whichever server replica gets there first, by the same rules as ` + "`" + `publish` + "`" + `
+and ` + "`" + `unpublish` + "`" + `, as the editor who scheduled it.
+"""
+type ScheduledAction {
+  "Stable id; cancel with ` + "`" + `cancelScheduled` + "`" + `."
+  id: ID!
+  "The entry it acts on."
+  entry: Entry!
+  "BCP 47 code of the locale it acts on."
+  locale: String!
+  "What it does."
+  action: ScheduledActionKind!
+  "When it is due."
+  at: Time!
+  "Who scheduled it; it is performed as them. Null for the system."
+  by: User
+  "The revision a publication makes live: the draft as it was when it was scheduled (later edits go live only when scheduled again). Null for an unpublication."
+  revisionNumber: Int
+  "Whether it waits or was refused."
+  state: ScheduledActionState!
+  "Why it was refused, as ` + "`" + `publish` + "`" + ` would have said; null while it waits."
+  refusal: String
+  "When it was refused; null while it waits."
+  refusedAt: Time
+}
+
+extend type Entry {
+  "The scheduled publications and unpublications that wait, or were refused and not dismissed, the earliest due first."
+  scheduled: [ScheduledAction!]!
+}
+
+extend type Query {
+  "The scheduled actions of all entries that wait, or were refused and not dismissed, the earliest due first: at most ` + "`" + `first` + "`" + ` (1 to 100)."
+  scheduledActions("How many, 1 to 100." first: Int! = 50): [ScheduledAction!]! @hasRole(role: TRANSLATOR)
+}
+
+extend type Mutation {
+  "Publish locales of an entry at a later time: each locale's draft as it is now, which must be publishable now (a refusal is as for ` + "`" + `publish` + "`" + `). ` + "`" + `at` + "`" + ` must be in the future and at most a year ahead (` + "`" + `BAD_USER_INPUT` + "`" + ` on ` + "`" + `at` + "`" + ` otherwise); it is kept to the second. Scheduling a locale again replaces what was scheduled for it."
+  schedulePublish("The entry's id." id: ID!, "The locales to publish." locales: [String!]!, "When." at: Time!): Entry! @hasRole(role: EDITOR)
+  "Take locales of an entry offline at a later time; ` + "`" + `at` + "`" + ` as for ` + "`" + `schedulePublish` + "`" + `."
+  scheduleUnpublish("The entry's id." id: ID!, "The locales to take offline." locales: [String!]!, "When." at: Time!): Entry! @hasRole(role: EDITOR)
+  "Cancel a scheduled action that waits, or dismiss a refused one. ` + "`" + `NOT_FOUND` + "`" + ` when it was performed or cancelled already."
+  cancelScheduled("The scheduled action's id." id: ID!): Entry! @hasRole(role: EDITOR)
 }
 `, BuiltIn: false},
 	{Name: "../schema/schema.graphqls", Input: `"""
@@ -5343,6 +5538,8 @@ func (ec *executionContext) childFields_Entry(ctx context.Context, field graphql
 		return ec.fieldContext_Entry_live(ctx, field)
 	case "status":
 		return ec.fieldContext_Entry_status(ctx, field)
+	case "scheduled":
+		return ec.fieldContext_Entry_scheduled(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Entry", field.Name)
 }
@@ -5673,6 +5870,32 @@ func (ec *executionContext) childFields_SalaryRange(ctx context.Context, field g
 		return ec.fieldContext_SalaryRange_period(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SalaryRange", field.Name)
+}
+
+func (ec *executionContext) childFields_ScheduledAction(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_ScheduledAction_id(ctx, field)
+	case "entry":
+		return ec.fieldContext_ScheduledAction_entry(ctx, field)
+	case "locale":
+		return ec.fieldContext_ScheduledAction_locale(ctx, field)
+	case "action":
+		return ec.fieldContext_ScheduledAction_action(ctx, field)
+	case "at":
+		return ec.fieldContext_ScheduledAction_at(ctx, field)
+	case "by":
+		return ec.fieldContext_ScheduledAction_by(ctx, field)
+	case "revisionNumber":
+		return ec.fieldContext_ScheduledAction_revisionNumber(ctx, field)
+	case "state":
+		return ec.fieldContext_ScheduledAction_state(ctx, field)
+	case "refusal":
+		return ec.fieldContext_ScheduledAction_refusal(ctx, field)
+	case "refusedAt":
+		return ec.fieldContext_ScheduledAction_refusedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ScheduledAction", field.Name)
 }
 
 func (ec *executionContext) childFields_Session(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

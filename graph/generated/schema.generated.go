@@ -36,6 +36,7 @@ type QueryResolver interface {
 	AuditLog(ctx context.Context, entryID *string, actorID *string, first *int, after *string, last *int, before *string) (*model.AuditLogConnection, error)
 	Users(ctx context.Context) ([]model.User, error)
 	RenderMarkdown(ctx context.Context, markdown string) (string, error)
+	ScheduledActions(ctx context.Context, first int) ([]model.ScheduledAction, error)
 	Vacancies(ctx context.Context, filter *model.VacancyFilter, first *int, after *string, last *int, before *string) (*model.VacancyConnection, error)
 	Vacancy(ctx context.Context, id string) (*model.Vacancy, error)
 	Sources(ctx context.Context) ([]model.Source, error)
@@ -490,6 +491,20 @@ func (ec *executionContext) field_Query_roles_args(ctx context.Context, rawArgs 
 		return nil, err
 	}
 	args["preview"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_scheduledActions_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
 	return args, nil
 }
 
@@ -1682,6 +1697,68 @@ func (ec *executionContext) fieldContext_Query_renderMarkdown(ctx context.Contex
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_scheduledActions(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_scheduledActions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ScheduledActions(ctx, fc.Args["first"].(int))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNUserRole2githubᚗcomᚋwerkwijzerᚋwerkwijzerᚋgraphᚋmodelᚐUserRole(ctx, "TRANSLATOR")
+				if err != nil {
+					var zeroVal []model.ScheduledAction
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal []model.ScheduledAction
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []model.ScheduledAction) graphql.Marshaler {
+			return ec.marshalNScheduledAction2ᚕgithubᚗcomᚋwerkwijzerᚋwerkwijzerᚋgraphᚋmodelᚐScheduledActionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_scheduledActions(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ScheduledAction(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_scheduledActions_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_vacancies(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -2362,6 +2439,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_renderMarkdown(ctx, field)
+				})
+		case "scheduledActions":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_scheduledActions(ctx, field)
 				})
 		case "vacancies":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,

@@ -199,6 +199,7 @@ type Entry struct {
 	Translations []EntryTranslation
 	Live         []LiveTranslation
 	Status       []TranslationStatus
+	Scheduled    []ScheduledAction
 	// UpdatedByID resolves Entry.updatedBy.
 	UpdatedByID string
 }

@@ -1207,6 +1207,122 @@ func (e SalaryUnit) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// What a scheduled action does when its time comes.
+type ScheduledActionKind string
+
+const (
+	// Publish the locale's draft as it was when the action was scheduled.
+	ScheduledActionKindPublish ScheduledActionKind = "PUBLISH"
+	// Take the locale offline.
+	ScheduledActionKindUnpublish ScheduledActionKind = "UNPUBLISH"
+)
+
+var AllScheduledActionKind = []ScheduledActionKind{
+	ScheduledActionKindPublish,
+	ScheduledActionKindUnpublish,
+}
+
+func (e ScheduledActionKind) IsValid() bool {
+	switch e {
+	case ScheduledActionKindPublish, ScheduledActionKindUnpublish:
+		return true
+	}
+	return false
+}
+
+func (e ScheduledActionKind) String() string {
+	return string(e)
+}
+
+func (e *ScheduledActionKind) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ScheduledActionKind(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ScheduledActionKind", str)
+	}
+	return nil
+}
+
+func (e ScheduledActionKind) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ScheduledActionKind) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ScheduledActionKind) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Where a scheduled action stands. Performed actions are no longer listed: the entry's revisions and the audit log record them.
+type ScheduledActionState string
+
+const (
+	// Waits for its time.
+	ScheduledActionStatePending ScheduledActionState = "PENDING"
+	// Was refused when its time came (see `refusal`); it stays listed until it is cancelled or scheduled again.
+	ScheduledActionStateRefused ScheduledActionState = "REFUSED"
+)
+
+var AllScheduledActionState = []ScheduledActionState{
+	ScheduledActionStatePending,
+	ScheduledActionStateRefused,
+}
+
+func (e ScheduledActionState) IsValid() bool {
+	switch e {
+	case ScheduledActionStatePending, ScheduledActionStateRefused:
+		return true
+	}
+	return false
+}
+
+func (e ScheduledActionState) String() string {
+	return string(e)
+}
+
+func (e *ScheduledActionState) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ScheduledActionState(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ScheduledActionState", str)
+	}
+	return nil
+}
+
+func (e ScheduledActionState) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ScheduledActionState) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ScheduledActionState) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 // How Werkwijzer gets a source's vacancies.
 type SourceKind string
 

@@ -382,8 +382,9 @@ func (e *env) startMetricsListener(ctx context.Context, cfg *Config, stdout io.W
 	}, nil
 }
 
-// startBackgroundJobs prunes accounts and runs the feed scheduler until ctx
-// ends; stop ends the scheduler and waits until it has.
+// startBackgroundJobs prunes accounts, runs the feed scheduler and
+// performs scheduled publications until ctx ends; stop ends the last two
+// and waits until they have.
 func (e *env) startBackgroundJobs(ctx context.Context, cfg *Config, svc *serveServices) (stop func()) {
 	go e.pruneEvery(ctx, time.Hour, svc.accounts)
 	schedulerCtx, stopScheduler := context.WithCancel(ctx)
@@ -392,9 +393,15 @@ func (e *env) startBackgroundJobs(ctx context.Context, cfg *Config, svc *serveSe
 		defer close(schedulerDone)
 		e.runScheduler(schedulerCtx, cfg, svc.vacancies)
 	}()
+	publicationsDone := make(chan struct{})
+	go func() {
+		defer close(publicationsDone)
+		(&content.Runner{Content: e.content, Log: e.log}).Run(schedulerCtx)
+	}()
 	return func() {
 		stopScheduler()
 		<-schedulerDone
+		<-publicationsDone
 	}
 }
 

@@ -262,6 +262,9 @@ type PublishProblem struct {
 	MissingFields []string `json:"missingFields,omitempty"`
 	NoTranslation bool     `json:"noTranslation,omitempty"`
 	SlugTaken     string   `json:"slugTaken,omitempty"`
+	// MissingReferences are entries the structure refers to that no
+	// longer exist (deleted since the draft was saved).
+	MissingReferences []string `json:"missingReferences,omitempty"`
 }
 
 // Publication is what a publish did.
@@ -277,10 +280,11 @@ type Publication struct {
 
 // Publish freezes the entry's draft in each locale as a new immutable
 // revision and makes it live. It publishes all the locales or, when one
-// has no translation, empty required fields or a slug another live entry
-// uses, none, and says what is wrong in each. A locale whose draft is
-// what is live already is left alone (no revision, no audit entry) and
-// reported as unchanged. Editors and admins only.
+// has no translation, empty required fields, a slug another live entry
+// uses or a reference to an entry that is gone, none, and says what is
+// wrong in each. A locale whose draft is what is live already is left
+// alone (no revision, no audit entry) and reported as unchanged. Editors
+// and admins only.
 func (s *Service) Publish(ctx context.Context, id string, locales []string) (*Publication, error) {
 	p, err := account.Authorize(ctx, account.RoleEditor, "publish")
 	if err != nil {
@@ -293,9 +297,38 @@ func (s *Service) Publish(ctx context.Context, id string, locales []string) (*Pu
 	if err := checkID(id); err != nil {
 		return nil, err
 	}
+	return s.publish(ctx, p, id, locs, nil)
+}
+
+// publishable is what publishing one locale makes live: its draft, or the
+// revision frozen when the publication was scheduled.
+type publishable struct {
+	Slug      string
+	Structure json.RawMessage
+	Fields    json.RawMessage
+	// UpdatedAt is when the text was last edited.
+	UpdatedAt time.Time
+	// FrozenRevision is the id of the revision it was frozen in, if any.
+	FrozenRevision string
+}
+
+// draftOf is what publishing the current draft of loc makes live; nil
+// when there is no translation in loc.
+func draftOf(e *EntryState, loc string) *publishable {
+	t := e.Translation(loc)
+	if t == nil {
+		return nil
+	}
+	return &publishable{Slug: t.Slug, Structure: e.Structure, Fields: t.Fields, UpdatedAt: t.UpdatedAt}
+}
+
+// publish is Publish after authorization, for p: it makes the current
+// drafts of locs live or, per locale named in frozen, that revision
+// instead (a scheduled publication). The rules are the same either way.
+func (s *Service) publish(ctx context.Context, p account.Actor, id string, locs []string, frozen map[string]Revision) (*Publication, error) {
 	now := s.now()
 	var result *Publication
-	err = s.store.InTx(ctx, func(tx Store) error {
+	err := s.store.InTx(ctx, func(tx Store) error {
 		result = &Publication{}
 		// The lock orders this publication with concurrent saves,
 		// deletes and publications of the same entry.
@@ -306,7 +339,16 @@ func (s *Service) Publish(ctx context.Context, id string, locales []string) (*Pu
 		if err != nil {
 			return err
 		}
-		problems, err := s.publishProblems(ctx, tx, e, locs)
+		drafts := make(map[string]*publishable, len(locs))
+		for _, loc := range locs {
+			rev, isFrozen := frozen[loc]
+			if !isFrozen {
+				drafts[loc] = draftOf(e, loc)
+			} else if drafts[loc], err = frozenDraft(rev); err != nil {
+				return err
+			}
+		}
+		problems, err := s.publishProblems(ctx, tx, e, locs, drafts)
 		if err != nil {
 			return err
 		}
@@ -314,7 +356,7 @@ func (s *Service) Publish(ctx context.Context, id string, locales []string) (*Pu
 			return publishRefused(e, problems)
 		}
 		for _, loc := range locs {
-			published, err := s.publishLocale(ctx, tx, p, e, loc, now)
+			published, err := s.publishLocale(ctx, tx, p, e, loc, drafts[loc], now)
 			if err != nil {
 				return err
 			}
@@ -341,52 +383,90 @@ func (s *Service) Publish(ctx context.Context, id string, locales []string) (*Pu
 }
 
 // publishProblems says why each of locs cannot be published, if any
-// cannot: no translation, empty required fields, or a slug another live
-// entry of the type uses.
-func (s *Service) publishProblems(ctx context.Context, tx Store, e *EntryState, locs []string) ([]PublishProblem, error) {
+// cannot: no translation, empty required fields, a slug another live
+// entry of the type uses, or references to entries that are gone.
+func (s *Service) publishProblems(ctx context.Context, tx Store, e *EntryState, locs []string, drafts map[string]*publishable) ([]PublishProblem, error) {
 	var problems []PublishProblem
+	// The drafts of one publication mostly share a structure: look its
+	// references up once.
+	missingByStructure := map[string][]string{}
 	for _, loc := range locs {
 		problem := PublishProblem{Locale: loc}
-		t := e.Translation(loc)
-		if t == nil {
+		d := drafts[loc]
+		if d == nil {
 			problem.NoTranslation = true
 			problems = append(problems, problem)
 			continue
 		}
 		var err error
-		if problem.MissingFields, err = MissingFields(e.Type, e.Structure, t.Fields); err != nil {
+		if problem.MissingFields, err = MissingFields(e.Type, d.Structure, d.Fields); err != nil {
 			return nil, err
 		}
-		taken, err := tx.SlugInUse(ctx, e.Type, loc, t.Slug, e.ID)
+		taken, err := tx.SlugInUse(ctx, e.Type, loc, d.Slug, e.ID)
 		if err != nil {
 			return nil, err
 		}
 		if taken {
-			problem.SlugTaken = t.Slug
+			problem.SlugTaken = d.Slug
 		}
-		if len(problem.MissingFields) > 0 || taken {
+		missing, known := missingByStructure[string(d.Structure)]
+		if !known {
+			if missing, err = missingReferences(ctx, tx, e.Type, d.Structure); err != nil {
+				return nil, err
+			}
+			missingByStructure[string(d.Structure)] = missing
+		}
+		problem.MissingReferences = missing
+		if len(problem.MissingFields) > 0 || taken || len(problem.MissingReferences) > 0 {
 			problems = append(problems, problem)
 		}
 	}
 	return problems, nil
 }
 
-// publishLocale makes the draft of loc live as a new revision, unless it
-// is live already; it reports whether it wrote one.
-func (s *Service) publishLocale(ctx context.Context, tx Store, p account.Actor, e *EntryState, loc string, now time.Time) (bool, error) {
-	t := e.Translation(loc)
-	doc, err := document(e.Structure, t.Fields)
+// missingReferences lists the entries a stored structure refers to that
+// no longer exist with the type it needs, in id order.
+func missingReferences(ctx context.Context, tx Store, typ Type, structureJSON json.RawMessage) ([]string, error) {
+	structure, err := decodeStructure(typ, structureJSON)
+	if err != nil {
+		return nil, fmt.Errorf("decode %s structure: %w", typ, err)
+	}
+	refs := references{}
+	if err := structure.check(refs); err != nil {
+		return nil, err
+	}
+	if len(refs) == 0 {
+		return nil, nil
+	}
+	ids := slices.Sorted(maps.Keys(refs))
+	found, err := tx.TypesOf(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	var missing []string
+	for _, id := range ids {
+		if found[id] != refs[id] {
+			missing = append(missing, id)
+		}
+	}
+	return missing, nil
+}
+
+// publishLocale makes d live in loc as a new revision, unless it is live
+// already; it reports whether it wrote one.
+func (s *Service) publishLocale(ctx context.Context, tx Store, p account.Actor, e *EntryState, loc string, d *publishable, now time.Time) (bool, error) {
+	doc, err := document(d.Structure, d.Fields)
 	if err != nil {
 		return false, err
 	}
-	if live := e.LiveIn(loc); live != nil && live.Holds(t.Slug, doc) {
+	if live := e.LiveIn(loc); live != nil && live.Holds(d.Slug, doc) {
 		// Publishing it again would only add an identical revision and
 		// bury the real history under copies.
 		return false, nil
 	}
 	rev, err := tx.AddRevision(ctx, Revision{
-		EntryID: e.ID, Locale: loc, Kind: RevisionPublished, Slug: t.Slug, Document: doc,
-		UpdatedAt: t.UpdatedAt, CreatedAt: now, CreatedBy: p.UserID,
+		EntryID: e.ID, Locale: loc, Kind: RevisionPublished, Slug: d.Slug, Document: doc,
+		UpdatedAt: d.UpdatedAt, CreatedAt: now, CreatedBy: p.UserID,
 	})
 	if err != nil {
 		return false, err
@@ -394,8 +474,12 @@ func (s *Service) publishLocale(ctx context.Context, tx Store, p account.Actor, 
 	if err := tx.Publish(ctx, e.Type, rev); err != nil {
 		return false, err
 	}
+	details := map[string]any{"revision": rev.Number, "slug": rev.Slug}
+	if d.FrozenRevision != "" {
+		details["scheduledRevisionId"] = d.FrozenRevision
+	}
 	return true, tx.Audit(ctx, AuditEntry{At: now, ActorID: p.UserID, Action: "publish", EntryID: e.ID, EntryType: e.Type,
-		Locale: loc, Details: map[string]any{"revision": rev.Number, "slug": rev.Slug}})
+		Locale: loc, Details: details})
 }
 
 func publishRefused(e *EntryState, problems []PublishProblem) error {
@@ -411,6 +495,9 @@ func publishRefused(e *EntryState, problems []PublishProblem) error {
 			}
 			if pr.SlugTaken != "" {
 				why = append(why, fmt.Sprintf("the slug %q is live for another %s", pr.SlugTaken, e.Type))
+			}
+			if len(pr.MissingReferences) > 0 {
+				why = append(why, "it refers to entries that no longer exist: "+strings.Join(pr.MissingReferences, ", "))
 			}
 			parts = append(parts, pr.Locale+": "+strings.Join(why, "; "))
 		}
@@ -432,12 +519,18 @@ func (s *Service) Unpublish(ctx context.Context, id string, locales []string) (*
 	if err := checkID(id); err != nil {
 		return nil, err
 	}
+	return s.unpublish(ctx, p, id, locs)
+}
+
+// unpublish is Unpublish after authorization, for p.
+func (s *Service) unpublish(ctx context.Context, p account.Actor, id string, locs []string) (*EntryState, error) {
 	now := s.now()
 	var e *EntryState
-	err = s.store.InTx(ctx, func(tx Store) error {
+	err := s.store.InTx(ctx, func(tx Store) error {
 		if err := tx.LockEntry(ctx, id); err != nil {
 			return err
 		}
+		var err error
 		if e, err = tx.Entry(ctx, id); err != nil {
 			return err
 		}

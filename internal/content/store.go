@@ -97,6 +97,8 @@ type Store interface {
 	Audit(ctx context.Context, e AuditEntry) error
 	// AuditLog pages through the audit log, newest first.
 	AuditLog(ctx context.Context, filter AuditFilter, page Page) ([]AuditEntry, error)
+
+	Schedules
 }
 
 // Page selects a slice of an ordered list by keyset.
@@ -151,6 +153,8 @@ type EntryState struct {
 	UpdatedBy    string
 	Translations []TranslationState // in locale order
 	Live         []LiveState        // in locale order
+	// Scheduled are the open scheduled actions, the earliest due first.
+	Scheduled []ScheduledAction
 }
 
 // Translation returns the draft in locale, or nil.

@@ -417,8 +417,8 @@ func (s *Content) Entries(ctx context.Context, typ content.Type, page content.Pa
 	return s.withDetails(ctx, rows)
 }
 
-// withDetails adds translations and publications to entries, in two
-// statements however many entries there are.
+// withDetails adds translations, publications and open scheduled actions
+// to entries, in three statements however many entries there are.
 func (s *Content) withDetails(ctx context.Context, rows []entryRow) ([]*content.EntryState, error) {
 	byID := make(map[string]*content.EntryState, len(rows))
 	out := make([]*content.EntryState, len(rows))
@@ -467,6 +467,9 @@ func (s *Content) withDetails(ctx context.Context, rows []entryRow) ([]*content.
 				Locale: p.Locale, Slug: p.Slug, RevisionID: p.RevisionID, RevisionNumber: p.Number,
 				Document: json.RawMessage(p.Document), FirstPublishedAt: p.FirstPublishedAt.UTC(), PublishedAt: p.PublishedAt.UTC(),
 			})
+		}
+		if err := s.addScheduled(ctx, chunk, byID); err != nil {
+			return nil, err
 		}
 	}
 	return out, nil

@@ -247,6 +247,7 @@ const en = {
   'problems.missing': 'fill in',
   'problems.noTranslation': 'there is no text in this language yet.',
   'problems.slugTaken': ({ slug, type }) => `the address “${slug}” is already live for another ${type}; choose another.`,
+  'problems.missingReferences': ({ n }) => `it refers to ${n === 1 ? 'an entry' : `${n} entries`} that no longer exist${n === 1 ? 's' : ''}; remove ${n === 1 ? 'it' : 'them'}.`,
 
   'revisions.title': ({ label }) => `History of “${label}”`,
   'revisions.intro': ({ type }) => `Every save and publication of this ${type}, newest first. Restoring makes an old revision the draft again; publish to make it live.`,
@@ -597,6 +598,7 @@ const nl = {
   'problems.missing': 'vul in:',
   'problems.noTranslation': 'er is nog geen tekst in deze taal.',
   'problems.slugTaken': ({ slug, type }) => `het adres ‘${slug}’ is al live voor een andere ${type}; kies een ander.`,
+  'problems.missingReferences': ({ n }) => `het verwijst naar ${n === 1 ? 'een item dat' : `${n} items die`} niet meer ${n === 1 ? 'bestaat' : 'bestaan'}; haal ${n === 1 ? 'het' : 'ze'} weg.`,
 
   'revisions.title': ({ label }) => `Geschiedenis van ‘${label}’`,
   'revisions.intro': ({ type }) => `Elke opslag en publicatie van deze ${type}, nieuwste eerst. Terugzetten maakt een oude revisie weer het concept; publiceer om het live te zetten.`,

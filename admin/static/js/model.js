@@ -26,7 +26,8 @@ export const BLOCK_TEXT = {
 export const ENTRY_FIELDS = `id type version label createdAt updatedAt updatedBy { email }
   structure translations { locale slug fields updatedAt updatedBy { email } }
   live { locale slug revisionNumber publishedAt }
-  status { locale exists published draftDiffers missingFields outdatedFields untranslatedFields }`;
+  status { locale exists published draftDiffers missingFields outdatedFields untranslatedFields }
+  scheduled { id locale action at state refusal refusedAt revisionNumber by { email } }`;
 
 export const ENTRY_QUERY = `query Entry($id: ID!) { entry(id: $id) { ${ENTRY_FIELDS} } }`;
 

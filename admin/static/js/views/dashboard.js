@@ -9,6 +9,7 @@ import * as unsaved from '../unsaved.js';
 import { TYPES } from '../model.js';
 import { formatDate, statusBadge, typeName, localeName } from '../format.js';
 import { can, mayEditLocale } from '../app.js';
+import { loadScheduled, scheduledSection } from './schedule.js';
 
 const LIST = `query Entries($after: String) {
   entries(first: 100, after: $after) {
@@ -47,7 +48,7 @@ export async function dashboardView(main) {
   const locales = await getLocales();
   const codes = locales.map((l) => l.code);
   const editable = codes.filter(mayEditLocale);
-  const [entries, work] = await Promise.all([allEntries(), needsTranslation(editable)]);
+  const [entries, work, scheduled] = await Promise.all([allEntries(), needsTranslation(editable), loadScheduled()]);
   let filter = '';
 
   const render = () => {
@@ -104,7 +105,7 @@ export async function dashboardView(main) {
       pendingList.length > 0 && h('div', { class: 'notice notice-warning', role: 'note' },
         t('dashboard.pending'), ' ',
         pendingList.map((e, i) => [i ? ', ' : '', h('a', { href: `#/entry/${encodeURIComponent(e.id)}` }, e.label)])),
-      h('div', { class: 'dashboard' }, workSection, tables));
+      h('div', { class: 'dashboard' }, workSection, scheduledSection(scheduled, locales), tables));
     renderTables();
   };
   render();

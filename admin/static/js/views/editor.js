@@ -17,6 +17,7 @@ import { formatDate, formatWhen, localeName, statusBadge, typeName } from '../fo
 import { can, mayEditLocale, navigate, notify, clearNotice, errorText } from '../app.js';
 import { allEntries } from './dashboard.js';
 import { Form, fid } from './editor-form.js';
+import { scheduleControls } from './schedule.js';
 
 const PUBLISH = `mutation Publish($id: ID!, $l: [String!]!) { publish(id: $id, locales: $l) { unchanged entry { ${ENTRY_FIELDS} } } }`;
 const UNPUBLISH = `mutation Unpublish($id: ID!, $l: [String!]!) { unpublish(id: $id, locales: $l) { ${ENTRY_FIELDS} } }`;
@@ -435,7 +436,8 @@ class Editor {
           : h('button', {
             type: 'button', class: 'secondary', id: `unpublish-${loc}`, disabled: Boolean(state.busy),
             onclick: () => { state.confirm = `unpublish-${loc}`; this.render(`unpublish-${loc}-cancel`); },
-          }, t('editor.unpublish', { locale: name })))));
+          }, t('editor.unpublish', { locale: name })))),
+      scheduleControls(this, loc));
   }
 
   conflictBanner() {
@@ -488,7 +490,8 @@ class Editor {
         p.noTranslation ? t('problems.noTranslation') : null,
         p.missing.length ? [t('problems.missing'), ' ', p.missing.map((path, i) => [i ? ', ' : '',
           h('button', { type: 'button', class: 'link', 'data-problem-path': path, onclick: () => this.focusField(loc, path) }, this.labelFor(path))])] : null,
-        p.slugTaken ? [' ', t('problems.slugTaken', { slug: p.slugTaken, type: typeName(this.state.type) })] : null))));
+        p.slugTaken ? [' ', t('problems.slugTaken', { slug: p.slugTaken, type: typeName(this.state.type) })] : null,
+        p.missingReferences && p.missingReferences.length ? [' ', t('problems.missingReferences', { n: p.missingReferences.length })] : null))));
   }
 
   // --- actions ---------------------------------------------------------------
@@ -664,22 +667,29 @@ class Editor {
       notify(t(unchanged ? 'editor.publishUnchanged' : 'editor.published', { locale: this.localeName(loc) }), unchanged ? 'info' : 'success');
     } catch (err) {
       state.busy = '';
-      if (err.code === 'BAD_USER_INPUT' && Array.isArray(err.extensions.problems)) {
-        state.problems = {};
-        for (const p of err.extensions.problems) {
-          state.problems[p.locale] = {
-            missing: (p.missingFields || []).map((path) => idPath(state.base.structure, path)),
-            slugTaken: p.slugTaken || '',
-            noTranslation: Boolean(p.noTranslation),
-          };
-          for (const path of state.problems[p.locale].missing) this.reveal(null, path);
-        }
-        this.render('publish-problems');
-      } else if (err.code !== 'SESSION_ENDED') {
+      if (!this.showPublishProblems(err)) {
         this.render();
-        notify(errorText(err), 'error');
+        if (err.code !== 'SESSION_ENDED') notify(errorText(err), 'error');
       }
     }
+  }
+
+  /** showPublishProblems shows a refused publication's problems per locale; false when err is not one. */
+  showPublishProblems(err) {
+    const { state } = this;
+    if (err.code !== 'BAD_USER_INPUT' || !Array.isArray(err.extensions.problems)) return false;
+    state.problems = {};
+    for (const p of err.extensions.problems) {
+      state.problems[p.locale] = {
+        missing: (p.missingFields || []).map((path) => idPath(state.base.structure, path)),
+        slugTaken: p.slugTaken || '',
+        noTranslation: Boolean(p.noTranslation),
+        missingReferences: p.missingReferences || [],
+      };
+      for (const path of state.problems[p.locale].missing) this.reveal(null, path);
+    }
+    this.render('publish-problems');
+    return true;
   }
 
   async unpublish(loc) {
