@@ -296,9 +296,6 @@ func Decode(r io.Reader, maxBytes int64) (*Document, error) {
 	if err := dec.Decode(&doc); err != nil {
 		return nil, apperr.New(apperr.BadUserInput, "read the export: %v", err)
 	}
-	if dec.More() {
-		return nil, apperr.New(apperr.BadUserInput, "read the export: more than one JSON value")
-	}
 	if err := doc.validate(); err != nil {
 		return nil, apperr.New(apperr.BadUserInput, "invalid export: %v", err)
 	}
