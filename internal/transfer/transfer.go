@@ -155,7 +155,7 @@ func nonNil[T any](s []T) []T {
 
 // DefaultMaxBytes is the largest document Import reads unless told
 // otherwise: far above what a content site holds (the sample content
-// exports to about 100 KB), far below what would strain the server.
+// and vacancies export to 225 KB), far below what would strain the server.
 const DefaultMaxBytes = 256 << 20
 
 // ImportOptions says how to import.
