@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"slices"
@@ -103,11 +104,20 @@ type transferVacancyRow struct {
 
 func (transferVacancyRow) TableName() string { return "vacancies" }
 
-// InTx runs fn in one transaction.
+// InTx runs fn in one transaction that sees one state of the database
+// throughout: an export is consistent, and an import that decided to
+// replace a record fails rather than overwrite a change committed since
+// it read it. SQLite's transactions are like that already; PostgreSQL's
+// need REPEATABLE READ (its default, READ COMMITTED, sees each
+// statement's own snapshot).
 func (s *Transfer) InTx(ctx context.Context, fn func(transfer.Store) error) error {
+	var opts []*sql.TxOptions
+	if isPostgres(s.db) {
+		opts = append(opts, &sql.TxOptions{Isolation: sql.LevelRepeatableRead})
+	}
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		return fn(&Transfer{db: tx})
-	})
+	}, opts...)
 }
 
 // findIn reads the rows of T whose column is one of ids, in batches under
