@@ -388,6 +388,10 @@ func TestBadInputWritesNothing(t *testing.T) {
 				d.Entries[b].Live = d.Entries[b].Live[:1]
 				d.Entries[b].Live[0].RevisionID = d.Entries[b].Revisions[0].ID
 			}, "already holds one of its unique values"},
+			"a draft that does not fit its type": {func(d *transfer.Document) {
+				d.Entries[0].Drafts[0].Fields = transfer.JSON(`{"question":5}`)
+			}, "draft does not fit a faq"},
+			"a slug that is no slug": {func(d *transfer.Document) { d.Entries[1].Drafts[0].Slug = "../admin" }, `slug "../admin" must be`},
 			"an unknown entry type": {func(d *transfer.Document) { d.Entries[0].Type = "page" }, `type "page" is not one of`},
 			"a live revision of another entry": {func(d *transfer.Document) {
 				a, b := liveEntry(d, 0), liveEntry(d, 1)

@@ -1,10 +1,13 @@
 package transfer
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"regexp"
 	"slices"
+
+	"github.com/werkwijzer/werkwijzer/internal/content"
 )
 
 // The values the database's CHECK constraints allow, checked here first
@@ -91,6 +94,12 @@ func (e Entry) validate() []error {
 		}
 		locales[t.Locale] = true
 		errs = append(errs, requireTimes(what+" draft "+t.Locale, t.CreatedAt, t.UpdatedAt)...)
+		// The content package's own decoding: a draft that does not fit
+		// its type would fail every read of the entry after the import.
+		if _, err := content.MissingFields(content.Type(e.Type), json.RawMessage(e.Structure), json.RawMessage(t.Fields)); err != nil && slices.Contains(entryTypes, e.Type) {
+			errs = append(errs, fmt.Errorf("%s: the %s draft does not fit a %s: %v", what, t.Locale, e.Type, err))
+		}
+		errs = append(errs, slugErr(what, t.Slug)...)
 	}
 	revisions := map[string]Revision{}
 	numbers := map[string]bool{}
@@ -122,9 +131,7 @@ func (e Entry) validate() []error {
 		if r, ok := revisions[l.RevisionID]; !ok || r.Locale != l.Locale {
 			errs = append(errs, fmt.Errorf("%s: live in %q as revision %s, which is not a revision of this entry in that locale", what, l.Locale, l.RevisionID))
 		}
-		if l.Slug == "" {
-			errs = append(errs, fmt.Errorf("%s: live in %q without a slug", what, l.Locale))
-		}
+		errs = append(errs, slugErr(what, l.Slug)...)
 		errs = append(errs, requireTimes(what+" live "+l.Locale, l.FirstPublishedAt, l.PublishedAt)...)
 	}
 	former := map[string]bool{}
@@ -135,6 +142,7 @@ func (e Entry) validate() []error {
 		}
 		former[key] = true
 		errs = append(errs, requireTimes(what+" former slug "+f.Slug, f.RetiredAt)...)
+		errs = append(errs, slugErr(what, f.Slug)...)
 	}
 	return errs
 }
@@ -163,6 +171,15 @@ func (u User) validate(withCredentials bool) []error {
 // argon2idHash is the shape of the PHC strings the account package
 // writes; it checks the cost parameters again when the hash is used.
 var argon2idHash = regexp.MustCompile(`^\$argon2id\$v=19\$m=\d{1,10},t=\d{1,10},p=\d{1,3}\$[A-Za-z0-9+/]{11,86}\$[A-Za-z0-9+/]{22,86}$`)
+
+// slugErr checks a slug by the content package's rule: the public API
+// finds entries by slug in URL paths.
+func slugErr(what, slug string) []error {
+	if err := content.ValidateSlug(slug); err != nil {
+		return []error{fmt.Errorf("%s: %v", what, err)}
+	}
+	return nil
+}
 
 func requireTimes(what string, times ...Time) []error {
 	for _, t := range times {
