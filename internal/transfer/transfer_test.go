@@ -392,7 +392,7 @@ func TestBadInputWritesNothing(t *testing.T) {
 				d.Entries[0].Drafts[0].Fields = transfer.JSON(`{"question":5}`)
 			}, "draft does not fit a faq"},
 			"a slug that is no slug": {func(d *transfer.Document) { d.Entries[1].Drafts[0].Slug = "../admin" }, `slug "../admin" must be`},
-			"an unknown entry type": {func(d *transfer.Document) { d.Entries[0].Type = "page" }, `type "page" is not one of`},
+			"an unknown entry type":  {func(d *transfer.Document) { d.Entries[0].Type = "page" }, `type "page" is not one of`},
 			"a live revision of another entry": {func(d *transfer.Document) {
 				a, b := liveEntry(d, 0), liveEntry(d, 1)
 				d.Entries[a].Live[0].RevisionID = d.Entries[b].Live[0].RevisionID
