@@ -464,10 +464,10 @@ func updatedDetail(stored, given Time) string {
 
 // entryLabel names an entry for a person: its type and first draft slug.
 func entryLabel(e Entry) string {
-	for _, t := range e.Drafts {
-		return e.Type + " " + t.Locale + "/" + t.Slug
+	if len(e.Drafts) == 0 {
+		return e.Type
 	}
-	return e.Type
+	return e.Type + " " + e.Drafts[0].Locale + "/" + e.Drafts[0].Slug
 }
 
 func ids[T any](records []T, id func(T) string) []string {
