@@ -51,6 +51,10 @@ Usage:
                                       manage vacancy sources and their OAuth client secrets
   werkwijzer import vacancies --source NAME [FILE|URL] [--dry-run]
                                       import a vacancy feed through the sync engine
+  werkwijzer export [--out FILE] [--with-credentials]
+                                      write all content, users, sources and open vacancies as JSON
+  werkwijzer import content FILE [--dry-run]
+                                      restore or merge an export
 
 Run "werkwijzer COMMAND -h" for the flags; every flag has an environment variable.
 `
@@ -78,6 +82,8 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		err = runSource(ctx, args, stdout, stderr)
 	case "import":
 		err = runImport(ctx, args, stdout, stderr)
+	case "export":
+		err = runExport(ctx, args, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0

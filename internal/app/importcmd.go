@@ -14,6 +14,7 @@ import (
 
 const importUsage = `Usage:
   werkwijzer import vacancies --source NAME [FILE|URL] [--dry-run] [--allow-mass-close] [--upsert] [--json]
+  werkwijzer import content FILE [--dry-run] [--json]   (see werkwijzer import content -h)
 
 Imports a vacancy feed for a source through the same sync engine as
 syncVacancies: the feed of the source's kind (any kind but push) from
@@ -40,9 +41,12 @@ Flags:
 
 // runImport imports a vacancy feed by hand.
 func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	_, args, err := action("import", args, importUsage, stderr, "vacancies")
+	act, args, err := action("import", args, importUsage, stderr, "vacancies", "content")
 	if err != nil {
 		return err
+	}
+	if act == "content" {
+		return runImportContent(ctx, args, stdout, stderr)
 	}
 	cl := newCmdline("import vacancies", importUsage, stderr)
 	name := stringOnce(cl.fs, "source", "the name of the source to import for (required)")
