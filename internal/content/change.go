@@ -33,7 +33,9 @@ type Change struct {
 // error from fn rolls the change back. The webhooks' outbox is written
 // this way, so an event exists exactly when its change committed. Set it
 // before the service is used.
-func (s *Service) RecordChanges(fn func(ctx context.Context, tx Store, c Change) error) { s.record = fn }
+func (s *Service) RecordChanges(fn func(ctx context.Context, tx Store, c Change) error) {
+	s.record = fn
+}
 
 // recordChange tells the recorder, if there is one, of c.
 func (s *Service) recordChange(ctx context.Context, tx Store, c Change) error {

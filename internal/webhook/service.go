@@ -264,7 +264,6 @@ func (s *Service) Record(ctx context.Context, tx Tx, ev *Event) error {
 	return s.queue.enqueue(ctx, tx, ids)
 }
 
-
 // Pending counts the deliveries not done yet, for the queue depth metric.
 func (s *Service) Pending(ctx context.Context) (int, error) { return s.store.PendingDeliveries(ctx) }
 
