@@ -3,6 +3,7 @@ package webhook
 import (
 	"context"
 	"database/sql"
+	"log/slog"
 	"time"
 
 	"github.com/riverqueue/river"
@@ -68,7 +69,7 @@ func newQueue(s *Service, cfg Config) (*queue, error) {
 		PollOnly:          true,
 		FetchPollInterval: poll,
 		FetchCooldown:     min(poll, 100*time.Millisecond),
-		Logger:            cfg.Log,
+		Logger:            warnings(cfg.Log),
 		// Finished jobs are only bookkeeping: the attempts table is the log.
 		CompletedJobRetentionPeriod: time.Hour,
 	})
@@ -91,3 +92,28 @@ func (q *queue) enqueue(ctx context.Context, tx Tx, deliveryIDs []string) error 
 	_, err = q.client.InsertManyTx(ctx, sqlTx, params)
 	return err
 }
+
+// warnings passes on log's warnings and errors only: River reports its
+// routine work (job counts every few seconds) at the info level.
+func warnings(log *slog.Logger) *slog.Logger {
+	if log == nil {
+		log = slog.Default()
+	}
+	return slog.New(minLevel{log.Handler(), slog.LevelWarn})
+}
+
+// minLevel is a slog.Handler that drops records below its level.
+type minLevel struct {
+	slog.Handler
+	level slog.Level
+}
+
+func (h minLevel) Enabled(ctx context.Context, l slog.Level) bool {
+	return l >= h.level && h.Handler.Enabled(ctx, l)
+}
+
+func (h minLevel) WithAttrs(attrs []slog.Attr) slog.Handler {
+	return minLevel{h.Handler.WithAttrs(attrs), h.level}
+}
+
+func (h minLevel) WithGroup(name string) slog.Handler { return minLevel{h.Handler.WithGroup(name), h.level} }
