@@ -23,7 +23,9 @@ import (
 	"github.com/werkwijzer/werkwijzer/internal/database"
 	"github.com/werkwijzer/werkwijzer/internal/dbtest"
 	"github.com/werkwijzer/werkwijzer/internal/locale"
+	"github.com/werkwijzer/werkwijzer/internal/seed"
 	"github.com/werkwijzer/werkwijzer/internal/store"
+	"github.com/werkwijzer/werkwijzer/internal/vacancy"
 	"github.com/werkwijzer/werkwijzer/internal/webhook"
 )
 
@@ -411,4 +413,48 @@ func TestTwoReplicasDeliverEachEventOnce(t *testing.T) {
 			t.Errorf("event %s delivered %d times", id, n)
 		}
 	}
+}
+
+func TestAVacancySyncThatChangedSomethingIsAnEvent(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+		e := newEnv(t, db, true)
+		sample, err := seed.Sample()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := seed.Load(context.Background(), e.content, sample); err != nil {
+			t.Fatal(err)
+		}
+		recv := newReceiver(t)
+		e.createHook(t, recv.URL, webhook.VacanciesSynced)
+		vacancies := vacancy.NewService(store.NewVacancies(db.Gorm), vacancy.Config{
+			RecordSync: e.hooks.SyncRecorder(e.store.InVacancyTx),
+		})
+		rep, err := seed.LoadVacancies(context.Background(), vacancies, time.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		src, err := vacancies.SourceByName(admin, seed.DemoSourceName)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Closing a vacancy it does not have changes nothing: no event.
+		if _, err := vacancies.SyncSource(admin, src.ID, vacancy.SyncRequest{Mode: vacancy.ModeUpsert, Close: []vacancy.Key{{ExternalID: "no-such-vacancy"}}}); err != nil {
+			t.Fatal(err)
+		}
+		waitFor(t, "the delivery", func() bool { return len(recv.deliveries()) >= 1 })
+		time.Sleep(200 * time.Millisecond)
+		got := recv.deliveries()
+		if len(got) != 1 {
+			t.Fatalf("the receiver got %d deliveries, want 1 (the sync that changed nothing is no event)", len(got))
+		}
+		var ev webhook.Event
+		if err := json.Unmarshal(got[0].body, &ev); err != nil {
+			t.Fatal(err)
+		}
+		if ev.Type != webhook.VacanciesSynced || ev.Source.Name != seed.DemoSourceName || ev.Vacancies.Created != rep.Created || rep.Created == 0 ||
+			len(ev.CacheTags) != 1 || ev.CacheTags[0] != "vacancies" {
+			t.Fatalf("event %s; the sync created %d", got[0].body, rep.Created)
+		}
+	})
 }
