@@ -99,21 +99,21 @@ func newEnv(t *testing.T, db *database.DB, allowPrivate bool) *env {
 		t.Fatal(err)
 	}
 	e := &env{db: db, content: content.NewService(store.NewContent(db.Gorm), locales), store: store.NewWebhooks(db.Gorm)}
-	e.hooks = newRunner(t, db, e.store, allowPrivate)
+	e.hooks = newRunner(t, db, e.store, allowPrivate, locales.Supports)
 	e.content.RecordChanges(e.hooks.ContentRecorder(e.store.InContentTx))
 	return e
 }
 
 // newRunner returns a webhook service with a retry delay of milliseconds,
 // started until the test ends.
-func newRunner(t *testing.T, db *database.DB, st *store.Webhooks, allowPrivate bool) *webhook.Service {
+func newRunner(t *testing.T, db *database.DB, st *store.Webhooks, allowPrivate bool, locales func(string) bool) *webhook.Service {
 	t.Helper()
 	driver, err := db.RiverDriver()
 	if err != nil {
 		t.Fatal(err)
 	}
 	svc, err := webhook.New(webhook.Config{
-		Store: st, Driver: driver, AllowPrivate: allowPrivate, Log: slog.New(slog.DiscardHandler),
+		Store: st, Driver: driver, AllowPrivate: allowPrivate, Locales: locales, Log: slog.New(slog.DiscardHandler),
 		RetryDelay: func(int) time.Duration { return 10 * time.Millisecond }, PollInterval: 20 * time.Millisecond,
 	})
 	if err != nil {
@@ -391,7 +391,7 @@ func TestTwoReplicasDeliverEachEventOnce(t *testing.T) {
 	}
 	e := newEnv(t, replica(), true)
 	other := replica()
-	newRunner(t, other, store.NewWebhooks(other.Gorm), true)
+	newRunner(t, other, store.NewWebhooks(other.Gorm), true, nil)
 
 	recv := newReceiver(t)
 	e.createHook(t, recv.URL, webhook.EntryPublished)
@@ -455,6 +455,38 @@ func TestAVacancySyncThatChangedSomethingIsAnEvent(t *testing.T) {
 		if ev.Type != webhook.VacanciesSynced || ev.Source.Name != seed.DemoSourceName || ev.Vacancies.Created != rep.Created || rep.Created == 0 ||
 			len(ev.CacheTags) != 1 || ev.CacheTags[0] != "vacancies" {
 			t.Fatalf("event %s; the sync created %d", got[0].body, rep.Created)
+		}
+	})
+}
+
+func TestLocalesFilterEntryEventsAndAnUpdateKeepsTheSecret(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+		e := newEnv(t, db, true)
+		recv := newReceiver(t)
+		hook, err := e.hooks.Create(admin, webhook.Input{URL: recv.URL, Events: []webhook.EventType{webhook.EntryPublished}, Locales: []string{"en"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.hooks.Create(admin, webhook.Input{URL: recv.URL, Events: webhook.EventTypes, Locales: []string{"de"}}); apperr.CodeOf(err) != apperr.BadUserInput {
+			t.Fatalf("a locale that is not configured: %v, want BAD_USER_INPUT", err)
+		}
+		e.publishFAQ(t, "alleen-nederlands")
+		time.Sleep(300 * time.Millisecond)
+		if n := len(recv.deliveries()); n != 0 {
+			t.Fatalf("a Dutch publication reached a webhook for English: %d deliveries", n)
+		}
+		updated, err := e.hooks.Update(admin, hook.ID, webhook.Input{URL: recv.URL + "/nl", Events: []webhook.EventType{webhook.EntryPublished}, Locales: []string{"nl"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if updated.Secret != "" || len(updated.Locales) != 1 || updated.Locales[0] != "nl" {
+			t.Fatalf("updated webhook %+v", updated)
+		}
+		e.publishFAQ(t, "weer-nederlands")
+		waitFor(t, "the delivery", func() bool { return len(recv.deliveries()) == 1 })
+		got := recv.deliveries()[0]
+		if !verify(got.signature, got.body, hook.Secret, time.Now()) {
+			t.Fatal("after an update the delivery does not verify with the secret createWebhook returned")
 		}
 	})
 }
