@@ -44,11 +44,34 @@ func (e *env) startWebhooks(ctx context.Context) (stop func(), err error) {
 	if err := e.webhooks.Start(context.WithoutCancel(ctx)); err != nil {
 		return nil, err
 	}
+	pruneCtx, stopPruning := context.WithCancel(ctx)
+	go e.pruneWebhookEvents(pruneCtx)
 	return func() {
+		stopPruning()
 		stopCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
 		if err := e.webhooks.Stop(stopCtx); err != nil {
 			e.log.Warn("stopping the webhook deliveries", "error", err)
 		}
 	}, nil
+}
+
+// pruneWebhookEvents deletes old, finished webhook events and their logs
+// now and every hour until ctx ends. Every replica does; the deletes are
+// idempotent.
+func (e *env) pruneWebhookEvents(ctx context.Context) {
+	tick := time.NewTicker(time.Hour)
+	defer tick.Stop()
+	for {
+		if n, err := e.webhooks.Prune(ctx); err != nil && ctx.Err() == nil {
+			e.log.Warn("pruning old webhook events", "error", err)
+		} else if n > 0 {
+			e.log.Info("pruned old webhook events", "events", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
 }

@@ -395,3 +395,15 @@ func (s *Webhooks) ResetDelivery(ctx context.Context, id string, at time.Time) e
 	}
 	return nil
 }
+
+// PruneEvents deletes the events recorded before before whose deliveries
+// are all done (succeeded or failed), with their deliveries and attempts
+// (ON DELETE CASCADE), and returns how many it deleted.
+func (s *Webhooks) PruneEvents(ctx context.Context, before time.Time) (int, error) {
+	pending := s.db.Table("webhook_deliveries").Select("event_id").Where("status = ?", string(webhook.Pending))
+	res := s.db.WithContext(ctx).Where("created_at < ? AND id NOT IN (?)", before.UTC(), pending).Delete(&webhookEventRow{})
+	if res.Error != nil {
+		return 0, fmt.Errorf("prune webhook events: %w", res.Error)
+	}
+	return int(res.RowsAffected), nil
+}

@@ -267,6 +267,16 @@ func (s *Service) Record(ctx context.Context, tx Tx, ev *Event) error {
 // Pending counts the deliveries not done yet, for the queue depth metric.
 func (s *Service) Pending(ctx context.Context) (int, error) { return s.store.PendingDeliveries(ctx) }
 
+// EventRetention is how long events and their delivery logs are kept
+// once every delivery of them is done.
+const EventRetention = 30 * 24 * time.Hour
+
+// Prune deletes the events older than EventRetention whose deliveries are
+// done, with their delivery logs, so the log does not grow without bound.
+func (s *Service) Prune(ctx context.Context) (int, error) {
+	return s.store.PruneEvents(ctx, s.now().Add(-EventRetention))
+}
+
 // hideSecrets returns w without its secrets.
 func hideSecrets(w Webhook) *Webhook {
 	w.Secret, w.PreviousSecret = "", ""

@@ -162,6 +162,9 @@ type Store interface {
 	RecordAttempt(ctx context.Context, a Attempt, status DeliveryStatus) error
 	// PendingDeliveries counts the deliveries not yet done: the queue.
 	PendingDeliveries(ctx context.Context) (int, error)
+	// PruneEvents deletes the events recorded before before whose
+	// deliveries are all done, with their deliveries and attempts.
+	PruneEvents(ctx context.Context, before time.Time) (int, error)
 }
 
 // Tx is a Store inside a transaction, with the transaction itself for the

@@ -490,3 +490,36 @@ func TestLocalesFilterEntryEventsAndAnUpdateKeepsTheSecret(t *testing.T) {
 		}
 	})
 }
+
+func TestOldFinishedEventsArePruned(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+		e := newEnv(t, db, true)
+		recv := newReceiver(t)
+		hook := e.createHook(t, recv.URL, webhook.EntryPublished)
+		e.publishFAQ(t, "oud-nieuws")
+		e.publishFAQ(t, "nog-ouder")
+		waitFor(t, "both deliveries", func() bool {
+			n, err := e.hooks.Pending(context.Background())
+			return err == nil && n == 0 && len(recv.deliveries()) == 2
+		})
+		list, _, err := e.hooks.Deliveries(admin, hook.ID, webhook.Page{Limit: 10})
+		if err != nil || len(list) != 2 {
+			t.Fatalf("deliveries: %+v, %v", list, err)
+		}
+		// One is pending again, as if redelivered: it must stay.
+		pending := list[0].ID
+		if err := e.store.InTx(context.Background(), func(tx webhook.Tx) error { return tx.ResetDelivery(context.Background(), pending, time.Now()) }); err != nil {
+			t.Fatal(err)
+		}
+		if n, err := e.hooks.Prune(admin); err != nil || n != 0 {
+			t.Fatalf("pruning young events: %d, %v; want none", n, err)
+		}
+		if n, err := e.store.PruneEvents(context.Background(), time.Now().Add(time.Hour)); err != nil || n != 1 {
+			t.Fatalf("pruning: %d, %v; want the delivered event", n, err)
+		}
+		list, _, err = e.hooks.Deliveries(admin, hook.ID, webhook.Page{Limit: 10})
+		if err != nil || len(list) != 1 || list[0].ID != pending {
+			t.Fatalf("after pruning: %+v, %v; want the pending delivery only", list, err)
+		}
+	})
+}
