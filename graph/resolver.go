@@ -13,6 +13,7 @@ import (
 	"github.com/werkwijzer/werkwijzer/internal/account"
 	"github.com/werkwijzer/werkwijzer/internal/content"
 	"github.com/werkwijzer/werkwijzer/internal/vacancy"
+	"github.com/werkwijzer/werkwijzer/internal/webhook"
 )
 
 // Resolver holds the services the resolvers call.
@@ -23,6 +24,8 @@ type Resolver struct {
 	// PersistedQueries, when set, shares automatic persisted queries
 	// between replicas; without it each process keeps its own.
 	PersistedQueries PersistedQueryStore
+	// Webhooks manages the publish webhooks (admins only).
+	Webhooks *webhook.Service
 }
 
 func (r *Resolver) loaders(ctx context.Context) *loaders.Loaders {

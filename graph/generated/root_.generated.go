@@ -244,33 +244,38 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
-		CancelScheduled    func(childComplexity int, id string) int
-		CreateArticle      func(childComplexity int, input model.ArticleInput) int
-		CreateComparison   func(childComplexity int, input model.ComparisonInput) int
-		CreateFaq          func(childComplexity int, input model.FAQInput) int
-		CreateRole         func(childComplexity int, input model.RoleInput) int
-		CreateSource       func(childComplexity int, input model.CreateSourceInput) int
-		CreateUser         func(childComplexity int, input model.CreateUserInput) int
-		DeleteEntry        func(childComplexity int, id string, expectedVersion int) int
-		DisableSource      func(childComplexity int, id string, closeVacancies *bool) int
-		EnableSource       func(childComplexity int, id string) int
-		Login              func(childComplexity int, email string, password string) int
-		Logout             func(childComplexity int, refreshToken string) int
-		Publish            func(childComplexity int, id string, locales []string) int
-		RefreshToken       func(childComplexity int, refreshToken string) int
-		RestoreRevision    func(childComplexity int, revisionID string, expectedVersion int) int
-		RotateSourceSecret func(childComplexity int, id string, revokeOthers *bool) int
-		SchedulePublish    func(childComplexity int, id string, locales []string, at time.Time) int
-		ScheduleUnpublish  func(childComplexity int, id string, locales []string, at time.Time) int
-		SyncVacancies      func(childComplexity int, input model.SyncVacanciesInput) int
-		Unpublish          func(childComplexity int, id string, locales []string) int
-		UpdateArticle      func(childComplexity int, id string, expectedVersion int, input model.ArticleUpdateInput) int
-		UpdateComparison   func(childComplexity int, id string, expectedVersion int, input model.ComparisonUpdateInput) int
-		UpdateFaq          func(childComplexity int, id string, expectedVersion int, input model.FAQInput) int
-		UpdateRole         func(childComplexity int, id string, expectedVersion int, input model.RoleUpdateInput) int
-		UpdateSource       func(childComplexity int, id string, input model.UpdateSourceInput) int
-		UpdateTranslation  func(childComplexity int, id string, expectedVersion int, locale string, slug *string, fields model.JSON) int
-		UpdateUser         func(childComplexity int, id string, input model.UpdateUserInput) int
+		CancelScheduled     func(childComplexity int, id string) int
+		CreateArticle       func(childComplexity int, input model.ArticleInput) int
+		CreateComparison    func(childComplexity int, input model.ComparisonInput) int
+		CreateFaq           func(childComplexity int, input model.FAQInput) int
+		CreateRole          func(childComplexity int, input model.RoleInput) int
+		CreateSource        func(childComplexity int, input model.CreateSourceInput) int
+		CreateUser          func(childComplexity int, input model.CreateUserInput) int
+		CreateWebhook       func(childComplexity int, input model.WebhookInput) int
+		DeleteEntry         func(childComplexity int, id string, expectedVersion int) int
+		DeleteWebhook       func(childComplexity int, id string) int
+		DisableSource       func(childComplexity int, id string, closeVacancies *bool) int
+		EnableSource        func(childComplexity int, id string) int
+		Login               func(childComplexity int, email string, password string) int
+		Logout              func(childComplexity int, refreshToken string) int
+		Publish             func(childComplexity int, id string, locales []string) int
+		RedeliverWebhook    func(childComplexity int, deliveryID string) int
+		RefreshToken        func(childComplexity int, refreshToken string) int
+		RestoreRevision     func(childComplexity int, revisionID string, expectedVersion int) int
+		RotateSourceSecret  func(childComplexity int, id string, revokeOthers *bool) int
+		RotateWebhookSecret func(childComplexity int, id string) int
+		SchedulePublish     func(childComplexity int, id string, locales []string, at time.Time) int
+		ScheduleUnpublish   func(childComplexity int, id string, locales []string, at time.Time) int
+		SyncVacancies       func(childComplexity int, input model.SyncVacanciesInput) int
+		Unpublish           func(childComplexity int, id string, locales []string) int
+		UpdateArticle       func(childComplexity int, id string, expectedVersion int, input model.ArticleUpdateInput) int
+		UpdateComparison    func(childComplexity int, id string, expectedVersion int, input model.ComparisonUpdateInput) int
+		UpdateFaq           func(childComplexity int, id string, expectedVersion int, input model.FAQInput) int
+		UpdateRole          func(childComplexity int, id string, expectedVersion int, input model.RoleUpdateInput) int
+		UpdateSource        func(childComplexity int, id string, input model.UpdateSourceInput) int
+		UpdateTranslation   func(childComplexity int, id string, expectedVersion int, locale string, slug *string, fields model.JSON) int
+		UpdateUser          func(childComplexity int, id string, input model.UpdateUserInput) int
+		UpdateWebhook       func(childComplexity int, id string, input model.WebhookInput) int
 	}
 
 	PageInfo struct {
@@ -309,6 +314,8 @@ type ComplexityRoot struct {
 		Vacancies         func(childComplexity int, filter *model.VacancyFilter, first *int, after *string, last *int, before *string) int
 		VacanciesForAdmin func(childComplexity int, filter *model.AdminVacancyFilter, first *int, after *string, last *int, before *string) int
 		Vacancy           func(childComplexity int, id string) int
+		WebhookDeliveries func(childComplexity int, webhookID string, first *int, after *string) int
+		Webhooks          func(childComplexity int) int
 	}
 
 	Revision struct {
@@ -612,6 +619,47 @@ type ComplexityRoot struct {
 		Max      func(childComplexity int) int
 		Min      func(childComplexity int) int
 		Unit     func(childComplexity int) int
+	}
+
+	Webhook struct {
+		CreatedAt               func(childComplexity int) int
+		Description             func(childComplexity int) int
+		Events                  func(childComplexity int) int
+		ID                      func(childComplexity int) int
+		Locales                 func(childComplexity int) int
+		PreviousSecretExpiresAt func(childComplexity int) int
+		Secret                  func(childComplexity int) int
+		URL                     func(childComplexity int) int
+		UpdatedAt               func(childComplexity int) int
+	}
+
+	WebhookAttempt struct {
+		DurationMs      func(childComplexity int) int
+		Error           func(childComplexity int) int
+		Number          func(childComplexity int) int
+		ResponseExcerpt func(childComplexity int) int
+		StartedAt       func(childComplexity int) int
+		StatusCode      func(childComplexity int) int
+	}
+
+	WebhookDelivery struct {
+		AttemptCount func(childComplexity int) int
+		Attempts     func(childComplexity int) int
+		CreatedAt    func(childComplexity int) int
+		Event        func(childComplexity int) int
+		EventID      func(childComplexity int) int
+		ID           func(childComplexity int) int
+		Status       func(childComplexity int) int
+	}
+
+	WebhookDeliveryConnection struct {
+		Edges    func(childComplexity int) int
+		PageInfo func(childComplexity int) int
+	}
+
+	WebhookDeliveryEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	WorkplaceTypeFacet struct {
@@ -1438,6 +1486,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateUser(childComplexity, args["input"].(model.CreateUserInput)), true
+	case "Mutation.createWebhook":
+		if e.ComplexityRoot.Mutation.CreateWebhook == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createWebhook_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateWebhook(childComplexity, args["input"].(model.WebhookInput)), true
 	case "Mutation.deleteEntry":
 		if e.ComplexityRoot.Mutation.DeleteEntry == nil {
 			break
@@ -1449,6 +1508,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DeleteEntry(childComplexity, args["id"].(string), args["expectedVersion"].(int)), true
+	case "Mutation.deleteWebhook":
+		if e.ComplexityRoot.Mutation.DeleteWebhook == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteWebhook_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteWebhook(childComplexity, args["id"].(string)), true
 	case "Mutation.disableSource":
 		if e.ComplexityRoot.Mutation.DisableSource == nil {
 			break
@@ -1504,6 +1574,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.Publish(childComplexity, args["id"].(string), args["locales"].([]string)), true
+	case "Mutation.redeliverWebhook":
+		if e.ComplexityRoot.Mutation.RedeliverWebhook == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_redeliverWebhook_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RedeliverWebhook(childComplexity, args["deliveryId"].(string)), true
 	case "Mutation.refreshToken":
 		if e.ComplexityRoot.Mutation.RefreshToken == nil {
 			break
@@ -1537,6 +1618,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RotateSourceSecret(childComplexity, args["id"].(string), args["revokeOthers"].(*bool)), true
+	case "Mutation.rotateWebhookSecret":
+		if e.ComplexityRoot.Mutation.RotateWebhookSecret == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_rotateWebhookSecret_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RotateWebhookSecret(childComplexity, args["id"].(string)), true
 	case "Mutation.schedulePublish":
 		if e.ComplexityRoot.Mutation.SchedulePublish == nil {
 			break
@@ -1658,6 +1750,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateUser(childComplexity, args["id"].(string), args["input"].(model.UpdateUserInput)), true
+	case "Mutation.updateWebhook":
+		if e.ComplexityRoot.Mutation.UpdateWebhook == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateWebhook_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateWebhook(childComplexity, args["id"].(string), args["input"].(model.WebhookInput)), true
 
 	case "PageInfo.endCursor":
 		if e.ComplexityRoot.PageInfo.EndCursor == nil {
@@ -1926,6 +2029,23 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Vacancy(childComplexity, args["id"].(string)), true
+	case "Query.webhookDeliveries":
+		if e.ComplexityRoot.Query.WebhookDeliveries == nil {
+			break
+		}
+
+		args, err := ec.field_Query_webhookDeliveries_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.WebhookDeliveries(childComplexity, args["webhookId"].(string), args["first"].(*int), args["after"].(*string)), true
+	case "Query.webhooks":
+		if e.ComplexityRoot.Query.Webhooks == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.Webhooks(childComplexity), true
 
 	case "Revision.createdAt":
 		if e.ComplexityRoot.Revision.CreatedAt == nil {
@@ -3233,6 +3353,167 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.VacancySalary.Unit(childComplexity), true
 
+	case "Webhook.createdAt":
+		if e.ComplexityRoot.Webhook.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Webhook.CreatedAt(childComplexity), true
+	case "Webhook.description":
+		if e.ComplexityRoot.Webhook.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Webhook.Description(childComplexity), true
+	case "Webhook.events":
+		if e.ComplexityRoot.Webhook.Events == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Webhook.Events(childComplexity), true
+	case "Webhook.id":
+		if e.ComplexityRoot.Webhook.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Webhook.ID(childComplexity), true
+	case "Webhook.locales":
+		if e.ComplexityRoot.Webhook.Locales == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Webhook.Locales(childComplexity), true
+	case "Webhook.previousSecretExpiresAt":
+		if e.ComplexityRoot.Webhook.PreviousSecretExpiresAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Webhook.PreviousSecretExpiresAt(childComplexity), true
+	case "Webhook.secret":
+		if e.ComplexityRoot.Webhook.Secret == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Webhook.Secret(childComplexity), true
+	case "Webhook.url":
+		if e.ComplexityRoot.Webhook.URL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Webhook.URL(childComplexity), true
+	case "Webhook.updatedAt":
+		if e.ComplexityRoot.Webhook.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Webhook.UpdatedAt(childComplexity), true
+
+	case "WebhookAttempt.durationMs":
+		if e.ComplexityRoot.WebhookAttempt.DurationMs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookAttempt.DurationMs(childComplexity), true
+	case "WebhookAttempt.error":
+		if e.ComplexityRoot.WebhookAttempt.Error == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookAttempt.Error(childComplexity), true
+	case "WebhookAttempt.number":
+		if e.ComplexityRoot.WebhookAttempt.Number == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookAttempt.Number(childComplexity), true
+	case "WebhookAttempt.responseExcerpt":
+		if e.ComplexityRoot.WebhookAttempt.ResponseExcerpt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookAttempt.ResponseExcerpt(childComplexity), true
+	case "WebhookAttempt.startedAt":
+		if e.ComplexityRoot.WebhookAttempt.StartedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookAttempt.StartedAt(childComplexity), true
+	case "WebhookAttempt.statusCode":
+		if e.ComplexityRoot.WebhookAttempt.StatusCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookAttempt.StatusCode(childComplexity), true
+
+	case "WebhookDelivery.attemptCount":
+		if e.ComplexityRoot.WebhookDelivery.AttemptCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDelivery.AttemptCount(childComplexity), true
+	case "WebhookDelivery.attempts":
+		if e.ComplexityRoot.WebhookDelivery.Attempts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDelivery.Attempts(childComplexity), true
+	case "WebhookDelivery.createdAt":
+		if e.ComplexityRoot.WebhookDelivery.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDelivery.CreatedAt(childComplexity), true
+	case "WebhookDelivery.event":
+		if e.ComplexityRoot.WebhookDelivery.Event == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDelivery.Event(childComplexity), true
+	case "WebhookDelivery.eventId":
+		if e.ComplexityRoot.WebhookDelivery.EventID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDelivery.EventID(childComplexity), true
+	case "WebhookDelivery.id":
+		if e.ComplexityRoot.WebhookDelivery.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDelivery.ID(childComplexity), true
+	case "WebhookDelivery.status":
+		if e.ComplexityRoot.WebhookDelivery.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDelivery.Status(childComplexity), true
+
+	case "WebhookDeliveryConnection.edges":
+		if e.ComplexityRoot.WebhookDeliveryConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDeliveryConnection.Edges(childComplexity), true
+	case "WebhookDeliveryConnection.pageInfo":
+		if e.ComplexityRoot.WebhookDeliveryConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDeliveryConnection.PageInfo(childComplexity), true
+
+	case "WebhookDeliveryEdge.cursor":
+		if e.ComplexityRoot.WebhookDeliveryEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDeliveryEdge.Cursor(childComplexity), true
+	case "WebhookDeliveryEdge.node":
+		if e.ComplexityRoot.WebhookDeliveryEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDeliveryEdge.Node(childComplexity), true
+
 	case "WorkplaceTypeFacet.count":
 		if e.ComplexityRoot.WorkplaceTypeFacet.Count == nil {
 			break
@@ -3288,6 +3569,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("VacancyKeyInput", ec.unmarshalInputVacancyKeyInput),
 			graphql.NewInputUnmarshaler("VacancyLocationInput", ec.unmarshalInputVacancyLocationInput),
 			graphql.NewInputUnmarshaler("VacancySalaryInput", ec.unmarshalInputVacancySalaryInput),
+			graphql.NewInputUnmarshaler("WebhookInput", ec.unmarshalInputWebhookInput),
 		)
 	}
 	first := true
@@ -5343,6 +5625,147 @@ extend type Mutation {
   enableSource("The source's id." id: ID!): Source! @hasRole(role: ADMIN)
 }
 `, BuiltIn: false},
+	{Name: "../schema/webhook.graphqls", Input: `# Publish webhooks: endpoints told, signed, of every publication,
+# unpublication, deletion and vacancy sync that changed something.
+# Admins only. The README's "Webhooks" section describes the payload,
+# the retry schedule and how to verify a signature.
+
+"What happened."
+enum WebhookEvent {
+  "An entry was published in one or more locales."
+  ENTRY_PUBLISHED
+  "An entry was taken offline in one or more locales."
+  ENTRY_UNPUBLISHED
+  "An entry was deleted."
+  ENTRY_DELETED
+  "A vacancy sync call opened, changed or closed vacancies."
+  VACANCIES_SYNCED
+}
+
+"An endpoint told of the events it subscribed to."
+type Webhook {
+  "Stable id."
+  id: ID!
+  "Where the events are posted: https, on a public host."
+  url: String!
+  "What it is for, for the admins."
+  description: String!
+  "The events it receives."
+  events: [WebhookEvent!]!
+  "Entry events only for these locales; empty is every locale. Vacancy syncs have no locale and always match."
+  locales: [String!]!
+  """
+  The signing secret: only in the answer of createWebhook and rotateWebhookSecret, null everywhere else.
+  Store it with the receiver; it is never shown again.
+  """
+  secret: String
+  "Until when the previous secret still signs, after a rotation; null when only one does."
+  previousSecretExpiresAt: Time
+  "When it was registered."
+  createdAt: Time!
+  "When it was last changed."
+  updatedAt: Time!
+}
+
+"A webhook to register or the new settings of one."
+input WebhookInput {
+  "Where to post the events: an https URL on a public host (plain http and private addresses only with WERKWIJZER_WEBHOOK_ALLOW_PRIVATE=true)."
+  url: String!
+  "The events to receive, at least one."
+  events: [WebhookEvent!]!
+  "Only entry events touching one of these locales; absent or empty is every locale."
+  locales: [String!]
+  "What it is for, at most 500 characters."
+  description: String
+}
+
+"Where a delivery stands."
+enum WebhookDeliveryStatus {
+  "Not delivered yet: an attempt is due or running."
+  PENDING
+  "The receiver answered 2xx."
+  SUCCEEDED
+  "Every attempt failed, or the address was refused; only redeliverWebhook tries again."
+  FAILED
+}
+
+"One event sent to one webhook."
+type WebhookDelivery {
+  "Stable id; pass it to redeliverWebhook."
+  id: ID!
+  "The event's id, as sent in the Werkwijzer-Event-Id header and the payload."
+  eventId: ID!
+  "What happened."
+  event: WebhookEvent!
+  "Where it stands."
+  status: WebhookDeliveryStatus!
+  "How often it was tried."
+  attemptCount: Int!
+  "When the event happened."
+  createdAt: Time!
+  "Every attempt, oldest first."
+  attempts: [WebhookAttempt!]!
+}
+
+"One try to deliver."
+type WebhookAttempt {
+  "1 for the first try."
+  number: Int!
+  "When it started."
+  startedAt: Time!
+  "How long it took, in milliseconds."
+  durationMs: Int!
+  "The receiver's HTTP status; null when it did not answer."
+  statusCode: Int
+  "Why it failed without an answer (timeout, refused address, connection error); null when it got one."
+  error: String
+  "The start of the receiver's answer (at most 1 KiB)."
+  responseExcerpt: String!
+}
+
+"A page of deliveries, newest first."
+type WebhookDeliveryConnection {
+  "The deliveries on this page."
+  edges: [WebhookDeliveryEdge!]!
+  "Where this page ends."
+  pageInfo: PageInfo!
+}
+
+"A delivery in a list."
+type WebhookDeliveryEdge {
+  "Pass as ` + "`" + `after` + "`" + ` to continue after this delivery."
+  cursor: String!
+  "The delivery."
+  node: WebhookDelivery!
+}
+
+extend type Query {
+  "Every webhook, oldest first, without secrets."
+  webhooks: [Webhook!]! @hasRole(role: ADMIN)
+  "A webhook's deliveries, newest first."
+  webhookDeliveries(
+    "The webhook."
+    webhookId: ID!
+    "How many to return: 1 to 100, default 20."
+    first: Int
+    "A cursor from a previous page."
+    after: String
+  ): WebhookDeliveryConnection! @hasRole(role: ADMIN)
+}
+
+extend type Mutation {
+  "Registers a webhook; the answer holds its signing secret, shown this once."
+  createWebhook("Its URL, events, locales and description." input: WebhookInput!): Webhook! @hasRole(role: ADMIN)
+  "Changes a webhook's URL, events, locales and description; the secret stays."
+  updateWebhook("The webhook." id: ID!, "Its new settings." input: WebhookInput!): Webhook! @hasRole(role: ADMIN)
+  "Gives a webhook a new secret, shown this once; the old one goes on signing for 24 hours, so deliveries carry two v1 signatures meanwhile."
+  rotateWebhookSecret("The webhook." id: ID!): Webhook! @hasRole(role: ADMIN)
+  "Deletes a webhook with its deliveries; returns its id."
+  deleteWebhook("The webhook." id: ID!): ID! @hasRole(role: ADMIN)
+  "Queues a delivery again, whatever became of it."
+  redeliverWebhook("The delivery, from webhookDeliveries." deliveryId: ID!): WebhookDelivery! @hasRole(role: ADMIN)
+}
+`, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
 
@@ -6292,6 +6715,88 @@ func (ec *executionContext) childFields_VacancySalary(ctx context.Context, field
 		return ec.fieldContext_VacancySalary_unit(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type VacancySalary", field.Name)
+}
+
+func (ec *executionContext) childFields_Webhook(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Webhook_id(ctx, field)
+	case "url":
+		return ec.fieldContext_Webhook_url(ctx, field)
+	case "description":
+		return ec.fieldContext_Webhook_description(ctx, field)
+	case "events":
+		return ec.fieldContext_Webhook_events(ctx, field)
+	case "locales":
+		return ec.fieldContext_Webhook_locales(ctx, field)
+	case "secret":
+		return ec.fieldContext_Webhook_secret(ctx, field)
+	case "previousSecretExpiresAt":
+		return ec.fieldContext_Webhook_previousSecretExpiresAt(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Webhook_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_Webhook_updatedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Webhook", field.Name)
+}
+
+func (ec *executionContext) childFields_WebhookAttempt(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "number":
+		return ec.fieldContext_WebhookAttempt_number(ctx, field)
+	case "startedAt":
+		return ec.fieldContext_WebhookAttempt_startedAt(ctx, field)
+	case "durationMs":
+		return ec.fieldContext_WebhookAttempt_durationMs(ctx, field)
+	case "statusCode":
+		return ec.fieldContext_WebhookAttempt_statusCode(ctx, field)
+	case "error":
+		return ec.fieldContext_WebhookAttempt_error(ctx, field)
+	case "responseExcerpt":
+		return ec.fieldContext_WebhookAttempt_responseExcerpt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type WebhookAttempt", field.Name)
+}
+
+func (ec *executionContext) childFields_WebhookDelivery(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_WebhookDelivery_id(ctx, field)
+	case "eventId":
+		return ec.fieldContext_WebhookDelivery_eventId(ctx, field)
+	case "event":
+		return ec.fieldContext_WebhookDelivery_event(ctx, field)
+	case "status":
+		return ec.fieldContext_WebhookDelivery_status(ctx, field)
+	case "attemptCount":
+		return ec.fieldContext_WebhookDelivery_attemptCount(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_WebhookDelivery_createdAt(ctx, field)
+	case "attempts":
+		return ec.fieldContext_WebhookDelivery_attempts(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type WebhookDelivery", field.Name)
+}
+
+func (ec *executionContext) childFields_WebhookDeliveryConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_WebhookDeliveryConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_WebhookDeliveryConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type WebhookDeliveryConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_WebhookDeliveryEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_WebhookDeliveryEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_WebhookDeliveryEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type WebhookDeliveryEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_WorkplaceTypeFacet(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

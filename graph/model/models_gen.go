@@ -806,6 +806,91 @@ type VacancySalary struct {
 	Unit SalaryUnit `json:"unit"`
 }
 
+// An endpoint told of the events it subscribed to.
+type Webhook struct {
+	// Stable id.
+	ID string `json:"id"`
+	// Where the events are posted: https, on a public host.
+	URL string `json:"url"`
+	// What it is for, for the admins.
+	Description string `json:"description"`
+	// The events it receives.
+	Events []WebhookEvent `json:"events"`
+	// Entry events only for these locales; empty is every locale. Vacancy syncs have no locale and always match.
+	Locales []string `json:"locales"`
+	// The signing secret: only in the answer of createWebhook and rotateWebhookSecret, null everywhere else.
+	// Store it with the receiver; it is never shown again.
+	Secret *string `json:"secret,omitempty"`
+	// Until when the previous secret still signs, after a rotation; null when only one does.
+	PreviousSecretExpiresAt *time.Time `json:"previousSecretExpiresAt,omitempty"`
+	// When it was registered.
+	CreatedAt time.Time `json:"createdAt"`
+	// When it was last changed.
+	UpdatedAt time.Time `json:"updatedAt"`
+}
+
+// One try to deliver.
+type WebhookAttempt struct {
+	// 1 for the first try.
+	Number int `json:"number"`
+	// When it started.
+	StartedAt time.Time `json:"startedAt"`
+	// How long it took, in milliseconds.
+	DurationMs int `json:"durationMs"`
+	// The receiver's HTTP status; null when it did not answer.
+	StatusCode *int `json:"statusCode,omitempty"`
+	// Why it failed without an answer (timeout, refused address, connection error); null when it got one.
+	Error *string `json:"error,omitempty"`
+	// The start of the receiver's answer (at most 1 KiB).
+	ResponseExcerpt string `json:"responseExcerpt"`
+}
+
+// One event sent to one webhook.
+type WebhookDelivery struct {
+	// Stable id; pass it to redeliverWebhook.
+	ID string `json:"id"`
+	// The event's id, as sent in the Werkwijzer-Event-Id header and the payload.
+	EventID string `json:"eventId"`
+	// What happened.
+	Event WebhookEvent `json:"event"`
+	// Where it stands.
+	Status WebhookDeliveryStatus `json:"status"`
+	// How often it was tried.
+	AttemptCount int `json:"attemptCount"`
+	// When the event happened.
+	CreatedAt time.Time `json:"createdAt"`
+	// Every attempt, oldest first.
+	Attempts []WebhookAttempt `json:"attempts"`
+}
+
+// A page of deliveries, newest first.
+type WebhookDeliveryConnection struct {
+	// The deliveries on this page.
+	Edges []WebhookDeliveryEdge `json:"edges"`
+	// Where this page ends.
+	PageInfo *PageInfo `json:"pageInfo"`
+}
+
+// A delivery in a list.
+type WebhookDeliveryEdge struct {
+	// Pass as `after` to continue after this delivery.
+	Cursor string `json:"cursor"`
+	// The delivery.
+	Node *WebhookDelivery `json:"node"`
+}
+
+// A webhook to register or the new settings of one.
+type WebhookInput struct {
+	// Where to post the events: an https URL on a public host (plain http and private addresses only with WERKWIJZER_WEBHOOK_ALLOW_PRIVATE=true).
+	URL string `json:"url"`
+	// The events to receive, at least one.
+	Events []WebhookEvent `json:"events"`
+	// Only entry events touching one of these locales; absent or empty is every locale.
+	Locales graphql.Omittable[[]string] `json:"locales,omitempty"`
+	// What it is for, at most 500 characters.
+	Description graphql.Omittable[*string] `json:"description,omitempty"`
+}
+
 // How many vacancies have a workplace type.
 type WorkplaceTypeFacet struct {
 	// The workplace type; pass it as the filter's `workplaceType`.
@@ -1795,6 +1880,131 @@ func (e *VacancyStatus) UnmarshalJSON(b []byte) error {
 }
 
 func (e VacancyStatus) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Where a delivery stands.
+type WebhookDeliveryStatus string
+
+const (
+	// Not delivered yet: an attempt is due or running.
+	WebhookDeliveryStatusPending WebhookDeliveryStatus = "PENDING"
+	// The receiver answered 2xx.
+	WebhookDeliveryStatusSucceeded WebhookDeliveryStatus = "SUCCEEDED"
+	// Every attempt failed, or the address was refused; only redeliverWebhook tries again.
+	WebhookDeliveryStatusFailed WebhookDeliveryStatus = "FAILED"
+)
+
+var AllWebhookDeliveryStatus = []WebhookDeliveryStatus{
+	WebhookDeliveryStatusPending,
+	WebhookDeliveryStatusSucceeded,
+	WebhookDeliveryStatusFailed,
+}
+
+func (e WebhookDeliveryStatus) IsValid() bool {
+	switch e {
+	case WebhookDeliveryStatusPending, WebhookDeliveryStatusSucceeded, WebhookDeliveryStatusFailed:
+		return true
+	}
+	return false
+}
+
+func (e WebhookDeliveryStatus) String() string {
+	return string(e)
+}
+
+func (e *WebhookDeliveryStatus) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = WebhookDeliveryStatus(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid WebhookDeliveryStatus", str)
+	}
+	return nil
+}
+
+func (e WebhookDeliveryStatus) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *WebhookDeliveryStatus) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e WebhookDeliveryStatus) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What happened.
+type WebhookEvent string
+
+const (
+	// An entry was published in one or more locales.
+	WebhookEventEntryPublished WebhookEvent = "ENTRY_PUBLISHED"
+	// An entry was taken offline in one or more locales.
+	WebhookEventEntryUnpublished WebhookEvent = "ENTRY_UNPUBLISHED"
+	// An entry was deleted.
+	WebhookEventEntryDeleted WebhookEvent = "ENTRY_DELETED"
+	// A vacancy sync call opened, changed or closed vacancies.
+	WebhookEventVacanciesSynced WebhookEvent = "VACANCIES_SYNCED"
+)
+
+var AllWebhookEvent = []WebhookEvent{
+	WebhookEventEntryPublished,
+	WebhookEventEntryUnpublished,
+	WebhookEventEntryDeleted,
+	WebhookEventVacanciesSynced,
+}
+
+func (e WebhookEvent) IsValid() bool {
+	switch e {
+	case WebhookEventEntryPublished, WebhookEventEntryUnpublished, WebhookEventEntryDeleted, WebhookEventVacanciesSynced:
+		return true
+	}
+	return false
+}
+
+func (e WebhookEvent) String() string {
+	return string(e)
+}
+
+func (e *WebhookEvent) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = WebhookEvent(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid WebhookEvent", str)
+	}
+	return nil
+}
+
+func (e WebhookEvent) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *WebhookEvent) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e WebhookEvent) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

@@ -34,6 +34,7 @@ import (
 	"github.com/werkwijzer/werkwijzer/internal/store"
 	"github.com/werkwijzer/werkwijzer/internal/telemetry"
 	"github.com/werkwijzer/werkwijzer/internal/vacancy"
+	"github.com/werkwijzer/werkwijzer/internal/webhook"
 )
 
 const usage = `Werkwijzer: a headless CMS for career content with a GraphQL API.
@@ -135,6 +136,11 @@ type env struct {
 	replicas *answercache.Replicas
 	// tel is the serving process's metrics and tracing (nil: none).
 	tel *telemetry.Telemetry
+	// webhooks records and delivers the publish webhooks' events;
+	// countDelivery counts delivery attempts in serve's metrics.
+	webhooks      *webhook.Service
+	webhookStore  *store.Webhooks
+	countDelivery func(result string)
 }
 
 func open(ctx context.Context, cfg *Config, stderr io.Writer) (*env, error) {
@@ -160,12 +166,17 @@ func open(ctx context.Context, cfg *Config, stderr io.Writer) (*env, error) {
 	}
 	contentService := content.NewService(store.NewContent(db.Gorm), locales)
 	contentService.SetSEO(seo)
-	return &env{
+	e := &env{
 		cfg:     cfg,
 		log:     log,
 		db:      db,
 		content: contentService,
-	}, nil
+	}
+	if err := e.setUpWebhooks(); err != nil {
+		_ = db.Close()
+		return nil, err
+	}
+	return e, nil
 }
 
 const serveUsage = `Usage:
@@ -214,6 +225,12 @@ func (e *env) serve(ctx context.Context, stdout io.Writer) error {
 	// first), so a pull in progress ends cleanly and releases its lease.
 	stopJobs := e.startBackgroundJobs(ctx, cfg, svc)
 	defer stopJobs()
+	stopWebhooks, err := e.startWebhooks(ctx)
+	if err != nil {
+		_ = listener.Close()
+		return err
+	}
+	defer stopWebhooks()
 	return e.serveUntilDone(ctx, srv, listener)
 }
 
@@ -337,6 +354,7 @@ func (e *env) buildHandler(cfg *Config, svc *serveServices) http.Handler {
 		Log:              e.log,
 		Telemetry:        e.tel,
 		Metrics:          svc.metricsOnMain,
+		Webhooks:         e.webhooks,
 	})
 }
 

@@ -43,6 +43,10 @@ type Config struct {
 	PullInterval     time.Duration
 	FeedAllowPrivate bool
 
+	// WebhookAllowPrivate delivers webhooks to loopback and private
+	// addresses and over plain http too.
+	WebhookAllowPrivate bool
+
 	// MetricsAddr serves /metrics on a listener of its own; MetricsToken
 	// protects it wherever it is served (see metricsOnMain).
 	MetricsAddr  string
@@ -174,6 +178,7 @@ func (c *Config) register(fs *flag.FlagSet) (envErrs []error) {
 	str(&c.CORSHeaders, setting{"cors-headers", "WERKWIJZER_CORS_HEADERS", "comma-separated request headers those origins may send (Apollo's and tracing headers included by default)"}, strings.Join(httpserver.DefaultCORSHeaders, ", "))
 	duration(&c.PullInterval, setting{"pull-interval", "WERKWIJZER_PULL_INTERVAL", "how often vacancy feeds of pulled sources are fetched (0 disables pulling)"}, 15*time.Minute)
 	boolean(&c.FeedAllowPrivate, setting{"feed-allow-private", "WERKWIJZER_FEED_ALLOW_PRIVATE", "fetch vacancy feeds from loopback and private addresses too (on-premise feeds); off, feeds come from public addresses only"}, false)
+	boolean(&c.WebhookAllowPrivate, setting{"webhook-allow-private", "WERKWIJZER_WEBHOOK_ALLOW_PRIVATE", "deliver webhooks to loopback and private addresses and over plain http too (receivers inside your network, tests); off, https to public hosts only"}, false)
 	str(&c.MetricsAddr, setting{"metrics-addr", "WERKWIJZER_METRICS_ADDR", "address of a listener that serves only /metrics (such as 127.0.0.1:9090); when set, the main listener does not serve it"}, "")
 	str(&c.MetricsToken, setting{"metrics-token", "WERKWIJZER_METRICS_TOKEN", "bearer token /metrics requires; without WERKWIJZER_METRICS_ADDR, the main listener serves /metrics only when this is set"}, "")
 	c.AnswerCache = 64 << 20

@@ -19,7 +19,7 @@ func (e *env) vacancyService() *vacancy.Service {
 		if e.replicas != nil {
 			e.replicas.Invalidate(ctx, cachetag.Vacancies)
 		}
-	}, Synced: e.tel.VacancySynced})
+	}, Synced: e.tel.VacancySynced, RecordSync: e.webhooks.SyncRecorder(e.webhookStore.InVacancyTx)})
 }
 
 // feedFetcher fetches vacancy feeds from the addresses the configuration

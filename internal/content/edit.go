@@ -248,7 +248,10 @@ func (s *Service) Delete(ctx context.Context, id string, expectedVersion int) er
 			return err
 		}
 		deleted = e
-		return tx.Audit(ctx, AuditEntry{At: now, ActorID: p.UserID, Action: "delete", EntryID: id, EntryType: e.Type})
+		if err := tx.Audit(ctx, AuditEntry{At: now, ActorID: p.UserID, Action: "delete", EntryID: id, EntryType: e.Type}); err != nil {
+			return err
+		}
+		return s.recordChange(ctx, tx, Change{Kind: ChangeDeleted, Before: e, Locales: liveLocales(e), At: now})
 	})
 	if err == nil {
 		s.announce(ctx, deleted)
@@ -370,8 +373,10 @@ func (s *Service) publish(ctx context.Context, p account.Actor, id string, locs 
 			result.Entry = e
 			return nil
 		}
-		result.Entry, err = tx.Entry(ctx, id)
-		return err
+		if result.Entry, err = tx.Entry(ctx, id); err != nil {
+			return err
+		}
+		return s.recordChange(ctx, tx, Change{Kind: ChangePublished, Before: e, After: result.Entry, Locales: result.Published, At: now})
 	})
 	if err != nil {
 		return nil, err
@@ -534,19 +539,24 @@ func (s *Service) unpublish(ctx context.Context, p account.Actor, id string, loc
 		if e, err = tx.Entry(ctx, id); err != nil {
 			return err
 		}
+		before := e
+		var offline []string
 		for _, loc := range locs {
 			was, err := tx.Unpublish(ctx, e.Type, id, loc, now)
 			if err != nil {
 				return err
 			}
 			if was {
+				offline = append(offline, loc)
 				if err := tx.Audit(ctx, AuditEntry{At: now, ActorID: p.UserID, Action: "unpublish", EntryID: id, EntryType: e.Type, Locale: loc}); err != nil {
 					return err
 				}
 			}
 		}
-		e, err = tx.Entry(ctx, id)
-		return err
+		if e, err = tx.Entry(ctx, id); err != nil || len(offline) == 0 {
+			return err
+		}
+		return s.recordChange(ctx, tx, Change{Kind: ChangeUnpublished, Before: before, After: e, Locales: offline, At: now})
 	})
 	if err == nil {
 		s.announce(ctx, e)

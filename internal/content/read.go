@@ -21,6 +21,9 @@ type Service struct {
 	// changed is told the cache tags of every publication, unpublication
 	// and deletion once it is committed.
 	changed func(ctx context.Context, tags []string)
+	// record is told of publications, unpublications and deletions
+	// inside their transactions (see RecordChanges).
+	record func(ctx context.Context, tx Store, c Change) error
 	// seo describes the public site for structured data and sitemaps.
 	seo SEO
 	// read is what the reads serve (see With).

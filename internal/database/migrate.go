@@ -14,6 +14,7 @@ import (
 // Migrator applies the embedded migrations of the database's dialect.
 type Migrator struct {
 	provider *goose.Provider
+	db       *DB
 }
 
 // MigrationStatus is one migration and whether it is applied.
@@ -49,7 +50,7 @@ func (db *DB) Migrator() (*Migrator, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load %s migrations: %w", db.Dialect, err)
 	}
-	return &Migrator{provider: p}, nil
+	return &Migrator{provider: p, db: db}, nil
 }
 
 // Up applies every pending migration and returns the versions it applied.
@@ -57,6 +58,9 @@ func (m *Migrator) Up(ctx context.Context) ([]int64, error) {
 	results, err := m.provider.Up(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("migrate up: %w", err)
+	}
+	if err := m.db.migrateRiver(ctx, false); err != nil {
+		return nil, err
 	}
 	applied := make([]int64, 0, len(results))
 	for _, r := range results {
@@ -84,6 +88,9 @@ func (m *Migrator) DownTo(ctx context.Context, version int64) error {
 
 // Reset rolls back every migration.
 func (m *Migrator) Reset(ctx context.Context) error {
+	if err := m.db.migrateRiver(ctx, true); err != nil {
+		return err
+	}
 	if _, err := m.provider.DownTo(ctx, 0); err != nil {
 		return fmt.Errorf("migrate down to 0: %w", err)
 	}

@@ -23,6 +23,7 @@ import (
 	"github.com/werkwijzer/werkwijzer/internal/content"
 	"github.com/werkwijzer/werkwijzer/internal/telemetry"
 	"github.com/werkwijzer/werkwijzer/internal/vacancy"
+	"github.com/werkwijzer/werkwijzer/internal/webhook"
 )
 
 // Config is what the router needs.
@@ -59,6 +60,9 @@ type Config struct {
 	// Metrics, when set, is served at GET /metrics (the caller decides
 	// whether the main listener serves it and behind what token).
 	Metrics http.Handler
+	// Webhooks manages the publish webhooks; nil answers their fields
+	// with an error.
+	Webhooks *webhook.Service
 }
 
 // maxBodyBytes bounds a GraphQL request body; gqlgen reads it whole.
@@ -67,7 +71,7 @@ const maxBodyBytes = 1 << 20
 // New returns the root handler.
 func New(cfg Config) http.Handler {
 	gql := graph.NewHandler(&graph.Resolver{Content: cfg.Content, Accounts: cfg.Accounts, VacancyService: cfg.Vacancies,
-		PersistedQueries: cfg.PersistedQueries}, cfg.Limits, cfg.Log, cfg.Telemetry.GraphQL())
+		PersistedQueries: cfg.PersistedQueries, Webhooks: cfg.Webhooks}, cfg.Limits, cfg.Log, cfg.Telemetry.GraphQL())
 
 	mux := http.NewServeMux()
 	var api http.Handler = loaders.Middleware(cfg.Content, cfg.Accounts, gql)

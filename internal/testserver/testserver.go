@@ -20,6 +20,7 @@ import (
 	"github.com/werkwijzer/werkwijzer/internal/seed"
 	"github.com/werkwijzer/werkwijzer/internal/store"
 	"github.com/werkwijzer/werkwijzer/internal/vacancy"
+	"github.com/werkwijzer/werkwijzer/internal/webhook"
 )
 
 // KeySecret signs editors' and sources' tokens, as one key ring does in
@@ -41,6 +42,9 @@ type Options struct {
 	AccessTokenTTL time.Duration
 	// Configure changes the handler's configuration before it is built.
 	Configure func(*httpserver.Config)
+	// Webhooks adds the webhook service, delivering (to private
+	// addresses too, retrying after milliseconds) until the test ends.
+	Webhooks bool
 }
 
 // Server is the handler chain and the services behind it.
@@ -49,6 +53,7 @@ type Server struct {
 	Accounts  *account.Service
 	Vacancies *vacancy.Service // nil without Options.Vacancies
 	Clients   *account.Clients // nil without Options.Vacancies
+	Webhooks  *webhook.Service // nil without Options.Webhooks
 	Handler   http.Handler
 }
 
@@ -100,9 +105,41 @@ func New(t testing.TB, db *database.DB, opts Options) *Server {
 	if s.Vacancies != nil {
 		cfg.Vacancies, cfg.Clients = s.Vacancies, s.Clients
 	}
+	if opts.Webhooks {
+		s.Webhooks = startWebhooks(t, db, s.Content, log)
+		cfg.Webhooks = s.Webhooks
+	}
 	if opts.Configure != nil {
 		opts.Configure(&cfg)
 	}
 	s.Handler = httpserver.New(cfg)
 	return s
+}
+
+// startWebhooks records content changes for webhooks and delivers them
+// until the test ends.
+func startWebhooks(t testing.TB, db *database.DB, c *content.Service, log *slog.Logger) *webhook.Service {
+	t.Helper()
+	driver, err := db.RiverDriver()
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := store.NewWebhooks(db.Gorm)
+	svc, err := webhook.New(webhook.Config{
+		Store: st, Driver: driver, Locales: c.Locales().Supports, AllowPrivate: true, Log: log,
+		RetryDelay: func(int) time.Duration { return 10 * time.Millisecond }, PollInterval: 20 * time.Millisecond,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.RecordChanges(svc.ContentRecorder(st.InContentTx))
+	if err := svc.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		_ = svc.Stop(ctx)
+	})
+	return svc
 }

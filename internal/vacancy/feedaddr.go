@@ -2,8 +2,8 @@ package vacancy
 
 import (
 	"net/netip"
-	"regexp"
-	"strings"
+
+	"github.com/werkwijzer/werkwijzer/internal/netguard"
 )
 
 // A feed is fetched by the server, from inside its network: a feed URL
@@ -12,91 +12,15 @@ import (
 // Feeds are therefore fetched only from public addresses, checked when
 // the URL is stored (for the literal forms) and again on every connection
 // (after DNS resolution, so names that resolve inward, DNS rebinding and
-// redirects are covered too). WERKWIJZER_FEED_ALLOW_PRIVATE lifts the
-// rule, for on-premise feeds and tests.
+// redirects are covered too); package netguard holds the rules.
+// WERKWIJZER_FEED_ALLOW_PRIVATE lifts them, for on-premise feeds and tests.
 
-// nonPublic lists the ranges a feed is never fetched from besides those
-// netip.Addr's own predicates name (loopback, private and unique-local,
-// link-local, multicast, unspecified).
-var nonPublic = []netip.Prefix{
-	netip.MustParsePrefix("0.0.0.0/8"),       // "this network"
-	netip.MustParsePrefix("100.64.0.0/10"),   // carrier-grade NAT
-	netip.MustParsePrefix("192.0.0.0/24"),    // IETF protocol assignments
-	netip.MustParsePrefix("192.0.2.0/24"),    // documentation
-	netip.MustParsePrefix("198.18.0.0/15"),   // benchmarking
-	netip.MustParsePrefix("198.51.100.0/24"), // documentation
-	netip.MustParsePrefix("203.0.113.0/24"),  // documentation
-	netip.MustParsePrefix("240.0.0.0/4"),     // reserved, and broadcast
-	netip.MustParsePrefix("::/96"),           // IPv4-compatible IPv6 (deprecated)
-	netip.MustParsePrefix("64:ff9b:1::/48"),  // local-use NAT64
-	netip.MustParsePrefix("100::/64"),        // discard-only
-	netip.MustParsePrefix("2001::/23"),       // IETF protocol assignments, Teredo among them
-	netip.MustParsePrefix("2001:db8::/32"),   // documentation
-	netip.MustParsePrefix("fec0::/10"),       // site-local (deprecated)
-}
-
-var (
-	nat64     = netip.MustParsePrefix("64:ff9b::/96") // the NAT64 well-known prefix
-	sixToFour = netip.MustParsePrefix("2002::/16")
-)
-
-// PublicAddr reports whether a feed may be fetched from ip: not loopback,
-// private, link-local, unique-local, multicast, unspecified or reserved,
-// in IPv4, IPv6 or IPv4-mapped IPv6. An address of the NAT64 well-known
-// prefix or 6to4 counts as the IPv4 address it carries.
-func PublicAddr(ip netip.Addr) bool {
-	ip = ip.Unmap().WithZone("")
-	if !ip.IsValid() {
-		return false
-	}
-	if ip.Is6() && (nat64.Contains(ip) || sixToFour.Contains(ip)) {
-		return PublicAddr(embeddedIPv4(ip))
-	}
-	if ip.IsLoopback() || ip.IsPrivate() || ip.IsUnspecified() || ip.IsMulticast() ||
-		ip.IsLinkLocalUnicast() || ip.IsLinkLocalMulticast() || ip.IsInterfaceLocalMulticast() {
-		return false
-	}
-	for _, p := range nonPublic {
-		if p.Contains(ip) {
-			return false
-		}
-	}
-	return true
-}
-
-// embeddedIPv4 returns the IPv4 address a NAT64 (last 32 bits) or 6to4
-// (bits 16 to 48) address carries.
-func embeddedIPv4(ip netip.Addr) netip.Addr {
-	b := ip.As16()
-	if sixToFour.Contains(ip) {
-		return netip.AddrFrom4([4]byte{b[2], b[3], b[4], b[5]})
-	}
-	return netip.AddrFrom4([4]byte{b[12], b[13], b[14], b[15]})
-}
-
-// numericHost matches host names made only of numbers, in decimal, octal
-// or hex, with or without dots ("127.1", "2130706433", "0x7f.1",
-// "0177.0.0.1"). Resolvers (inet_aton) read these as IPv4 addresses in
-// forms Go's parsers refuse, so whether they name a public address is not
-// clear: they are never accepted. Proper dotted quads are parsed as
-// addresses before this applies.
-var numericHost = regexp.MustCompile(`^(0x[0-9a-f]*|[0-9]+)(\.(0x[0-9a-f]*|[0-9]*))*$`)
+// PublicAddr reports whether a feed may be fetched from ip (see
+// netguard.PublicAddr, shared with the webhook deliveries).
+func PublicAddr(ip netip.Addr) bool { return netguard.PublicAddr(ip) }
 
 // feedHostProblem says why host may not serve a feed, or "" when it may as
 // far as its spelling tells (names are checked again once resolved).
 func feedHostProblem(host string, allowPrivate bool) string {
-	host = strings.TrimSuffix(strings.ToLower(host), ".")
-	if ip, err := netip.ParseAddr(host); err == nil {
-		if !allowPrivate && !PublicAddr(ip) {
-			return "it points at a loopback, private or otherwise non-public address"
-		}
-		return ""
-	}
-	if numericHost.MatchString(host) {
-		return "its host is a number, not a host name or a dotted IPv4 address"
-	}
-	if !allowPrivate && (host == "localhost" || strings.HasSuffix(host, ".localhost")) {
-		return "it points at the server itself"
-	}
-	return ""
+	return netguard.HostProblem(host, allowPrivate)
 }

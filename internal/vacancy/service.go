@@ -35,6 +35,11 @@ type Config struct {
 	// Synced, when set, is told of every committed sync call (not dry
 	// runs or replays) with its source and report, for the metrics.
 	Synced func(context.Context, *Source, *Report)
+	// RecordSync, when set, is called inside the transaction of every
+	// sync call that changed which vacancies are open or what they say
+	// (not dry runs or replays); an error from it rolls the call back.
+	// The webhooks' outbox is written this way.
+	RecordSync func(ctx context.Context, tx Store, src *Source, r *Report) error
 }
 
 // Service manages sources, syncs their vacancies and reads them for the
@@ -46,11 +51,13 @@ type Service struct {
 	allowPrivateFeeds bool
 	changed           func(context.Context)
 	synced            func(context.Context, *Source, *Report)
+	recordSync        func(context.Context, Store, *Source, *Report) error
 }
 
 // NewService returns the vacancy service over store.
 func NewService(store Store, cfg Config) *Service {
-	s := &Service{store: store, now: cfg.Now, log: cfg.Log, allowPrivateFeeds: cfg.AllowPrivateFeeds, changed: cfg.Changed, synced: cfg.Synced}
+	s := &Service{store: store, now: cfg.Now, log: cfg.Log, allowPrivateFeeds: cfg.AllowPrivateFeeds, changed: cfg.Changed, synced: cfg.Synced,
+		recordSync: cfg.RecordSync}
 	if s.now == nil {
 		s.now = time.Now
 	}

@@ -220,6 +220,9 @@ func (s *Service) sync(ctx context.Context, sourceID string, req SyncRequest, li
 		if req.DryRun {
 			return errRollback
 		}
+		if s.recordSync != nil && r.ChangedVacancies() {
+			return s.recordSync(ctx, tx, src, r)
+		}
 		return nil
 	})
 	if errors.Is(err, errRollback) {

@@ -15,6 +15,7 @@ import { revisionsView } from './views/revisions.js';
 import { usersView } from './views/users.js';
 import { sourcesView } from './views/sources.js';
 import { vacanciesView } from './views/vacancies.js';
+import { webhooksView, webhooksNavLabel } from './views/webhooks.js';
 
 const routes = [
   { pattern: /^\/?$/, view: dashboardView },
@@ -23,6 +24,7 @@ const routes = [
   { pattern: /^\/new\/(ARTICLE|ROLE|COMPARISON|FAQ)$/, view: createView, params: ['type'] },
   { pattern: /^\/users$/, view: usersView, role: 'ADMIN' },
   { pattern: /^\/sources$/, view: sourcesView, role: 'ADMIN' },
+  { pattern: /^\/webhooks$/, view: webhooksView, role: 'ADMIN' },
   { pattern: /^\/vacancies$/, view: vacanciesView },
 ];
 
@@ -78,7 +80,8 @@ function renderHeader() {
         link('#/', t('nav.dashboard')),
         link('#/vacancies', t('nav.vacancies')),
         can('ADMIN') && link('#/sources', t('nav.sources')),
-        can('ADMIN') && link('#/users', t('nav.users'))) : h('span', { class: 'nav-spacer' }),
+        can('ADMIN') && link('#/users', t('nav.users')),
+        can('ADMIN') && link('#/webhooks', webhooksNavLabel())) : h('span', { class: 'nav-spacer' }),
       h('div', { class: 'account' },
         h('label', { class: 'lang-switch', for: 'ui-language' }, h('span', { class: 'sr-only' }, t('nav.language')), langSelect),
         signedIn && h('span', { class: 'who', title: u.email },

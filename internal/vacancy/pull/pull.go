@@ -23,12 +23,12 @@ import (
 	"os"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/google/uuid"
 
 	"github.com/werkwijzer/werkwijzer/internal/apperr"
+	"github.com/werkwijzer/werkwijzer/internal/netguard"
 	"github.com/werkwijzer/werkwijzer/internal/vacancy"
 	"github.com/werkwijzer/werkwijzer/internal/vacancy/feed"
 )
@@ -47,7 +47,7 @@ const MaxRetryAfter = 24 * time.Hour
 var (
 	// ErrAddressNotAllowed: the feed's host (or a redirect's) resolved to
 	// an address feeds are not fetched from (see vacancy.PublicAddr).
-	ErrAddressNotAllowed = errors.New("address not allowed")
+	ErrAddressNotAllowed = netguard.ErrAddressNotAllowed
 	ErrTooManyRedirects  = fmt.Errorf("more than %d redirects", MaxRedirects)
 	ErrInsecureRedirect  = errors.New("redirect from https to plain http refused")
 )
@@ -82,13 +82,7 @@ func NewFetcher(allow func(netip.AddrPort) bool) *Fetcher {
 	dialer := &net.Dialer{
 		Timeout:   10 * time.Second,
 		KeepAlive: 30 * time.Second,
-		Control: func(_, address string, _ syscall.RawConn) error {
-			ap, err := netip.ParseAddrPort(address)
-			if err != nil || !allow(ap) {
-				return fmt.Errorf("connect to %s: %w", address, ErrAddressNotAllowed)
-			}
-			return nil
-		},
+		Control:   netguard.Control(allow),
 	}
 	transport := &http.Transport{
 		DialContext:           dialer.DialContext,
