@@ -2,7 +2,7 @@
 // Routes live in the URL fragment (#/entry/<id>); tokens never do.
 
 import { h, replace } from './dom.js';
-import { t, lang, setLang, LANGUAGES, onLangChange } from './i18n.js';
+import { t, lang, setLang, LANGUAGES, onLangChange, reasonText } from './i18n.js';
 import * as session from './session.js';
 import { locales, onConnection, waitingForServer } from './api.js';
 import { loginView } from './views/login.js';
@@ -189,6 +189,7 @@ export function errorText(err) {
     case 'NOT_FOUND': return t('error.notFound');
     case 'RATE_LIMITED': return t('error.rateLimited');
     case 'INTERNAL': return t('error.internal');
+    case 'BAD_USER_INPUT': return reasonText(err.extensions) || err.message || t('common.error');
     default: return err.message || t('common.error');
   }
 }

@@ -240,7 +240,7 @@ export async function sourcesView(main) {
         await render(once ? 'secret-once' : reloadFocus);
         notify(t('sync.done', { action: actionLabel(f.name, flag) }), 'success');
       } catch (err) {
-        notify(err.code === 'BAD_USER_INPUT' || err.code === 'CONFLICT' ? err.message : errorText(err), 'error');
+        notify(err.code === 'CONFLICT' ? err.message : errorText(err), 'error');
       }
     };
 
