@@ -3863,7 +3863,7 @@ extend type Query {
 type Mutation {
   "Sign in. Failures never say whether the account exists; too many are ` + "`" + `RATE_LIMITED` + "`" + `."
   login("The account's email." email: String!, "Its password." password: String!): Session!
-  "Exchange a refresh token for a new session. A token works once; presenting a used one again ends every session it belongs to."
+  "Exchange a refresh token for a new session. A token works once; presenting a used one again ends every session it belongs to, except within 30 seconds of its use from the same client while its successor is unused (a reload during a refresh), which answers with that same new session again."
   refreshToken("The refresh token of the current session." refreshToken: String!): Session!
   "Sign out: the refresh token and its whole family stop working. Always true."
   logout("The refresh token of the session." refreshToken: String!): Boolean!
