@@ -66,7 +66,7 @@ func optionalCursor(cursor *string, field string) (string, error) {
 // the ones wanted.
 func pageSize(first, last *int, before *string) (limit int, fromEnd bool, err error) {
 	if first != nil && last != nil {
-		return defaultPageSize, false, apperr.New(apperr.BadUserInput, "pass first to page forwards or last to page backwards, not both").With("field", "last")
+		return defaultPageSize, false, apperr.Invalid(apperr.ExclusiveArguments, "pass first to page forwards or last to page backwards, not both").With("field", "last")
 	}
 	field, n := "first", first
 	if last != nil || (first == nil && before != nil && *before != "") {
@@ -76,7 +76,8 @@ func pageSize(first, last *int, before *string) (limit int, fromEnd bool, err er
 		return defaultPageSize, fromEnd, nil
 	}
 	if *n < 1 || *n > maxPageSize {
-		return defaultPageSize, fromEnd, apperr.New(apperr.BadUserInput, "%s must be between 1 and %d, got %d", field, maxPageSize, *n).With("field", field)
+		return defaultPageSize, fromEnd, apperr.Invalid(apperr.OutOfRange, "%s must be between 1 and %d, got %d", field, maxPageSize, *n).
+			With("field", field).With("min", 1).With("max", maxPageSize)
 	}
 	return *n, fromEnd, nil
 }
@@ -115,7 +116,7 @@ func encodeCursor(id string) string {
 
 // decodeCursor reads a cursor passed as the argument field.
 func decodeCursor(cursor, field string) (string, error) {
-	invalid := apperr.New(apperr.BadUserInput, "%s is not a cursor this API returned", field).With("field", field)
+	invalid := apperr.Invalid(apperr.InvalidCursor, "%s is not a cursor this API returned", field).With("field", field)
 	id, ok := cursorPayload(cursor, cursorPrefix)
 	if !ok || !canonicalUUID(id) {
 		return "", invalid

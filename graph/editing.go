@@ -171,7 +171,7 @@ func articleTranslations(in []model.ArticleTranslationInput) (map[string]content
 			OGImageURL: t.OgImageURL, Blocks: map[string]content.BlockFields{}}
 		for _, b := range t.Blocks {
 			if _, dup := f.Blocks[b.BlockID]; dup {
-				return nil, apperr.New(apperr.BadUserInput, "the %s translation gives block %s twice", t.Locale, b.BlockID).With("field", "blocks")
+				return nil, apperr.Invalid(apperr.Duplicate, "the %s translation gives block %s twice", t.Locale, b.BlockID).With("field", "blocks").With("value", b.BlockID)
 			}
 			f.Blocks[b.BlockID] = content.BlockFields{Anchor: b.Anchor, Heading: b.Heading, Body: b.Body, Label: b.Label, URL: b.URL}
 		}
@@ -193,7 +193,7 @@ func comparisonTranslations(in []model.ComparisonTranslationInput) (map[string]c
 		f := content.ComparisonFields{Title: t.Title, Intro: t.Intro, Rows: map[string]content.ComparisonRow{}}
 		for _, row := range t.Rows {
 			if _, dup := f.Rows[row.RowID]; dup {
-				return nil, apperr.New(apperr.BadUserInput, "the %s translation gives row %s twice", t.Locale, row.RowID).With("field", "rows")
+				return nil, apperr.Invalid(apperr.Duplicate, "the %s translation gives row %s twice", t.Locale, row.RowID).With("field", "rows").With("value", row.RowID)
 			}
 			f.Rows[row.RowID] = content.ComparisonRow{Label: row.Label, Values: nonNil(row.Values)}
 		}
@@ -215,7 +215,7 @@ func faqTranslations(in []model.FAQTranslationInput) (map[string]content.Transla
 
 func once(seen map[string]content.TranslationInput, loc string) error {
 	if _, dup := seen[loc]; dup {
-		return apperr.New(apperr.BadUserInput, "the locale %s is given twice", loc).With("field", "translations")
+		return apperr.Invalid(apperr.Duplicate, "the locale %s is given twice", loc).With("field", "translations").With("value", loc)
 	}
 	return nil
 }
@@ -225,7 +225,7 @@ func once(seen map[string]content.TranslationInput, loc string) error {
 func create[T any](ctx context.Context, r *Resolver, structure content.Structure, in []T,
 	translate func([]T) (map[string]content.TranslationInput, error)) (*model.Entry, error) {
 	if len(in) == 0 {
-		return nil, apperr.New(apperr.BadUserInput, "give at least one translation").With("field", "translations")
+		return nil, apperr.Invalid(apperr.Required, "give at least one translation").With("field", "translations")
 	}
 	tr, err := translate(in)
 	if err != nil {

@@ -339,7 +339,8 @@ func (r *queryResolver) Users(ctx context.Context) ([]model.User, error) {
 // RenderMarkdown is the resolver for the renderMarkdown field.
 func (r *queryResolver) RenderMarkdown(ctx context.Context, markdown string) (string, error) {
 	if len(markdown) > 64<<10 {
-		return "", apperr.New(apperr.BadUserInput, "markdown is longer than 64 KiB").With("field", "markdown")
+		return "", apperr.Invalid(apperr.TooLong, "markdown is longer than 64 KiB").With("field", "markdown").
+			With("max", 64<<10).With("unit", "bytes")
 	}
 	return richtext.HTML(markdown), nil
 }

@@ -132,7 +132,7 @@ func (l shapeLimit) MutateOperationContext(ctx context.Context, op *graphql.Oper
 	refuse := func(limit string, max int, format string, args ...any) *gqlerror.Error {
 		return &gqlerror.Error{
 			Message:    fmt.Sprintf(format, args...),
-			Extensions: map[string]any{"code": string(apperr.BadUserInput), "limit": limit, limit: max},
+			Extensions: map[string]any{"code": string(apperr.BadUserInput), "reason": apperr.QueryTooLarge.String(), "limit": limit, limit: max, "max": max},
 		}
 	}
 	switch {

@@ -235,7 +235,7 @@ func (g *getRefusal) WriteHeader(status int) {
 	g.ResponseWriter.WriteHeader(http.StatusMethodNotAllowed)
 	body, _ := json.Marshal(graphql.Response{Errors: gqlerror.List{{
 		Message:    "GET only runs queries; send mutations with POST",
-		Extensions: map[string]any{"code": string(apperr.BadUserInput), "allowedMethod": http.MethodPost},
+		Extensions: map[string]any{"code": string(apperr.BadUserInput), "reason": apperr.MethodNotAllowed.String(), "allowedMethod": http.MethodPost},
 	}}})
 	_, _ = g.ResponseWriter.Write(body)
 }
@@ -247,8 +247,9 @@ func (g *getRefusal) Write(b []byte) (int, error) {
 	return g.ResponseWriter.Write(b)
 }
 
-// errorPresenter gives every error an extensions.code. Coded domain errors
-// keep their message and details; gqlgen's own parse and validation errors
+// errorPresenter gives every error an extensions.code, and every
+// BAD_USER_INPUT an extensions.reason. Coded domain errors keep their
+// message, reason and details; gqlgen's own parse and validation errors
 // pass through; anything else is logged and reported as INTERNAL with no
 // details, so SQL or file paths never reach a client.
 func errorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
@@ -261,11 +262,14 @@ func errorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 			for k, v := range coded.Details {
 				presented.Extensions[k] = v
 			}
+			if reason := coded.Reason.String(); reason != "" {
+				presented.Extensions["reason"] = reason
+			}
 			if coded.Code == apperr.Internal {
 				presented.Message = "internal error"
 				presented.Extensions = map[string]any{"code": string(apperr.Internal)}
 			}
-			return presented
+			return withReason(presented)
 		}
 		var gqlErr *gqlerror.Error
 		if errors.As(err, &gqlErr) && gqlErr.Err == nil {
@@ -273,9 +277,11 @@ func errorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 				presented.Extensions = map[string]any{}
 			}
 			if _, ok := presented.Extensions["code"]; !ok {
+				// gqlgen's transports refuse a body they cannot read
+				// or decode with an uncoded error.
 				presented.Extensions["code"] = string(apperr.BadUserInput)
 			}
-			return presented
+			return withReason(presented)
 		}
 		if isTimeout(err) {
 			presented.Message = "the operation ran past its deadline"
@@ -287,4 +293,13 @@ func errorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 		presented.Extensions = map[string]any{"code": string(apperr.Internal)}
 		return presented
 	}
+}
+
+// withReason gives a BAD_USER_INPUT that has no reason (a request that
+// cannot be read) INVALID_REQUEST, so a client always finds one.
+func withReason(presented *gqlerror.Error) *gqlerror.Error {
+	if presented.Extensions["code"] == string(apperr.BadUserInput) && presented.Extensions["reason"] == nil {
+		presented.Extensions["reason"] = apperr.InvalidRequest.String()
+	}
+	return presented
 }

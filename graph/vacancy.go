@@ -145,7 +145,7 @@ func encodeVacancyCursor(v *vacancy.Vacancy) string {
 
 // decodeVacancyCursor reads a cursor passed as the argument field.
 func decodeVacancyCursor(cursor, field string) (*vacancy.Cursor, error) {
-	invalid := apperr.New(apperr.BadUserInput, "%s is not a cursor this API returned for vacancies", field).With("field", field)
+	invalid := apperr.Invalid(apperr.InvalidCursor, "%s is not a cursor this API returned for vacancies", field).With("field", field)
 	rest, ok := cursorPayload(cursor, vacancyCursorPrefix)
 	if !ok {
 		return nil, invalid

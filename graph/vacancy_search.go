@@ -119,7 +119,7 @@ func decodeSearchCursor(cursor, field string, text *vacancy.TextQuery) (*vacancy
 		}
 		return &vacancy.SearchCursor{Posted: c.Posted, ID: c.ID}, nil
 	}
-	invalid := apperr.New(apperr.BadUserInput, "%s is not a cursor this API returned for a search with this query", field).With("field", field)
+	invalid := apperr.Invalid(apperr.InvalidCursor, "%s is not a cursor this API returned for a search with this query", field).With("field", field)
 	rest, ok := cursorPayload(cursor, searchCursorPrefix)
 	if !ok {
 		return nil, invalid

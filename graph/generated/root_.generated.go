@@ -4276,7 +4276,7 @@ extend type Query {
 type Mutation {
   "Sign in. Failures never say whether the account exists; too many are ` + "`" + `RATE_LIMITED` + "`" + `."
   login("The account's email." email: String!, "Its password." password: String!): Session!
-  "Exchange a refresh token for a new session. A token works once; presenting a used one again ends every session it belongs to."
+  "Exchange a refresh token for a new session. A token works once; presenting a used one again ends every session it belongs to, except within 30 seconds of its use from the same client while its successor is unused (a reload during a refresh), which answers with that same new session again."
   refreshToken("The refresh token of the current session." refreshToken: String!): Session!
   "Sign out: the refresh token and its whole family stop working. Always true."
   logout("The refresh token of the session." refreshToken: String!): Boolean!
@@ -4567,6 +4567,88 @@ input FAQTranslationInput {
 input FAQInput {
   "The translations to create or replace."
   translations: [FAQTranslationInput!]!
+}
+`, BuiltIn: false},
+	{Name: "../schema/errors.graphqls", Input: `"""
+Why a ` + "`" + `BAD_USER_INPUT` + "`" + ` error refused the input, in a word that does not change
+when the message is reworded, so a client can show its own text in its own
+language. Every ` + "`" + `BAD_USER_INPUT` + "`" + ` carries one as ` + "`" + `extensions.reason` + "`" + `, next to
+` + "`" + `extensions.code` + "`" + `; the parameters named below are further ` + "`" + `extensions` + "`" + ` entries.
+Most reasons also name the argument or input field at fault in
+` + "`" + `extensions.field` + "`" + ` (a path such as ` + "`" + `blocks[2].limit` + "`" + ` or ` + "`" + `roleRules[0].pattern` + "`" + `).
+The ` + "`" + `message` + "`" + ` stays English and may change. New reasons may be added; treat an
+unknown one like ` + "`" + `INVALID_REQUEST` + "`" + `. The type is not returned by any field: the
+value travels in ` + "`" + `extensions` + "`" + `.
+"""
+enum InputErrorReason {
+  "A value that must be given is missing or empty."
+  REQUIRED
+  "A text is too long. Parameters: ` + "`" + `max` + "`" + ` and ` + "`" + `unit` + "`" + ` (` + "`" + `characters` + "`" + `, ` + "`" + `bytes` + "`" + ` or ` + "`" + `words` + "`" + `)."
+  TOO_LONG
+  "A text is too short. Parameters: ` + "`" + `min` + "`" + ` and ` + "`" + `unit` + "`" + `."
+  TOO_SHORT
+  "A list has too many items. Parameter: ` + "`" + `max` + "`" + `."
+  TOO_MANY
+  "A number or a count is outside its bounds. Parameters: ` + "`" + `min` + "`" + ` and ` + "`" + `max` + "`" + `."
+  OUT_OF_RANGE
+  "A range's lower bound is above its upper bound."
+  MIN_ABOVE_MAX
+  "A value is given twice where each must be unique. Parameter: ` + "`" + `value` + "`" + `."
+  DUPLICATE
+  "A value does not have the required form (an id, a name, an anchor, a key); the message says which."
+  INVALID_FORMAT
+  "A text is not plain text (a NUL byte, invalid UTF-8, a line break where one line is wanted) or is too long. Parameters, where lists are bounded too: ` + "`" + `maxBytes` + "`" + ` and ` + "`" + `maxItems` + "`" + `."
+  INVALID_TEXT
+  "A JSON value does not parse or is not an object."
+  INVALID_JSON
+  "A slug is not lower-case letters and digits joined by single hyphens (at most 200 characters). Parameter: ` + "`" + `slug` + "`" + `."
+  INVALID_SLUG
+  "A URL or link is not of an accepted kind; the message says which kinds."
+  INVALID_URL
+  "A feed URL points at a host that is not public."
+  URL_NOT_ALLOWED
+  "A host name is not one such as ` + "`" + `careers.example.com` + "`" + `. Parameter: ` + "`" + `value` + "`" + `."
+  INVALID_HOST
+  "An email address is not valid."
+  INVALID_EMAIL
+  "A locale is not one of the supported ones. Parameter: ` + "`" + `supportedLocales` + "`" + `."
+  INVALID_LOCALE
+  "A language is not a BCP 47 language tag."
+  INVALID_LANGUAGE
+  "A time zone is not an IANA zone such as ` + "`" + `Europe/Amsterdam` + "`" + `."
+  INVALID_TIME_ZONE
+  "A currency is not an ISO 4217 code such as ` + "`" + `EUR` + "`" + `."
+  INVALID_CURRENCY
+  "A pattern is not a valid regular expression."
+  INVALID_PATTERN
+  "A cursor is not one this list returned."
+  INVALID_CURSOR
+  "A value is not one of those allowed. Parameter, where the list is short: ` + "`" + `allowed` + "`" + `."
+  UNSUPPORTED_VALUE
+  "A value names something that does not exist (an entry, a published role). Parameter: ` + "`" + `id` + "`" + `, where an id was given."
+  UNKNOWN_REFERENCE
+  "A value names or describes something of another type than the one wanted (an entry of another type, fields of another type)."
+  WRONG_TYPE
+  "A value is given where it has no meaning (locales for a role other than ` + "`" + `TRANSLATOR` + "`" + `, snapshot fields in ` + "`" + `UPSERT` + "`" + ` mode)."
+  NOT_APPLICABLE
+  "Two arguments that exclude each other are both given (` + "`" + `first` + "`" + ` and ` + "`" + `last` + "`" + `)."
+  EXCLUSIVE_ARGUMENTS
+  "An update names nothing to change."
+  NOTHING_TO_CHANGE
+  "The entry cannot be published as it is. Parameter: ` + "`" + `problems` + "`" + `, one per locale: ` + "`" + `locale` + "`" + ` and ` + "`" + `missingFields` + "`" + `, ` + "`" + `noTranslation` + "`" + ` or ` + "`" + `slugTaken` + "`" + ` (the slug another live entry of the type uses)."
+  PUBLISH_REFUSED
+  "A source without a feed (a push source) was asked to pull."
+  NO_FEED
+  "A snapshot's calls do not add up (a chunk says it is the last, but a later one was stored). Nothing was written."
+  SNAPSHOT_INCOMPLETE
+  "A snapshot would close most of the source's open vacancies and was not sent with ` + "`" + `allowMassClose` + "`" + `. Parameters: ` + "`" + `wouldClose` + "`" + ` and ` + "`" + `openVacancies` + "`" + `. Nothing was written."
+  MASS_CLOSE_UNCONFIRMED
+  "The operation is nested too deep or selects too many fields or aliases. Parameters: ` + "`" + `limit` + "`" + ` (` + "`" + `maxDepth` + "`" + `, ` + "`" + `maxFields` + "`" + ` or ` + "`" + `maxAliases` + "`" + `) and ` + "`" + `max` + "`" + `."
+  QUERY_TOO_LARGE
+  "A mutation was sent with GET. Parameter: ` + "`" + `allowedMethod` + "`" + `."
+  METHOD_NOT_ALLOWED
+  "The request itself cannot be read (a body that is not JSON, or too large)."
+  INVALID_REQUEST
 }
 `, BuiltIn: false},
 	{Name: "../schema/schedule.graphqls", Input: `"What a scheduled action does when its time comes."

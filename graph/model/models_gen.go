@@ -1106,6 +1106,168 @@ func (e EntryType) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// Why a `BAD_USER_INPUT` error refused the input, in a word that does not change
+// when the message is reworded, so a client can show its own text in its own
+// language. Every `BAD_USER_INPUT` carries one as `extensions.reason`, next to
+// `extensions.code`; the parameters named below are further `extensions` entries.
+// Most reasons also name the argument or input field at fault in
+// `extensions.field` (a path such as `blocks[2].limit` or `roleRules[0].pattern`).
+// The `message` stays English and may change. New reasons may be added; treat an
+// unknown one like `INVALID_REQUEST`. The type is not returned by any field: the
+// value travels in `extensions`.
+type InputErrorReason string
+
+const (
+	// A value that must be given is missing or empty.
+	InputErrorReasonRequired InputErrorReason = "REQUIRED"
+	// A text is too long. Parameters: `max` and `unit` (`characters`, `bytes` or `words`).
+	InputErrorReasonTooLong InputErrorReason = "TOO_LONG"
+	// A text is too short. Parameters: `min` and `unit`.
+	InputErrorReasonTooShort InputErrorReason = "TOO_SHORT"
+	// A list has too many items. Parameter: `max`.
+	InputErrorReasonTooMany InputErrorReason = "TOO_MANY"
+	// A number or a count is outside its bounds. Parameters: `min` and `max`.
+	InputErrorReasonOutOfRange InputErrorReason = "OUT_OF_RANGE"
+	// A range's lower bound is above its upper bound.
+	InputErrorReasonMinAboveMax InputErrorReason = "MIN_ABOVE_MAX"
+	// A value is given twice where each must be unique. Parameter: `value`.
+	InputErrorReasonDuplicate InputErrorReason = "DUPLICATE"
+	// A value does not have the required form (an id, a name, an anchor, a key); the message says which.
+	InputErrorReasonInvalidFormat InputErrorReason = "INVALID_FORMAT"
+	// A text is not plain text (a NUL byte, invalid UTF-8, a line break where one line is wanted) or is too long. Parameters, where lists are bounded too: `maxBytes` and `maxItems`.
+	InputErrorReasonInvalidText InputErrorReason = "INVALID_TEXT"
+	// A JSON value does not parse or is not an object.
+	InputErrorReasonInvalidJSON InputErrorReason = "INVALID_JSON"
+	// A slug is not lower-case letters and digits joined by single hyphens (at most 200 characters). Parameter: `slug`.
+	InputErrorReasonInvalidSlug InputErrorReason = "INVALID_SLUG"
+	// A URL or link is not of an accepted kind; the message says which kinds.
+	InputErrorReasonInvalidURL InputErrorReason = "INVALID_URL"
+	// A feed URL points at a host that is not public.
+	InputErrorReasonURLNotAllowed InputErrorReason = "URL_NOT_ALLOWED"
+	// A host name is not one such as `careers.example.com`. Parameter: `value`.
+	InputErrorReasonInvalidHost InputErrorReason = "INVALID_HOST"
+	// An email address is not valid.
+	InputErrorReasonInvalidEmail InputErrorReason = "INVALID_EMAIL"
+	// A locale is not one of the supported ones. Parameter: `supportedLocales`.
+	InputErrorReasonInvalidLocale InputErrorReason = "INVALID_LOCALE"
+	// A language is not a BCP 47 language tag.
+	InputErrorReasonInvalidLanguage InputErrorReason = "INVALID_LANGUAGE"
+	// A time zone is not an IANA zone such as `Europe/Amsterdam`.
+	InputErrorReasonInvalidTimeZone InputErrorReason = "INVALID_TIME_ZONE"
+	// A currency is not an ISO 4217 code such as `EUR`.
+	InputErrorReasonInvalidCurrency InputErrorReason = "INVALID_CURRENCY"
+	// A pattern is not a valid regular expression.
+	InputErrorReasonInvalidPattern InputErrorReason = "INVALID_PATTERN"
+	// A cursor is not one this list returned.
+	InputErrorReasonInvalidCursor InputErrorReason = "INVALID_CURSOR"
+	// A value is not one of those allowed. Parameter, where the list is short: `allowed`.
+	InputErrorReasonUnsupportedValue InputErrorReason = "UNSUPPORTED_VALUE"
+	// A value names something that does not exist (an entry, a published role). Parameter: `id`, where an id was given.
+	InputErrorReasonUnknownReference InputErrorReason = "UNKNOWN_REFERENCE"
+	// A value names or describes something of another type than the one wanted (an entry of another type, fields of another type).
+	InputErrorReasonWrongType InputErrorReason = "WRONG_TYPE"
+	// A value is given where it has no meaning (locales for a role other than `TRANSLATOR`, snapshot fields in `UPSERT` mode).
+	InputErrorReasonNotApplicable InputErrorReason = "NOT_APPLICABLE"
+	// Two arguments that exclude each other are both given (`first` and `last`).
+	InputErrorReasonExclusiveArguments InputErrorReason = "EXCLUSIVE_ARGUMENTS"
+	// An update names nothing to change.
+	InputErrorReasonNothingToChange InputErrorReason = "NOTHING_TO_CHANGE"
+	// The entry cannot be published as it is. Parameter: `problems`, one per locale: `locale` and `missingFields`, `noTranslation` or `slugTaken` (the slug another live entry of the type uses).
+	InputErrorReasonPublishRefused InputErrorReason = "PUBLISH_REFUSED"
+	// A source without a feed (a push source) was asked to pull.
+	InputErrorReasonNoFeed InputErrorReason = "NO_FEED"
+	// A snapshot's calls do not add up (a chunk says it is the last, but a later one was stored). Nothing was written.
+	InputErrorReasonSnapshotIncomplete InputErrorReason = "SNAPSHOT_INCOMPLETE"
+	// A snapshot would close most of the source's open vacancies and was not sent with `allowMassClose`. Parameters: `wouldClose` and `openVacancies`. Nothing was written.
+	InputErrorReasonMassCloseUnconfirmed InputErrorReason = "MASS_CLOSE_UNCONFIRMED"
+	// The operation is nested too deep or selects too many fields or aliases. Parameters: `limit` (`maxDepth`, `maxFields` or `maxAliases`) and `max`.
+	InputErrorReasonQueryTooLarge InputErrorReason = "QUERY_TOO_LARGE"
+	// A mutation was sent with GET. Parameter: `allowedMethod`.
+	InputErrorReasonMethodNotAllowed InputErrorReason = "METHOD_NOT_ALLOWED"
+	// The request itself cannot be read (a body that is not JSON, or too large).
+	InputErrorReasonInvalidRequest InputErrorReason = "INVALID_REQUEST"
+)
+
+var AllInputErrorReason = []InputErrorReason{
+	InputErrorReasonRequired,
+	InputErrorReasonTooLong,
+	InputErrorReasonTooShort,
+	InputErrorReasonTooMany,
+	InputErrorReasonOutOfRange,
+	InputErrorReasonMinAboveMax,
+	InputErrorReasonDuplicate,
+	InputErrorReasonInvalidFormat,
+	InputErrorReasonInvalidText,
+	InputErrorReasonInvalidJSON,
+	InputErrorReasonInvalidSlug,
+	InputErrorReasonInvalidURL,
+	InputErrorReasonURLNotAllowed,
+	InputErrorReasonInvalidHost,
+	InputErrorReasonInvalidEmail,
+	InputErrorReasonInvalidLocale,
+	InputErrorReasonInvalidLanguage,
+	InputErrorReasonInvalidTimeZone,
+	InputErrorReasonInvalidCurrency,
+	InputErrorReasonInvalidPattern,
+	InputErrorReasonInvalidCursor,
+	InputErrorReasonUnsupportedValue,
+	InputErrorReasonUnknownReference,
+	InputErrorReasonWrongType,
+	InputErrorReasonNotApplicable,
+	InputErrorReasonExclusiveArguments,
+	InputErrorReasonNothingToChange,
+	InputErrorReasonPublishRefused,
+	InputErrorReasonNoFeed,
+	InputErrorReasonSnapshotIncomplete,
+	InputErrorReasonMassCloseUnconfirmed,
+	InputErrorReasonQueryTooLarge,
+	InputErrorReasonMethodNotAllowed,
+	InputErrorReasonInvalidRequest,
+}
+
+func (e InputErrorReason) IsValid() bool {
+	switch e {
+	case InputErrorReasonRequired, InputErrorReasonTooLong, InputErrorReasonTooShort, InputErrorReasonTooMany, InputErrorReasonOutOfRange, InputErrorReasonMinAboveMax, InputErrorReasonDuplicate, InputErrorReasonInvalidFormat, InputErrorReasonInvalidText, InputErrorReasonInvalidJSON, InputErrorReasonInvalidSlug, InputErrorReasonInvalidURL, InputErrorReasonURLNotAllowed, InputErrorReasonInvalidHost, InputErrorReasonInvalidEmail, InputErrorReasonInvalidLocale, InputErrorReasonInvalidLanguage, InputErrorReasonInvalidTimeZone, InputErrorReasonInvalidCurrency, InputErrorReasonInvalidPattern, InputErrorReasonInvalidCursor, InputErrorReasonUnsupportedValue, InputErrorReasonUnknownReference, InputErrorReasonWrongType, InputErrorReasonNotApplicable, InputErrorReasonExclusiveArguments, InputErrorReasonNothingToChange, InputErrorReasonPublishRefused, InputErrorReasonNoFeed, InputErrorReasonSnapshotIncomplete, InputErrorReasonMassCloseUnconfirmed, InputErrorReasonQueryTooLarge, InputErrorReasonMethodNotAllowed, InputErrorReasonInvalidRequest:
+		return true
+	}
+	return false
+}
+
+func (e InputErrorReason) String() string {
+	return string(e)
+}
+
+func (e *InputErrorReason) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = InputErrorReason(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid InputErrorReason", str)
+	}
+	return nil
+}
+
+func (e InputErrorReason) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *InputErrorReason) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e InputErrorReason) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 // Whether a revision recorded a save or a publication.
 type RevisionKind string
 

@@ -47,8 +47,8 @@ var Roles = []Role{RoleAdmin, RoleEditor, RoleTranslator}
 func ParseRole(s string) (Role, error) {
 	r := Role(strings.ToUpper(strings.TrimSpace(s)))
 	if !r.Valid() {
-		return "", apperr.New(apperr.BadUserInput, "unknown role %q; want ADMIN, EDITOR or TRANSLATOR", s).
-			With("field", "role")
+		return "", apperr.Invalid(apperr.UnsupportedValue, "unknown role %q; want ADMIN, EDITOR or TRANSLATOR", s).
+			With("field", "role").With("allowed", Roles)
 	}
 	return r, nil
 }
@@ -188,7 +188,7 @@ func IsOperator(ctx context.Context) bool {
 func NormalizeEmail(s string) (string, error) {
 	email := strings.ToLower(strings.TrimSpace(s))
 	bad := func(reason string) error {
-		return apperr.New(apperr.BadUserInput, "invalid email address %q: %s", s, reason).With("field", "email")
+		return apperr.Invalid(apperr.InvalidEmail, "invalid email address %q: %s", s, reason).With("field", "email")
 	}
 	if email == "" {
 		return "", bad("it is empty")

@@ -225,19 +225,19 @@ func (h *hasher) verify(ctx context.Context, encoded, password string) (ok, outd
 // characters, at most MaxPasswordBytes bytes, one line. Anything else is
 // allowed; there are no composition rules (NIST SP 800-63B).
 func ValidatePassword(password string) error {
-	bad := func(format string, args ...any) *apperr.Error {
-		return apperr.New(apperr.BadUserInput, format, args...).With("field", "password")
+	bad := func(reason apperr.Reason, format string, args ...any) *apperr.Error {
+		return apperr.Invalid(reason, format, args...).With("field", "password")
 	}
 	if n := utf8.RuneCountInString(password); n < MinPasswordLength {
-		return bad("the password is too short: it has %d characters, the minimum is %d", n, MinPasswordLength).
-			With("minLength", MinPasswordLength)
+		return bad(apperr.TooShort, "the password is too short: it has %d characters, the minimum is %d", n, MinPasswordLength).
+			With("minLength", MinPasswordLength).With("min", MinPasswordLength).With("unit", "characters")
 	}
 	if len(password) > MaxPasswordBytes {
-		return bad("the password is too long: it has %d bytes, the maximum is %d", len(password), MaxPasswordBytes).
-			With("maxBytes", MaxPasswordBytes)
+		return bad(apperr.TooLong, "the password is too long: it has %d bytes, the maximum is %d", len(password), MaxPasswordBytes).
+			With("maxBytes", MaxPasswordBytes).With("max", MaxPasswordBytes).With("unit", "bytes")
 	}
 	if strings.ContainsAny(password, "\r\n\x00") {
-		return bad("the password must be one line without NUL characters")
+		return bad(apperr.InvalidText, "the password must be one line without NUL characters")
 	}
 	return nil
 }

@@ -152,7 +152,8 @@ func (s *Service) CreateUser(ctx context.Context, nu NewUser) (User, error) {
 		return User{}, err
 	}
 	if !nu.Role.Valid() {
-		return User{}, apperr.New(apperr.BadUserInput, "unknown role %q; want ADMIN, EDITOR or TRANSLATOR", nu.Role).With("field", "role")
+		return User{}, apperr.Invalid(apperr.UnsupportedValue, "unknown role %q; want ADMIN, EDITOR or TRANSLATOR", nu.Role).With("field", "role").
+			With("allowed", Roles)
 	}
 	locales, err := s.CheckLocales(nu.Role, nu.Locales)
 	if err != nil {
@@ -193,20 +194,20 @@ func (s *Service) CreateUser(ctx context.Context, nu NewUser) (User, error) {
 func (s *Service) CheckLocales(role Role, locales []string) ([]string, error) {
 	if role != RoleTranslator {
 		if len(locales) > 0 {
-			return nil, apperr.New(apperr.BadUserInput, "only a TRANSLATOR is limited to locales; a %s edits all of them", role).
+			return nil, apperr.Invalid(apperr.NotApplicable, "only a TRANSLATOR is limited to locales; a %s edits all of them", role).
 				With("field", "locales")
 		}
 		return nil, nil
 	}
 	if len(locales) == 0 {
-		return nil, apperr.New(apperr.BadUserInput, "a TRANSLATOR needs at least one locale (supported: %v)", s.locales.Codes()).
+		return nil, apperr.Invalid(apperr.Required, "a TRANSLATOR needs at least one locale (supported: %v)", s.locales.Codes()).
 			With("field", "locales").With("supportedLocales", s.locales.Codes())
 	}
 	wanted := make(map[string]bool, len(locales))
 	for _, l := range locales {
 		code, err := s.locales.Normalize(l)
 		if err != nil {
-			return nil, apperr.New(apperr.BadUserInput, "%s", err.Error()).
+			return nil, apperr.Invalid(apperr.InvalidLocale, "%s", err.Error()).
 				With("field", "locales").With("supportedLocales", s.locales.Codes())
 		}
 		wanted[code] = true
@@ -305,7 +306,8 @@ func (s *Service) updateSettings(ctx context.Context, tx Store, actor Actor, use
 	wasAdmin := u.Active && u.Role == RoleAdmin
 	if upd.Role != nil {
 		if !upd.Role.Valid() {
-			return User{}, apperr.New(apperr.BadUserInput, "unknown role %q; want ADMIN, EDITOR or TRANSLATOR", *upd.Role).With("field", "role")
+			return User{}, apperr.Invalid(apperr.UnsupportedValue, "unknown role %q; want ADMIN, EDITOR or TRANSLATOR", *upd.Role).
+				With("field", "role").With("allowed", Roles)
 		}
 		if *upd.Role != RoleTranslator && upd.Locales == nil {
 			u.Locales = nil

@@ -197,14 +197,18 @@ func (s *Service) issueTokens(ctx context.Context, store Store, u User, family, 
 const maxRefreshTokenLen = 256
 
 // Refresh exchanges a refresh token for new tokens in the same family, with
-// the user's current role and locales. A refresh token works once: it is
+// the user's current role and locales. A refresh token rotates once: it is
 // marked used by a conditional UPDATE in the same transaction that issues
-// its successor, so of two concurrent refreshes exactly one succeeds.
-// Presenting a used token again is taken as theft: the whole family is
-// revoked (signing out whoever holds its newest token) and the call fails.
-// Clients must therefore refresh one at a time. Unknown, expired and
-// revoked tokens, and tokens of deactivated users, fail too; every failure
-// is the same UNAUTHENTICATED error.
+// its successor, so of two concurrent refreshes exactly one rotates it.
+// The other, and any refresh with that token from the same client address
+// within RefreshGraceWindow while the successor is still unused, gets the
+// very pair the rotation issued (a reload during a refresh, two tabs), so
+// every tab ends up with the same tokens. Any other use of a used token
+// (after the window, from another address, or once its successor was
+// rotated in turn) is taken as theft: the whole family is revoked (signing
+// out whoever holds its newest token) and the call fails. Unknown, expired
+// and revoked tokens, and tokens of deactivated users, fail too; every
+// failure is the same UNAUTHENTICATED error.
 func (s *Service) Refresh(ctx context.Context, refreshToken, clientAddr string) (Tokens, error) {
 	if s.keys == nil {
 		return Tokens{}, errors.New("refresh: no JWT signing keys configured")
@@ -234,8 +238,8 @@ func (s *Service) Refresh(ctx context.Context, refreshToken, clientAddr string) 
 			reason = "revoked"
 			return nil
 		case !rt.UsedAt.IsZero():
-			reason = "reused"
-			return tx.RevokeRefreshFamily(ctx, rt.FamilyID, now)
+			tokens, reason, err = s.replayRotation(ctx, tx, rt, refreshToken, addr, now)
+			return err
 		case !now.Before(rt.ExpiresAt):
 			reason = "expired"
 			return nil
@@ -245,8 +249,18 @@ func (s *Service) Refresh(ctx context.Context, refreshToken, clientAddr string) 
 			return err
 		}
 		if !marked {
-			reason = "reused concurrently"
-			return tx.RevokeRefreshFamily(ctx, rt.FamilyID, now)
+			// A concurrent refresh rotated it and has committed (the
+			// conditional UPDATE waited for it on PostgreSQL): read
+			// what it issued.
+			if rt, err = tx.RefreshToken(ctx, tokenHash(refreshToken)); err != nil {
+				return err
+			}
+			if !rt.RevokedAt.IsZero() {
+				reason = "revoked concurrently"
+				return nil
+			}
+			tokens, reason, err = s.replayRotation(ctx, tx, rt, refreshToken, addr, now)
+			return err
 		}
 		u, err := tx.User(ctx, rt.UserID)
 		if apperr.Is(err, apperr.NotFound) {
@@ -261,7 +275,18 @@ func (s *Service) Refresh(ctx context.Context, refreshToken, clientAddr string) 
 			return tx.RevokeRefreshFamily(ctx, rt.FamilyID, now)
 		}
 		tokens, err = s.issueTokens(ctx, tx, u, rt.FamilyID, addr, now)
-		return err
+		if err != nil {
+			return err
+		}
+		sealed, err := sealSuccessor(refreshToken, rt.ID, successorPair{
+			AccessToken: tokens.AccessToken, AccessTokenExpiresAt: tokens.AccessTokenExpiresAt,
+			RefreshToken: tokens.RefreshToken, RefreshTokenExpiresAt: tokens.RefreshTokenExpiresAt,
+			ClientAddr: addr,
+		})
+		if err != nil {
+			return err
+		}
+		return tx.SealRefreshSuccessor(ctx, rt.ID, sealed)
 	})
 	if err != nil {
 		return Tokens{}, fmt.Errorf("refresh: %w", err)
@@ -275,6 +300,54 @@ func (s *Service) Refresh(ctx context.Context, refreshToken, clientAddr string) 
 		return Tokens{}, errBadRefreshToken()
 	}
 	return tokens, nil
+}
+
+// replayRotation answers a refresh with the used token rt (presented as
+// token) by the pair its rotation issued, if the grace rules of Refresh
+// allow; otherwise it revokes the family and says why.
+func (s *Service) replayRotation(ctx context.Context, tx Store, rt RefreshToken, token, addr string, now time.Time) (Tokens, string, error) {
+	refuse := func(reason string) (Tokens, string, error) {
+		return Tokens{}, reason, tx.RevokeRefreshFamily(ctx, rt.FamilyID, now)
+	}
+	if now.Sub(rt.UsedAt) >= RefreshGraceWindow {
+		return refuse("reused")
+	}
+	if rt.SuccessorSealed == nil {
+		return refuse("reused before its successor was kept")
+	}
+	pair, err := openSuccessor(token, rt.ID, rt.SuccessorSealed)
+	if err != nil {
+		return refuse("reused with a successor that does not open")
+	}
+	if pair.ClientAddr != addr {
+		return refuse("reused from another client within the grace window")
+	}
+	next, err := tx.RefreshToken(ctx, tokenHash(pair.RefreshToken))
+	if apperr.Is(err, apperr.NotFound) {
+		return refuse("reused after its successor was deleted")
+	}
+	if err != nil {
+		return Tokens{}, "", err
+	}
+	if !next.UsedAt.IsZero() || !next.RevokedAt.IsZero() {
+		return refuse("reused after its successor was rotated")
+	}
+	u, err := tx.User(ctx, rt.UserID)
+	if apperr.Is(err, apperr.NotFound) {
+		return Tokens{}, "user deleted", nil
+	}
+	if err != nil {
+		return Tokens{}, "", err
+	}
+	if !u.Active {
+		return refuse("user deactivated")
+	}
+	s.log.InfoContext(ctx, "rotated refresh token replayed within the grace window", "family", rt.FamilyID, "client", addr)
+	return Tokens{
+		AccessToken: pair.AccessToken, AccessTokenExpiresAt: pair.AccessTokenExpiresAt,
+		RefreshToken: pair.RefreshToken, RefreshTokenExpiresAt: pair.RefreshTokenExpiresAt,
+		User: u,
+	}, "", nil
 }
 
 // Logout ends the session the refresh token belongs to: every token of its

@@ -50,6 +50,9 @@ type Store interface {
 	// used nor revoked (a conditional UPDATE) and reports whether it did:
 	// of two concurrent calls exactly one gets true.
 	MarkRefreshTokenUsed(ctx context.Context, id string, at time.Time) (bool, error)
+	// SealRefreshSuccessor keeps, on the token id that was just rotated,
+	// the sealed pair its rotation issued (see RefreshGraceWindow).
+	SealRefreshSuccessor(ctx context.Context, id string, sealed []byte) error
 	// RevokeRefreshFamily revokes every token of a family not yet revoked.
 	RevokeRefreshFamily(ctx context.Context, familyID string, at time.Time) error
 	// RevokeUserRefreshTokens revokes every token of a user not yet revoked.
@@ -97,4 +100,7 @@ type RefreshToken struct {
 	UsedAt        time.Time // zero until rotated
 	RevokedAt     time.Time // zero unless revoked
 	CreatedByAddr string    // client address of the sign-in or refresh
+	// SuccessorSealed is the pair this token's rotation issued, sealed
+	// under a key only the token itself gives; nil until rotated.
+	SuccessorSealed []byte
 }

@@ -27,18 +27,27 @@ const (
 
 // Error is a failure with a code, a message safe to show to the caller, and
 // optional machine-readable details (the offending field, the supported
-// values, the current version...).
+// values, the current version...). A BAD_USER_INPUT error also has a
+// Reason, whose parameters are among the details.
 type Error struct {
 	Code    Code
+	Reason  Reason
 	Message string
 	Details map[string]any
 }
 
 func (e *Error) Error() string { return e.Message }
 
-// New returns an *Error with a formatted message.
+// New returns an *Error with a formatted message. A BAD_USER_INPUT error
+// is made with Invalid instead, which gives it its reason.
 func New(code Code, format string, args ...any) *Error {
 	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// Invalid returns a BAD_USER_INPUT error for the given reason with a
+// formatted message; add the reason's parameters with With.
+func Invalid(reason Reason, format string, args ...any) *Error {
+	return &Error{Code: BadUserInput, Reason: reason, Message: fmt.Sprintf(format, args...)}
 }
 
 // With returns a copy of e with one more detail.
@@ -46,7 +55,7 @@ func (e *Error) With(key string, value any) *Error {
 	details := make(map[string]any, len(e.Details)+1)
 	maps.Copy(details, e.Details)
 	details[key] = value
-	return &Error{Code: e.Code, Message: e.Message, Details: details}
+	return &Error{Code: e.Code, Reason: e.Reason, Message: e.Message, Details: details}
 }
 
 // CodeOf returns the code of the first *Error in err's chain, or Internal.
@@ -56,6 +65,16 @@ func CodeOf(err error) Code {
 		return e.Code
 	}
 	return Internal
+}
+
+// ReasonOf returns the reason of the first *Error in err's chain; the zero
+// Reason when there is none or it has none.
+func ReasonOf(err error) Reason {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Reason
+	}
+	return Reason{}
 }
 
 // Is reports whether err carries the given code.

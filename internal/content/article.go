@@ -2,7 +2,11 @@ package content
 
 import (
 	"fmt"
+	"maps"
 	"regexp"
+	"slices"
+
+	"github.com/werkwijzer/werkwijzer/internal/apperr"
 )
 
 // TypeArticle is a page of ordered blocks.
@@ -37,18 +41,22 @@ func (ArticleFields) Kind() Type { return TypeArticle }
 // refuses.
 func (s ArticleStructure) check(refs references) error {
 	if len(s.Blocks) > maxBlocks {
-		return badInput("blocks", "an article has at most %d blocks", maxBlocks)
+		return badInput("blocks", apperr.TooMany, "an article has at most %d blocks", maxBlocks).With("max", maxBlocks)
 	}
 	seen := make(map[string]bool, len(s.Blocks))
 	for i, b := range s.Blocks {
 		at := fmt.Sprintf("blocks[%d]", i)
 		if !partIDPattern.MatchString(b.ID) || seen[b.ID] {
-			return badInput(at+".id", "%s.id %q must be unique in the article and 1 to 64 letters, digits, '-' or '_'", at, b.ID)
+			reason := apperr.InvalidFormat
+			if seen[b.ID] {
+				reason = apperr.Duplicate
+			}
+			return badInput(at+".id", reason, "%s.id %q must be unique in the article and 1 to 64 letters, digits, '-' or '_'", at, b.ID)
 		}
 		seen[b.ID] = true
 		k, ok := blockKinds[b.Type]
 		if !ok {
-			return badInput(at+".type", "%s has the unknown type %q", at, b.Type)
+			return badInput(at+".type", apperr.UnsupportedValue, "%s has the unknown type %q", at, b.Type).With("allowed", slices.Sorted(maps.Keys(blockKinds)))
 		}
 		if err := k.check(at, b, refs); err != nil {
 			return err
@@ -66,10 +74,10 @@ var anchorPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{0,100}$`)
 func (f ArticleFields) check() error {
 	for id, b := range f.Blocks {
 		if !anchorPattern.MatchString(b.Anchor) {
-			return badInput("blocks."+id+".anchor", "anchor %q must be letters, digits, '-' or '_' (at most 100)", b.Anchor)
+			return badInput("blocks."+id+".anchor", apperr.InvalidFormat, "anchor %q must be letters, digits, '-' or '_' (at most 100)", b.Anchor)
 		}
 		if b.URL != "" && !SafeLink(b.URL) {
-			return badInput("blocks."+id+".url", "url %q must be an https or http URL, a path starting with /, an #anchor, or a mailto: or tel: link", b.URL)
+			return badInput("blocks."+id+".url", apperr.InvalidURL, "url %q must be an https or http URL, a path starting with /, an #anchor, or a mailto: or tel: link", b.URL)
 		}
 	}
 	return checkOGImage(f.OGImageURL)

@@ -1,5 +1,7 @@
 package content
 
+import "github.com/werkwijzer/werkwijzer/internal/apperr"
+
 // BlockType is the kind of an article block.
 type BlockType string
 
@@ -65,7 +67,7 @@ var blockKinds = map[BlockType]blockKind{
 	BlockFAQ: {
 		check: func(at string, b BlockStructure, refs references) error {
 			if len(b.FAQIDs) == 0 {
-				return badInput(at+".faqIds", "%s lists no FAQs", at)
+				return badInput(at+".faqIds", apperr.Required, "%s lists no FAQs", at)
 			}
 			return refs.addList(at+".faqIds", b.FAQIDs, maxListItems, TypeFAQ)
 		},
@@ -74,7 +76,7 @@ var blockKinds = map[BlockType]blockKind{
 	BlockVacancyList: {
 		check: func(at string, b BlockStructure, refs references) error {
 			if b.Limit < 1 || b.Limit > maxBlockLimit {
-				return badInput(at+".limit", "%s.limit must be 1 to %d", at, maxBlockLimit)
+				return badInput(at+".limit", apperr.OutOfRange, "%s.limit must be 1 to %d", at, maxBlockLimit).With("min", 1).With("max", maxBlockLimit)
 			}
 			return refs.add(at+".roleId", b.RoleID, TypeRole)
 		},

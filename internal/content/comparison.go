@@ -1,6 +1,10 @@
 package content
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/werkwijzer/werkwijzer/internal/apperr"
+)
 
 // TypeComparison sets roles side by side, row by row.
 const TypeComparison Type = "comparison"
@@ -33,17 +37,17 @@ func (ComparisonFields) Kind() Type { return TypeComparison }
 
 func (s ComparisonStructure) check(refs references) error {
 	if len(s.RoleIDs) < 2 || len(s.RoleIDs) > maxRoles {
-		return badInput("roleIds", "a comparison sets 2 to %d roles side by side", maxRoles)
+		return badInput("roleIds", apperr.OutOfRange, "a comparison sets 2 to %d roles side by side", maxRoles).With("min", 2).With("max", maxRoles)
 	}
 	if err := refs.addList("roleIds", s.RoleIDs, maxRoles, TypeRole); err != nil {
 		return err
 	}
 	if len(s.RowIDs) > maxRows {
-		return badInput("rowIds", "a comparison has at most %d rows", maxRows)
+		return badInput("rowIds", apperr.TooMany, "a comparison has at most %d rows", maxRows).With("max", maxRows)
 	}
 	for i, id := range s.RowIDs {
 		if !partIDPattern.MatchString(id) {
-			return badInput(fmt.Sprintf("rowIds[%d]", i), "row id %q must be 1 to 64 letters, digits, '-' or '_'", id)
+			return badInput(fmt.Sprintf("rowIds[%d]", i), apperr.InvalidFormat, "row id %q must be 1 to 64 letters, digits, '-' or '_'", id)
 		}
 	}
 	return uniqueIDs("rowIds", s.RowIDs, maxRows)

@@ -36,7 +36,7 @@ func (s *Service) Create(ctx context.Context, structure Structure, translations 
 		return nil, err
 	}
 	if structure == nil {
-		return nil, badInput("structure", "give the structure of the entry")
+		return nil, badInput("structure", apperr.Required, "give the structure of the entry")
 	}
 	typ := structure.Kind()
 	if err := s.checkLocaleKeys(translations); err != nil {
@@ -102,7 +102,7 @@ func (s *Service) Update(ctx context.Context, id string, upd Update) (*EntryStat
 		return nil, apperr.New(apperr.Forbidden, "a %s may edit translations only, not an entry's structure", p.Role).With("field", "structure")
 	}
 	if upd.Structure == nil && len(upd.Translations) == 0 {
-		return nil, apperr.New(apperr.BadUserInput, "nothing to change: give a structure or translations")
+		return nil, apperr.Invalid(apperr.NothingToChange, "nothing to change: give a structure or translations")
 	}
 	now := s.now()
 	if err := checkID(id); err != nil {
@@ -123,7 +123,7 @@ func (s *Service) Update(ctx context.Context, id string, upd Update) (*EntryStat
 			return err
 		}
 		if upd.Type != "" && upd.Type != before.Type {
-			return badInput("id", "entry %s is a %s, not a %s", id, before.Type, upd.Type)
+			return badInput("id", apperr.WrongType, "entry %s is a %s, not a %s", id, before.Type, upd.Type)
 		}
 		touched, err := s.applyUpdate(ctx, tx, p, before, upd, now)
 		if err != nil {
@@ -507,7 +507,7 @@ func publishRefused(e *EntryState, problems []PublishProblem) error {
 			parts = append(parts, pr.Locale+": "+strings.Join(why, "; "))
 		}
 	}
-	return apperr.New(apperr.BadUserInput, "cannot publish %s %s: %s", e.Type, e.ID, strings.Join(parts, " | ")).
+	return apperr.Invalid(apperr.PublishRefused, "cannot publish %s %s: %s", e.Type, e.ID, strings.Join(parts, " | ")).
 		With("problems", problems)
 }
 
@@ -573,7 +573,8 @@ func (s *Service) Revisions(ctx context.Context, id, loc string) ([]Revision, er
 	if loc != "" {
 		var err error
 		if loc, err = s.locales.Normalize(loc); err != nil {
-			return nil, apperr.New(apperr.BadUserInput, "%s", err.Error()).With("field", "locale")
+			return nil, apperr.Invalid(apperr.InvalidLocale, "%s", err.Error()).With("field", "locale").
+				With("supportedLocales", s.locales.Codes())
 		}
 	}
 	if err := checkID(id); err != nil {
@@ -669,7 +670,7 @@ func (s *Service) Entries(ctx context.Context, typ Type, page Page) (List[*Entry
 		return List[*EntryState]{}, err
 	}
 	if typ != "" && !typ.Valid() {
-		return List[*EntryState]{}, apperr.New(apperr.BadUserInput, "unknown entry type %q", typ).With("field", "type")
+		return List[*EntryState]{}, apperr.Invalid(apperr.UnsupportedValue, "unknown entry type %q", typ).With("field", "type")
 	}
 	fetch := page
 	fetch.Limit++
@@ -711,13 +712,14 @@ func (s *Service) IsEmpty(ctx context.Context) (bool, error) {
 
 func (s *Service) normalizeLocales(locales []string) ([]string, error) {
 	if len(locales) == 0 {
-		return nil, apperr.New(apperr.BadUserInput, "name at least one locale").With("field", "locales")
+		return nil, apperr.Invalid(apperr.Required, "name at least one locale").With("field", "locales")
 	}
 	var out []string
 	for _, code := range locales {
 		loc, err := s.locales.Normalize(code)
 		if err != nil {
-			return nil, apperr.New(apperr.BadUserInput, "%s", err.Error()).With("field", "locales")
+			return nil, apperr.Invalid(apperr.InvalidLocale, "%s", err.Error()).With("field", "locales").
+				With("supportedLocales", s.locales.Codes())
 		}
 		out = appendNew(out, loc)
 	}
@@ -728,7 +730,8 @@ func (s *Service) normalizeLocales(locales []string) ([]string, error) {
 func (s *Service) checkTranslation(typ Type, code string, in TranslationInput) (TranslationState, error) {
 	loc, err := s.locales.Normalize(code)
 	if err != nil {
-		return TranslationState{}, apperr.New(apperr.BadUserInput, "%s", err.Error()).With("field", "locale")
+		return TranslationState{}, apperr.Invalid(apperr.InvalidLocale, "%s", err.Error()).With("field", "locale").
+			With("supportedLocales", s.locales.Codes())
 	}
 	if err := ValidateSlug(in.Slug); err != nil {
 		return TranslationState{}, err
@@ -741,8 +744,8 @@ func (s *Service) checkTranslation(typ Type, code string, in TranslationInput) (
 		return TranslationState{}, fmt.Errorf("encode %s fields (%s): %w", typ, loc, err)
 	}
 	if path, ok := oversized(fields); !ok {
-		return TranslationState{}, apperr.New(apperr.BadUserInput, "%s (%s) is too long or not plain text: at most %d bytes of UTF-8 without NUL per text and %d items per list", path, loc, maxTextBytes, maxListItems).
-			With("field", path).With("locale", loc)
+		return TranslationState{}, apperr.Invalid(apperr.InvalidText, "%s (%s) is too long or not plain text: at most %d bytes of UTF-8 without NUL per text and %d items per list", path, loc, maxTextBytes, maxListItems).
+			With("field", path).With("locale", loc).With("maxBytes", maxTextBytes).With("maxItems", maxListItems)
 	}
 	return TranslationState{Locale: loc, Slug: in.Slug, Fields: fields}, nil
 }
@@ -753,14 +756,15 @@ func (s *Service) checkTranslation(typ Type, code string, in TranslationInput) (
 func (s *Service) applyPatch(e *EntryState, code string, in TranslationInput) (TranslationInput, error) {
 	loc, err := s.locales.Normalize(code)
 	if err != nil {
-		return in, apperr.New(apperr.BadUserInput, "%s", err.Error()).With("field", "locale")
+		return in, apperr.Invalid(apperr.InvalidLocale, "%s", err.Error()).With("field", "locale").
+			With("supportedLocales", s.locales.Codes())
 	}
 	var patch any
 	if err := json.Unmarshal(in.Patch, &patch); err != nil {
-		return in, badInput("fields", "fields is not valid JSON: %v", err)
+		return in, badInput("fields", apperr.InvalidJSON, "fields is not valid JSON: %v", err)
 	}
 	if _, ok := patch.(map[string]any); !ok {
-		return in, badInput("fields", "fields must be a JSON object of the members to change")
+		return in, badInput("fields", apperr.InvalidJSON, "fields must be a JSON object of the members to change")
 	}
 	var current any = map[string]any{}
 	if t := e.Translation(loc); t != nil {
@@ -837,8 +841,8 @@ var slugPattern = regexp.MustCompile(`^[a-z0-9]+(?:-[a-z0-9]+)*$`)
 // 200 characters: safe in a URL path without escaping.
 func ValidateSlug(slug string) error {
 	if len(slug) > 200 || !slugPattern.MatchString(slug) {
-		return apperr.New(apperr.BadUserInput, "slug %q must be lowercase letters and digits joined by single hyphens (at most 200 characters)", slug).
-			With("field", "slug")
+		return apperr.Invalid(apperr.InvalidSlug, "slug %q must be lowercase letters and digits joined by single hyphens (at most 200 characters)", slug).
+			With("field", "slug").With("slug", slug)
 	}
 	return nil
 }

@@ -97,7 +97,7 @@ func (k kindFor[S, F]) decodeFields(raw json.RawMessage) (Fields, error) {
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&f); err != nil {
-		return nil, badInput("fields", "fields do not fit a %s: %v", k.typ(), err)
+		return nil, badInput("fields", apperr.WrongType, "fields do not fit a %s: %v", k.typ(), err)
 	}
 	return f, nil
 }
@@ -141,12 +141,12 @@ type references map[string]Type
 // add names one referenced entry; field is where the id was given.
 func (r references) add(field, id string, want Type) error {
 	if id == "" {
-		return badInput(field, "%s must name a %s", field, want)
+		return badInput(field, apperr.Required, "%s must name a %s", field, want)
 	}
 	if other, ok := r[id]; ok && other != want {
 		// One entry cannot be both: checking only one of the two types
 		// would let the other reference through.
-		return badInput(field, "%s names %s, which is also given as a %s", field, id, other)
+		return badInput(field, apperr.WrongType, "%s names %s, which is also given as a %s", field, id, other)
 	}
 	r[id] = want
 	return nil
@@ -178,7 +178,7 @@ func (r references) exist(ctx context.Context, tx Store) error {
 	}
 	for _, id := range ids {
 		if got, ok := found[id]; !ok || got != r[id] {
-			return apperr.New(apperr.BadUserInput, "%s %s does not exist", r[id], id).With("field", "structure").With("id", id)
+			return apperr.Invalid(apperr.UnknownReference, "%s %s does not exist", r[id], id).With("field", "structure").With("id", id)
 		}
 	}
 	return nil
@@ -189,7 +189,7 @@ func (r references) exist(ctx context.Context, tx Store) error {
 // encoded.
 func checkStructure(ctx context.Context, tx Store, typ Type, structure Structure) (json.RawMessage, error) {
 	if structure == nil || structure.Kind() != typ {
-		return nil, badInput("structure", "that structure does not belong to a %s", typ)
+		return nil, badInput("structure", apperr.WrongType, "that structure does not belong to a %s", typ)
 	}
 	refs := references{}
 	if err := structure.check(refs); err != nil {
@@ -208,7 +208,7 @@ func checkStructure(ctx context.Context, tx Store, typ Type, structure Structure
 // checkFields validates one locale's fields for an entry of typ.
 func checkFields(typ Type, fields Fields) error {
 	if fields == nil || fields.Kind() != typ {
-		return badInput("fields", "those fields do not belong to a %s", typ)
+		return badInput("fields", apperr.WrongType, "those fields do not belong to a %s", typ)
 	}
 	return fields.check()
 }

@@ -136,7 +136,7 @@ func (s *Service) view(ctx context.Context) (View, error) {
 func (s *Service) chain(code string) (string, []string, error) {
 	normalized, err := s.locales.Match(code)
 	if err != nil {
-		return "", nil, apperr.New(apperr.BadUserInput, "%s", err.Error()).
+		return "", nil, apperr.Invalid(apperr.InvalidLocale, "%s", err.Error()).
 			With("field", "locale").With("supportedLocales", s.locales.Codes())
 	}
 	return normalized, s.locales.Chain(normalized), nil
@@ -223,13 +223,13 @@ func (s *Service) FAQs(ctx context.Context, loc string, filter FAQFilter, page P
 	if page.AfterID != "" {
 		start = slices.IndexFunc(all, func(f *PublishedFAQ) bool { return f.EntryID == page.AfterID }) + 1
 		if start == 0 {
-			return List[*PublishedFAQ]{}, apperr.New(apperr.BadUserInput, "cursor does not point into this list").With("field", "after")
+			return List[*PublishedFAQ]{}, apperr.Invalid(apperr.InvalidCursor, "cursor does not point into this list").With("field", "after")
 		}
 	}
 	if page.BeforeID != "" {
 		end = slices.IndexFunc(all, func(f *PublishedFAQ) bool { return f.EntryID == page.BeforeID })
 		if end < 0 {
-			return List[*PublishedFAQ]{}, apperr.New(apperr.BadUserInput, "cursor does not point into this list").With("field", "before")
+			return List[*PublishedFAQ]{}, apperr.Invalid(apperr.InvalidCursor, "cursor does not point into this list").With("field", "before")
 		}
 	}
 	if end < start { // before precedes after: nothing lies between them

@@ -3,6 +3,8 @@ package content
 import (
 	"regexp"
 	"slices"
+
+	"github.com/werkwijzer/werkwijzer/internal/apperr"
 )
 
 // TypeRole is a job profile.
@@ -62,13 +64,18 @@ var currencyPattern = regexp.MustCompile(`^[A-Z]{3}$`)
 func (s RoleStructure) check(refs references) error {
 	if sal := s.Salary; sal != nil {
 		if sal.Min < 0 || sal.Max < sal.Min {
-			return badInput("salary", "salary range %d–%d: the minimum must be at least 0 and at most the maximum", sal.Min, sal.Max)
+			reason := apperr.MinAboveMax
+			if sal.Min < 0 {
+				reason = apperr.OutOfRange
+			}
+			return badInput("salary", reason, "salary range %d–%d: the minimum must be at least 0 and at most the maximum", sal.Min, sal.Max)
 		}
 		if !currencyPattern.MatchString(sal.Currency) {
-			return badInput("salary.currency", "currency %q must be an ISO 4217 code such as EUR", sal.Currency)
+			return badInput("salary.currency", apperr.InvalidCurrency, "currency %q must be an ISO 4217 code such as EUR", sal.Currency)
 		}
 		if !slices.Contains([]SalaryPeriod{PerHour, PerMonth, PerYear}, sal.Period) {
-			return badInput("salary.period", "salary period %q must be HOUR, MONTH or YEAR", sal.Period)
+			return badInput("salary.period", apperr.UnsupportedValue, "salary period %q must be HOUR, MONTH or YEAR", sal.Period).
+				With("allowed", []SalaryPeriod{PerHour, PerMonth, PerYear})
 		}
 	}
 	return refs.addList("faqIds", s.FAQIDs, maxListItems, TypeFAQ)

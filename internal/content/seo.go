@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/werkwijzer/werkwijzer/internal/apperr"
 	"github.com/werkwijzer/werkwijzer/internal/cachetag"
 )
 
@@ -222,7 +223,7 @@ func (s *Service) CountSitemap(ctx context.Context, loc string) (int, error) {
 // link previews and structured data need one they can fetch.
 func checkOGImage(image string) error {
 	if image != "" && !AbsoluteHTTPURL(image) {
-		return badInput("ogImageUrl", "ogImageUrl %q must be an absolute https or http URL", image)
+		return badInput("ogImageUrl", apperr.InvalidURL, "ogImageUrl %q must be an absolute https or http URL", image)
 	}
 	return nil
 }

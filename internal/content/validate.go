@@ -29,18 +29,18 @@ const (
 // them (a UUID is typical), so text can refer to a new block by its id.
 var partIDPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
 
-func badInput(field, format string, args ...any) error {
-	return apperr.New(apperr.BadUserInput, format, args...).With("field", field)
+func badInput(field string, reason apperr.Reason, format string, args ...any) *apperr.Error {
+	return apperr.Invalid(reason, format, args...).With("field", field)
 }
 
 func uniqueIDs(field string, ids []string, most int) error {
 	if len(ids) > most {
-		return badInput(field, "%s lists more than %d ids", field, most)
+		return badInput(field, apperr.TooMany, "%s lists more than %d ids", field, most).With("max", most)
 	}
 	seen := map[string]bool{}
 	for _, id := range ids {
 		if seen[id] {
-			return badInput(field, "%s lists %s twice", field, id)
+			return badInput(field, apperr.Duplicate, "%s lists %s twice", field, id).With("value", id)
 		}
 		seen[id] = true
 	}
@@ -63,10 +63,11 @@ func (s *Service) checkLocaleKeys(translations map[string]TranslationInput) erro
 	for code := range translations {
 		loc, err := s.locales.Normalize(code)
 		if err != nil {
-			return apperr.New(apperr.BadUserInput, "%s", err.Error()).With("field", "locale")
+			return apperr.Invalid(apperr.InvalidLocale, "%s", err.Error()).With("field", "locale").
+				With("supportedLocales", s.locales.Codes())
 		}
 		if other, dup := seen[loc]; dup {
-			return badInput("locale", "the locale %s is given twice (%q and %q)", loc, other, code)
+			return badInput("locale", apperr.Duplicate, "the locale %s is given twice (%q and %q)", loc, other, code).With("value", loc)
 		}
 		seen[loc] = code
 	}

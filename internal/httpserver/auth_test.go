@@ -91,10 +91,15 @@ func TestEndedSessionsEndTheirAccessTokensAtOnce(t *testing.T) {
 			if code != "" {
 				t.Fatal(code)
 			}
+			// Rotated twice, so not the grace window's just-rotated token.
+			third, code := a.refresh(t, second.refresh)
+			if code != "" {
+				t.Fatal(code)
+			}
 			if _, code := a.refresh(t, first.refresh); code != "UNAUTHENTICATED" {
 				t.Fatalf("reusing a refresh token: %q", code)
 			}
-			for name, s := range map[string]session{"the first": first, "the rotated": second} {
+			for name, s := range map[string]session{"the first": first, "the rotated": second, "the newest": third} {
 				if code := a.meCode(t, s); code != "UNAUTHENTICATED" {
 					t.Errorf("%s access token of a session ended as stolen: %q; want UNAUTHENTICATED", name, code)
 				}

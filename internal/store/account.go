@@ -45,15 +45,16 @@ type userRow struct {
 func (userRow) TableName() string { return "users" }
 
 type refreshTokenRow struct {
-	ID            string
-	UserID        string
-	FamilyID      string
-	TokenHash     string
-	CreatedAt     time.Time `gorm:"autoCreateTime:false"`
-	ExpiresAt     time.Time
-	UsedAt        *time.Time
-	RevokedAt     *time.Time
-	CreatedByAddr string
+	ID              string
+	UserID          string
+	FamilyID        string
+	TokenHash       string
+	CreatedAt       time.Time `gorm:"autoCreateTime:false"`
+	ExpiresAt       time.Time
+	UsedAt          *time.Time
+	RevokedAt       *time.Time
+	CreatedByAddr   string
+	SuccessorSealed []byte
 }
 
 func (refreshTokenRow) TableName() string { return "refresh_tokens" }
@@ -107,6 +108,7 @@ func (r refreshTokenRow) toAccount() account.RefreshToken {
 		ID: r.ID, UserID: r.UserID, FamilyID: r.FamilyID, TokenHash: r.TokenHash,
 		CreatedAt: r.CreatedAt.UTC(), ExpiresAt: r.ExpiresAt.UTC(),
 		UsedAt: timeOf(r.UsedAt), RevokedAt: timeOf(r.RevokedAt), CreatedByAddr: r.CreatedByAddr,
+		SuccessorSealed: r.SuccessorSealed,
 	}
 }
 
@@ -302,6 +304,18 @@ func (s *Accounts) MarkRefreshTokenUsed(ctx context.Context, id string, at time.
 		return false, fmt.Errorf("mark refresh token used: %w", res.Error)
 	}
 	return res.RowsAffected == 1, nil
+}
+
+// SealRefreshSuccessor stores the sealed successor pair of a rotated token.
+func (s *Accounts) SealRefreshSuccessor(ctx context.Context, id string, sealed []byte) error {
+	res := s.db.WithContext(ctx).Model(&refreshTokenRow{}).Where("id = ?", id).Update("successor_sealed", sealed)
+	if res.Error != nil {
+		return fmt.Errorf("seal refresh token successor: %w", res.Error)
+	}
+	if res.RowsAffected != 1 {
+		return apperr.New(apperr.NotFound, "refresh token %s not found", id)
+	}
+	return nil
 }
 
 // RevokeRefreshFamily revokes a family's tokens.

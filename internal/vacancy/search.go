@@ -211,7 +211,7 @@ func (s *Service) PrepareSearch(ctx context.Context, f SearchFilter) (*Search, e
 		if strings.TrimSpace(f.Currency) != "" {
 			code, _, ok := normalize.CurrencyCode(f.Currency)
 			if !ok {
-				return nil, apperr.New(apperr.BadUserInput, "salaryCurrency: %q is not an ISO 4217 currency", f.Currency).With("field", "salaryCurrency")
+				return nil, apperr.Invalid(apperr.InvalidCurrency, "salaryCurrency: %q is not an ISO 4217 currency", f.Currency).With("field", "salaryCurrency")
 			}
 			cur = code
 		}
@@ -239,11 +239,12 @@ func checkRange(r Range, field string, limit float64) error {
 			continue
 		}
 		if v := *b.v; v < 0 || v > limit || math.IsNaN(v) || math.IsInf(v, 0) {
-			return apperr.New(apperr.BadUserInput, "%s.%s must be between 0 and %g, got %g", field, b.name, limit, v).With("field", field+"."+b.name)
+			return apperr.Invalid(apperr.OutOfRange, "%s.%s must be between 0 and %g, got %g", field, b.name, limit, v).
+				With("field", field+"."+b.name).With("min", 0).With("max", limit)
 		}
 	}
 	if r.Min != nil && r.Max != nil && *r.Min > *r.Max {
-		return apperr.New(apperr.BadUserInput, "%s: min %g is more than max %g", field, *r.Min, *r.Max).With("field", field)
+		return apperr.Invalid(apperr.MinAboveMax, "%s: min %g is more than max %g", field, *r.Min, *r.Max).With("field", field)
 	}
 	return nil
 }
@@ -297,14 +298,16 @@ func (s *Service) Facets(ctx context.Context, q *Search) (Facets, error) {
 // BAD_USER_INPUT on the field query when it is too long.
 func ParseQuery(raw string) (*TextQuery, error) {
 	if utf8.RuneCountInString(raw) > MaxQueryLength {
-		return nil, apperr.New(apperr.BadUserInput, "query is longer than %d characters", MaxQueryLength).With("field", "query")
+		return nil, apperr.Invalid(apperr.TooLong, "query is longer than %d characters", MaxQueryLength).With("field", "query").
+			With("max", MaxQueryLength).With("unit", "characters")
 	}
 	words := SearchWords(raw)
 	if len(words) == 0 {
 		return nil, nil
 	}
 	if len(words) > MaxQueryWords {
-		return nil, apperr.New(apperr.BadUserInput, "query has more than %d words", MaxQueryWords).With("field", "query")
+		return nil, apperr.Invalid(apperr.TooLong, "query has more than %d words", MaxQueryWords).With("field", "query").
+			With("max", MaxQueryWords).With("unit", "words")
 	}
 	q := &TextQuery{Words: words, Terms: map[string][]string{}}
 	for _, cfg := range SearchConfigs {

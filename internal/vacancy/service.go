@@ -238,7 +238,7 @@ func liveRoleRules(ctx context.Context, tx Store, raw []RoleRule) ([]RoleRule, e
 	}
 	for i, r := range rules {
 		if _, ok := live[slugs[i]]; !ok {
-			return nil, apperr.New(apperr.BadUserInput, "roleRules[%d]: no published role has the slug %q", i, r.Role).With("field", fmt.Sprintf("roleRules[%d].role", i))
+			return nil, apperr.Invalid(apperr.UnknownReference, "roleRules[%d]: no published role has the slug %q", i, r.Role).With("field", fmt.Sprintf("roleRules[%d].role", i))
 		}
 	}
 	return rules, nil
@@ -251,7 +251,7 @@ func sourceLanguage(raw string) (string, error) {
 	}
 	l, err := CheckLanguage(raw)
 	if err != nil {
-		return "", apperr.New(apperr.BadUserInput, "language: %v", err).With("field", "language")
+		return "", apperr.Invalid(apperr.InvalidLanguage, "language: %v", err).With("field", "language")
 	}
 	return l, nil
 }
@@ -263,7 +263,7 @@ func sourceTimeZone(raw string) (string, error) {
 		tz = DefaultTimeZone
 	}
 	if _, err := CheckTimeZone(tz); err != nil {
-		return "", apperr.New(apperr.BadUserInput, "timeZone: %v", err).With("field", "timeZone")
+		return "", apperr.Invalid(apperr.InvalidTimeZone, "timeZone: %v", err).With("field", "timeZone")
 	}
 	return tz, nil
 }
@@ -562,21 +562,21 @@ func (s *Service) storeFilter(ctx context.Context, f Filter) (StoreFilter, bool,
 	if f.EmploymentType != "" {
 		types, known := MapEmploymentType(f.EmploymentType)
 		if !known || len(types) != 1 {
-			return sf, false, apperr.New(apperr.BadUserInput, "unknown employment type %q", f.EmploymentType).With("field", "employmentType")
+			return sf, false, apperr.Invalid(apperr.UnsupportedValue, "unknown employment type %q", f.EmploymentType).With("field", "employmentType")
 		}
 		sf.EmploymentType = types[0]
 	}
 	if f.WorkplaceType != "" {
 		wt, ok := MapWorkplaceType(f.WorkplaceType)
 		if !ok {
-			return sf, false, apperr.New(apperr.BadUserInput, "unknown workplace type %q", f.WorkplaceType).With("field", "workplaceType")
+			return sf, false, apperr.Invalid(apperr.UnsupportedValue, "unknown workplace type %q", f.WorkplaceType).With("field", "workplaceType")
 		}
 		sf.WorkplaceType = wt
 	}
 	if f.Language != "" {
 		l, err := CheckLanguage(f.Language)
 		if err != nil {
-			return sf, false, apperr.New(apperr.BadUserInput, "language: %v", err).With("field", "language")
+			return sf, false, apperr.Invalid(apperr.InvalidLanguage, "language: %v", err).With("field", "language")
 		}
 		sf.Language = l
 	}
@@ -658,7 +658,8 @@ func (s *Service) AllVacancies(ctx context.Context, f AdminFilter, page Page) (L
 	switch f.Status {
 	case "", StatusOpen, StatusClosed, StatusExpired:
 	default:
-		return List{}, 0, apperr.New(apperr.BadUserInput, "unknown status %q", f.Status).With("field", "status")
+		return List{}, 0, apperr.Invalid(apperr.UnsupportedValue, "unknown status %q", f.Status).With("field", "status").
+			With("allowed", []Status{StatusOpen, StatusClosed, StatusExpired})
 	}
 	if f.RoleSlug != "" {
 		roles, err := s.store.RoleIDsBySlug(ctx, []string{strings.ToLower(f.RoleSlug)})

@@ -44,7 +44,8 @@ var Kinds = []Kind{KindPush, KindIndeedXML, KindRecruitee, KindJSONLD, KindPerso
 func ParseKind(s string) (Kind, error) {
 	k := Kind(strings.ToLower(strings.TrimSpace(s)))
 	if !slices.Contains(Kinds, k) {
-		return "", apperr.New(apperr.BadUserInput, "unknown source kind %q; want push, indeed-xml, recruitee, jsonld, personio, greenhouse or lever", s).With("field", "kind")
+		return "", apperr.Invalid(apperr.UnsupportedValue, "unknown source kind %q; want push, indeed-xml, recruitee, jsonld, personio, greenhouse or lever", s).
+			With("field", "kind").With("allowed", Kinds)
 	}
 	return k, nil
 }
@@ -139,7 +140,7 @@ const (
 // BAD_USER_INPUT naming the rule.
 func CheckRoleRules(rules []RoleRule) ([]RoleRule, error) {
 	if len(rules) > 100 {
-		return nil, apperr.New(apperr.BadUserInput, "at most 100 role rules, got %d", len(rules)).With("field", "roleRules")
+		return nil, apperr.Invalid(apperr.TooMany, "at most 100 role rules, got %d", len(rules)).With("field", "roleRules").With("max", 100)
 	}
 	out := make([]RoleRule, 0, len(rules))
 	for i, r := range rules {
@@ -149,17 +150,22 @@ func CheckRoleRules(rules []RoleRule) ([]RoleRule, error) {
 			r.Field = RuleAny
 		}
 		if r.Field != RuleTitle && r.Field != RuleCategory && r.Field != RuleAny {
-			return nil, apperr.New(apperr.BadUserInput, "%s: field %q; want title, category or any", field, r.Field).With("field", field+".field")
+			return nil, apperr.Invalid(apperr.UnsupportedValue, "%s: field %q; want title, category or any", field, r.Field).
+				With("field", field+".field").With("allowed", []string{RuleTitle, RuleCategory, RuleAny})
 		}
 		r.Role = strings.TrimSpace(r.Role)
 		if r.Role == "" {
-			return nil, apperr.New(apperr.BadUserInput, "%s: no role slug", field).With("field", field+".role")
+			return nil, apperr.Invalid(apperr.Required, "%s: no role slug", field).With("field", field+".role")
 		}
-		if r.Pattern == "" || len(r.Pattern) > 200 {
-			return nil, apperr.New(apperr.BadUserInput, "%s: the pattern must have 1 to 200 characters", field).With("field", field+".pattern")
+		if r.Pattern == "" {
+			return nil, apperr.Invalid(apperr.Required, "%s: the pattern must have 1 to 200 characters", field).With("field", field+".pattern")
+		}
+		if len(r.Pattern) > 200 {
+			return nil, apperr.Invalid(apperr.TooLong, "%s: the pattern must have 1 to 200 characters", field).With("field", field+".pattern").
+				With("max", 200).With("unit", "bytes")
 		}
 		if _, err := regexp.Compile("(?i)" + r.Pattern); err != nil {
-			return nil, apperr.New(apperr.BadUserInput, "%s: the pattern is not a valid regular expression: %v", field, err).With("field", field+".pattern")
+			return nil, apperr.Invalid(apperr.InvalidPattern, "%s: the pattern is not a valid regular expression: %v", field, err).With("field", field+".pattern")
 		}
 		out = append(out, r)
 	}
@@ -201,7 +207,7 @@ var sourceName = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,62}$`)
 func CheckSourceName(name string) (string, error) {
 	n := strings.ToLower(strings.TrimSpace(name))
 	if !sourceName.MatchString(n) {
-		return "", apperr.New(apperr.BadUserInput, "invalid source name %q: use 1 to 63 lower-case letters, digits and hyphens, starting with a letter or digit", name).With("field", "name")
+		return "", apperr.Invalid(apperr.InvalidFormat, "invalid source name %q: use 1 to 63 lower-case letters, digits and hyphens, starting with a letter or digit", name).With("field", "name")
 	}
 	return n, nil
 }
@@ -218,14 +224,14 @@ func CheckAllowedHosts(hosts []string) ([]string, error) {
 		}
 		ascii, err := idna.Lookup.ToASCII(h)
 		if err != nil || strings.ContainsAny(ascii, "/:@ ") || net.ParseIP(ascii) != nil || !strings.Contains(ascii, ".") {
-			return nil, apperr.New(apperr.BadUserInput, "%q is not a host name such as careers.example.com", h).With("field", "allowedHosts")
+			return nil, apperr.Invalid(apperr.InvalidHost, "%q is not a host name such as careers.example.com", h).With("field", "allowedHosts").With("value", h)
 		}
 		if !slices.Contains(out, ascii) {
 			out = append(out, ascii)
 		}
 	}
 	if len(out) > 50 {
-		return nil, apperr.New(apperr.BadUserInput, "at most 50 allowed hosts").With("field", "allowedHosts")
+		return nil, apperr.Invalid(apperr.TooMany, "at most 50 allowed hosts").With("field", "allowedHosts").With("max", 50)
 	}
 	return out, nil
 }
@@ -244,10 +250,10 @@ func CheckFeedURL(raw string, allowPrivate bool) (string, error) {
 	}
 	u, err := url.Parse(raw)
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.User != nil || len(raw) > 2048 {
-		return "", apperr.New(apperr.BadUserInput, "the feed URL must be an absolute http(s) URL without credentials").With("field", "feedUrl")
+		return "", apperr.Invalid(apperr.InvalidURL, "the feed URL must be an absolute http(s) URL without credentials").With("field", "feedUrl")
 	}
 	if problem := feedHostProblem(u.Hostname(), allowPrivate); problem != "" {
-		return "", apperr.New(apperr.BadUserInput, "feeds are fetched from public hosts only, and this feed URL is refused: %s", problem).With("field", "feedUrl")
+		return "", apperr.Invalid(apperr.URLNotAllowed, "feeds are fetched from public hosts only, and this feed URL is refused: %s", problem).With("field", "feedUrl")
 	}
 	return u.String(), nil
 }

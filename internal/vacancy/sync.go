@@ -294,18 +294,19 @@ func (r *SyncRequest) check(lim limits) error {
 	switch r.Mode {
 	case ModeUpsert, ModeSnapshot:
 	default:
-		return badRequest("mode", "mode must be UPSERT or SNAPSHOT")
+		return badRequest("mode", apperr.UnsupportedValue, "mode must be UPSERT or SNAPSHOT").With("allowed", []Mode{ModeUpsert, ModeSnapshot})
 	}
 	if n := len(r.Items) + len(r.Close); n > lim.maxItems {
-		return badRequest("items", "at most %d items and close entries per call, got %d; split the call (a snapshot may span several calls with one snapshotId)", lim.maxItems, n)
+		return badRequest("items", apperr.TooMany, "at most %d items and close entries per call, got %d; split the call (a snapshot may span several calls with one snapshotId)", lim.maxItems, n).
+			With("max", lim.maxItems)
 	}
 	if len(r.IdempotencyKey) > MaxIdempotencyKeyLen || strings.ContainsFunc(r.IdempotencyKey, isControl) || !utf8.ValidString(r.IdempotencyKey) {
-		return badRequest("idempotencyKey", "idempotencyKey must be at most %d printable characters", MaxIdempotencyKeyLen)
+		return badRequest("idempotencyKey", apperr.InvalidFormat, "idempotencyKey must be at most %d printable characters", MaxIdempotencyKeyLen)
 	}
 	switch {
 	case r.Mode == ModeUpsert:
 		if r.SnapshotID != "" || r.Complete != nil || r.AllowMassClose || r.Chunk != 0 {
-			return badRequest("snapshotId", "snapshotId, chunk, complete and allowMassClose belong to SNAPSHOT mode")
+			return badRequest("snapshotId", apperr.NotApplicable, "snapshotId, chunk, complete and allowMassClose belong to SNAPSHOT mode")
 		}
 		return nil
 	case r.SnapshotID == "":
@@ -319,10 +320,10 @@ func (r *SyncRequest) check(lim limits) error {
 // call that is the whole snapshot.
 func (r *SyncRequest) checkSingleCallSnapshot() error {
 	if r.Complete != nil && !*r.Complete {
-		return badRequest("complete", "a snapshot of several calls needs a snapshotId shared by its calls")
+		return badRequest("complete", apperr.Required, "a snapshot of several calls needs a snapshotId shared by its calls")
 	}
 	if r.Chunk != 0 {
-		return badRequest("chunk", "chunk numbers the calls of a snapshot with a snapshotId")
+		return badRequest("chunk", apperr.NotApplicable, "chunk numbers the calls of a snapshot with a snapshotId")
 	}
 	return nil
 }
@@ -330,20 +331,21 @@ func (r *SyncRequest) checkSingleCallSnapshot() error {
 // checkSnapshotCall validates one call of a snapshot with a snapshotId.
 func (r *SyncRequest) checkSnapshotCall(lim limits) error {
 	if len(r.SnapshotID) > MaxSnapshotIDLen || strings.ContainsFunc(r.SnapshotID, isControl) || strings.HasPrefix(r.SnapshotID, "call:") {
-		return badRequest("snapshotId", "snapshotId must be at most %d printable characters and not start with \"call:\"", MaxSnapshotIDLen)
+		return badRequest("snapshotId", apperr.InvalidFormat, "snapshotId must be at most %d printable characters and not start with \"call:\"", MaxSnapshotIDLen)
 	}
 	if r.Complete == nil {
-		return badRequest("complete", "with a snapshotId, say whether this call completes the snapshot: complete: true on the last call, false on the others")
+		return badRequest("complete", apperr.Required, "with a snapshotId, say whether this call completes the snapshot: complete: true on the last call, false on the others")
 	}
 	if r.Chunk < 0 || r.Chunk > MaxChunk || (r.Chunk == 0 && lim.chunkRequired) {
-		return badRequest("chunk", "with a snapshotId, number the snapshot's calls with chunk: 1, 2, ... (at most %d); the call with complete: true is the last", MaxChunk)
+		return badRequest("chunk", apperr.OutOfRange, "with a snapshotId, number the snapshot's calls with chunk: 1, 2, ... (at most %d); the call with complete: true is the last", MaxChunk).
+			With("min", 1).With("max", MaxChunk)
 	}
 	return nil
 }
 
 // badRequest is a malformed call, naming the field at fault.
-func badRequest(field, format string, args ...any) error {
-	return apperr.New(apperr.BadUserInput, format, args...).With("field", field)
+func badRequest(field string, reason apperr.Reason, format string, args ...any) *apperr.Error {
+	return apperr.Invalid(reason, format, args...).With("field", field)
 }
 
 // hash identifies a request's payload, dry run or not, for idempotency.
@@ -861,7 +863,7 @@ func (c *syncCall) missingChunks(ctx context.Context) ([]int, error) {
 		return nil, fmt.Errorf("list the snapshot's chunks: %w", err)
 	}
 	if last := chunks[len(chunks)-1]; last > c.req.Chunk {
-		return nil, apperr.New(apperr.BadUserInput, "chunk %d of this snapshot was stored, but this call says chunk %d is the last; nothing was written", last, c.req.Chunk).
+		return nil, apperr.Invalid(apperr.SnapshotIncomplete, "chunk %d of this snapshot was stored, but this call says chunk %d is the last; nothing was written", last, c.req.Chunk).
 			With("field", "chunk")
 	}
 	return missingChunks(chunks, c.req.Chunk), nil
@@ -877,7 +879,7 @@ func (c *syncCall) guardMassClose(counts SnapshotCounts) error {
 	if counts.Seen == 0 {
 		what = fmt.Sprintf("be empty and close all %d of the source's open vacancies", counts.Unseen)
 	}
-	return apperr.New(apperr.BadUserInput, "this snapshot would %s; nothing was written. If that is right, send it again with allowMassClose: true", what).
+	return apperr.Invalid(apperr.MassCloseUnconfirmed, "this snapshot would %s; nothing was written. If that is right, send it again with allowMassClose: true", what).
 		With("field", "allowMassClose").With("wouldClose", counts.Unseen).With("openVacancies", counts.Open)
 }
 

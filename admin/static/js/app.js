@@ -4,7 +4,7 @@
 // router that imports it.
 
 import { h, replace } from './dom.js';
-import { t } from './i18n.js';
+import { t, reasonText } from './i18n.js';
 import * as session from './session.js';
 
 const RANK = { TRANSLATOR: 1, EDITOR: 2, ADMIN: 3 };
@@ -61,6 +61,7 @@ export function errorText(err) {
     case 'NOT_FOUND': return t('error.notFound');
     case 'RATE_LIMITED': return t('error.rateLimited');
     case 'INTERNAL': return t('error.internal');
+    case 'BAD_USER_INPUT': return reasonText(err.extensions) || err.message || t('common.error');
     default: return err.message || t('common.error');
   }
 }

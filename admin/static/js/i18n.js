@@ -51,6 +51,63 @@ const en = {
   'error.rateLimited': 'Too many attempts. Wait a moment and try again.',
   'error.internal': 'The server ran into a problem. Try again; if it keeps happening, tell an administrator.',
 
+  // Why the server refused input (extensions.reason of a BAD_USER_INPUT, see
+  // reasonText): {field} is the field's label, the rest the reason's parameters.
+  'reason.REQUIRED': ({ field }) => `${field}: this must be filled in.`,
+  'reason.TOO_LONG': ({ field, max, unit }) => `${field} is too long: at most ${max} ${unit}.`,
+  'reason.TOO_SHORT': ({ field, min, unit }) => `${field} is too short: at least ${min} ${unit}.`,
+  'reason.TOO_MANY': ({ field, max }) => `${field} has too many items: at most ${max}.`,
+  'reason.OUT_OF_RANGE': ({ field, min, max }) => `${field} must be between ${min} and ${max}.`,
+  'reason.MIN_ABOVE_MAX': ({ field }) => `${field}: the lower bound is above the upper bound.`,
+  'reason.DUPLICATE': ({ field, value }) => (value ? `${field}: “${value}” is given twice.` : `${field}: a value is given twice.`),
+  'reason.INVALID_FORMAT': ({ field }) => `${field} is not in the right form.`,
+  'reason.INVALID_TEXT': ({ field }) => `${field} contains characters that are not allowed, or is too long.`,
+  'reason.INVALID_JSON': 'The fields could not be read.',
+  'reason.INVALID_SLUG': ({ slug }) => `The address “${slug}” may only have lower-case letters and digits joined by single hyphens (at most 200).`,
+  'reason.INVALID_URL': ({ field }) => `${field} is not a valid link: use a full https address, a path starting with /, an #anchor, or a mailto: or tel: link.`,
+  'reason.URL_NOT_ALLOWED': ({ field }) => `${field}: feeds are only fetched from public servers.`,
+  'reason.INVALID_HOST': ({ value }) => `“${value}” is not a host name such as careers.example.com.`,
+  'reason.INVALID_EMAIL': 'This is not a valid email address.',
+  'reason.INVALID_LOCALE': ({ field, supportedLocales }) => `${field}: choose from ${supportedLocales}.`,
+  'reason.INVALID_LANGUAGE': ({ field }) => `${field} is not a language code such as nl or en.`,
+  'reason.INVALID_TIME_ZONE': ({ field }) => `${field} is not a time zone such as Europe/Amsterdam.`,
+  'reason.INVALID_CURRENCY': ({ field }) => `${field} is not a currency code such as EUR.`,
+  'reason.INVALID_PATTERN': ({ field }) => `${field} is not a valid pattern (regular expression).`,
+  'reason.INVALID_CURSOR': 'This list has changed; reload the page.',
+  'reason.UNSUPPORTED_VALUE': ({ field, allowed }) => (allowed ? `${field}: choose from ${allowed}.` : `${field}: this value is not allowed.`),
+  'reason.UNKNOWN_REFERENCE': ({ field }) => `${field} refers to something that does not exist (any more).`,
+  'reason.WRONG_TYPE': ({ field }) => `${field} refers to something of the wrong kind.`,
+  'reason.NOT_APPLICABLE': ({ field }) => `${field} does not apply here.`,
+  'reason.EXCLUSIVE_ARGUMENTS': 'These options cannot be combined.',
+  'reason.NOTHING_TO_CHANGE': 'There is nothing to save.',
+  'reason.PUBLISH_REFUSED': 'Publishing was refused; see per language what is missing.',
+  'reason.NO_FEED': 'This source has no feed to fetch.',
+  'reason.SNAPSHOT_INCOMPLETE': 'The snapshot is incomplete; nothing was saved.',
+  'reason.MASS_CLOSE_UNCONFIRMED': ({ wouldClose, openVacancies }) => `This would close ${wouldClose} of the ${openVacancies} open vacancies; nothing was changed.`,
+  'reason.QUERY_TOO_LARGE': 'The request is too large.',
+  'reason.METHOD_NOT_ALLOWED': 'The request was sent the wrong way.',
+  'reason.INVALID_REQUEST': 'The request could not be read.',
+  'unit.characters': 'characters',
+  'unit.bytes': 'bytes',
+  'unit.words': 'words',
+  'field.unknown': 'This value',
+  'field.slug': 'The address (slug)',
+  'field.title': 'The title',
+  'field.email': 'The email address',
+  'field.password': 'The password',
+  'field.name': 'The name',
+  'field.feedUrl': 'The feed URL',
+  'field.allowedHosts': 'The allowed hosts',
+  'field.roleRules': 'A role rule',
+  'field.language': 'The language',
+  'field.timeZone': 'The time zone',
+  'field.locale': 'The language',
+  'field.locales': 'The languages',
+  'field.translations': 'The translations',
+  'field.role': 'The role',
+  'field.markdown': 'The text',
+  'field.query': 'The search',
+
   'login.title': 'Sign in',
   'login.intro': 'Sign in to edit Werkwijzer\'s roles, articles, comparisons and FAQs.',
   'login.email': 'Email address',
@@ -401,6 +458,61 @@ const nl = {
   'error.notFound': 'Dit bestaat niet meer.',
   'error.rateLimited': 'Te veel pogingen. Wacht even en probeer het opnieuw.',
   'error.internal': 'De server liep tegen een probleem aan. Probeer het opnieuw; blijft het gebeuren, meld het dan aan een beheerder.',
+
+  'reason.REQUIRED': ({ field }) => `${field}: dit moet ingevuld zijn.`,
+  'reason.TOO_LONG': ({ field, max, unit }) => `${field} is te lang: hoogstens ${max} ${unit}.`,
+  'reason.TOO_SHORT': ({ field, min, unit }) => `${field} is te kort: minstens ${min} ${unit}.`,
+  'reason.TOO_MANY': ({ field, max }) => `${field} heeft te veel onderdelen: hoogstens ${max}.`,
+  'reason.OUT_OF_RANGE': ({ field, min, max }) => `${field} moet tussen ${min} en ${max} liggen.`,
+  'reason.MIN_ABOVE_MAX': ({ field }) => `${field}: de ondergrens ligt boven de bovengrens.`,
+  'reason.DUPLICATE': ({ field, value }) => (value ? `${field}: ‘${value}’ staat er twee keer in.` : `${field}: een waarde staat er twee keer in.`),
+  'reason.INVALID_FORMAT': ({ field }) => `${field} heeft niet de juiste vorm.`,
+  'reason.INVALID_TEXT': ({ field }) => `${field} bevat tekens die niet mogen, of is te lang.`,
+  'reason.INVALID_JSON': 'De velden konden niet worden gelezen.',
+  'reason.INVALID_SLUG': ({ slug }) => `Het adres ‘${slug}’ mag alleen kleine letters en cijfers hebben, verbonden door enkele streepjes (hoogstens 200).`,
+  'reason.INVALID_URL': ({ field }) => `${field} is geen geldige link: gebruik een volledig https-adres, een pad dat met / begint, een #anker of een mailto:- of tel:-link.`,
+  'reason.URL_NOT_ALLOWED': ({ field }) => `${field}: feeds worden alleen van openbare servers opgehaald.`,
+  'reason.INVALID_HOST': ({ value }) => `‘${value}’ is geen hostnaam zoals careers.example.com.`,
+  'reason.INVALID_EMAIL': 'Dit is geen geldig e-mailadres.',
+  'reason.INVALID_LOCALE': ({ field, supportedLocales }) => `${field}: kies uit ${supportedLocales}.`,
+  'reason.INVALID_LANGUAGE': ({ field }) => `${field} is geen taalcode zoals nl of en.`,
+  'reason.INVALID_TIME_ZONE': ({ field }) => `${field} is geen tijdzone zoals Europe/Amsterdam.`,
+  'reason.INVALID_CURRENCY': ({ field }) => `${field} is geen valutacode zoals EUR.`,
+  'reason.INVALID_PATTERN': ({ field }) => `${field} is geen geldig patroon (reguliere expressie).`,
+  'reason.INVALID_CURSOR': 'Deze lijst is veranderd; laad de pagina opnieuw.',
+  'reason.UNSUPPORTED_VALUE': ({ field, allowed }) => (allowed ? `${field}: kies uit ${allowed}.` : `${field}: deze waarde is niet toegestaan.`),
+  'reason.UNKNOWN_REFERENCE': ({ field }) => `${field} verwijst naar iets dat niet (meer) bestaat.`,
+  'reason.WRONG_TYPE': ({ field }) => `${field} verwijst naar iets van de verkeerde soort.`,
+  'reason.NOT_APPLICABLE': ({ field }) => `${field} is hier niet van toepassing.`,
+  'reason.EXCLUSIVE_ARGUMENTS': 'Deze opties gaan niet samen.',
+  'reason.NOTHING_TO_CHANGE': 'Er is niets om op te slaan.',
+  'reason.PUBLISH_REFUSED': 'Publiceren is geweigerd; zie per taal wat er ontbreekt.',
+  'reason.NO_FEED': 'Deze bron heeft geen feed om op te halen.',
+  'reason.SNAPSHOT_INCOMPLETE': 'De momentopname is onvolledig; er is niets opgeslagen.',
+  'reason.MASS_CLOSE_UNCONFIRMED': ({ wouldClose, openVacancies }) => `Dit zou ${wouldClose} van de ${openVacancies} openstaande vacatures sluiten; er is niets gewijzigd.`,
+  'reason.QUERY_TOO_LARGE': 'Het verzoek is te groot.',
+  'reason.METHOD_NOT_ALLOWED': 'Het verzoek is op de verkeerde manier verstuurd.',
+  'reason.INVALID_REQUEST': 'Het verzoek kon niet worden gelezen.',
+  'unit.characters': 'tekens',
+  'unit.bytes': 'bytes',
+  'unit.words': 'woorden',
+  'field.unknown': 'Deze waarde',
+  'field.slug': 'Het adres (slug)',
+  'field.title': 'De titel',
+  'field.email': 'Het e-mailadres',
+  'field.password': 'Het wachtwoord',
+  'field.name': 'De naam',
+  'field.feedUrl': 'De feed-URL',
+  'field.allowedHosts': 'De toegestane hosts',
+  'field.roleRules': 'Een functieregel',
+  'field.language': 'De taal',
+  'field.timeZone': 'De tijdzone',
+  'field.locale': 'De taal',
+  'field.locales': 'De talen',
+  'field.translations': 'De vertalingen',
+  'field.role': 'De rol',
+  'field.markdown': 'De tekst',
+  'field.query': 'De zoekopdracht',
 
   'login.title': 'Aanmelden',
   'login.intro': 'Meld je aan om de functies, artikelen, vergelijkingen en veelgestelde vragen van Werkwijzer te bewerken.',
@@ -763,6 +875,35 @@ export function t(key, params = {}) {
   const entry = DICTS[current][key] ?? en[key];
   if (entry === undefined) return key;
   return typeof entry === 'function' ? entry(params) : entry;
+}
+
+/**
+ * reasonText says in the interface language why the server refused input:
+ * the message for a BAD_USER_INPUT's extensions.reason, filled with its
+ * parameters and the field's label. '' for a reason this page does not know
+ * (the caller then shows the server's English message).
+ */
+export function reasonText(extensions) {
+  const reason = extensions && extensions.reason;
+  if (!reason || !has(`reason.${reason}`)) return '';
+  const params = { ...extensions, field: fieldLabel(extensions.field) };
+  if (extensions.unit) params.unit = t(`unit.${extensions.unit}`);
+  for (const list of ['allowed', 'supportedLocales']) {
+    if (Array.isArray(extensions[list])) params[list] = extensions[list].join(', ');
+  }
+  return t(`reason.${reason}`, params);
+}
+
+// fieldLabel names the input at fault: its label when this page has one
+// (for a path such as roleRules[0].pattern, the label of roleRules), else
+// the path itself.
+function fieldLabel(path) {
+  if (!path) return t('field.unknown');
+  const head = String(path).split(/[.[]/)[0];
+  for (const key of [`field.${path}`, `field.${head}`]) {
+    if (has(key)) return t(key);
+  }
+  return path;
 }
 
 /** missingKeys lists keys one language has and the other lacks (used by the tests). */

@@ -381,7 +381,7 @@ func (im *Importer) pullAndRecord(ctx context.Context, src *vacancy.Source, owne
 func (im *Importer) pull(ctx context.Context, src *vacancy.Source, opt Options) (Result, vacancy.PullOutcome, error) {
 	var out vacancy.PullOutcome
 	if !src.Kind.Pulls() || src.FeedURL == "" {
-		return Result{}, out, apperr.New(apperr.BadUserInput, "source %s has no feed to pull", src.Name)
+		return Result{}, out, apperr.Invalid(apperr.NoFeed, "source %s has no feed to pull", src.Name)
 	}
 	resp, err := im.Fetcher.Fetch(ctx, src.FeedURL, src.State.FeedETag, src.State.FeedLastModified)
 	if err != nil {

@@ -64,7 +64,7 @@ export async function createView(main, { type }) {
         navigate(`#/entry/${encodeURIComponent(data.created.id)}`);
       } catch (err) {
         submit.disabled = false;
-        error.textContent = err.code === 'BAD_USER_INPUT' ? err.message : errorText(err);
+        error.textContent = errorText(err);
         (err.extensions && err.extensions.field === 'slug' ? slug : title).focus();
       }
     },

@@ -555,22 +555,23 @@ class Editor {
         await this.enterConflict(err.extensions);
       } else if (err.code === 'BAD_USER_INPUT') {
         const field = err.extensions.field || '';
+        const message = errorText(err);
         const part = /^(blocks|rowIds)\[(\d+)\]/.exec(field);
         const loc = err.extensions.locale || (input.translations && input.translations.length === 1 ? input.translations[0].locale : null);
         let focusId;
         if (part) {
           // A block or row the server refused: mark it and go there.
           const id = part[1] === 'blocks' ? (state.work.structure.blocks[Number(part[2])] || {}).id : state.work.structure.rowIds[Number(part[2])];
-          state.invalid = { part: id, message: err.message };
+          state.invalid = { part: id, message };
           if (part[1] === 'blocks' && id) this.reveal(null, `blocks.${id}`);
           focusId = id && `${part[1] === 'blocks' ? 'block' : 'row'}-${id}`;
         } else {
-          state.invalid = loc && field ? { locale: loc, path: field, message: err.message } : null;
+          state.invalid = loc && field ? { locale: loc, path: field, message } : null;
           if (state.invalid) this.reveal(loc, field);
           focusId = state.invalid ? fid(loc, field) : undefined;
         }
         this.render(focusId);
-        notify(err.message, 'error');
+        notify(message, 'error');
       } else if (err.code !== 'SESSION_ENDED') {
         this.render();
         notify(errorText(err), 'error');

@@ -140,7 +140,7 @@ export async function sourcesView(main) {
     } catch (err) {
       state.busy = false;
       if (err.code === 'BAD_USER_INPUT' || err.code === 'CONFLICT') {
-        state.errors[key] = { message: err.message, field: (err.extensions && err.extensions.field) || '' };
+        state.errors[key] = { message: err.code === 'CONFLICT' ? err.message : errorText(err), field: (err.extensions && err.extensions.field) || '' };
         render(`${key === 'new' ? 'source-new' : `source-${key}-form`}-error`);
       } else if (err.code !== 'SESSION_ENDED') {
         notify(errorText(err), 'error');

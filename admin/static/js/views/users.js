@@ -50,7 +50,7 @@ export async function usersView(main) {
           render('new-user-email');
           notify(t('users.created', { email: created.email }), 'success');
         } catch (err) {
-          error.textContent = err.code === 'BAD_USER_INPUT' || err.code === 'CONFLICT' ? err.message : errorText(err);
+          error.textContent = err.code === 'CONFLICT' ? err.message : errorText(err);
         }
       },
     },
@@ -77,7 +77,7 @@ export async function usersView(main) {
           render(focusId);
           notify(message, 'success');
         } catch (err) {
-          notify(err.code === 'BAD_USER_INPUT' ? err.message : errorText(err), 'error');
+          notify(errorText(err), 'error');
         }
       };
       return h('tr', { 'data-user': u.email, class: u.active ? null : 'inactive' },

@@ -148,7 +148,7 @@ export async function webhooksView(main) {
       await fn();
       render(focusId);
     } catch (err) {
-      notify(err.code === 'BAD_USER_INPUT' ? err.message : errorText(err), 'error');
+      notify(errorText(err), 'error');
     }
   };
 
@@ -244,7 +244,7 @@ export async function webhooksView(main) {
           render(`webhook-${created.id}-title`);
           notify(wt('created'), 'success');
         } catch (err) {
-          error.textContent = err.code === 'BAD_USER_INPUT' ? err.message : errorText(err);
+          error.textContent = errorText(err);
         }
       },
     },
