@@ -966,6 +966,29 @@ func (ec *executionContext) fieldContext_Entry_version(_ context.Context, field 
 	return graphql.NewScalarFieldContext("Entry", field, false, false, "Int")
 }
 
+func (ec *executionContext) _Entry_structureVersion(ctx context.Context, field graphql.CollectedField, obj *model.Entry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Entry_structureVersion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StructureVersion, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Entry_structureVersion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Entry", field, false, false, "Int")
+}
+
 func (ec *executionContext) _Entry_label(ctx context.Context, field graphql.CollectedField, obj *model.Entry) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -1349,6 +1372,29 @@ func (ec *executionContext) _EntryTranslation_locale(ctx context.Context, field 
 }
 func (ec *executionContext) fieldContext_EntryTranslation_locale(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("EntryTranslation", field, false, false, "String")
+}
+
+func (ec *executionContext) _EntryTranslation_version(ctx context.Context, field graphql.CollectedField, obj *model.EntryTranslation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EntryTranslation_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EntryTranslation_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EntryTranslation", field, false, false, "Int")
 }
 
 func (ec *executionContext) _EntryTranslation_slug(ctx context.Context, field graphql.CollectedField, obj *model.EntryTranslation) (ret graphql.Marshaler) {
@@ -5299,6 +5345,11 @@ func (ec *executionContext) _Entry(ctx context.Context, sel ast.SelectionSet, ob
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "structureVersion":
+			out.Values[i] = ec._Entry_structureVersion(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "label":
 			out.Values[i] = ec._Entry_label(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -5452,6 +5503,11 @@ func (ec *executionContext) _EntryTranslation(ctx context.Context, sel ast.Selec
 			out.Values[i] = graphql.MarshalString("EntryTranslation")
 		case "locale":
 			out.Values[i] = ec._EntryTranslation_locale(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "version":
+			out.Values[i] = ec._EntryTranslation_version(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}

@@ -145,17 +145,18 @@ type ComplexityRoot struct {
 	}
 
 	Entry struct {
-		CreatedAt    func(childComplexity int) int
-		ID           func(childComplexity int) int
-		Label        func(childComplexity int) int
-		Live         func(childComplexity int) int
-		Status       func(childComplexity int) int
-		Structure    func(childComplexity int) int
-		Translations func(childComplexity int) int
-		Type         func(childComplexity int) int
-		UpdatedAt    func(childComplexity int) int
-		UpdatedBy    func(childComplexity int) int
-		Version      func(childComplexity int) int
+		CreatedAt        func(childComplexity int) int
+		ID               func(childComplexity int) int
+		Label            func(childComplexity int) int
+		Live             func(childComplexity int) int
+		Status           func(childComplexity int) int
+		Structure        func(childComplexity int) int
+		StructureVersion func(childComplexity int) int
+		Translations     func(childComplexity int) int
+		Type             func(childComplexity int) int
+		UpdatedAt        func(childComplexity int) int
+		UpdatedBy        func(childComplexity int) int
+		Version          func(childComplexity int) int
 	}
 
 	EntryConnection struct {
@@ -175,6 +176,7 @@ type ComplexityRoot struct {
 		Slug      func(childComplexity int) int
 		UpdatedAt func(childComplexity int) int
 		UpdatedBy func(childComplexity int) int
+		Version   func(childComplexity int) int
 	}
 
 	FAQ struct {
@@ -1016,6 +1018,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Entry.Structure(childComplexity), true
+	case "Entry.structureVersion":
+		if e.ComplexityRoot.Entry.StructureVersion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Entry.StructureVersion(childComplexity), true
 	case "Entry.translations":
 		if e.ComplexityRoot.Entry.Translations == nil {
 			break
@@ -1109,6 +1117,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.EntryTranslation.UpdatedBy(childComplexity), true
+	case "EntryTranslation.version":
+		if e.ComplexityRoot.EntryTranslation.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EntryTranslation.Version(childComplexity), true
 
 	case "FAQ.alternates":
 		if e.ComplexityRoot.FAQ.Alternates == nil {
@@ -3641,8 +3655,19 @@ type Entry {
   id: ID!
   "What kind of entry."
   type: EntryType!
-  "Increases with every change; send it back as ` + "`" + `expectedVersion` + "`" + ` when you change the entry."
+  """
+  Increases with every change to any part of the entry. The structure and
+  each translation have their own version (` + "`" + `structureVersion` + "`" + `,
+  ` + "`" + `translations.version` + "`" + `): the entry version at which that part last
+  changed. Send the version you read as ` + "`" + `expectedVersion` + "`" + ` when you change
+  the entry: this one, or the version of the parts you change. A change
+  conflicts only with later changes to the parts it touches (the
+  structure, or the locales it writes), so a Dutch editor and an English
+  translator do not block each other; ` + "`" + `deleteEntry` + "`" + ` touches every part.
+  """
   version: Int!
+  "The entry version at which the structure last changed; a change to the structure conflicts only with a later structure change."
+  structureVersion: Int!
   "A label for lists: the default locale's title or question, else any locale's."
   label: String!
   "When the entry was created."
@@ -3665,6 +3690,8 @@ type Entry {
 type EntryTranslation {
   "BCP 47 code."
   locale: String!
+  "The entry version at which this draft last changed: send it as ` + "`" + `expectedVersion` + "`" + ` to change this locale; only a later change to this locale conflicts."
+  version: Int!
   "The draft slug."
   slug: String!
   "The draft text, shaped like the type's translation input without locale and slug."
@@ -3871,15 +3898,15 @@ type Mutation {
   "Create a role as a draft."
   createRole("The role's structure and first translations." input: RoleInput!): Entry! @hasRole(role: EDITOR)
   "Change a role's draft. Translators may change only their locales' translations."
-  updateRole("The role's id." id: ID!, "The version your change is based on." expectedVersion: Int!, "What to change." input: RoleUpdateInput!): Entry! @hasRole(role: TRANSLATOR)
+  updateRole("The role's id." id: ID!, "The version your change is based on: the entry's ` + "`" + `version` + "`" + ` when you read it, or the version of the parts you change." expectedVersion: Int!, "What to change." input: RoleUpdateInput!): Entry! @hasRole(role: TRANSLATOR)
   "Create an article as a draft."
   createArticle("The article's structure and first translations." input: ArticleInput!): Entry! @hasRole(role: EDITOR)
   "Change an article's draft: its blocks and their order, or translations."
-  updateArticle("The article's id." id: ID!, "The version your change is based on." expectedVersion: Int!, "What to change." input: ArticleUpdateInput!): Entry! @hasRole(role: TRANSLATOR)
+  updateArticle("The article's id." id: ID!, "The version your change is based on: the entry's ` + "`" + `version` + "`" + ` when you read it, or the version of the parts you change." expectedVersion: Int!, "What to change." input: ArticleUpdateInput!): Entry! @hasRole(role: TRANSLATOR)
   "Create a comparison as a draft."
   createComparison("The comparison's structure and first translations." input: ComparisonInput!): Entry! @hasRole(role: EDITOR)
   "Change a comparison's draft: its roles and rows, or translations."
-  updateComparison("The comparison's id." id: ID!, "The version your change is based on." expectedVersion: Int!, "What to change." input: ComparisonUpdateInput!): Entry! @hasRole(role: TRANSLATOR)
+  updateComparison("The comparison's id." id: ID!, "The version your change is based on: the entry's ` + "`" + `version` + "`" + ` when you read it, or the version of the parts you change." expectedVersion: Int!, "What to change." input: ComparisonUpdateInput!): Entry! @hasRole(role: TRANSLATOR)
   "Create an FAQ as a draft. Show it by adding its id to a role's ` + "`" + `faqIds` + "`" + ` or an article's FAQ block."
   createFAQ("The FAQ's first translations." input: FAQInput!): Entry! @hasRole(role: EDITOR)
   """
@@ -3890,11 +3917,11 @@ type Mutation {
   member). Without ` + "`" + `slug` + "`" + ` the slug stays. Translators may patch their
   locales.
   """
-  updateTranslation("The entry's id." id: ID!, "The version your change is based on." expectedVersion: Int!, "The locale to change." locale: String!, "A new slug, if it changes." slug: String, "The members to change, as a JSON object." fields: JSON!): Entry! @hasRole(role: TRANSLATOR)
+  updateTranslation("The entry's id." id: ID!, "The version of this locale's draft (` + "`" + `EntryTranslation.version` + "`" + `, or the entry's ` + "`" + `version` + "`" + ` when you read it) your change is based on; for a locale without a draft, the entry's ` + "`" + `version` + "`" + `." expectedVersion: Int!, "The locale to change." locale: String!, "A new slug, if it changes." slug: String, "The members to change, as a JSON object." fields: JSON!): Entry! @hasRole(role: TRANSLATOR)
   "Change an FAQ's translations."
-  updateFAQ("The FAQ's id." id: ID!, "The version your change is based on." expectedVersion: Int!, "What to change." input: FAQInput!): Entry! @hasRole(role: TRANSLATOR)
+  updateFAQ("The FAQ's id." id: ID!, "The version your change is based on: the entry's ` + "`" + `version` + "`" + ` when you read it, or the version of the parts you change." expectedVersion: Int!, "What to change." input: FAQInput!): Entry! @hasRole(role: TRANSLATOR)
   "Delete an entry: it goes offline and out of the lists; its history stays. Always true."
-  deleteEntry("The entry's id." id: ID!, "The version your change is based on." expectedVersion: Int!): Boolean! @hasRole(role: EDITOR)
+  deleteEntry("The entry's id." id: ID!, "The version your change is based on: the entry's ` + "`" + `version` + "`" + ` when you read it, or the version of the parts you change." expectedVersion: Int!): Boolean! @hasRole(role: EDITOR)
   "Publish the draft in each locale as a new immutable revision. All locales or none: a refusal lists per locale the missing fields or the taken slug (` + "`" + `extensions.problems` + "`" + `). A locale whose draft is live as it is gets no new revision and is listed in ` + "`" + `unchanged` + "`" + `."
   publish("The entry's id." id: ID!, "The locales to publish." locales: [String!]!): PublishResult! @hasRole(role: EDITOR)
   "Take locales offline. Drafts and history stay."
@@ -5327,6 +5354,8 @@ func (ec *executionContext) childFields_Entry(ctx context.Context, field graphql
 		return ec.fieldContext_Entry_type(ctx, field)
 	case "version":
 		return ec.fieldContext_Entry_version(ctx, field)
+	case "structureVersion":
+		return ec.fieldContext_Entry_structureVersion(ctx, field)
 	case "label":
 		return ec.fieldContext_Entry_label(ctx, field)
 	case "createdAt":
@@ -5373,6 +5402,8 @@ func (ec *executionContext) childFields_EntryTranslation(ctx context.Context, fi
 	switch field.Name {
 	case "locale":
 		return ec.fieldContext_EntryTranslation_locale(ctx, field)
+	case "version":
+		return ec.fieldContext_EntryTranslation_version(ctx, field)
 	case "slug":
 		return ec.fieldContext_EntryTranslation_slug(ctx, field)
 	case "fields":
