@@ -455,19 +455,19 @@ class Editor {
   }
 
   /**
-   * accept takes the server's entry as the new base. The working copy
-   * follows it when it holds nothing more; unsaved edits (made before a
-   * publish, or typed while a save ran) stay.
+   * accept takes the server's entry as the new base. The structure and
+   * each translation have their own version, so the entry may hold what
+   * others saved in other locales meanwhile: the working copy takes their
+   * text wherever the editor changed nothing, and keeps unsaved edits
+   * (made before a publish, or typed while a save ran). The base is then
+   * the whole entry at its version, the right expectedVersion for any part.
    */
   accept(entry) {
     const { state } = this;
+    const latest = fromEntry(entry, this.codes);
+    state.work = merge(state.type, state.base, state.work, latest).model;
     state.entry = entry;
-    state.base = fromEntry(entry, this.codes);
-    if (same(cleaned(state.type, state.work), cleaned(state.type, state.base))) {
-      state.work = clone(state.base);
-    } else {
-      for (const loc of this.codes) state.work.tr[loc].exists = state.base.tr[loc].exists;
-    }
+    state.base = latest;
   }
 
   async enterConflict(ext) {
