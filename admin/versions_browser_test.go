@@ -78,3 +78,25 @@ func TestDutchEditorAndEnglishTranslatorSaveAtOnce(t *testing.T) {
 		}
 	}
 }
+
+// TestDeleteConfirmationNamesWhatRefersToTheEntry: asked to delete the
+// seed comparison, the editor is shown the article whose comparison block
+// shows it, live, before confirming.
+func TestDeleteConfirmationNamesWhatRefersToTheEntry(t *testing.T) {
+	srv := startServer(t, serverOptions{})
+	srv.createUser(t, "redacteur@example.com", account.RoleEditor)
+	token := srv.apiLogin(t, "redacteur@example.com")
+	comparison := srv.entryID(t, token, "COMPARISON", "Office manager en personal assistant vergeleken")
+	article := srv.seedArticle(t)
+	b := newBrowser(t, srv)
+
+	b.login(t, "redacteur@example.com")
+	b.open(t, "#/entry/"+comparison)
+	b.waitVisible(t, `#delete`)
+	b.do(t, chromedp.Click(chromedp.ID("delete")))
+	b.waitVisible(t, `#used-by [data-used-by="`+article+`"] a[href="#/entry/`+article+`"]`)
+	b.waitText(t, `#used-by`, "Office manager vs personal assistant: wat is het verschil?")
+	b.waitText(t, `#used-by`, "live")
+	b.do(t, chromedp.Click(chromedp.ID("delete-cancel")))
+	b.waitNotPresent(t, `#used-by`)
+}

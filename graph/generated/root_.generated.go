@@ -156,6 +156,7 @@ type ComplexityRoot struct {
 		Type             func(childComplexity int) int
 		UpdatedAt        func(childComplexity int) int
 		UpdatedBy        func(childComplexity int) int
+		UsedBy           func(childComplexity int) int
 		Version          func(childComplexity int) int
 	}
 
@@ -177,6 +178,14 @@ type ComplexityRoot struct {
 		UpdatedAt func(childComplexity int) int
 		UpdatedBy func(childComplexity int) int
 		Version   func(childComplexity int) int
+	}
+
+	EntryUsage struct {
+		ID      func(childComplexity int) int
+		InDraft func(childComplexity int) int
+		Label   func(childComplexity int) int
+		LiveIn  func(childComplexity int) int
+		Type    func(childComplexity int) int
 	}
 
 	FAQ struct {
@@ -1048,6 +1057,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Entry.UpdatedBy(childComplexity), true
+	case "Entry.usedBy":
+		if e.ComplexityRoot.Entry.UsedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Entry.UsedBy(childComplexity), true
 	case "Entry.version":
 		if e.ComplexityRoot.Entry.Version == nil {
 			break
@@ -1123,6 +1138,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.EntryTranslation.Version(childComplexity), true
+
+	case "EntryUsage.id":
+		if e.ComplexityRoot.EntryUsage.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EntryUsage.ID(childComplexity), true
+	case "EntryUsage.inDraft":
+		if e.ComplexityRoot.EntryUsage.InDraft == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EntryUsage.InDraft(childComplexity), true
+	case "EntryUsage.label":
+		if e.ComplexityRoot.EntryUsage.Label == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EntryUsage.Label(childComplexity), true
+	case "EntryUsage.liveIn":
+		if e.ComplexityRoot.EntryUsage.LiveIn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EntryUsage.LiveIn(childComplexity), true
+	case "EntryUsage.type":
+		if e.ComplexityRoot.EntryUsage.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EntryUsage.Type(childComplexity), true
 
 	case "FAQ.alternates":
 		if e.ComplexityRoot.FAQ.Alternates == nil {
@@ -4380,6 +4426,25 @@ type PageInfo {
   endCursor: String
 }
 `, BuiltIn: false},
+	{Name: "../schema/usage.graphqls", Input: `"An entry that refers to another in its structure (an article's comparison, FAQ or vacancy block, a comparison's column, a role's FAQs): deleting the other leaves the reference pointing at nothing."
+type EntryUsage {
+  "The referring entry's id."
+  id: ID!
+  "Its type."
+  type: EntryType!
+  "Its label, as in lists."
+  label: String!
+  "Whether its draft refers to the entry."
+  inDraft: Boolean!
+  "The locales whose live revision refers to the entry: deleting it changes those pages."
+  liveIn: [String!]!
+}
+
+extend type Entry {
+  "The articles, comparisons and roles whose draft or live revision refers to this entry, by id, at most 100. Show them before a delete. Costs a scan of the entries: ask for it on one entry, not on a list."
+  usedBy: [EntryUsage!]!
+}
+`, BuiltIn: false},
 	{Name: "../schema/vacancy.graphqls", Input: `"A vacancy from a recruitment site, linked to a role. Only open vacancies are served publicly."
 type Vacancy {
   "Stable id."
@@ -5372,6 +5437,8 @@ func (ec *executionContext) childFields_Entry(ctx context.Context, field graphql
 		return ec.fieldContext_Entry_live(ctx, field)
 	case "status":
 		return ec.fieldContext_Entry_status(ctx, field)
+	case "usedBy":
+		return ec.fieldContext_Entry_usedBy(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Entry", field.Name)
 }
@@ -5414,6 +5481,22 @@ func (ec *executionContext) childFields_EntryTranslation(ctx context.Context, fi
 		return ec.fieldContext_EntryTranslation_updatedBy(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type EntryTranslation", field.Name)
+}
+
+func (ec *executionContext) childFields_EntryUsage(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_EntryUsage_id(ctx, field)
+	case "type":
+		return ec.fieldContext_EntryUsage_type(ctx, field)
+	case "label":
+		return ec.fieldContext_EntryUsage_label(ctx, field)
+	case "inDraft":
+		return ec.fieldContext_EntryUsage_inDraft(ctx, field)
+	case "liveIn":
+		return ec.fieldContext_EntryUsage_liveIn(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type EntryUsage", field.Name)
 }
 
 func (ec *executionContext) childFields_FAQ(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

@@ -232,6 +232,20 @@ type EntryEdge struct {
 	Node *Entry `json:"node"`
 }
 
+// An entry that refers to another in its structure (an article's comparison, FAQ or vacancy block, a comparison's column, a role's FAQs): deleting the other leaves the reference pointing at nothing.
+type EntryUsage struct {
+	// The referring entry's id.
+	ID string `json:"id"`
+	// Its type.
+	Type EntryType `json:"type"`
+	// Its label, as in lists.
+	Label string `json:"label"`
+	// Whether its draft refers to the entry.
+	InDraft bool `json:"inDraft"`
+	// The locales whose live revision refers to the entry: deleting it changes those pages.
+	LiveIn []string `json:"liveIn"`
+}
+
 // An FAQ in a list.
 type FAQEdge struct {
 	// Pass as `after` to continue after this FAQ, or as `before` to page back from it.

@@ -77,6 +77,10 @@ type Store interface {
 	PutTranslation(ctx context.Context, t TranslationState, entryID string) error
 	// DeleteEntry marks the entry deleted and takes it offline.
 	DeleteEntry(ctx context.Context, id string, at time.Time) error
+	// EntriesMentioning returns, by id, at most limit entries other than
+	// id that are not deleted and whose draft structure or a live
+	// revision mentions id, with their drafts and live revisions.
+	EntriesMentioning(ctx context.Context, id string, limit int) ([]*EntryState, error)
 	// TypesOf returns the type of each of ids that exists and is not
 	// deleted.
 	TypesOf(ctx context.Context, ids []string) (map[string]Type, error)
