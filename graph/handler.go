@@ -82,6 +82,12 @@ func NewHandler(r *Resolver, limits Limits, log *slog.Logger, extensions ...grap
 	cfg.Complexity.Query.Entries = func(child int, _ *model.EntryType, first *int, _ *string, last *int, _ *string) int {
 		return pageCost(child, first, last)
 	}
+	cfg.Complexity.Query.Revisions = func(child int, _ string, _ *string, first *int, _ *string, last *int, _ *string) int {
+		return pageCost(child, first, last)
+	}
+	cfg.Complexity.Query.NeedsTranslation = func(child int, _ string, first *int, _ *string, last *int, _ *string) int {
+		return pageCost(child, first, last)
+	}
 	cfg.Complexity.Query.Roles = func(child int, _ *string, first *int, _ *string, last *int, _ *string, _ *bool) int {
 		return pageCost(child, first, last)
 	}

@@ -6497,24 +6497,12 @@ func (ec *executionContext) marshalNPublishResult2ᚖgithubᚗcomᚋwerkwijzer�
 	return ec._PublishResult(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNRevision2githubᚗcomᚋwerkwijzerᚋwerkwijzerᚋgraphᚋmodelᚐRevision(ctx context.Context, sel ast.SelectionSet, v model.Revision) graphql.Marshaler {
-	return ec._Revision(ctx, sel, &v)
-}
-
-func (ec *executionContext) marshalNRevision2ᚕgithubᚗcomᚋwerkwijzerᚋwerkwijzerᚋgraphᚋmodelᚐRevisionᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Revision) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
-		fc := graphql.GetFieldContext(ctx)
-		fc.Result = &v[i]
-		return ec.marshalNRevision2githubᚗcomᚋwerkwijzerᚋwerkwijzerᚋgraphᚋmodelᚐRevision(ctx, sel, v[i])
-	})
-
-	for _, e := range ret {
-		if e == graphql.Null {
-			return graphql.Null
-		}
+func (ec *executionContext) marshalNRevision2ᚖgithubᚗcomᚋwerkwijzerᚋwerkwijzerᚋgraphᚋmodelᚐRevision(ctx context.Context, sel ast.SelectionSet, v *model.Revision) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Revision!")
+		return graphql.Null
 	}
-
-	return ret
+	return ec._Revision(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNRevisionKind2githubᚗcomᚋwerkwijzerᚋwerkwijzerᚋgraphᚋmodelᚐRevisionKind(ctx context.Context, v any) (model.RevisionKind, error) {
@@ -6597,24 +6585,12 @@ func (ec *executionContext) marshalNTranslationStatus2ᚖgithubᚗcomᚋwerkwijz
 	return ec._TranslationStatus(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNTranslationWork2githubᚗcomᚋwerkwijzerᚋwerkwijzerᚋgraphᚋmodelᚐTranslationWork(ctx context.Context, sel ast.SelectionSet, v model.TranslationWork) graphql.Marshaler {
-	return ec._TranslationWork(ctx, sel, &v)
-}
-
-func (ec *executionContext) marshalNTranslationWork2ᚕgithubᚗcomᚋwerkwijzerᚋwerkwijzerᚋgraphᚋmodelᚐTranslationWorkᚄ(ctx context.Context, sel ast.SelectionSet, v []model.TranslationWork) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
-		fc := graphql.GetFieldContext(ctx)
-		fc.Result = &v[i]
-		return ec.marshalNTranslationWork2githubᚗcomᚋwerkwijzerᚋwerkwijzerᚋgraphᚋmodelᚐTranslationWork(ctx, sel, v[i])
-	})
-
-	for _, e := range ret {
-		if e == graphql.Null {
-			return graphql.Null
-		}
+func (ec *executionContext) marshalNTranslationWork2ᚖgithubᚗcomᚋwerkwijzerᚋwerkwijzerᚋgraphᚋmodelᚐTranslationWork(ctx context.Context, sel ast.SelectionSet, v *model.TranslationWork) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "TranslationWork!")
+		return graphql.Null
 	}
-
-	return ret
+	return ec._TranslationWork(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNUpdateUserInput2githubᚗcomᚋwerkwijzerᚋwerkwijzerᚋgraphᚋmodelᚐUpdateUserInput(ctx context.Context, v any) (model.UpdateUserInput, error) {

@@ -35,10 +35,12 @@ type ResolverRoot interface {
 	Mutation() MutationResolver
 	Query() QueryResolver
 	Revision() RevisionResolver
+	RevisionConnection() RevisionConnectionResolver
 	Role() RoleResolver
 	RoleConnection() RoleConnectionResolver
 	RoleFacet() RoleFacetResolver
 	SitemapConnection() SitemapConnectionResolver
+	TranslationWorkConnection() TranslationWorkConnectionResolver
 	Vacancy() VacancyResolver
 	VacancyConnection() VacancyConnectionResolver
 	VacancyListBlock() VacancyListBlockResolver
@@ -301,9 +303,9 @@ type ComplexityRoot struct {
 		Faqs              func(childComplexity int, locale *string, roleSlug *string, articleSlug *string, first *int, after *string, last *int, before *string, preview *bool) int
 		Locales           func(childComplexity int) int
 		Me                func(childComplexity int) int
-		NeedsTranslation  func(childComplexity int, locale string) int
+		NeedsTranslation  func(childComplexity int, locale string, first *int, after *string, last *int, before *string) int
 		RenderMarkdown    func(childComplexity int, markdown string) int
-		Revisions         func(childComplexity int, id string, locale *string) int
+		Revisions         func(childComplexity int, id string, locale *string, first *int, after *string, last *int, before *string) int
 		Role              func(childComplexity int, slug string, locale *string, preview *bool) int
 		Roles             func(childComplexity int, locale *string, first *int, after *string, last *int, before *string, preview *bool) int
 		Sitemap           func(childComplexity int, locale *string, first *int, after *string, last *int, before *string) int
@@ -326,6 +328,17 @@ type ComplexityRoot struct {
 		Number       func(childComplexity int) int
 		RestoredFrom func(childComplexity int) int
 		Slug         func(childComplexity int) int
+	}
+
+	RevisionConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	RevisionEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	RichText struct {
@@ -520,6 +533,17 @@ type ComplexityRoot struct {
 	TranslationWork struct {
 		Entry  func(childComplexity int) int
 		Status func(childComplexity int) int
+	}
+
+	TranslationWorkConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	TranslationWorkEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	User struct {
@@ -1804,7 +1828,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.NeedsTranslation(childComplexity, args["locale"].(string)), true
+		return e.ComplexityRoot.Query.NeedsTranslation(childComplexity, args["locale"].(string), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Query.renderMarkdown":
 		if e.ComplexityRoot.Query.RenderMarkdown == nil {
 			break
@@ -1826,7 +1850,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Revisions(childComplexity, args["id"].(string), args["locale"].(*string)), true
+		return e.ComplexityRoot.Query.Revisions(childComplexity, args["id"].(string), args["locale"].(*string), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Query.role":
 		if e.ComplexityRoot.Query.Role == nil {
 			break
@@ -1977,6 +2001,38 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Revision.Slug(childComplexity), true
+
+	case "RevisionConnection.edges":
+		if e.ComplexityRoot.RevisionConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RevisionConnection.Edges(childComplexity), true
+	case "RevisionConnection.pageInfo":
+		if e.ComplexityRoot.RevisionConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RevisionConnection.PageInfo(childComplexity), true
+	case "RevisionConnection.totalCount":
+		if e.ComplexityRoot.RevisionConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RevisionConnection.TotalCount(childComplexity), true
+
+	case "RevisionEdge.cursor":
+		if e.ComplexityRoot.RevisionEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RevisionEdge.Cursor(childComplexity), true
+	case "RevisionEdge.node":
+		if e.ComplexityRoot.RevisionEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RevisionEdge.Node(childComplexity), true
 
 	case "RichText.html":
 		if e.ComplexityRoot.RichText.HTML == nil {
@@ -2794,6 +2850,38 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.TranslationWork.Status(childComplexity), true
+
+	case "TranslationWorkConnection.edges":
+		if e.ComplexityRoot.TranslationWorkConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TranslationWorkConnection.Edges(childComplexity), true
+	case "TranslationWorkConnection.pageInfo":
+		if e.ComplexityRoot.TranslationWorkConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TranslationWorkConnection.PageInfo(childComplexity), true
+	case "TranslationWorkConnection.totalCount":
+		if e.ComplexityRoot.TranslationWorkConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TranslationWorkConnection.TotalCount(childComplexity), true
+
+	case "TranslationWorkEdge.cursor":
+		if e.ComplexityRoot.TranslationWorkEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TranslationWorkEdge.Cursor(childComplexity), true
+	case "TranslationWorkEdge.node":
+		if e.ComplexityRoot.TranslationWorkEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TranslationWorkEdge.Node(childComplexity), true
 
 	case "User.active":
 		if e.ComplexityRoot.User.Active == nil {
@@ -3902,15 +3990,34 @@ extend type Query {
     "Return the entries before this cursor."
     before: String
   ): EntryConnection! @hasRole(role: TRANSLATOR)
-  "An entry's history, newest first: every save and publication."
+  "An entry's history, newest first: every save and publication. (A connection since editors v2; it was a plain list.)"
   revisions(
     "The entry's id."
     id: ID!
     "Only this locale's revisions."
     locale: String
-  ): [Revision!]! @hasRole(role: TRANSLATOR)
-  "Entries whose translation in ` + "`" + `locale` + "`" + ` is missing, incomplete or outdated."
-  needsTranslation("BCP 47 code of the locale to check." locale: String!): [TranslationWork!]! @hasRole(role: TRANSLATOR)
+    "How many to return: 1 to 100, default 20."
+    first: Int
+    "Return the revisions after this cursor."
+    after: String
+    "How many to return counting back from the end (or from ` + "`" + `before` + "`" + `), for paging backwards: 1 to 100, default 20. Not together with ` + "`" + `first` + "`" + `."
+    last: Int
+    "Return the revisions before this cursor."
+    before: String
+  ): RevisionConnection! @hasRole(role: TRANSLATOR)
+  "Entries whose translation in ` + "`" + `locale` + "`" + ` is missing, incomplete or outdated, newest first. (A connection since editors v2; it was a plain list.)"
+  needsTranslation(
+    "BCP 47 code of the locale to check."
+    locale: String!
+    "How many to return: 1 to 100, default 20."
+    first: Int
+    "Return the entries after this cursor."
+    after: String
+    "How many to return counting back from the end (or from ` + "`" + `before` + "`" + `), for paging backwards: 1 to 100, default 20. Not together with ` + "`" + `first` + "`" + `."
+    last: Int
+    "Return the entries before this cursor."
+    before: String
+  ): TranslationWorkConnection! @hasRole(role: TRANSLATOR)
   "The audit log, newest first."
   auditLog(
     "Only changes to this entry."
@@ -4227,6 +4334,42 @@ input FAQTranslationInput {
 input FAQInput {
   "The translations to create or replace."
   translations: [FAQTranslationInput!]!
+}
+`, BuiltIn: false},
+	{Name: "../schema/editor_lists.graphqls", Input: `"A page of an entry's history."
+type RevisionConnection {
+  "The revisions on this page, newest first."
+  edges: [RevisionEdge!]!
+  "Where this page ends."
+  pageInfo: PageInfo!
+  "How many revisions the whole history (in the asked locale) holds."
+  totalCount: Int!
+}
+
+"A revision in a list."
+type RevisionEdge {
+  "Pass as ` + "`" + `after` + "`" + ` to continue after this revision, or as ` + "`" + `before` + "`" + ` to page back from it."
+  cursor: String!
+  "The revision."
+  node: Revision!
+}
+
+"A page of translation work."
+type TranslationWorkConnection {
+  "The entries on this page that need work, newest first."
+  edges: [TranslationWorkEdge!]!
+  "Where this page ends."
+  pageInfo: PageInfo!
+  "How many entries need work in the locale. Counting reads every entry's status: select it only when you show it."
+  totalCount: Int!
+}
+
+"An entry that needs work, in a list."
+type TranslationWorkEdge {
+  "Pass as ` + "`" + `after` + "`" + ` to continue after this entry, or as ` + "`" + `before` + "`" + ` to page back from it."
+  cursor: String!
+  "The entry and its status."
+  node: TranslationWork!
 }
 `, BuiltIn: false},
 	{Name: "../schema/schema.graphqls", Input: `"""
@@ -5663,6 +5806,28 @@ func (ec *executionContext) childFields_Revision(ctx context.Context, field grap
 	return nil, fmt.Errorf("no field named %q was found under type Revision", field.Name)
 }
 
+func (ec *executionContext) childFields_RevisionConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_RevisionConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_RevisionConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_RevisionConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RevisionConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_RevisionEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_RevisionEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_RevisionEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RevisionEdge", field.Name)
+}
+
 func (ec *executionContext) childFields_RichText(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "markdown":
@@ -6035,6 +6200,28 @@ func (ec *executionContext) childFields_TranslationWork(ctx context.Context, fie
 		return ec.fieldContext_TranslationWork_status(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type TranslationWork", field.Name)
+}
+
+func (ec *executionContext) childFields_TranslationWorkConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_TranslationWorkConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_TranslationWorkConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_TranslationWorkConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TranslationWorkConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_TranslationWorkEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_TranslationWorkEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_TranslationWorkEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TranslationWorkEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_User(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

@@ -364,6 +364,14 @@ type RangeInput struct {
 	Max graphql.Omittable[*float64] `json:"max,omitempty"`
 }
 
+// A revision in a list.
+type RevisionEdge struct {
+	// Pass as `after` to continue after this revision, or as `before` to page back from it.
+	Cursor string `json:"cursor"`
+	// The revision.
+	Node *Revision `json:"node"`
+}
+
 // A role in a list.
 type RoleEdge struct {
 	// Pass as `after` to continue after this role, or as `before` to page back from it.
@@ -684,6 +692,14 @@ type TranslationWork struct {
 	Entry *Entry `json:"entry"`
 	// Its status in the asked locale.
 	Status *TranslationStatus `json:"status"`
+}
+
+// An entry that needs work, in a list.
+type TranslationWorkEdge struct {
+	// Pass as `after` to continue after this entry, or as `before` to page back from it.
+	Cursor string `json:"cursor"`
+	// The entry and its status.
+	Node *TranslationWork `json:"node"`
 }
 
 // Changes to a source; absent fields stay.

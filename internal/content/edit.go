@@ -477,29 +477,51 @@ func (s *Service) Unpublish(ctx context.Context, id string, locales []string) (*
 	return e, err
 }
 
-// Revisions lists an entry's history in one locale ("" for all), newest
-// first: every save and every publication, with who made it and when.
-func (s *Service) Revisions(ctx context.Context, id, loc string) ([]Revision, error) {
+// Revisions pages through an entry's history in one locale ("" for all),
+// newest first: every save and every publication, with who made it and
+// when. A deleted entry's history stays readable.
+func (s *Service) Revisions(ctx context.Context, id, loc string, page Page) (List[Revision], error) {
+	loc, err := s.historyLocale(ctx, id, loc)
+	if err != nil {
+		return List[Revision]{}, err
+	}
+	fetch := page
+	fetch.Limit++
+	history, err := s.store.History(ctx, id, loc, fetch)
+	if err != nil {
+		return List[Revision]{}, err
+	}
+	if len(history) == 0 && page.AfterID == "" && page.BeforeID == "" {
+		// No history at all: say whether there is no such entry.
+		if _, err := s.store.Entry(ctx, id); err != nil {
+			return List[Revision]{}, err
+		}
+	}
+	return cut(history, page), nil
+}
+
+// CountRevisions counts what Revisions pages through.
+func (s *Service) CountRevisions(ctx context.Context, id, loc string) (int, error) {
+	loc, err := s.historyLocale(ctx, id, loc)
+	if err != nil {
+		return 0, err
+	}
+	return s.store.CountHistory(ctx, id, loc)
+}
+
+// historyLocale checks a request for an entry's history and normalizes
+// its locale ("" stays: every locale).
+func (s *Service) historyLocale(ctx context.Context, id, loc string) (string, error) {
 	if _, err := account.Authorize(ctx, account.RoleTranslator, "read revisions"); err != nil {
-		return nil, err
+		return "", err
 	}
 	if loc != "" {
 		var err error
 		if loc, err = s.locales.Normalize(loc); err != nil {
-			return nil, apperr.New(apperr.BadUserInput, "%s", err.Error()).With("field", "locale")
+			return "", apperr.New(apperr.BadUserInput, "%s", err.Error()).With("field", "locale")
 		}
 	}
-	if err := checkID(id); err != nil {
-		return nil, err
-	}
-	history, err := s.store.History(ctx, id, loc)
-	if err != nil || len(history) > 0 {
-		return history, err // a deleted entry's history stays readable
-	}
-	if _, err := s.store.Entry(ctx, id); err != nil {
-		return nil, err
-	}
-	return history, nil
+	return loc, checkID(id)
 }
 
 // RestoreRevision makes an old revision the draft again (its structure and

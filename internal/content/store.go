@@ -96,9 +96,11 @@ type Store interface {
 	// Unpublish takes an entry offline in locale, keeping its slug in the
 	// slug history; it reports whether it was live there.
 	Unpublish(ctx context.Context, typ Type, id, locale string, at time.Time) (bool, error)
-	// History lists an entry's revisions, newest first; locale "" means
-	// every locale.
-	History(ctx context.Context, id, locale string) ([]Revision, error)
+	// History pages through an entry's revisions, newest first (by id,
+	// which is creation order); locale "" means every locale.
+	History(ctx context.Context, id, locale string, page Page) ([]Revision, error)
+	// CountHistory counts what History pages through.
+	CountHistory(ctx context.Context, id, locale string) (int, error)
 	// Revision returns one revision.
 	Revision(ctx context.Context, id string) (Revision, error)
 

@@ -740,21 +740,37 @@ func (s *Content) retireSlug(ctx context.Context, typ content.Type, locale, slug
 	return nil
 }
 
-// History lists revisions, newest first.
-func (s *Content) History(ctx context.Context, id, locale string) ([]content.Revision, error) {
-	q := s.db.WithContext(ctx).Where("entry_id = ?", id)
-	if locale != "" {
-		q = q.Where("locale = ?", locale)
-	}
+// History pages through revisions, newest first: by id, since revision
+// ids are UUIDv7 and so in creation order, which keyset paging needs a
+// unique column for.
+func (s *Content) History(ctx context.Context, id, locale string, page content.Page) ([]content.Revision, error) {
 	var rows []revisionRow
-	if err := q.Order("created_at DESC, number DESC").Find(&rows).Error; err != nil {
+	if err := keyset(s.history(ctx, id, locale), "id", true, page).Find(&rows).Error; err != nil {
 		return nil, fmt.Errorf("load history of %s: %w", id, err)
 	}
+	inListOrder(rows, page)
 	out := make([]content.Revision, len(rows))
 	for i, r := range rows {
 		out[i] = r.toContent()
 	}
 	return out, nil
+}
+
+// CountHistory counts what History pages through.
+func (s *Content) CountHistory(ctx context.Context, id, locale string) (int, error) {
+	var n int64
+	if err := s.history(ctx, id, locale).Model(&revisionRow{}).Count(&n).Error; err != nil {
+		return 0, fmt.Errorf("count history of %s: %w", id, err)
+	}
+	return int(n), nil
+}
+
+func (s *Content) history(ctx context.Context, id, locale string) *gorm.DB {
+	q := s.db.WithContext(ctx).Where("entry_id = ?", id)
+	if locale != "" {
+		q = q.Where("locale = ?", locale)
+	}
+	return q
 }
 
 // Revision loads one revision.
