@@ -4074,7 +4074,7 @@ type Mutation {
   "Change an FAQ's translations."
   updateFAQ("The FAQ's id." id: ID!, "The version your change is based on: the entry's ` + "`" + `version` + "`" + ` when you read it, or the version of the parts you change." expectedVersion: Int!, "What to change." input: FAQInput!): Entry! @hasRole(role: TRANSLATOR)
   "Delete an entry: it goes offline and out of the lists; its history stays. Always true."
-  deleteEntry("The entry's id." id: ID!, "The version your change is based on: the entry's ` + "`" + `version` + "`" + ` when you read it, or the version of the parts you change." expectedVersion: Int!): Boolean! @hasRole(role: EDITOR)
+  deleteEntry("The entry's id." id: ID!, "The entry's ` + "`" + `version` + "`" + ` when you read it: a delete ends every part, so any change since conflicts." expectedVersion: Int!): Boolean! @hasRole(role: EDITOR)
   "Publish the draft in each locale as a new immutable revision. All locales or none: a refusal lists per locale the missing fields or the taken slug (` + "`" + `extensions.problems` + "`" + `). A locale whose draft is live as it is gets no new revision and is listed in ` + "`" + `unchanged` + "`" + `."
   publish("The entry's id." id: ID!, "The locales to publish." locales: [String!]!): PublishResult! @hasRole(role: EDITOR)
   "Take locales offline. Drafts and history stay."
