@@ -47,14 +47,14 @@ func (r *Resolver) toEntry(e *content.EntryState) (*model.Entry, error) {
 		return nil, err
 	}
 	out := &model.Entry{
-		ID: e.ID, Type: model.EntryType(strings.ToUpper(string(e.Type))), Version: e.Version,
+		ID: e.ID, Type: model.EntryType(strings.ToUpper(string(e.Type))), Version: e.Version, StructureVersion: e.StructureVersion,
 		Label: r.Content.Label(e), CreatedAt: e.CreatedAt, UpdatedAt: e.UpdatedAt,
 		Structure: model.JSON(e.Structure), UpdatedByID: e.UpdatedBy,
 		Translations: make([]model.EntryTranslation, len(e.Translations)),
 		Live:         make([]model.LiveTranslation, len(e.Live)),
 	}
 	for i, t := range e.Translations {
-		out.Translations[i] = model.EntryTranslation{Locale: t.Locale, Slug: t.Slug, Fields: model.JSON(t.Fields), UpdatedAt: t.UpdatedAt, UpdatedByID: t.UpdatedBy}
+		out.Translations[i] = model.EntryTranslation{Locale: t.Locale, Version: t.Version, Slug: t.Slug, Fields: model.JSON(t.Fields), UpdatedAt: t.UpdatedAt, UpdatedByID: t.UpdatedBy}
 	}
 	for i, l := range e.Live {
 		out.Live[i] = model.LiveTranslation{Locale: l.Locale, Slug: l.Slug, RevisionNumber: l.RevisionNumber, PublishedAt: l.PublishedAt, FirstPublishedAt: l.FirstPublishedAt}

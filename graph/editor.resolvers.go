@@ -262,38 +262,51 @@ func (r *queryResolver) Entries(ctx context.Context, typeArg *model.EntryType, f
 }
 
 // Revisions is the resolver for the revisions field.
-func (r *queryResolver) Revisions(ctx context.Context, id string, locale *string) ([]model.Revision, error) {
+func (r *queryResolver) Revisions(ctx context.Context, id string, locale *string, first *int, after *string, last *int, before *string) (*model.RevisionConnection, error) {
+	pg, err := page(first, after, last, before)
+	if err != nil {
+		return nil, err
+	}
 	loc := ""
 	if locale != nil {
 		loc = *locale
 	}
-	revs, err := r.Content.Revisions(ctx, id, loc)
+	list, err := r.Content.Revisions(ctx, id, loc, pg)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]model.Revision, len(revs))
-	for i, rev := range revs {
-		out[i] = toRevision(rev)
-	}
-	return out, nil
+	conn := &model.RevisionConnection{Count: func(ctx context.Context) (int, error) { return r.Content.CountRevisions(ctx, id, loc) }}
+	conn.Edges, conn.PageInfo, err = edges(list.Items, list.HasNextPage, list.HasPreviousPage,
+		func(rev content.Revision) string { return encodeCursor(rev.ID) },
+		func(c string, rev content.Revision) (model.RevisionEdge, error) {
+			node := toRevision(rev)
+			return model.RevisionEdge{Cursor: c, Node: &node}, nil
+		})
+	return conn, err
 }
 
 // NeedsTranslation is the resolver for the needsTranslation field.
-func (r *queryResolver) NeedsTranslation(ctx context.Context, locale string) ([]model.TranslationWork, error) {
-	items, err := r.Content.NeedsTranslation(ctx, locale)
+func (r *queryResolver) NeedsTranslation(ctx context.Context, locale string, first *int, after *string, last *int, before *string) (*model.TranslationWorkConnection, error) {
+	pg, err := page(first, after, last, before)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]model.TranslationWork, len(items))
-	for i, item := range items {
-		e, err := r.toEntry(item.Entry)
-		if err != nil {
-			return nil, err
-		}
-		st := toStatus(item.Status)
-		out[i] = model.TranslationWork{Entry: e, Status: &st}
+	list, err := r.Content.NeedsTranslation(ctx, locale, pg)
+	if err != nil {
+		return nil, err
 	}
-	return out, nil
+	conn := &model.TranslationWorkConnection{Count: func(ctx context.Context) (int, error) { return r.Content.CountNeedsTranslation(ctx, locale) }}
+	conn.Edges, conn.PageInfo, err = edges(list.Items, list.HasNextPage, list.HasPreviousPage,
+		func(w content.WorkItem) string { return encodeCursor(w.Entry.ID) },
+		func(c string, w content.WorkItem) (model.TranslationWorkEdge, error) {
+			e, err := r.toEntry(w.Entry)
+			if err != nil {
+				return model.TranslationWorkEdge{}, err
+			}
+			st := toStatus(w.Status)
+			return model.TranslationWorkEdge{Cursor: c, Node: &model.TranslationWork{Entry: e, Status: &st}}, nil
+		})
+	return conn, err
 }
 
 // AuditLog is the resolver for the auditLog field.

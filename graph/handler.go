@@ -22,6 +22,7 @@ import (
 	"github.com/werkwijzer/werkwijzer/graph/generated"
 	"github.com/werkwijzer/werkwijzer/graph/model"
 	"github.com/werkwijzer/werkwijzer/internal/apperr"
+	"github.com/werkwijzer/werkwijzer/internal/content"
 )
 
 // Limits bound what one GraphQL request may ask for.
@@ -78,6 +79,15 @@ func NewHandler(r *Resolver, limits Limits, log *slog.Logger, extensions ...grap
 	cfg.Complexity.Query.Articles = func(child int, _ *string, first *int, _ *string, last *int, _ *string, _ *bool) int {
 		return pageCost(child, first, last)
 	}
+	cfg.Complexity.Query.Entries = func(child int, _ *model.EntryType, first *int, _ *string, last *int, _ *string) int {
+		return pageCost(child, first, last)
+	}
+	cfg.Complexity.Query.Revisions = func(child int, _ string, _ *string, first *int, _ *string, last *int, _ *string) int {
+		return pageCost(child, first, last)
+	}
+	cfg.Complexity.Query.NeedsTranslation = func(child int, _ string, first *int, _ *string, last *int, _ *string) int {
+		return pageCost(child, first, last)
+	}
 	cfg.Complexity.Query.Roles = func(child int, _ *string, first *int, _ *string, last *int, _ *string, _ *bool) int {
 		return pageCost(child, first, last)
 	}
@@ -97,6 +107,10 @@ func NewHandler(r *Resolver, limits Limits, log *slog.Logger, extensions ...grap
 	cfg.Complexity.Query.VacanciesForAdmin = func(child int, _ *model.AdminVacancyFilter, first *int, _ *string, last *int, _ *string) int {
 		return pageCost(child, first, last)
 	}
+	// usedBy scans the entries and loads up to MaxUsages of them: it
+	// costs as much as that many items, so asking for it on every entry
+	// of a long list is refused.
+	cfg.Complexity.Entry.UsedBy = func(child int) int { return content.MaxUsages * (1 + child) }
 	cfg.Complexity.Role.Vacancies = func(child int, first *int, _ *string, last *int, _ *string) int {
 		return pageCost(child, first, last)
 	}

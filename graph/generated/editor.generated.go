@@ -22,6 +22,8 @@ type AuditEntryResolver interface {
 }
 type EntryResolver interface {
 	UpdatedBy(ctx context.Context, obj *model.Entry) (*model.User, error)
+
+	UsedBy(ctx context.Context, obj *model.Entry) ([]model.EntryUsage, error)
 }
 type EntryConnectionResolver interface {
 	TotalCount(ctx context.Context, obj *model.EntryConnection) (int, error)
@@ -1126,6 +1128,29 @@ func (ec *executionContext) fieldContext_Entry_version(_ context.Context, field 
 	return graphql.NewScalarFieldContext("Entry", field, false, false, "Int")
 }
 
+func (ec *executionContext) _Entry_structureVersion(ctx context.Context, field graphql.CollectedField, obj *model.Entry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Entry_structureVersion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StructureVersion, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Entry_structureVersion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Entry", field, false, false, "Int")
+}
+
 func (ec *executionContext) _Entry_label(ctx context.Context, field graphql.CollectedField, obj *model.Entry) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -1378,6 +1403,38 @@ func (ec *executionContext) fieldContext_Entry_scheduled(_ context.Context, fiel
 	return fc, nil
 }
 
+func (ec *executionContext) _Entry_usedBy(ctx context.Context, field graphql.CollectedField, obj *model.Entry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Entry_usedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Entry().UsedBy(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.EntryUsage) graphql.Marshaler {
+			return ec.marshalNEntryUsage2ᚕgithubᚗcomᚋwerkwijzerᚋwerkwijzerᚋgraphᚋmodelᚐEntryUsageᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Entry_usedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Entry",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EntryUsage(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _EntryConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.EntryConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -1541,6 +1598,29 @@ func (ec *executionContext) _EntryTranslation_locale(ctx context.Context, field 
 }
 func (ec *executionContext) fieldContext_EntryTranslation_locale(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("EntryTranslation", field, false, false, "String")
+}
+
+func (ec *executionContext) _EntryTranslation_version(ctx context.Context, field graphql.CollectedField, obj *model.EntryTranslation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EntryTranslation_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EntryTranslation_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EntryTranslation", field, false, false, "Int")
 }
 
 func (ec *executionContext) _EntryTranslation_slug(ctx context.Context, field graphql.CollectedField, obj *model.EntryTranslation) (ret graphql.Marshaler) {
@@ -5987,6 +6067,11 @@ func (ec *executionContext) _Entry(ctx context.Context, sel ast.SelectionSet, ob
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "structureVersion":
+			out.Values[i] = ec._Entry_structureVersion(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "label":
 			out.Values[i] = ec._Entry_label(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -6033,6 +6118,12 @@ func (ec *executionContext) _Entry(ctx context.Context, sel ast.SelectionSet, ob
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "usedBy":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Entry_usedBy(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -6145,6 +6236,11 @@ func (ec *executionContext) _EntryTranslation(ctx context.Context, sel ast.Selec
 			out.Values[i] = graphql.MarshalString("EntryTranslation")
 		case "locale":
 			out.Values[i] = ec._EntryTranslation_locale(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "version":
+			out.Values[i] = ec._EntryTranslation_version(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -7150,24 +7246,12 @@ func (ec *executionContext) marshalNPublishResult2ᚖgithubᚗcomᚋwerkwijzer�
 	return ec._PublishResult(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNRevision2githubᚗcomᚋwerkwijzerᚋwerkwijzerᚋgraphᚋmodelᚐRevision(ctx context.Context, sel ast.SelectionSet, v model.Revision) graphql.Marshaler {
-	return ec._Revision(ctx, sel, &v)
-}
-
-func (ec *executionContext) marshalNRevision2ᚕgithubᚗcomᚋwerkwijzerᚋwerkwijzerᚋgraphᚋmodelᚐRevisionᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Revision) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
-		fc := graphql.GetFieldContext(ctx)
-		fc.Result = &v[i]
-		return ec.marshalNRevision2githubᚗcomᚋwerkwijzerᚋwerkwijzerᚋgraphᚋmodelᚐRevision(ctx, sel, v[i])
-	})
-
-	for _, e := range ret {
-		if e == graphql.Null {
-			return graphql.Null
-		}
+func (ec *executionContext) marshalNRevision2ᚖgithubᚗcomᚋwerkwijzerᚋwerkwijzerᚋgraphᚋmodelᚐRevision(ctx context.Context, sel ast.SelectionSet, v *model.Revision) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Revision!")
+		return graphql.Null
 	}
-
-	return ret
+	return ec._Revision(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNRevisionKind2githubᚗcomᚋwerkwijzerᚋwerkwijzerᚋgraphᚋmodelᚐRevisionKind(ctx context.Context, v any) (model.RevisionKind, error) {
@@ -7250,24 +7334,12 @@ func (ec *executionContext) marshalNTranslationStatus2ᚖgithubᚗcomᚋwerkwijz
 	return ec._TranslationStatus(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNTranslationWork2githubᚗcomᚋwerkwijzerᚋwerkwijzerᚋgraphᚋmodelᚐTranslationWork(ctx context.Context, sel ast.SelectionSet, v model.TranslationWork) graphql.Marshaler {
-	return ec._TranslationWork(ctx, sel, &v)
-}
-
-func (ec *executionContext) marshalNTranslationWork2ᚕgithubᚗcomᚋwerkwijzerᚋwerkwijzerᚋgraphᚋmodelᚐTranslationWorkᚄ(ctx context.Context, sel ast.SelectionSet, v []model.TranslationWork) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
-		fc := graphql.GetFieldContext(ctx)
-		fc.Result = &v[i]
-		return ec.marshalNTranslationWork2githubᚗcomᚋwerkwijzerᚋwerkwijzerᚋgraphᚋmodelᚐTranslationWork(ctx, sel, v[i])
-	})
-
-	for _, e := range ret {
-		if e == graphql.Null {
-			return graphql.Null
-		}
+func (ec *executionContext) marshalNTranslationWork2ᚖgithubᚗcomᚋwerkwijzerᚋwerkwijzerᚋgraphᚋmodelᚐTranslationWork(ctx context.Context, sel ast.SelectionSet, v *model.TranslationWork) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "TranslationWork!")
+		return graphql.Null
 	}
-
-	return ret
+	return ec._TranslationWork(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNUpdateUserInput2githubᚗcomᚋwerkwijzerᚋwerkwijzerᚋgraphᚋmodelᚐUpdateUserInput(ctx context.Context, v any) (model.UpdateUserInput, error) {

@@ -36,11 +36,13 @@ type ResolverRoot interface {
 	Mutation() MutationResolver
 	Query() QueryResolver
 	Revision() RevisionResolver
+	RevisionConnection() RevisionConnectionResolver
 	Role() RoleResolver
 	RoleConnection() RoleConnectionResolver
 	RoleFacet() RoleFacetResolver
 	ScheduledAction() ScheduledActionResolver
 	SitemapConnection() SitemapConnectionResolver
+	TranslationWorkConnection() TranslationWorkConnectionResolver
 	Vacancy() VacancyResolver
 	VacancyConnection() VacancyConnectionResolver
 	VacancyListBlock() VacancyListBlockResolver
@@ -147,18 +149,20 @@ type ComplexityRoot struct {
 	}
 
 	Entry struct {
-		CreatedAt    func(childComplexity int) int
-		ID           func(childComplexity int) int
-		Label        func(childComplexity int) int
-		Live         func(childComplexity int) int
-		Scheduled    func(childComplexity int) int
-		Status       func(childComplexity int) int
-		Structure    func(childComplexity int) int
-		Translations func(childComplexity int) int
-		Type         func(childComplexity int) int
-		UpdatedAt    func(childComplexity int) int
-		UpdatedBy    func(childComplexity int) int
-		Version      func(childComplexity int) int
+		CreatedAt        func(childComplexity int) int
+		ID               func(childComplexity int) int
+		Label            func(childComplexity int) int
+		Live             func(childComplexity int) int
+		Scheduled        func(childComplexity int) int
+		Status           func(childComplexity int) int
+		Structure        func(childComplexity int) int
+		StructureVersion func(childComplexity int) int
+		Translations     func(childComplexity int) int
+		Type             func(childComplexity int) int
+		UpdatedAt        func(childComplexity int) int
+		UpdatedBy        func(childComplexity int) int
+		UsedBy           func(childComplexity int) int
+		Version          func(childComplexity int) int
 	}
 
 	EntryConnection struct {
@@ -178,6 +182,15 @@ type ComplexityRoot struct {
 		Slug      func(childComplexity int) int
 		UpdatedAt func(childComplexity int) int
 		UpdatedBy func(childComplexity int) int
+		Version   func(childComplexity int) int
+	}
+
+	EntryUsage struct {
+		ID      func(childComplexity int) int
+		InDraft func(childComplexity int) int
+		Label   func(childComplexity int) int
+		LiveIn  func(childComplexity int) int
+		Type    func(childComplexity int) int
 	}
 
 	FAQ struct {
@@ -301,9 +314,9 @@ type ComplexityRoot struct {
 		Faqs              func(childComplexity int, locale *string, roleSlug *string, articleSlug *string, first *int, after *string, last *int, before *string, preview *bool) int
 		Locales           func(childComplexity int) int
 		Me                func(childComplexity int) int
-		NeedsTranslation  func(childComplexity int, locale string) int
+		NeedsTranslation  func(childComplexity int, locale string, first *int, after *string, last *int, before *string) int
 		RenderMarkdown    func(childComplexity int, markdown string) int
-		Revisions         func(childComplexity int, id string, locale *string) int
+		Revisions         func(childComplexity int, id string, locale *string, first *int, after *string, last *int, before *string) int
 		Role              func(childComplexity int, slug string, locale *string, preview *bool) int
 		Roles             func(childComplexity int, locale *string, first *int, after *string, last *int, before *string, preview *bool) int
 		ScheduledActions  func(childComplexity int, first int) int
@@ -329,6 +342,17 @@ type ComplexityRoot struct {
 		Number       func(childComplexity int) int
 		RestoredFrom func(childComplexity int) int
 		Slug         func(childComplexity int) int
+	}
+
+	RevisionConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	RevisionEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	RichText struct {
@@ -536,6 +560,17 @@ type ComplexityRoot struct {
 	TranslationWork struct {
 		Entry  func(childComplexity int) int
 		Status func(childComplexity int) int
+	}
+
+	TranslationWorkConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	TranslationWorkEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	User struct {
@@ -1090,6 +1125,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Entry.Structure(childComplexity), true
+	case "Entry.structureVersion":
+		if e.ComplexityRoot.Entry.StructureVersion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Entry.StructureVersion(childComplexity), true
 	case "Entry.translations":
 		if e.ComplexityRoot.Entry.Translations == nil {
 			break
@@ -1114,6 +1155,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Entry.UpdatedBy(childComplexity), true
+	case "Entry.usedBy":
+		if e.ComplexityRoot.Entry.UsedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Entry.UsedBy(childComplexity), true
 	case "Entry.version":
 		if e.ComplexityRoot.Entry.Version == nil {
 			break
@@ -1183,6 +1230,43 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.EntryTranslation.UpdatedBy(childComplexity), true
+	case "EntryTranslation.version":
+		if e.ComplexityRoot.EntryTranslation.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EntryTranslation.Version(childComplexity), true
+
+	case "EntryUsage.id":
+		if e.ComplexityRoot.EntryUsage.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EntryUsage.ID(childComplexity), true
+	case "EntryUsage.inDraft":
+		if e.ComplexityRoot.EntryUsage.InDraft == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EntryUsage.InDraft(childComplexity), true
+	case "EntryUsage.label":
+		if e.ComplexityRoot.EntryUsage.Label == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EntryUsage.Label(childComplexity), true
+	case "EntryUsage.liveIn":
+		if e.ComplexityRoot.EntryUsage.LiveIn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EntryUsage.LiveIn(childComplexity), true
+	case "EntryUsage.type":
+		if e.ComplexityRoot.EntryUsage.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EntryUsage.Type(childComplexity), true
 
 	case "FAQ.alternates":
 		if e.ComplexityRoot.FAQ.Alternates == nil {
@@ -1906,7 +1990,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.NeedsTranslation(childComplexity, args["locale"].(string)), true
+		return e.ComplexityRoot.Query.NeedsTranslation(childComplexity, args["locale"].(string), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Query.renderMarkdown":
 		if e.ComplexityRoot.Query.RenderMarkdown == nil {
 			break
@@ -1928,7 +2012,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Revisions(childComplexity, args["id"].(string), args["locale"].(*string)), true
+		return e.ComplexityRoot.Query.Revisions(childComplexity, args["id"].(string), args["locale"].(*string), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Query.role":
 		if e.ComplexityRoot.Query.Role == nil {
 			break
@@ -2107,6 +2191,38 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Revision.Slug(childComplexity), true
+
+	case "RevisionConnection.edges":
+		if e.ComplexityRoot.RevisionConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RevisionConnection.Edges(childComplexity), true
+	case "RevisionConnection.pageInfo":
+		if e.ComplexityRoot.RevisionConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RevisionConnection.PageInfo(childComplexity), true
+	case "RevisionConnection.totalCount":
+		if e.ComplexityRoot.RevisionConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RevisionConnection.TotalCount(childComplexity), true
+
+	case "RevisionEdge.cursor":
+		if e.ComplexityRoot.RevisionEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RevisionEdge.Cursor(childComplexity), true
+	case "RevisionEdge.node":
+		if e.ComplexityRoot.RevisionEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RevisionEdge.Node(childComplexity), true
 
 	case "RichText.html":
 		if e.ComplexityRoot.RichText.HTML == nil {
@@ -2985,6 +3101,38 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.TranslationWork.Status(childComplexity), true
+
+	case "TranslationWorkConnection.edges":
+		if e.ComplexityRoot.TranslationWorkConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TranslationWorkConnection.Edges(childComplexity), true
+	case "TranslationWorkConnection.pageInfo":
+		if e.ComplexityRoot.TranslationWorkConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TranslationWorkConnection.PageInfo(childComplexity), true
+	case "TranslationWorkConnection.totalCount":
+		if e.ComplexityRoot.TranslationWorkConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TranslationWorkConnection.TotalCount(childComplexity), true
+
+	case "TranslationWorkEdge.cursor":
+		if e.ComplexityRoot.TranslationWorkEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TranslationWorkEdge.Cursor(childComplexity), true
+	case "TranslationWorkEdge.node":
+		if e.ComplexityRoot.TranslationWorkEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TranslationWorkEdge.Node(childComplexity), true
 
 	case "User.active":
 		if e.ComplexityRoot.User.Active == nil {
@@ -4054,8 +4202,19 @@ type Entry {
   id: ID!
   "What kind of entry."
   type: EntryType!
-  "Increases with every change; send it back as ` + "`" + `expectedVersion` + "`" + ` when you change the entry."
+  """
+  Increases with every change to any part of the entry. The structure and
+  each translation have their own version (` + "`" + `structureVersion` + "`" + `,
+  ` + "`" + `translations.version` + "`" + `): the entry version at which that part last
+  changed. Send the version you read as ` + "`" + `expectedVersion` + "`" + ` when you change
+  the entry: this one, or the version of the parts you change. A change
+  conflicts only with later changes to the parts it touches (the
+  structure, or the locales it writes), so a Dutch editor and an English
+  translator do not block each other; ` + "`" + `deleteEntry` + "`" + ` touches every part.
+  """
   version: Int!
+  "The entry version at which the structure last changed; a change to the structure conflicts only with a later structure change."
+  structureVersion: Int!
   "A label for lists: the default locale's title or question, else any locale's."
   label: String!
   "When the entry was created."
@@ -4078,6 +4237,8 @@ type Entry {
 type EntryTranslation {
   "BCP 47 code."
   locale: String!
+  "The entry version at which this draft last changed: send it as ` + "`" + `expectedVersion` + "`" + ` to change this locale; only a later change to this locale conflicts."
+  version: Int!
   "The draft slug."
   slug: String!
   "The draft text, shaped like the type's translation input without locale and slug."
@@ -4242,15 +4403,34 @@ extend type Query {
     "Return the entries before this cursor."
     before: String
   ): EntryConnection! @hasRole(role: TRANSLATOR)
-  "An entry's history, newest first: every save and publication."
+  "An entry's history, newest first: every save and publication. (A connection since editors v2; it was a plain list.)"
   revisions(
     "The entry's id."
     id: ID!
     "Only this locale's revisions."
     locale: String
-  ): [Revision!]! @hasRole(role: TRANSLATOR)
-  "Entries whose translation in ` + "`" + `locale` + "`" + ` is missing, incomplete or outdated."
-  needsTranslation("BCP 47 code of the locale to check." locale: String!): [TranslationWork!]! @hasRole(role: TRANSLATOR)
+    "How many to return: 1 to 100, default 20."
+    first: Int
+    "Return the revisions after this cursor."
+    after: String
+    "How many to return counting back from the end (or from ` + "`" + `before` + "`" + `), for paging backwards: 1 to 100, default 20. Not together with ` + "`" + `first` + "`" + `."
+    last: Int
+    "Return the revisions before this cursor."
+    before: String
+  ): RevisionConnection! @hasRole(role: TRANSLATOR)
+  "Entries whose translation in ` + "`" + `locale` + "`" + ` is missing, incomplete or outdated, newest first. (A connection since editors v2; it was a plain list.)"
+  needsTranslation(
+    "BCP 47 code of the locale to check."
+    locale: String!
+    "How many to return: 1 to 100, default 20."
+    first: Int
+    "Return the entries after this cursor."
+    after: String
+    "How many to return counting back from the end (or from ` + "`" + `before` + "`" + `), for paging backwards: 1 to 100, default 20. Not together with ` + "`" + `first` + "`" + `."
+    last: Int
+    "Return the entries before this cursor."
+    before: String
+  ): TranslationWorkConnection! @hasRole(role: TRANSLATOR)
   "The audit log, newest first."
   auditLog(
     "Only changes to this entry."
@@ -4284,15 +4464,15 @@ type Mutation {
   "Create a role as a draft."
   createRole("The role's structure and first translations." input: RoleInput!): Entry! @hasRole(role: EDITOR)
   "Change a role's draft. Translators may change only their locales' translations."
-  updateRole("The role's id." id: ID!, "The version your change is based on." expectedVersion: Int!, "What to change." input: RoleUpdateInput!): Entry! @hasRole(role: TRANSLATOR)
+  updateRole("The role's id." id: ID!, "The version your change is based on: the entry's ` + "`" + `version` + "`" + ` when you read it, or the version of the parts you change." expectedVersion: Int!, "What to change." input: RoleUpdateInput!): Entry! @hasRole(role: TRANSLATOR)
   "Create an article as a draft."
   createArticle("The article's structure and first translations." input: ArticleInput!): Entry! @hasRole(role: EDITOR)
   "Change an article's draft: its blocks and their order, or translations."
-  updateArticle("The article's id." id: ID!, "The version your change is based on." expectedVersion: Int!, "What to change." input: ArticleUpdateInput!): Entry! @hasRole(role: TRANSLATOR)
+  updateArticle("The article's id." id: ID!, "The version your change is based on: the entry's ` + "`" + `version` + "`" + ` when you read it, or the version of the parts you change." expectedVersion: Int!, "What to change." input: ArticleUpdateInput!): Entry! @hasRole(role: TRANSLATOR)
   "Create a comparison as a draft."
   createComparison("The comparison's structure and first translations." input: ComparisonInput!): Entry! @hasRole(role: EDITOR)
   "Change a comparison's draft: its roles and rows, or translations."
-  updateComparison("The comparison's id." id: ID!, "The version your change is based on." expectedVersion: Int!, "What to change." input: ComparisonUpdateInput!): Entry! @hasRole(role: TRANSLATOR)
+  updateComparison("The comparison's id." id: ID!, "The version your change is based on: the entry's ` + "`" + `version` + "`" + ` when you read it, or the version of the parts you change." expectedVersion: Int!, "What to change." input: ComparisonUpdateInput!): Entry! @hasRole(role: TRANSLATOR)
   "Create an FAQ as a draft. Show it by adding its id to a role's ` + "`" + `faqIds` + "`" + ` or an article's FAQ block."
   createFAQ("The FAQ's first translations." input: FAQInput!): Entry! @hasRole(role: EDITOR)
   """
@@ -4303,11 +4483,11 @@ type Mutation {
   member). Without ` + "`" + `slug` + "`" + ` the slug stays. Translators may patch their
   locales.
   """
-  updateTranslation("The entry's id." id: ID!, "The version your change is based on." expectedVersion: Int!, "The locale to change." locale: String!, "A new slug, if it changes." slug: String, "The members to change, as a JSON object." fields: JSON!): Entry! @hasRole(role: TRANSLATOR)
+  updateTranslation("The entry's id." id: ID!, "The version of this locale's draft (` + "`" + `EntryTranslation.version` + "`" + `, or the entry's ` + "`" + `version` + "`" + ` when you read it) your change is based on; for a locale without a draft, the entry's ` + "`" + `version` + "`" + `." expectedVersion: Int!, "The locale to change." locale: String!, "A new slug, if it changes." slug: String, "The members to change, as a JSON object." fields: JSON!): Entry! @hasRole(role: TRANSLATOR)
   "Change an FAQ's translations."
-  updateFAQ("The FAQ's id." id: ID!, "The version your change is based on." expectedVersion: Int!, "What to change." input: FAQInput!): Entry! @hasRole(role: TRANSLATOR)
+  updateFAQ("The FAQ's id." id: ID!, "The version your change is based on: the entry's ` + "`" + `version` + "`" + ` when you read it, or the version of the parts you change." expectedVersion: Int!, "What to change." input: FAQInput!): Entry! @hasRole(role: TRANSLATOR)
   "Delete an entry: it goes offline and out of the lists; its history stays. Always true."
-  deleteEntry("The entry's id." id: ID!, "The version your change is based on." expectedVersion: Int!): Boolean! @hasRole(role: EDITOR)
+  deleteEntry("The entry's id." id: ID!, "The entry's ` + "`" + `version` + "`" + ` when you read it: a delete ends every part, so any change since conflicts." expectedVersion: Int!): Boolean! @hasRole(role: EDITOR)
   "Publish the draft in each locale as a new immutable revision. All locales or none: a refusal lists per locale the missing fields, the taken slug or the referred entries that were deleted (` + "`" + `extensions.problems` + "`" + `). A locale whose draft is live as it is gets no new revision and is listed in ` + "`" + `unchanged` + "`" + `."
   publish("The entry's id." id: ID!, "The locales to publish." locales: [String!]!): PublishResult! @hasRole(role: EDITOR)
   "Take locales offline. Drafts and history stay."
@@ -4567,6 +4747,42 @@ input FAQTranslationInput {
 input FAQInput {
   "The translations to create or replace."
   translations: [FAQTranslationInput!]!
+}
+`, BuiltIn: false},
+	{Name: "../schema/editor_lists.graphqls", Input: `"A page of an entry's history."
+type RevisionConnection {
+  "The revisions on this page, newest first."
+  edges: [RevisionEdge!]!
+  "Where this page ends."
+  pageInfo: PageInfo!
+  "How many revisions the whole history (in the asked locale) holds."
+  totalCount: Int!
+}
+
+"A revision in a list."
+type RevisionEdge {
+  "Pass as ` + "`" + `after` + "`" + ` to continue after this revision, or as ` + "`" + `before` + "`" + ` to page back from it."
+  cursor: String!
+  "The revision."
+  node: Revision!
+}
+
+"A page of translation work."
+type TranslationWorkConnection {
+  "The entries on this page that need work, newest first."
+  edges: [TranslationWorkEdge!]!
+  "Where this page ends."
+  pageInfo: PageInfo!
+  "How many entries need work in the locale. Counting reads every entry's status: select it only when you show it."
+  totalCount: Int!
+}
+
+"An entry that needs work, in a list."
+type TranslationWorkEdge {
+  "Pass as ` + "`" + `after` + "`" + ` to continue after this entry, or as ` + "`" + `before` + "`" + ` to page back from it."
+  cursor: String!
+  "The entry and its status."
+  node: TranslationWork!
 }
 `, BuiltIn: false},
 	{Name: "../schema/errors.graphqls", Input: `"""
@@ -4910,6 +5126,25 @@ type PageInfo {
   startCursor: String
   "The cursor of the last item returned; pass it as ` + "`" + `after` + "`" + ` for the next page. Null when there are none."
   endCursor: String
+}
+`, BuiltIn: false},
+	{Name: "../schema/usage.graphqls", Input: `"An entry that refers to another in its structure (an article's comparison, FAQ or vacancy block, a comparison's column, a role's FAQs): deleting the other leaves the reference pointing at nothing."
+type EntryUsage {
+  "The referring entry's id."
+  id: ID!
+  "Its type."
+  type: EntryType!
+  "Its label, as in lists."
+  label: String!
+  "Whether its draft refers to the entry."
+  inDraft: Boolean!
+  "The locales whose live revision refers to the entry: deleting it changes those pages."
+  liveIn: [String!]!
+}
+
+extend type Entry {
+  "The articles, comparisons and roles whose draft or live revision refers to this entry, by id, at most 100. Show them before a delete. Costs a scan of the entries: ask for it on one entry, not on a list."
+  usedBy: [EntryUsage!]!
 }
 `, BuiltIn: false},
 	{Name: "../schema/vacancy.graphqls", Input: `"A vacancy from a recruitment site, linked to a role. Only open vacancies are served publicly."
@@ -6027,6 +6262,8 @@ func (ec *executionContext) childFields_Entry(ctx context.Context, field graphql
 		return ec.fieldContext_Entry_type(ctx, field)
 	case "version":
 		return ec.fieldContext_Entry_version(ctx, field)
+	case "structureVersion":
+		return ec.fieldContext_Entry_structureVersion(ctx, field)
 	case "label":
 		return ec.fieldContext_Entry_label(ctx, field)
 	case "createdAt":
@@ -6045,6 +6282,8 @@ func (ec *executionContext) childFields_Entry(ctx context.Context, field graphql
 		return ec.fieldContext_Entry_status(ctx, field)
 	case "scheduled":
 		return ec.fieldContext_Entry_scheduled(ctx, field)
+	case "usedBy":
+		return ec.fieldContext_Entry_usedBy(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Entry", field.Name)
 }
@@ -6075,6 +6314,8 @@ func (ec *executionContext) childFields_EntryTranslation(ctx context.Context, fi
 	switch field.Name {
 	case "locale":
 		return ec.fieldContext_EntryTranslation_locale(ctx, field)
+	case "version":
+		return ec.fieldContext_EntryTranslation_version(ctx, field)
 	case "slug":
 		return ec.fieldContext_EntryTranslation_slug(ctx, field)
 	case "fields":
@@ -6085,6 +6326,22 @@ func (ec *executionContext) childFields_EntryTranslation(ctx context.Context, fi
 		return ec.fieldContext_EntryTranslation_updatedBy(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type EntryTranslation", field.Name)
+}
+
+func (ec *executionContext) childFields_EntryUsage(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_EntryUsage_id(ctx, field)
+	case "type":
+		return ec.fieldContext_EntryUsage_type(ctx, field)
+	case "label":
+		return ec.fieldContext_EntryUsage_label(ctx, field)
+	case "inDraft":
+		return ec.fieldContext_EntryUsage_inDraft(ctx, field)
+	case "liveIn":
+		return ec.fieldContext_EntryUsage_liveIn(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type EntryUsage", field.Name)
 }
 
 func (ec *executionContext) childFields_FAQ(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -6249,6 +6506,28 @@ func (ec *executionContext) childFields_Revision(ctx context.Context, field grap
 		return ec.fieldContext_Revision_restoredFrom(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Revision", field.Name)
+}
+
+func (ec *executionContext) childFields_RevisionConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_RevisionConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_RevisionConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_RevisionConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RevisionConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_RevisionEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_RevisionEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_RevisionEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RevisionEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_RichText(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -6649,6 +6928,28 @@ func (ec *executionContext) childFields_TranslationWork(ctx context.Context, fie
 		return ec.fieldContext_TranslationWork_status(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type TranslationWork", field.Name)
+}
+
+func (ec *executionContext) childFields_TranslationWorkConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_TranslationWorkConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_TranslationWorkConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_TranslationWorkConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TranslationWorkConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_TranslationWorkEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_TranslationWorkEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_TranslationWorkEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TranslationWorkEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_User(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

@@ -31,8 +31,8 @@ type QueryResolver interface {
 	Me(ctx context.Context) (*model.User, error)
 	Entry(ctx context.Context, id string) (*model.Entry, error)
 	Entries(ctx context.Context, typeArg *model.EntryType, first *int, after *string, last *int, before *string) (*model.EntryConnection, error)
-	Revisions(ctx context.Context, id string, locale *string) ([]model.Revision, error)
-	NeedsTranslation(ctx context.Context, locale string) ([]model.TranslationWork, error)
+	Revisions(ctx context.Context, id string, locale *string, first *int, after *string, last *int, before *string) (*model.RevisionConnection, error)
+	NeedsTranslation(ctx context.Context, locale string, first *int, after *string, last *int, before *string) (*model.TranslationWorkConnection, error)
 	AuditLog(ctx context.Context, entryID *string, actorID *string, first *int, after *string, last *int, before *string) (*model.AuditLogConnection, error)
 	Users(ctx context.Context) ([]model.User, error)
 	RenderMarkdown(ctx context.Context, markdown string) (string, error)
@@ -373,6 +373,38 @@ func (ec *executionContext) field_Query_needsTranslation_args(ctx context.Contex
 		return nil, err
 	}
 	args["locale"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg4
 	return args, nil
 }
 
@@ -409,6 +441,38 @@ func (ec *executionContext) field_Query_revisions_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["locale"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg5
 	return args, nil
 }
 
@@ -1441,7 +1505,7 @@ func (ec *executionContext) _Query_revisions(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Revisions(ctx, fc.Args["id"].(string), fc.Args["locale"].(*string))
+			return ec.Resolvers.Query().Revisions(ctx, fc.Args["id"].(string), fc.Args["locale"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -1449,11 +1513,11 @@ func (ec *executionContext) _Query_revisions(ctx context.Context, field graphql.
 			directive1 := func(ctx context.Context) (any, error) {
 				role, err := ec.unmarshalNUserRole2githubᚗcomᚋwerkwijzerᚋwerkwijzerᚋgraphᚋmodelᚐUserRole(ctx, "TRANSLATOR")
 				if err != nil {
-					var zeroVal []model.Revision
+					var zeroVal *model.RevisionConnection
 					return zeroVal, err
 				}
 				if ec.Directives.HasRole == nil {
-					var zeroVal []model.Revision
+					var zeroVal *model.RevisionConnection
 					return zeroVal, errors.New("directive hasRole is not implemented")
 				}
 				return ec.Directives.HasRole(ctx, nil, directive0, role)
@@ -1462,8 +1526,8 @@ func (ec *executionContext) _Query_revisions(ctx context.Context, field graphql.
 			next = directive1
 			return next
 		},
-		func(ctx context.Context, selections ast.SelectionSet, v []model.Revision) graphql.Marshaler {
-			return ec.marshalNRevision2ᚕgithubᚗcomᚋwerkwijzerᚋwerkwijzerᚋgraphᚋmodelᚐRevisionᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RevisionConnection) graphql.Marshaler {
+			return ec.marshalNRevisionConnection2ᚖgithubᚗcomᚋwerkwijzerᚋwerkwijzerᚋgraphᚋmodelᚐRevisionConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -1476,7 +1540,7 @@ func (ec *executionContext) fieldContext_Query_revisions(ctx context.Context, fi
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Revision(ctx, field)
+			return ec.childFields_RevisionConnection(ctx, field)
 		},
 	}
 	defer func() {
@@ -1503,7 +1567,7 @@ func (ec *executionContext) _Query_needsTranslation(ctx context.Context, field g
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().NeedsTranslation(ctx, fc.Args["locale"].(string))
+			return ec.Resolvers.Query().NeedsTranslation(ctx, fc.Args["locale"].(string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -1511,11 +1575,11 @@ func (ec *executionContext) _Query_needsTranslation(ctx context.Context, field g
 			directive1 := func(ctx context.Context) (any, error) {
 				role, err := ec.unmarshalNUserRole2githubᚗcomᚋwerkwijzerᚋwerkwijzerᚋgraphᚋmodelᚐUserRole(ctx, "TRANSLATOR")
 				if err != nil {
-					var zeroVal []model.TranslationWork
+					var zeroVal *model.TranslationWorkConnection
 					return zeroVal, err
 				}
 				if ec.Directives.HasRole == nil {
-					var zeroVal []model.TranslationWork
+					var zeroVal *model.TranslationWorkConnection
 					return zeroVal, errors.New("directive hasRole is not implemented")
 				}
 				return ec.Directives.HasRole(ctx, nil, directive0, role)
@@ -1524,8 +1588,8 @@ func (ec *executionContext) _Query_needsTranslation(ctx context.Context, field g
 			next = directive1
 			return next
 		},
-		func(ctx context.Context, selections ast.SelectionSet, v []model.TranslationWork) graphql.Marshaler {
-			return ec.marshalNTranslationWork2ᚕgithubᚗcomᚋwerkwijzerᚋwerkwijzerᚋgraphᚋmodelᚐTranslationWorkᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.TranslationWorkConnection) graphql.Marshaler {
+			return ec.marshalNTranslationWorkConnection2ᚖgithubᚗcomᚋwerkwijzerᚋwerkwijzerᚋgraphᚋmodelᚐTranslationWorkConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -1538,7 +1602,7 @@ func (ec *executionContext) fieldContext_Query_needsTranslation(ctx context.Cont
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_TranslationWork(ctx, field)
+			return ec.childFields_TranslationWorkConnection(ctx, field)
 		},
 	}
 	defer func() {

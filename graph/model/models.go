@@ -189,17 +189,18 @@ type FAQConnection struct {
 
 // Entry is an entry as editors see it.
 type Entry struct {
-	ID           string
-	Type         EntryType
-	Version      int
-	Label        string
-	CreatedAt    time.Time
-	UpdatedAt    time.Time
-	Structure    JSON
-	Translations []EntryTranslation
-	Live         []LiveTranslation
-	Status       []TranslationStatus
-	Scheduled    []ScheduledAction
+	ID               string
+	Type             EntryType
+	Version          int
+	StructureVersion int
+	Label            string
+	CreatedAt        time.Time
+	UpdatedAt        time.Time
+	Structure        JSON
+	Translations     []EntryTranslation
+	Live             []LiveTranslation
+	Status           []TranslationStatus
+	Scheduled        []ScheduledAction
 	// UpdatedByID resolves Entry.updatedBy.
 	UpdatedByID string
 }
@@ -207,6 +208,7 @@ type Entry struct {
 // EntryTranslation is one locale's draft.
 type EntryTranslation struct {
 	Locale      string
+	Version     int
 	Slug        string
 	Fields      JSON
 	UpdatedAt   time.Time

@@ -232,6 +232,20 @@ type EntryEdge struct {
 	Node *Entry `json:"node"`
 }
 
+// An entry that refers to another in its structure (an article's comparison, FAQ or vacancy block, a comparison's column, a role's FAQs): deleting the other leaves the reference pointing at nothing.
+type EntryUsage struct {
+	// The referring entry's id.
+	ID string `json:"id"`
+	// Its type.
+	Type EntryType `json:"type"`
+	// Its label, as in lists.
+	Label string `json:"label"`
+	// Whether its draft refers to the entry.
+	InDraft bool `json:"inDraft"`
+	// The locales whose live revision refers to the entry: deleting it changes those pages.
+	LiveIn []string `json:"liveIn"`
+}
+
 // An FAQ in a list.
 type FAQEdge struct {
 	// Pass as `after` to continue after this FAQ, or as `before` to page back from it.
@@ -348,6 +362,14 @@ type RangeInput struct {
 	Min graphql.Omittable[*float64] `json:"min,omitempty"`
 	// The upper bound, inclusive.
 	Max graphql.Omittable[*float64] `json:"max,omitempty"`
+}
+
+// A revision in a list.
+type RevisionEdge struct {
+	// Pass as `after` to continue after this revision, or as `before` to page back from it.
+	Cursor string `json:"cursor"`
+	// The revision.
+	Node *Revision `json:"node"`
 }
 
 // A role in a list.
@@ -670,6 +692,14 @@ type TranslationWork struct {
 	Entry *Entry `json:"entry"`
 	// Its status in the asked locale.
 	Status *TranslationStatus `json:"status"`
+}
+
+// An entry that needs work, in a list.
+type TranslationWorkEdge struct {
+	// Pass as `after` to continue after this entry, or as `before` to page back from it.
+	Cursor string `json:"cursor"`
+	// The entry and its status.
+	Node *TranslationWork `json:"node"`
 }
 
 // Changes to a source; absent fields stay.

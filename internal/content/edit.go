@@ -82,7 +82,10 @@ func (s *Service) Create(ctx context.Context, structure Structure, translations 
 type Update struct {
 	// Type, when set, is the type the caller expects the entry to have.
 	Type Type
-	// ExpectedVersion is the version the change was based on.
+	// ExpectedVersion is the version the change was based on: the version
+	// of the parts it changes, or the entry's version when it was read.
+	// Only a later change to the structure (when Structure is set) or to
+	// one of the Translations' locales conflicts with it.
 	ExpectedVersion int
 	// Structure replaces the locale-independent part; nil keeps it.
 	Structure Structure
@@ -90,9 +93,11 @@ type Update struct {
 	Translations map[string]TranslationInput
 }
 
-// Update changes an entry's draft. It fails with CONFLICT when the entry
-// moved past upd.ExpectedVersion, so no one overwrites what they have not
-// seen. Translators may change only the translations of their locales.
+// Update changes an entry's draft. It fails with CONFLICT when a part it
+// changes (the structure, or a locale's translation) moved past
+// upd.ExpectedVersion, so no one overwrites what they have not seen; a
+// change to another part does not stand in its way. Translators may
+// change only the translations of their locales.
 func (s *Service) Update(ctx context.Context, id string, upd Update) (*EntryState, error) {
 	p, err := account.Authorize(ctx, account.RoleTranslator, "edit drafts")
 	if err != nil {
@@ -111,11 +116,20 @@ func (s *Service) Update(ctx context.Context, id string, upd Update) (*EntryStat
 	if err := s.checkLocaleKeys(upd.Translations); err != nil {
 		return nil, err
 	}
+	claim := Claim{Expected: upd.ExpectedVersion, Structure: upd.Structure != nil, By: p.UserID, At: now}
+	for _, code := range sortedKeys(upd.Translations) {
+		loc, err := s.locales.Normalize(code)
+		if err != nil {
+			return nil, apperr.New(apperr.BadUserInput, "%s", err.Error()).With("field", "locale")
+		}
+		claim.Locales = appendNew(claim.Locales, loc)
+	}
 	var updated *EntryState
 	err = s.store.InTx(ctx, func(tx Store) error {
-		// Claim first: on PostgreSQL the claim locks the row, so what is
-		// read next is what this change is based on.
-		if err := tx.ClaimVersion(ctx, id, upd.ExpectedVersion, p.UserID, now); err != nil {
+		// Claim first: the claim locks the row, so what is read next is
+		// what this change is based on.
+		version, err := tx.ClaimVersion(ctx, id, claim)
+		if err != nil {
 			return err
 		}
 		before, err := tx.Entry(ctx, id)
@@ -125,7 +139,7 @@ func (s *Service) Update(ctx context.Context, id string, upd Update) (*EntryStat
 		if upd.Type != "" && upd.Type != before.Type {
 			return badInput("id", apperr.WrongType, "entry %s is a %s, not a %s", id, before.Type, upd.Type)
 		}
-		touched, err := s.applyUpdate(ctx, tx, p, before, upd, now)
+		touched, err := s.applyUpdate(ctx, tx, p, before, upd, version, now)
 		if err != nil {
 			return err
 		}
@@ -149,7 +163,7 @@ func (s *Service) Update(ctx context.Context, id string, upd Update) (*EntryStat
 
 // applyUpdate writes upd's structure and translations over the entry as
 // it was before, and returns the locales whose document changed.
-func (s *Service) applyUpdate(ctx context.Context, tx Store, p account.Actor, before *EntryState, upd Update, now time.Time) (map[string]bool, error) {
+func (s *Service) applyUpdate(ctx context.Context, tx Store, p account.Actor, before *EntryState, upd Update, version int, now time.Time) (map[string]bool, error) {
 	touched := map[string]bool{}
 	if upd.Structure != nil {
 		structureJSON, err := checkStructure(ctx, tx, before.Type, upd.Structure)
@@ -164,7 +178,7 @@ func (s *Service) applyUpdate(ctx context.Context, tx Store, p account.Actor, be
 		}
 	}
 	for _, loc := range sortedKeys(upd.Translations) {
-		t, err := s.putTranslation(ctx, tx, p, before, loc, upd.Translations[loc], now)
+		t, err := s.putTranslation(ctx, tx, p, before, loc, upd.Translations[loc], version, now)
 		if err != nil {
 			return nil, err
 		}
@@ -174,8 +188,9 @@ func (s *Service) applyUpdate(ctx context.Context, tx Store, p account.Actor, be
 }
 
 // putTranslation writes one locale's draft (a merge patch applied over
-// the current one first) and returns the normalized locale.
-func (s *Service) putTranslation(ctx context.Context, tx Store, p account.Actor, before *EntryState, code string, in TranslationInput, now time.Time) (string, error) {
+// the current one first) at the entry's new version, and returns the
+// normalized locale.
+func (s *Service) putTranslation(ctx context.Context, tx Store, p account.Actor, before *EntryState, code string, in TranslationInput, version int, now time.Time) (string, error) {
 	if in.Patch != nil {
 		var err error
 		if in, err = s.applyPatch(before, code, in); err != nil {
@@ -189,7 +204,7 @@ func (s *Service) putTranslation(ctx context.Context, tx Store, p account.Actor,
 	if !p.MayEditLocale(t.Locale) {
 		return "", apperr.New(apperr.Forbidden, "you may not edit the %s translation", t.Locale).With("field", "locale").With("locale", t.Locale)
 	}
-	t.CreatedAt, t.UpdatedAt, t.UpdatedBy = now, now, p.UserID
+	t.Version, t.CreatedAt, t.UpdatedAt, t.UpdatedBy = version, now, now, p.UserID
 	t.carryOver(before.Translation(t.Locale), now)
 	return t.Locale, tx.PutTranslation(ctx, t, before.ID)
 }
@@ -225,7 +240,8 @@ func (s *Service) snapshot(ctx context.Context, tx Store, e *EntryState, transla
 }
 
 // Delete takes an entry offline and out of the editors' lists; its
-// history stays. Editors and admins only.
+// history stays. It conflicts with any change after expectedVersion, since
+// it ends every part. Editors and admins only.
 func (s *Service) Delete(ctx context.Context, id string, expectedVersion int) error {
 	p, err := account.Authorize(ctx, account.RoleEditor, "delete entries")
 	if err != nil {
@@ -241,7 +257,7 @@ func (s *Service) Delete(ctx context.Context, id string, expectedVersion int) er
 		if err != nil {
 			return err
 		}
-		if err := tx.ClaimVersion(ctx, id, expectedVersion, p.UserID, now); err != nil {
+		if _, err := tx.ClaimVersion(ctx, id, Claim{Expected: expectedVersion, Whole: true, By: p.UserID, At: now}); err != nil {
 			return err
 		}
 		if err := tx.DeleteEntry(ctx, id, now); err != nil {
@@ -564,30 +580,52 @@ func (s *Service) unpublish(ctx context.Context, p account.Actor, id string, loc
 	return e, err
 }
 
-// Revisions lists an entry's history in one locale ("" for all), newest
-// first: every save and every publication, with who made it and when.
-func (s *Service) Revisions(ctx context.Context, id, loc string) ([]Revision, error) {
+// Revisions pages through an entry's history in one locale ("" for all),
+// newest first: every save and every publication, with who made it and
+// when. A deleted entry's history stays readable.
+func (s *Service) Revisions(ctx context.Context, id, loc string, page Page) (List[Revision], error) {
+	loc, err := s.historyLocale(ctx, id, loc)
+	if err != nil {
+		return List[Revision]{}, err
+	}
+	fetch := page
+	fetch.Limit++
+	history, err := s.store.History(ctx, id, loc, fetch)
+	if err != nil {
+		return List[Revision]{}, err
+	}
+	if len(history) == 0 && page.AfterID == "" && page.BeforeID == "" {
+		// No history at all: say whether there is no such entry.
+		if _, err := s.store.Entry(ctx, id); err != nil {
+			return List[Revision]{}, err
+		}
+	}
+	return cut(history, page), nil
+}
+
+// CountRevisions counts what Revisions pages through.
+func (s *Service) CountRevisions(ctx context.Context, id, loc string) (int, error) {
+	loc, err := s.historyLocale(ctx, id, loc)
+	if err != nil {
+		return 0, err
+	}
+	return s.store.CountHistory(ctx, id, loc)
+}
+
+// historyLocale checks a request for an entry's history and normalizes
+// its locale ("" stays: every locale).
+func (s *Service) historyLocale(ctx context.Context, id, loc string) (string, error) {
 	if _, err := account.Authorize(ctx, account.RoleTranslator, "read revisions"); err != nil {
-		return nil, err
+		return "", err
 	}
 	if loc != "" {
 		var err error
 		if loc, err = s.locales.Normalize(loc); err != nil {
-			return nil, apperr.Invalid(apperr.InvalidLocale, "%s", err.Error()).With("field", "locale").
+			return "", apperr.Invalid(apperr.InvalidLocale, "%s", err.Error()).With("field", "locale").
 				With("supportedLocales", s.locales.Codes())
 		}
 	}
-	if err := checkID(id); err != nil {
-		return nil, err
-	}
-	history, err := s.store.History(ctx, id, loc)
-	if err != nil || len(history) > 0 {
-		return history, err // a deleted entry's history stays readable
-	}
-	if _, err := s.store.Entry(ctx, id); err != nil {
-		return nil, err
-	}
-	return history, nil
+	return loc, checkID(id)
 }
 
 // RestoreRevision makes an old revision the draft again (its structure and
@@ -609,7 +647,12 @@ func (s *Service) RestoreRevision(ctx context.Context, revisionID string, expect
 		if err != nil {
 			return err
 		}
-		if err := tx.ClaimVersion(ctx, rev.EntryID, expectedVersion, p.UserID, now); err != nil {
+		// It replaces the structure and the revision's locale: a change
+		// to another locale since does not conflict.
+		version, err := tx.ClaimVersion(ctx, rev.EntryID, Claim{
+			Expected: expectedVersion, Structure: true, Locales: []string{rev.Locale}, By: p.UserID, At: now,
+		})
+		if err != nil {
 			return err
 		}
 		e, err := tx.Entry(ctx, rev.EntryID)
@@ -635,7 +678,7 @@ func (s *Service) RestoreRevision(ctx context.Context, revisionID string, expect
 		}
 		// The restored text was written when the revision's text was, so
 		// a source change made since still shows it as outdated.
-		t := TranslationState{Locale: rev.Locale, Slug: rev.Slug, Fields: doc.Fields, CreatedAt: now, UpdatedAt: now, UpdatedBy: p.UserID}
+		t := TranslationState{Locale: rev.Locale, Version: version, Slug: rev.Slug, Fields: doc.Fields, CreatedAt: now, UpdatedAt: now, UpdatedBy: p.UserID}
 		t.carryOver(e.Translation(rev.Locale), rev.UpdatedAt)
 		if err := tx.PutTranslation(ctx, t, e.ID); err != nil {
 			return err

@@ -49,7 +49,7 @@ func TestEveryChangeIsAudited(t *testing.T) {
 		if e, err = svc.Unpublish(operator, e.ID, []string{"nl"}); err != nil {
 			t.Fatal(err)
 		}
-		revisions, err := svc.Revisions(operator, e.ID, "nl")
+		revisions, err := revisionsOf(svc, operator, e.ID, "nl")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -65,7 +65,7 @@ func TestEveryChangeIsAudited(t *testing.T) {
 			t.Fatalf("audit log %v, want %v", got, want)
 		}
 		// create, update and restore each saved a revision; publish one.
-		if revisions, err = svc.Revisions(operator, e.ID, ""); err != nil || len(revisions) != 4 {
+		if revisions, err = revisionsOf(svc, operator, e.ID, ""); err != nil || len(revisions) != 4 {
 			t.Fatalf("%d revisions (%v), want 4", len(revisions), err)
 		}
 	})
@@ -108,7 +108,7 @@ func TestAFailedSnapshotWritesNothing(t *testing.T) {
 		if !errors.Is(err, errDiskFull) {
 			t.Fatalf("update without its revision: %v", err)
 		}
-		revisions, err := svc.Revisions(operator, e.ID, "")
+		revisions, err := revisionsOf(svc, operator, e.ID, "")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -281,20 +281,20 @@ func TestHistoryAndLists(t *testing.T) {
 		svc := newService(t, db)
 		e := newFAQ(t, svc, map[string]string{"nl": "vraag", "en": "question"})
 		newRole(t, svc, "kok", content.RoleFields{Title: "Kok"})
-		dutch, err := svc.Revisions(operator, e.ID, "NL")
+		dutch, err := revisionsOf(svc, operator, e.ID, "NL")
 		if err != nil || len(dutch) != 1 || dutch[0].Locale != "nl" {
 			t.Fatalf("Dutch revisions: %+v %v", dutch, err)
 		}
-		if _, err := svc.Revisions(operator, e.ID, "de"); !apperr.Is(err, apperr.BadUserInput) {
+		if _, err := revisionsOf(svc, operator, e.ID, "de"); !apperr.Is(err, apperr.BadUserInput) {
 			t.Errorf("revisions in an unknown locale: %v", err)
 		}
-		if _, err := svc.Revisions(operator, uuid.NewString(), ""); !apperr.Is(err, apperr.NotFound) {
+		if _, err := revisionsOf(svc, operator, uuid.NewString(), ""); !apperr.Is(err, apperr.NotFound) {
 			t.Errorf("revisions of no entry: %v", err)
 		}
 		if err := svc.Delete(operator, e.ID, e.Version); err != nil {
 			t.Fatal(err)
 		}
-		if all, err := svc.Revisions(operator, e.ID, ""); err != nil || len(all) != 2 {
+		if all, err := revisionsOf(svc, operator, e.ID, ""); err != nil || len(all) != 2 {
 			t.Fatalf("a deleted entry's history: %d revisions, %v", len(all), err)
 		}
 
@@ -330,8 +330,8 @@ func TestReadingDraftsTakesARole(t *testing.T) {
 		"entry":     func(ctx context.Context) error { _, err := svc.Entry(ctx, e.ID); return err },
 		"entries":   func(ctx context.Context) error { _, err := svc.Entries(ctx, "", content.Page{Limit: 1}); return err },
 		"count":     func(ctx context.Context) error { _, err := svc.CountEntries(ctx, ""); return err },
-		"revisions": func(ctx context.Context) error { _, err := svc.Revisions(ctx, e.ID, ""); return err },
-		"work":      func(ctx context.Context) error { _, err := svc.NeedsTranslation(ctx, "en"); return err },
+		"revisions": func(ctx context.Context) error { _, err := revisionsOf(svc, ctx, e.ID, ""); return err },
+		"work":      func(ctx context.Context) error { _, err := workOf(svc, ctx, "en"); return err },
 	}
 	for name, read := range reads {
 		if err := read(anonymous); !apperr.Is(err, apperr.Unauthenticated) {
@@ -453,11 +453,11 @@ func TestTranslationWork(t *testing.T) {
 		if nl := statusOf(t, svc, dutchOnly, "nl"); nl.NeedsWork() || !nl.DraftDiffers || len(nl.UntranslatedFields) != 0 {
 			t.Fatalf("the default locale itself: %+v", nl)
 		}
-		work, err := svc.NeedsTranslation(operator, "EN")
+		work, err := workOf(svc, operator, "EN")
 		if err != nil || len(work) != 1 || work[0].Entry.ID != dutchOnly.ID || work[0].Status.Locale != "en" {
 			t.Fatalf("work in en: %+v %v", work, err)
 		}
-		if _, err := svc.NeedsTranslation(operator, "de"); !apperr.Is(err, apperr.BadUserInput) {
+		if _, err := workOf(svc, operator, "de"); !apperr.Is(err, apperr.BadUserInput) {
 			t.Errorf("work in an unknown locale: %v", err)
 		}
 
@@ -481,7 +481,7 @@ func dutchChanges(t *testing.T, svc *content.Service, done *content.EntryState) 
 	if nl := statusOf(t, svc, done, "nl"); !nl.DraftDiffers || nl.NeedsWork() {
 		t.Fatalf("Dutch after its change: %+v", nl)
 	}
-	if work, err := svc.NeedsTranslation(operator, "en"); err != nil || len(work) != 2 {
+	if work, err := workOf(svc, operator, "en"); err != nil || len(work) != 2 {
 		t.Fatalf("work in en after the change: %d items, %v", len(work), err)
 	}
 }

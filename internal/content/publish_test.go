@@ -84,7 +84,7 @@ func publishOneChangedLocale(t *testing.T, svc *content.Service, id string, vers
 // history counts an entry's revisions and audit entries.
 func history(t *testing.T, svc *content.Service, id string) (revisions, audit int) {
 	t.Helper()
-	revs, err := svc.Revisions(operator, id, "")
+	revs, err := revisionsOf(svc, operator, id, "")
 	if err != nil {
 		t.Fatal(err)
 	}

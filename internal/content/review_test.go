@@ -251,7 +251,7 @@ func TestRestoreChecksReferencesAndKeepsOutdatedFlags(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		history, err := svc.Revisions(operator, role.ID, "en")
+		history, err := revisionsOf(svc, operator, role.ID, "en")
 		if err != nil || len(history) == 0 {
 			t.Fatal(err)
 		}

@@ -76,11 +76,11 @@ func entry(t *testing.T, svc *content.Service, id string) *content.EntryState {
 // audit entries in one locale.
 func publications(t *testing.T, svc *content.Service, id, loc string) (revisions, audits int) {
 	t.Helper()
-	revs, err := svc.Revisions(operator, id, loc)
+	revs, err := svc.Revisions(operator, id, loc, content.Page{Limit: 1000})
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, r := range revs {
+	for _, r := range revs.Items {
 		if r.Kind == content.RevisionPublished {
 			revisions++
 		}

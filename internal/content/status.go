@@ -3,6 +3,7 @@ package content
 import (
 	"context"
 	"encoding/json"
+	"math"
 	"reflect"
 	"slices"
 
@@ -106,9 +107,31 @@ type WorkItem struct {
 	Status LocaleStatus
 }
 
-// NeedsTranslation lists the entries whose translation in loc is missing,
-// incomplete or outdated, newest entry first.
-func (s *Service) NeedsTranslation(ctx context.Context, loc string) ([]WorkItem, error) {
+// NeedsTranslation pages through the entries whose translation in loc
+// is missing, incomplete or outdated, newest entry first.
+func (s *Service) NeedsTranslation(ctx context.Context, loc string, page Page) (List[WorkItem], error) {
+	items, err := s.translationWork(ctx, loc, page, page.Limit+1)
+	if err != nil {
+		return List[WorkItem]{}, err
+	}
+	return cut(items, page), nil
+}
+
+// CountNeedsTranslation counts what NeedsTranslation pages through.
+func (s *Service) CountNeedsTranslation(ctx context.Context, loc string) (int, error) {
+	items, err := s.translationWork(ctx, loc, Page{}, math.MaxInt)
+	return len(items), err
+}
+
+// workBatch is how many entries translationWork reads at a time.
+const workBatch = 200
+
+// translationWork collects up to limit entries that need work in loc,
+// in list order, reading the entries in batches from where page starts
+// (its AfterID or, with FromEnd, its BeforeID) in the direction it pages.
+// Whether an entry needs work is computed from its drafts, so the scan
+// goes as far as it must to fill the page.
+func (s *Service) translationWork(ctx context.Context, loc string, page Page, limit int) ([]WorkItem, error) {
 	if _, err := account.Authorize(ctx, account.RoleTranslator, "read drafts"); err != nil {
 		return nil, err
 	}
@@ -116,13 +139,14 @@ func (s *Service) NeedsTranslation(ctx context.Context, loc string) ([]WorkItem,
 	if err != nil {
 		return nil, err
 	}
+	batch := Page{AfterID: page.AfterID, BeforeID: page.BeforeID, FromEnd: page.FromEnd, Limit: workBatch}
 	var out []WorkItem
-	page := Page{Limit: 200}
 	for {
-		entries, err := s.store.Entries(ctx, "", page)
+		entries, err := s.store.Entries(ctx, "", batch)
 		if err != nil {
 			return nil, err
 		}
+		var found []WorkItem
 		for _, e := range entries {
 			statuses, err := s.Status(e)
 			if err != nil {
@@ -130,13 +154,30 @@ func (s *Service) NeedsTranslation(ctx context.Context, loc string) ([]WorkItem,
 			}
 			for _, st := range statuses {
 				if st.Locale == loc && st.NeedsWork() {
-					out = append(out, WorkItem{Entry: e, Status: st})
+					found = append(found, WorkItem{Entry: e, Status: st})
 				}
 			}
 		}
-		if len(entries) < page.Limit {
-			return out, nil
+		if page.FromEnd {
+			out = append(found, out...)
+		} else {
+			out = append(out, found...)
 		}
-		page.AfterID = entries[len(entries)-1].ID
+		if len(out) >= limit || len(entries) < batch.Limit {
+			break
+		}
+		if page.FromEnd {
+			batch.BeforeID = entries[0].ID
+		} else {
+			batch.AfterID = entries[len(entries)-1].ID
+		}
 	}
+	if len(out) > limit {
+		if page.FromEnd {
+			out = out[len(out)-limit:]
+		} else {
+			out = out[:limit]
+		}
+	}
+	return out, nil
 }

@@ -61,17 +61,26 @@ type Store interface {
 	// changes to one entry happen one after another; NotFound when the
 	// entry does not exist or is deleted.
 	LockEntry(ctx context.Context, id string) error
-	// ClaimVersion moves the entry from version expected to expected+1 if
-	// it is still at expected, in one conditional statement, and records
-	// who changed it when. Otherwise it returns NotFound, or Conflict with
-	// details currentVersion, updatedBy and updatedAt.
-	ClaimVersion(ctx context.Context, id string, expected int, by string, at time.Time) error
+	// ClaimVersion checks that none of the parts c changes moved past
+	// c.Expected and, if so, moves the entry to its next version,
+	// recording who changed it when (and, with c.Structure, that the
+	// structure changed at that version). It holds the entry's row until
+	// the transaction ends, so of two writers based on the same version
+	// that touch the same part exactly one succeeds. It returns the new
+	// version, NotFound, or Conflict with details part ("entry",
+	// "structure" or "translation"), locale, currentVersion,
+	// expectedVersion, updatedBy and updatedAt of the part that moved.
+	ClaimVersion(ctx context.Context, id string, c Claim) (int, error)
 	// SetStructure replaces the draft structure.
 	SetStructure(ctx context.Context, id string, structure json.RawMessage) error
 	// PutTranslation inserts or replaces one locale's draft.
 	PutTranslation(ctx context.Context, t TranslationState, entryID string) error
 	// DeleteEntry marks the entry deleted and takes it offline.
 	DeleteEntry(ctx context.Context, id string, at time.Time) error
+	// EntriesMentioning returns, by id, at most limit entries other than
+	// id that are not deleted and whose draft structure or a live
+	// revision mentions id, with their drafts and live revisions.
+	EntriesMentioning(ctx context.Context, id string, limit int) ([]*EntryState, error)
 	// TypesOf returns the type of each of ids that exists and is not
 	// deleted.
 	TypesOf(ctx context.Context, ids []string) (map[string]Type, error)
@@ -87,9 +96,11 @@ type Store interface {
 	// Unpublish takes an entry offline in locale, keeping its slug in the
 	// slug history; it reports whether it was live there.
 	Unpublish(ctx context.Context, typ Type, id, locale string, at time.Time) (bool, error)
-	// History lists an entry's revisions, newest first; locale "" means
-	// every locale.
-	History(ctx context.Context, id, locale string) ([]Revision, error)
+	// History pages through an entry's revisions, newest first (by id,
+	// which is creation order); locale "" means every locale.
+	History(ctx context.Context, id, locale string, page Page) ([]Revision, error)
+	// CountHistory counts what History pages through.
+	CountHistory(ctx context.Context, id, locale string) (int, error)
 	// Revision returns one revision.
 	Revision(ctx context.Context, id string) (Revision, error)
 
@@ -99,6 +110,27 @@ type Store interface {
 	AuditLog(ctx context.Context, filter AuditFilter, page Page) ([]AuditEntry, error)
 
 	Schedules
+}
+
+// Claim is what a change to an entry is based on and what it touches.
+//
+// An entry's parts (its structure and each translation) share the entry's
+// one sequence of versions: a part's version is the entry version of its
+// last change. A change names the version it was based on (the version
+// of the parts it read, or the entry's version when it read the entry)
+// and conflicts only with changes to the parts it touches made after it.
+type Claim struct {
+	// Expected is the version the change was based on.
+	Expected int
+	// Structure is true when the change replaces the structure.
+	Structure bool
+	// Locales are the translations the change writes.
+	Locales []string
+	// Whole is true when the change affects every part (a delete): any
+	// change after Expected conflicts with it.
+	Whole bool
+	By    string
+	At    time.Time
 }
 
 // Page selects a slice of an ordered list by keyset.
@@ -143,16 +175,22 @@ type NewEntry struct {
 
 // EntryState is an entry as editors see it: the drafts, and what is live.
 type EntryState struct {
-	ID           string
-	Type         Type
-	Version      int
-	Structure    json.RawMessage
-	CreatedAt    time.Time
-	CreatedBy    string
-	UpdatedAt    time.Time
-	UpdatedBy    string
-	Translations []TranslationState // in locale order
-	Live         []LiveState        // in locale order
+	ID   string
+	Type Type
+	// Version is the entry's latest version: the highest of its parts'.
+	Version int
+	// StructureVersion is the entry version at which the structure last
+	// changed; StructureUpdatedAt and StructureUpdatedBy say when and who.
+	StructureVersion   int
+	StructureUpdatedAt time.Time
+	StructureUpdatedBy string
+	Structure          json.RawMessage
+	CreatedAt          time.Time
+	CreatedBy          string
+	UpdatedAt          time.Time
+	UpdatedBy          string
+	Translations       []TranslationState // in locale order
+	Live               []LiveState        // in locale order
 	// Scheduled are the open scheduled actions, the earliest due first.
 	Scheduled []ScheduledAction
 }
@@ -179,7 +217,9 @@ func (e *EntryState) LiveIn(locale string) *LiveState {
 
 // TranslationState is one locale's draft.
 type TranslationState struct {
-	Locale    string
+	Locale string
+	// Version is the entry version at which this draft last changed.
+	Version   int
 	Slug      string
 	Fields    json.RawMessage
 	CreatedAt time.Time

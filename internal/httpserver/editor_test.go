@@ -149,21 +149,26 @@ func TestEditorWorkflow(t *testing.T) {
 		}
 
 		var history struct {
-			Revisions []struct {
-				ID, Kind string
-				Number   int
-				Document json.RawMessage
+			Revisions struct {
+				Edges []struct {
+					Node struct {
+						ID, Kind string
+						Number   int
+						Document json.RawMessage
+					}
+				}
 			}
 		}
-		a.post(`query($id: ID!) { revisions(id: $id, locale: "en") { id kind number document } }`, map[string]any{"id": before.ID}, auth...).ok(t, &history)
+		a.post(`query($id: ID!) { revisions(id: $id, locale: "en", first: 100) { edges { node { id kind number document } } } }`, map[string]any{"id": before.ID}, auth...).ok(t, &history)
 		var previous string
-		for _, rev := range history.Revisions {
+		for _, edge := range history.Revisions.Edges {
+			rev := edge.Node
 			if rev.Kind == "PUBLISHED" && strings.Contains(string(rev.Document), oldTitle) {
 				previous = rev.ID
 				break
 			}
 		}
-		if previous == "" || history.Revisions[0].Kind != "PUBLISHED" {
+		if previous == "" || history.Revisions.Edges[0].Node.Kind != "PUBLISHED" {
 			t.Fatalf("history lacks the old publication or is not newest first: %+v", history.Revisions)
 		}
 		var restored struct{ RestoreRevision entryView }
@@ -177,10 +182,10 @@ func TestEditorWorkflow(t *testing.T) {
 			t.Fatalf("after restoring and publishing the public API serves %q, want %q", got, oldTitle)
 		}
 		var after struct {
-			Revisions []struct{ Kind, RestoredFrom *string }
+			Revisions struct{ TotalCount int }
 		}
-		a.post(`query($id: ID!) { revisions(id: $id, locale: "en") { kind restoredFrom } }`, map[string]any{"id": before.ID}, auth...).ok(t, &after)
-		if len(after.Revisions) <= len(history.Revisions) {
+		a.post(`query($id: ID!) { revisions(id: $id, locale: "en") { totalCount } }`, map[string]any{"id": before.ID}, auth...).ok(t, &after)
+		if after.Revisions.TotalCount <= len(history.Revisions.Edges) {
 			t.Fatal("restoring rewrote history instead of adding to it")
 		}
 	})
@@ -376,13 +381,17 @@ func TestTranslationStatusFindsOutdatedFields(t *testing.T) {
 			t.Fatalf("English status after the Dutch title changed: %+v", en)
 		}
 		var work struct {
-			NeedsTranslation []struct {
-				Entry  struct{ ID string }
-				Status struct{ OutdatedFields []string }
+			NeedsTranslation struct {
+				Edges []struct {
+					Node struct {
+						Entry  struct{ ID string }
+						Status struct{ OutdatedFields []string }
+					}
+				}
 			}
 		}
-		a.post(`{ needsTranslation(locale: "en") { entry { id } status { outdatedFields } } }`, nil, editor...).ok(t, &work)
-		if len(work.NeedsTranslation) != 1 || work.NeedsTranslation[0].Entry.ID != article.ID {
+		a.post(`{ needsTranslation(locale: "en") { edges { node { entry { id } status { outdatedFields } } } } }`, nil, editor...).ok(t, &work)
+		if len(work.NeedsTranslation.Edges) != 1 || work.NeedsTranslation.Edges[0].Node.Entry.ID != article.ID {
 			t.Fatalf("needsTranslation(en): %+v", work.NeedsTranslation)
 		}
 	})

@@ -19,12 +19,12 @@ func TestPublishingWhatIsLiveSaysUnchanged(t *testing.T) {
 		admin := a.signIn(t, "admin@example.com", account.RoleAdmin)
 		article := a.seedArticle(t, admin)
 		type counts struct {
-			Revisions []struct{ Number int }
+			Revisions struct{ TotalCount int }
 			AuditLog  struct{ Edges []struct{ Cursor string } }
 		}
 		history := func() counts {
 			var c counts
-			a.post(`query($id: ID!) { revisions(id: $id) { number } auditLog(entryId: $id, first: 100) { edges { cursor } } }`,
+			a.post(`query($id: ID!) { revisions(id: $id) { totalCount } auditLog(entryId: $id, first: 100) { edges { cursor } } }`,
 				map[string]any{"id": article.ID}, admin...).ok(t, &c)
 			return c
 		}
@@ -47,9 +47,9 @@ func TestPublishingWhatIsLiveSaysUnchanged(t *testing.T) {
 			}
 		}
 		after := history()
-		if len(after.Revisions) != len(before.Revisions) || len(after.AuditLog.Edges) != len(before.AuditLog.Edges) {
+		if after.Revisions.TotalCount != before.Revisions.TotalCount || len(after.AuditLog.Edges) != len(before.AuditLog.Edges) {
 			t.Fatalf("twenty unchanged publications: %d → %d revisions, %d → %d audit entries",
-				len(before.Revisions), len(after.Revisions), len(before.AuditLog.Edges), len(after.AuditLog.Edges))
+				before.Revisions.TotalCount, after.Revisions.TotalCount, len(before.AuditLog.Edges), len(after.AuditLog.Edges))
 		}
 	})
 }

@@ -28,15 +28,18 @@ func NewContent(db *gorm.DB) *Content { return &Content{db: db} }
 var _ content.Store = (*Content)(nil)
 
 type entryRow struct {
-	ID        string
-	Type      string
-	Version   int
-	Structure datatypes.JSON
-	CreatedAt time.Time
-	CreatedBy *string
-	UpdatedAt time.Time
-	UpdatedBy *string
-	DeletedAt gorm.DeletedAt
+	ID                 string
+	Type               string
+	Version            int
+	StructureVersion   int
+	StructureUpdatedAt time.Time
+	StructureUpdatedBy *string
+	Structure          datatypes.JSON
+	CreatedAt          time.Time
+	CreatedBy          *string
+	UpdatedAt          time.Time
+	UpdatedBy          *string
+	DeletedAt          gorm.DeletedAt
 }
 
 func (entryRow) TableName() string { return "entries" }
@@ -44,6 +47,7 @@ func (entryRow) TableName() string { return "entries" }
 type translationRow struct {
 	EntryID        string `gorm:"primaryKey"`
 	Locale         string `gorm:"primaryKey"`
+	Version        int
 	Slug           string
 	Fields         datatypes.JSON
 	FieldChangedAt datatypes.JSONType[map[string]time.Time]
@@ -377,12 +381,14 @@ func (s *Content) CreateEntry(ctx context.Context, e content.NewEntry) error {
 	by := optional(e.By)
 	entry := entryRow{
 		ID: e.ID, Type: string(e.Type), Version: 1, Structure: datatypes.JSON(e.Structure),
+		StructureVersion: 1, StructureUpdatedAt: e.At, StructureUpdatedBy: by,
 		CreatedAt: e.At, CreatedBy: by, UpdatedAt: e.At, UpdatedBy: by,
 	}
 	if err := s.db.WithContext(ctx).Create(&entry).Error; err != nil {
 		return fmt.Errorf("insert entry: %w", err)
 	}
 	for _, t := range e.Translations {
+		t.Version = entry.Version // every part of a new entry is at its first version
 		if err := s.PutTranslation(ctx, t, e.ID); err != nil {
 			return err
 		}
@@ -426,6 +432,7 @@ func (s *Content) withDetails(ctx context.Context, rows []entryRow) ([]*content.
 	for i, r := range rows {
 		out[i] = &content.EntryState{
 			ID: r.ID, Type: content.Type(r.Type), Version: r.Version, Structure: json.RawMessage(r.Structure),
+			StructureVersion: r.StructureVersion, StructureUpdatedAt: r.StructureUpdatedAt.UTC(), StructureUpdatedBy: deref(r.StructureUpdatedBy),
 			CreatedAt: r.CreatedAt.UTC(), CreatedBy: deref(r.CreatedBy), UpdatedAt: r.UpdatedAt.UTC(), UpdatedBy: deref(r.UpdatedBy),
 		}
 		byID[r.ID] = out[i]
@@ -443,7 +450,7 @@ func (s *Content) withDetails(ctx context.Context, rows []entryRow) ([]*content.
 				changed[k] = v.UTC()
 			}
 			e.Translations = append(e.Translations, content.TranslationState{
-				Locale: t.Locale, Slug: t.Slug, Fields: json.RawMessage(t.Fields), CreatedAt: t.CreatedAt.UTC(),
+				Locale: t.Locale, Version: t.Version, Slug: t.Slug, Fields: json.RawMessage(t.Fields), CreatedAt: t.CreatedAt.UTC(),
 				UpdatedAt: t.UpdatedAt.UTC(), UpdatedBy: deref(t.UpdatedBy), FieldChangedAt: changed,
 			})
 		}
@@ -512,28 +519,72 @@ func (s *Content) LockEntry(ctx context.Context, id string) error {
 	return nil
 }
 
-// ClaimVersion is the optimistic lock: one conditional UPDATE, so of two
-// writers starting from the same version exactly one moves it on.
-func (s *Content) ClaimVersion(ctx context.Context, id string, expected int, by string, at time.Time) error {
-	res := s.db.WithContext(ctx).Model(&entryRow{}).
-		Where("id = ? AND version = ?", id, expected).
-		Updates(map[string]any{"version": gorm.Expr("version + 1"), "updated_at": at, "updated_by": optional(by)})
-	if res.Error != nil {
-		return fmt.Errorf("update version of %s: %w", id, res.Error)
+// ClaimVersion is the optimistic lock, per part: it locks the entry's
+// row first (on PostgreSQL a second writer waits here and then reads what
+// the first committed), compares the version of each part the change
+// touches with the one it was based on, and only then moves the entry on.
+func (s *Content) ClaimVersion(ctx context.Context, id string, c content.Claim) (int, error) {
+	if err := s.LockEntry(ctx, id); err != nil {
+		return 0, err
 	}
-	if res.RowsAffected == 1 {
-		return nil
+	db := s.db.WithContext(ctx)
+	var e entryRow
+	if err := db.Where("id = ?", id).Take(&e).Error; err != nil {
+		return 0, notFoundAs(err, "entry %s not found", id)
 	}
-	var current entryRow
-	if err := s.db.WithContext(ctx).Where("id = ?", id).Take(&current).Error; err != nil {
-		return notFoundAs(err, "entry %s not found", id)
+	if c.Expected < 1 || c.Expected > e.Version || (c.Whole && e.Version != c.Expected) {
+		return 0, versionConflict(id, "entry", "", e.Version, c.Expected, e.UpdatedBy, e.UpdatedAt)
 	}
-	return apperr.New(apperr.Conflict, "entry %s was changed by someone else: it is at version %d, your change was based on version %d; reload it and apply your change again",
-		id, current.Version, expected).
-		With("currentVersion", current.Version).
+	if c.Structure && e.StructureVersion > c.Expected {
+		return 0, versionConflict(id, "structure", "", e.StructureVersion, c.Expected, e.StructureUpdatedBy, e.StructureUpdatedAt)
+	}
+	if len(c.Locales) > 0 {
+		var moved []translationRow
+		err := db.Select("locale", "version", "updated_at", "updated_by").
+			Where("entry_id = ? AND locale IN ? AND version > ?", id, c.Locales, c.Expected).
+			Order("locale").Find(&moved).Error
+		if err != nil {
+			return 0, fmt.Errorf("read translation versions of %s: %w", id, err)
+		}
+		if len(moved) > 0 {
+			t := moved[0]
+			return 0, versionConflict(id, "translation", t.Locale, t.Version, c.Expected, t.UpdatedBy, t.UpdatedAt)
+		}
+	}
+	next := e.Version + 1
+	changes := map[string]any{"version": next, "updated_at": c.At, "updated_by": optional(c.By)}
+	if c.Structure {
+		changes["structure_version"] = next
+		changes["structure_updated_at"] = c.At
+		changes["structure_updated_by"] = optional(c.By)
+	}
+	if err := db.Model(&entryRow{}).Where("id = ?", id).Updates(changes).Error; err != nil {
+		return 0, fmt.Errorf("update version of %s: %w", id, err)
+	}
+	return next, nil
+}
+
+// versionConflict says which part of entry id moved past the version a
+// change was based on, who moved it and when.
+func versionConflict(id, part, locale string, current, expected int, by *string, at time.Time) error {
+	what := "entry " + id
+	switch part {
+	case "structure":
+		what = "the structure of entry " + id
+	case "translation":
+		what = fmt.Sprintf("the %s translation of entry %s", locale, id)
+	}
+	err := apperr.New(apperr.Conflict, "%s was changed by someone else: it is at version %d, your change was based on version %d; reload it and apply your change again",
+		what, current, expected).
+		With("part", part).
+		With("currentVersion", current).
 		With("expectedVersion", expected).
-		With("updatedBy", deref(current.UpdatedBy)).
-		With("updatedAt", current.UpdatedAt.UTC().Format(time.RFC3339Nano))
+		With("updatedBy", deref(by)).
+		With("updatedAt", at.UTC().Format(time.RFC3339Nano))
+	if locale != "" {
+		err = err.With("locale", locale)
+	}
+	return err
 }
 
 // SetStructure replaces an entry's draft structure.
@@ -553,13 +604,13 @@ func (s *Content) PutTranslation(ctx context.Context, t content.TranslationState
 		changed = map[string]time.Time{}
 	}
 	row := translationRow{
-		EntryID: entryID, Locale: t.Locale, Slug: t.Slug, Fields: datatypes.JSON(t.Fields),
+		EntryID: entryID, Locale: t.Locale, Version: t.Version, Slug: t.Slug, Fields: datatypes.JSON(t.Fields),
 		FieldChangedAt: datatypes.NewJSONType(changed),
 		CreatedAt:      t.CreatedAt, UpdatedAt: t.UpdatedAt, UpdatedBy: optional(t.UpdatedBy),
 	}
 	err := s.db.WithContext(ctx).Clauses(clause.OnConflict{
 		Columns:   []clause.Column{{Name: "entry_id"}, {Name: "locale"}},
-		DoUpdates: clause.AssignmentColumns([]string{"slug", "fields", "field_changed_at", "updated_at", "updated_by"}),
+		DoUpdates: clause.AssignmentColumns([]string{"version", "slug", "fields", "field_changed_at", "updated_at", "updated_by"}),
 	}).Create(&row).Error
 	if err != nil {
 		return fmt.Errorf("save %s translation of %s: %w", t.Locale, entryID, err)
@@ -692,21 +743,37 @@ func (s *Content) retireSlug(ctx context.Context, typ content.Type, locale, slug
 	return nil
 }
 
-// History lists revisions, newest first.
-func (s *Content) History(ctx context.Context, id, locale string) ([]content.Revision, error) {
-	q := s.db.WithContext(ctx).Where("entry_id = ?", id)
-	if locale != "" {
-		q = q.Where("locale = ?", locale)
-	}
+// History pages through revisions, newest first: by id, since revision
+// ids are UUIDv7 and so in creation order, which keyset paging needs a
+// unique column for.
+func (s *Content) History(ctx context.Context, id, locale string, page content.Page) ([]content.Revision, error) {
 	var rows []revisionRow
-	if err := q.Order("created_at DESC, number DESC").Find(&rows).Error; err != nil {
+	if err := keyset(s.history(ctx, id, locale), "id", true, page).Find(&rows).Error; err != nil {
 		return nil, fmt.Errorf("load history of %s: %w", id, err)
 	}
+	inListOrder(rows, page)
 	out := make([]content.Revision, len(rows))
 	for i, r := range rows {
 		out[i] = r.toContent()
 	}
 	return out, nil
+}
+
+// CountHistory counts what History pages through.
+func (s *Content) CountHistory(ctx context.Context, id, locale string) (int, error) {
+	var n int64
+	if err := s.history(ctx, id, locale).Model(&revisionRow{}).Count(&n).Error; err != nil {
+		return 0, fmt.Errorf("count history of %s: %w", id, err)
+	}
+	return int(n), nil
+}
+
+func (s *Content) history(ctx context.Context, id, locale string) *gorm.DB {
+	q := s.db.WithContext(ctx).Where("entry_id = ?", id)
+	if locale != "" {
+		q = q.Where("locale = ?", locale)
+	}
+	return q
 }
 
 // Revision loads one revision.

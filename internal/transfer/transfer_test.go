@@ -84,10 +84,11 @@ func fill(t *testing.T, db *database.DB) string {
 	if pub, err = svc.Publish(operator, faq.ID, []string{"en"}); err != nil {
 		t.Fatal(err)
 	}
-	revs, err := svc.Revisions(operator, faq.ID, "en")
+	history, err := svc.Revisions(operator, faq.ID, "en", content.Page{Limit: 100})
 	if err != nil {
 		t.Fatal(err)
 	}
+	revs := history.Items
 	oldest := revs[0]
 	for _, r := range revs {
 		if r.Number < oldest.Number {

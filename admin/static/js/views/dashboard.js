@@ -35,12 +35,12 @@ export async function allEntries(type) {
 async function needsTranslation(codes) {
   if (!codes.length) return {};
   const decls = codes.map((_, i) => `$l${i}: String!`).join(', ');
-  const fields = codes.map((_, i) => `l${i}: needsTranslation(locale: $l${i}) { entry { id type label } status { exists missingFields outdatedFields untranslatedFields } }`).join(' ');
+  const fields = codes.map((_, i) => `l${i}: needsTranslation(locale: $l${i}, first: 100) { edges { node { entry { id type label } status { exists missingFields outdatedFields untranslatedFields } } } }`).join(' ');
   const vars = {};
   codes.forEach((c, i) => { vars[`l${i}`] = c; });
   const data = await gql(`query Work(${decls}) { ${fields} }`, vars);
   const out = {};
-  codes.forEach((c, i) => { out[c] = data[`l${i}`]; });
+  codes.forEach((c, i) => { out[c] = data[`l${i}`].edges.map((e) => e.node); });
   return out;
 }
 

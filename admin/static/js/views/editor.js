@@ -22,6 +22,7 @@ import { scheduleControls } from './schedule.js';
 const PUBLISH = `mutation Publish($id: ID!, $l: [String!]!) { publish(id: $id, locales: $l) { unchanged entry { ${ENTRY_FIELDS} } } }`;
 const UNPUBLISH = `mutation Unpublish($id: ID!, $l: [String!]!) { unpublish(id: $id, locales: $l) { ${ENTRY_FIELDS} } }`;
 const DELETE = 'mutation Delete($id: ID!, $v: Int!) { deleteEntry(id: $id, expectedVersion: $v) }';
+const USED_BY = 'query UsedBy($id: ID!) { entry(id: $id) { usedBy { id type label liveIn } } }';
 
 // Articles with more blocks than this open with every block folded.
 const FOLD_FROM = 3;
@@ -389,9 +390,35 @@ class Editor {
       can('EDITOR') && (state.confirm === 'delete'
         ? h('span', { class: 'confirm', role: 'group', 'aria-label': t('editor.deleteConfirm') },
           h('span', null, t('editor.deleteConfirm')), ' ',
+          this.usedByView(),
           h('button', { type: 'button', class: 'danger', id: 'delete-confirm', onclick: () => this.remove() }, t('editor.deleteYes')),
           h('button', { type: 'button', class: 'secondary', id: 'delete-cancel', onclick: () => { state.confirm = ''; this.render('delete'); } }, t('common.cancel')))
-        : h('button', { type: 'button', class: 'secondary small danger-text', id: 'delete', onclick: () => { state.confirm = 'delete'; this.render('delete-cancel'); } }, t('editor.delete'))));
+        : h('button', { type: 'button', class: 'secondary small danger-text', id: 'delete', onclick: () => this.confirmDelete() }, t('editor.delete'))));
+  }
+
+  /** confirmDelete asks before a delete, naming what refers to the entry. */
+  async confirmDelete() {
+    const { state } = this;
+    state.confirm = 'delete';
+    state.usedBy = null;
+    this.render('delete-cancel');
+    try {
+      const data = await gql(USED_BY, { id: this.id });
+      state.usedBy = data.entry ? data.entry.usedBy : [];
+    } catch (err) {
+      state.usedBy = [];
+      if (err.code !== 'SESSION_ENDED') notify(errorText(err), 'error');
+    }
+    if (state.confirm === 'delete') this.render('delete-cancel');
+  }
+
+  usedByView() {
+    const list = this.state.usedBy;
+    if (!list) return h('span', { id: 'used-by', 'aria-busy': 'true' }, t('editor.usedByLoading'));
+    if (!list.length) return h('span', { id: 'used-by' }, t('editor.usedByNone'));
+    return h('span', { id: 'used-by' }, t('editor.usedBy', { n: list.length }), ' ',
+      ...list.map((u, i) => h('span', { 'data-used-by': u.id }, i ? ', ' : '',
+        h('a', { href: `#/entry/${encodeURIComponent(u.id)}` }, u.label), ` (${typeName(u.type)}${u.liveIn.length ? `, ${t('editor.usedByLive')}` : ''})`)), ' ');
   }
 
   localeHead(loc) {
@@ -581,19 +608,19 @@ class Editor {
   }
 
   /**
-   * accept takes the server's entry as the new base. The working copy
-   * follows it when it holds nothing more; unsaved edits (made before a
-   * publish, or typed while a save ran) stay.
+   * accept takes the server's entry as the new base. The structure and
+   * each translation have their own version, so the entry may hold what
+   * others saved in other locales meanwhile: the working copy takes their
+   * text wherever the editor changed nothing, and keeps unsaved edits
+   * (made before a publish, or typed while a save ran). The base is then
+   * the whole entry at its version, the right expectedVersion for any part.
    */
   accept(entry) {
     const { state } = this;
+    const latest = fromEntry(entry, this.codes);
+    state.work = merge(state.type, state.base, state.work, latest).model;
     state.entry = entry;
-    state.base = fromEntry(entry, this.codes);
-    if (same(cleaned(state.type, state.work), cleaned(state.type, state.base))) {
-      state.work = clone(state.base);
-    } else {
-      for (const loc of this.codes) state.work.tr[loc].exists = state.base.tr[loc].exists;
-    }
+    state.base = latest;
   }
 
   async enterConflict(ext) {

@@ -9,7 +9,7 @@ import { can, navigate, notify, errorText } from '../app.js';
 
 const QUERY = `query History($id: ID!, $locale: String) {
   entry(id: $id) { id type label version }
-  revisions(id: $id, locale: $locale) { id locale number kind slug document createdAt createdBy { email } restoredFrom }
+  revisions(id: $id, locale: $locale, first: 100) { edges { node { id locale number kind slug document createdAt createdBy { email } restoredFrom } } }
 }`;
 const RESTORE = 'mutation Restore($r: ID!, $v: Int!) { restoreRevision(revisionId: $r, expectedVersion: $v) { id version } }';
 
@@ -40,6 +40,7 @@ export async function revisionsView(main, { id }) {
 
   const load = async () => {
     const data = await gql(QUERY, { id, locale: filter || null });
+    data.revisions = data.revisions.edges.map((edge) => edge.node); // the newest 100
     if (!data.entry) {
       replace(main, h('h1', { tabindex: '-1' }, t('common.notFound')), h('p', null, h('a', { href: '#/' }, t('nav.dashboard'))));
       return;
