@@ -120,7 +120,8 @@ func (s *Service) Update(ctx context.Context, id string, upd Update) (*EntryStat
 	for _, code := range sortedKeys(upd.Translations) {
 		loc, err := s.locales.Normalize(code)
 		if err != nil {
-			return nil, apperr.New(apperr.BadUserInput, "%s", err.Error()).With("field", "locale")
+			return nil, apperr.Invalid(apperr.InvalidLocale, "%s", err.Error()).With("field", "locale").
+				With("supportedLocales", s.locales.Codes())
 		}
 		claim.Locales = appendNew(claim.Locales, loc)
 	}

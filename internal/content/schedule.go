@@ -185,12 +185,12 @@ func (s *Service) schedule(ctx context.Context, action ScheduleAction, id string
 func checkDue(at, now time.Time) (time.Time, error) {
 	at = at.UTC().Truncate(time.Second)
 	if !at.After(now) {
-		return at, apperr.New(apperr.BadUserInput, "the time %s has passed; schedule for a later time", at.Format(time.RFC3339)).
-			With("field", "at")
+		return at, apperr.Invalid(apperr.OutOfRange, "the time %s has passed; schedule for a later time", at.Format(time.RFC3339)).
+			With("field", "at").With("min", now.UTC().Format(time.RFC3339)).With("max", now.Add(MaxScheduleAhead).UTC().Format(time.RFC3339))
 	}
 	if at.Sub(now) > MaxScheduleAhead {
-		return at, apperr.New(apperr.BadUserInput, "the time %s is more than a year ahead", at.Format(time.RFC3339)).
-			With("field", "at")
+		return at, apperr.Invalid(apperr.OutOfRange, "the time %s is more than a year ahead", at.Format(time.RFC3339)).
+			With("field", "at").With("min", now.UTC().Format(time.RFC3339)).With("max", now.Add(MaxScheduleAhead).UTC().Format(time.RFC3339))
 	}
 	return at, nil
 }
@@ -288,7 +288,8 @@ func (s *Service) Upcoming(ctx context.Context, limit int) ([]Scheduled, error) 
 		return nil, err
 	}
 	if limit <= 0 || limit > MaxUpcoming {
-		return nil, apperr.New(apperr.BadUserInput, "first must be between 1 and %d", MaxUpcoming).With("field", "first")
+		return nil, apperr.Invalid(apperr.OutOfRange, "first must be between 1 and %d", MaxUpcoming).With("field", "first").
+			With("min", 1).With("max", MaxUpcoming)
 	}
 	actions, err := s.store.UpcomingScheduled(ctx, limit)
 	if err != nil {

@@ -550,9 +550,9 @@ func transferWriteErr(err error, what string) error {
 	case errors.Is(err, gorm.ErrDuplicatedKey):
 		return apperr.New(apperr.Conflict, "%s: another record in the database already holds one of its unique values (a live or former slug, an email, a source name, a source's external id): %v", what, err)
 	case errors.Is(err, gorm.ErrForeignKeyViolated):
-		return apperr.New(apperr.BadUserInput, "%s: it refers to a record that is neither in the export nor in the database: %v", what, err)
+		return apperr.Invalid(apperr.UnknownReference, "%s: it refers to a record that is neither in the export nor in the database: %v", what, err)
 	case errors.Is(err, gorm.ErrCheckConstraintViolated):
-		return apperr.New(apperr.BadUserInput, "%s: a value the database does not allow: %v", what, err)
+		return apperr.Invalid(apperr.InvalidFormat, "%s: a value the database does not allow: %v", what, err)
 	}
 	return fmt.Errorf("%s: %w", what, err)
 }

@@ -271,33 +271,35 @@ func Decode(r io.Reader, maxBytes int64) (*Document, error) {
 		return nil, fmt.Errorf("read the document: %w", err)
 	}
 	if int64(len(data)) > maxBytes {
-		return nil, apperr.New(apperr.BadUserInput, "the document is larger than the limit of %d bytes (raise it with --max-bytes if it is genuine)", maxBytes)
+		return nil, apperr.Invalid(apperr.TooLong, "the document is larger than the limit of %d bytes (raise it with --max-bytes if it is genuine)", maxBytes).
+			With("max", maxBytes).With("unit", "bytes")
 	}
 	var head struct {
 		Format        string          `json:"format"`
 		FormatVersion json.RawMessage `json:"formatVersion"`
 	}
 	if err := json.Unmarshal(data, &head); err != nil {
-		return nil, apperr.New(apperr.BadUserInput, "not a Werkwijzer export: %v", err)
+		return nil, apperr.Invalid(apperr.InvalidFormat, "not a Werkwijzer export: %v", err)
 	}
 	if head.Format != FormatName {
-		return nil, apperr.New(apperr.BadUserInput, "not a Werkwijzer export: format is %q, want %q", head.Format, FormatName)
+		return nil, apperr.Invalid(apperr.InvalidFormat, "not a Werkwijzer export: format is %q, want %q", head.Format, FormatName)
 	}
 	var version int
 	if err := json.Unmarshal(head.FormatVersion, &version); err != nil || version < 1 {
-		return nil, apperr.New(apperr.BadUserInput, "the export has no valid formatVersion (%s)", head.FormatVersion)
+		return nil, apperr.Invalid(apperr.InvalidFormat, "the export has no valid formatVersion (%s)", head.FormatVersion)
 	}
 	if version > FormatVersion {
-		return nil, apperr.New(apperr.BadUserInput, "the export has format version %d, but this Werkwijzer reads versions up to %d: import it with a newer Werkwijzer", version, FormatVersion)
+		return nil, apperr.Invalid(apperr.UnsupportedValue, "the export has format version %d, but this Werkwijzer reads versions up to %d: import it with a newer Werkwijzer", version, FormatVersion).
+			With("allowed", []int{FormatVersion})
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	var doc Document
 	if err := dec.Decode(&doc); err != nil {
-		return nil, apperr.New(apperr.BadUserInput, "read the export: %v", err)
+		return nil, apperr.Invalid(apperr.InvalidFormat, "read the export: %v", err)
 	}
 	if err := doc.validate(); err != nil {
-		return nil, apperr.New(apperr.BadUserInput, "invalid export: %v", err)
+		return nil, apperr.Invalid(apperr.InvalidFormat, "invalid export: %v", err)
 	}
 	doc.sort()
 	return &doc, nil

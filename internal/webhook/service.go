@@ -58,31 +58,32 @@ func (s *Service) check(in Input) (Input, error) {
 	in.URL = strings.TrimSpace(in.URL)
 	u, err := url.Parse(in.URL)
 	if err != nil || u.Host == "" || u.User != nil || len(in.URL) > 2048 || (u.Scheme != "https" && u.Scheme != "http") {
-		return in, apperr.New(apperr.BadUserInput, "the webhook URL must be an absolute https URL without credentials").With("field", "url")
+		return in, apperr.Invalid(apperr.InvalidURL, "the webhook URL must be an absolute https URL without credentials").With("field", "url")
 	}
 	if u.Scheme == "http" && !s.allowPrivate {
-		return in, apperr.New(apperr.BadUserInput, "the webhook URL must use https (plain http only with WERKWIJZER_WEBHOOK_ALLOW_PRIVATE=true)").With("field", "url")
+		return in, apperr.Invalid(apperr.InvalidURL, "the webhook URL must use https (plain http only with WERKWIJZER_WEBHOOK_ALLOW_PRIVATE=true)").With("field", "url")
 	}
 	if problem := netguard.HostProblem(u.Hostname(), s.allowPrivate); problem != "" {
-		return in, apperr.New(apperr.BadUserInput, "webhooks are delivered to public hosts only, and this URL is refused: %s", problem).With("field", "url")
+		return in, apperr.Invalid(apperr.URLNotAllowed, "webhooks are delivered to public hosts only, and this URL is refused: %s", problem).With("field", "url")
 	}
 	in.Description = strings.TrimSpace(in.Description)
 	if len(in.Description) > 500 {
-		return in, apperr.New(apperr.BadUserInput, "the description is longer than 500 characters").With("field", "description")
+		return in, apperr.Invalid(apperr.TooLong, "the description is longer than 500 characters").With("field", "description").
+			With("max", 500).With("unit", "characters")
 	}
 	if len(in.Events) == 0 {
-		return in, apperr.New(apperr.BadUserInput, "name at least one event").With("field", "events")
+		return in, apperr.Invalid(apperr.Required, "name at least one event").With("field", "events")
 	}
 	for _, e := range in.Events {
 		if !e.Valid() {
-			return in, apperr.New(apperr.BadUserInput, "unknown event %q", e).With("field", "events")
+			return in, apperr.Invalid(apperr.UnsupportedValue, "unknown event %q", e).With("field", "events").With("allowed", EventTypes)
 		}
 	}
 	slices.Sort(in.Events)
 	in.Events = slices.Compact(in.Events)
 	for _, loc := range in.Locales {
 		if !s.locales(loc) {
-			return in, apperr.New(apperr.BadUserInput, "the locale %q is not one of the configured locales", loc).With("field", "locales")
+			return in, apperr.Invalid(apperr.InvalidLocale, "the locale %q is not one of the configured locales", loc).With("field", "locales")
 		}
 	}
 	slices.Sort(in.Locales)
@@ -112,7 +113,8 @@ func (s *Service) Create(ctx context.Context, in Input) (*Webhook, error) {
 		return nil, err
 	}
 	if len(existing) >= MaxWebhooks {
-		return nil, apperr.New(apperr.BadUserInput, "there are %d webhooks already, the most there may be; delete one first", MaxWebhooks)
+		return nil, apperr.Invalid(apperr.TooMany, "there are %d webhooks already, the most there may be; delete one first", MaxWebhooks).
+			With("max", MaxWebhooks)
 	}
 	now := s.now()
 	w := Webhook{ID: newID(), URL: in.URL, Description: in.Description, Events: in.Events, Locales: in.Locales,
