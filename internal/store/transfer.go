@@ -35,6 +35,7 @@ var _ transfer.Store = (*Transfer)(nil)
 type transferTranslationRow struct {
 	EntryID        string
 	Locale         string
+	Version        int
 	Slug           string
 	Fields         datatypes.JSON
 	FieldChangedAt datatypes.JSON
@@ -183,6 +184,7 @@ func (s *Transfer) Entries(ctx context.Context, ids []string) ([]transfer.Entry,
 		}
 		entries[i] = transfer.Entry{
 			ID: r.ID, Type: r.Type, Version: r.Version, Structure: structure,
+			StructureVersion: r.StructureVersion, StructureUpdatedAt: transfer.NewTime(r.StructureUpdatedAt), StructureUpdatedBy: r.StructureUpdatedBy,
 			CreatedAt: transfer.NewTime(r.CreatedAt), CreatedBy: r.CreatedBy,
 			UpdatedAt: transfer.NewTime(r.UpdatedAt), UpdatedBy: r.UpdatedBy,
 			Drafts: []transfer.Translation{}, Revisions: []transfer.Revision{}, Live: []transfer.Live{}, FormerSlugs: []transfer.FormerSlug{},
@@ -206,7 +208,7 @@ func (s *Transfer) Entries(ctx context.Context, ids []string) ([]transfer.Entry,
 			return nil, fmt.Errorf("entry %s draft %s field times: %w", t.EntryID, t.Locale, err)
 		}
 		e.Drafts = append(e.Drafts, transfer.Translation{
-			Locale: t.Locale, Slug: t.Slug, Fields: fields, FieldChangedAt: changed,
+			Locale: t.Locale, Version: t.Version, Slug: t.Slug, Fields: fields, FieldChangedAt: changed,
 			CreatedAt: transfer.NewTime(t.CreatedAt), UpdatedAt: transfer.NewTime(t.UpdatedAt), UpdatedBy: t.UpdatedBy,
 		})
 	}
@@ -355,6 +357,7 @@ func (s *Transfer) PutEntry(ctx context.Context, e transfer.Entry, replace bool)
 		}
 		res := db.Table("entries").Where("id = ?", e.ID).Updates(map[string]any{
 			"type": e.Type, "version": e.Version, "structure": datatypes.JSON(e.Structure),
+			"structure_version": e.StructureVersion, "structure_updated_at": e.StructureUpdatedAt.Time, "structure_updated_by": e.StructureUpdatedBy,
 			"created_at": e.CreatedAt.Time, "created_by": e.CreatedBy,
 			"updated_at": e.UpdatedAt.Time, "updated_by": e.UpdatedBy, "deleted_at": deletedAt,
 		})
@@ -364,6 +367,7 @@ func (s *Transfer) PutEntry(ctx context.Context, e transfer.Entry, replace bool)
 	} else {
 		row := entryRow{
 			ID: e.ID, Type: e.Type, Version: e.Version, Structure: datatypes.JSON(e.Structure),
+			StructureVersion: e.StructureVersion, StructureUpdatedAt: e.StructureUpdatedAt.Time, StructureUpdatedBy: e.StructureUpdatedBy,
 			CreatedAt: e.CreatedAt.Time, CreatedBy: e.CreatedBy, UpdatedAt: e.UpdatedAt.Time, UpdatedBy: e.UpdatedBy,
 		}
 		if e.DeletedAt != nil {
@@ -380,7 +384,7 @@ func (s *Transfer) putEntryParts(db *gorm.DB, e transfer.Entry) error {
 	translations := make([]transferTranslationRow, len(e.Drafts))
 	for i, t := range e.Drafts {
 		translations[i] = transferTranslationRow{
-			EntryID: e.ID, Locale: t.Locale, Slug: t.Slug, Fields: datatypes.JSON(t.Fields), FieldChangedAt: datatypes.JSON(t.FieldChangedAt),
+			EntryID: e.ID, Locale: t.Locale, Version: t.Version, Slug: t.Slug, Fields: datatypes.JSON(t.Fields), FieldChangedAt: datatypes.JSON(t.FieldChangedAt),
 			CreatedAt: t.CreatedAt.Time, UpdatedAt: t.UpdatedAt.Time, UpdatedBy: t.UpdatedBy,
 		}
 	}

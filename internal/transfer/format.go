@@ -37,24 +37,32 @@ type Document struct {
 // locale and the slugs it was live under before. A deleted entry is
 // exported too, with DeletedAt set, so its history survives the move.
 type Entry struct {
-	ID          string        `json:"id"`
-	Type        string        `json:"type"`
-	Version     int           `json:"version"`
-	Structure   JSON          `json:"structure"`
-	CreatedAt   Time          `json:"createdAt"`
-	CreatedBy   *string       `json:"createdBy,omitempty"`
-	UpdatedAt   Time          `json:"updatedAt"`
-	UpdatedBy   *string       `json:"updatedBy,omitempty"`
-	DeletedAt   *Time         `json:"deletedAt,omitempty"`
-	Drafts      []Translation `json:"drafts"`
-	Revisions   []Revision    `json:"revisions"`
-	Live        []Live        `json:"live"`
-	FormerSlugs []FormerSlug  `json:"formerSlugs"`
+	ID        string `json:"id"`
+	Type      string `json:"type"`
+	Version   int    `json:"version"`
+	Structure JSON   `json:"structure"`
+	// StructureVersion is the entry version at which the structure last
+	// changed, StructureUpdatedAt/By when and by whom: each part has its
+	// own version, so a change conflicts only with changes to its parts.
+	StructureVersion   int           `json:"structureVersion"`
+	StructureUpdatedAt Time          `json:"structureUpdatedAt"`
+	StructureUpdatedBy *string       `json:"structureUpdatedBy,omitempty"`
+	CreatedAt          Time          `json:"createdAt"`
+	CreatedBy          *string       `json:"createdBy,omitempty"`
+	UpdatedAt          Time          `json:"updatedAt"`
+	UpdatedBy          *string       `json:"updatedBy,omitempty"`
+	DeletedAt          *Time         `json:"deletedAt,omitempty"`
+	Drafts             []Translation `json:"drafts"`
+	Revisions          []Revision    `json:"revisions"`
+	Live               []Live        `json:"live"`
+	FormerSlugs        []FormerSlug  `json:"formerSlugs"`
 }
 
 // Translation is the working draft of one locale.
 type Translation struct {
-	Locale         string  `json:"locale"`
+	Locale string `json:"locale"`
+	// Version is the entry version at which this draft last changed.
+	Version        int     `json:"version"`
 	Slug           string  `json:"slug"`
 	Fields         JSON    `json:"fields"`
 	FieldChangedAt JSON    `json:"fieldChangedAt"`

@@ -80,10 +80,18 @@ func (e Entry) validate() []error {
 	if e.Version < 1 {
 		errs = append(errs, fmt.Errorf("%s: version must be at least 1", what))
 	}
+	if e.StructureVersion < 1 || e.StructureVersion > e.Version {
+		errs = append(errs, fmt.Errorf("%s: structureVersion must be between 1 and the entry's version", what))
+	}
+	for _, t := range e.Drafts {
+		if t.Version < 1 || t.Version > e.Version {
+			errs = append(errs, fmt.Errorf("%s: the %s draft's version must be between 1 and the entry's version", what, t.Locale))
+		}
+	}
 	if len(e.Structure) == 0 {
 		errs = append(errs, fmt.Errorf("%s: structure is required", what))
 	}
-	errs = append(errs, requireTimes(what, e.CreatedAt, e.UpdatedAt)...)
+	errs = append(errs, requireTimes(what, e.CreatedAt, e.UpdatedAt, e.StructureUpdatedAt)...)
 	locales := map[string]bool{}
 	for _, t := range e.Drafts {
 		if t.Locale == "" || t.Slug == "" || len(t.Fields) == 0 {
