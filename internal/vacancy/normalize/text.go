@@ -30,7 +30,9 @@ func decodeEntities(s string) string {
 	out := make([]byte, 0, len(s))
 	var again []byte // text to read before s[pos:]
 	pos := 0
-	for len(again) > 0 || pos < len(s) {
+	// The one way out is the break below: nothing waits to be read again
+	// and the rest of s holds no '&' (an empty rest included).
+	for {
 		if len(again) == 0 {
 			i := strings.IndexByte(s[pos:], '&')
 			if i < 0 {
