@@ -2,6 +2,7 @@ package account_test
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -205,5 +206,44 @@ func TestMalformedClientCredentialsNeverReachTheStore(t *testing.T) {
 	wantCode(t, err, apperr.Unauthenticated)
 	if len(st.ids) != 1 || st.ids[0] != id {
 		t.Fatalf("a 256-byte secret for a well-formed id was looked up as %q; want once", st.ids)
+	}
+}
+
+// A hint shows the prefix and four characters of a secret, never more, and
+// nothing of a secret too short to spare four.
+func TestSecretHintShowsFourCharactersAtMost(t *testing.T) {
+	for secret, want := range map[string]string{
+		account.SecretPrefix + "abcdefgh": account.SecretPrefix + "abcd…",
+		account.SecretPrefix + "abcde":    account.SecretPrefix + "abcd…",
+		account.SecretPrefix + "abcd":     account.SecretPrefix + "…",
+		account.SecretPrefix + "ab":       account.SecretPrefix + "…",
+		"":                                account.SecretPrefix + "…",
+	} {
+		if got := account.SecretHint(secret); got != want {
+			t.Errorf("SecretHint(%q) = %q, want %q", secret, got, want)
+		}
+	}
+}
+
+// unprunableFailures fails to delete old sign-in failures, as a database
+// under load might.
+type unprunableFailures struct{ account.ClientStore }
+
+func (unprunableFailures) DeleteLoginFailures(context.Context, time.Time) (int, error) {
+	return 0, errors.New("database is busy")
+}
+
+// Clients made without a logger still report a failed prune and answer the
+// failed sign-in as such: the prune is housekeeping, not the answer.
+func TestFailedPruneWithoutALoggerStillAnswersTheSignIn(t *testing.T) {
+	clk := newClock()
+	st := unprunableFailures{store.NewVacancies(dbtest.SQLite(t).Gorm)}
+	clients, err := account.NewClients(st, account.ClientConfig{Keys: testRing(t), Now: clk.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = clients.IssueToken(context.Background(), clientID, account.SecretPrefix+strings.Repeat("x", 43), "", "192.0.2.7")
+	if apperr.CodeOf(err) != apperr.Unauthenticated {
+		t.Fatalf("unknown client with a failing prune: %v, want UNAUTHENTICATED", err)
 	}
 }

@@ -106,3 +106,18 @@ func TestLoadKeyRingRefusesAShortSecretFile(t *testing.T) {
 		t.Fatal("a short secret file was accepted")
 	}
 }
+
+// A secret file holding exactly MinSecretBytes is long enough; one byte
+// fewer is refused.
+func TestSecretFileOfTheMinimumLengthIsAccepted(t *testing.T) {
+	for n, ok := range map[int]bool{account.MinSecretBytes: true, account.MinSecretBytes - 1: false} {
+		dir := t.TempDir()
+		if err := os.WriteFile(filepath.Join(dir, account.SecretFileName), []byte(strings.Repeat("k", n)+"\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		_, generated, err := account.LoadKeyRing("", nil, dir)
+		if (err == nil) != ok || generated {
+			t.Errorf("a %d-byte secret file: err %v, generated %v; want ok=%v and the file used", n, err, generated, ok)
+		}
+	}
+}

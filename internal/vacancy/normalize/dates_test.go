@@ -88,3 +88,18 @@ func TestDateOnlyAndZero(t *testing.T) {
 		t.Fatal("the zero Date is not IsZero")
 	}
 }
+
+// A component out of its range is named as such, before the calendar
+// check could call a normalised date "not a calendar date": the source
+// reads what to fix.
+func TestDateComponentsOutOfRangeSaySo(t *testing.T) {
+	for _, bad := range []string{
+		"2026-00-10T10:00:00Z", "2026-13-10T10:00:00Z", "2026-10-00T10:00:00Z", "2026-10-32T10:00:00Z",
+		"2026-10-01T24:00:00Z", "2026-10-01T10:60:00Z", "2026-10-01T10:00:61Z",
+	} {
+		_, _, err := normalize.ParseDate(bad, time.UTC)
+		if err == nil || err.Error() != "not a valid date and time" {
+			t.Errorf("ParseDate(%q): %v, want %q", bad, err, "not a valid date and time")
+		}
+	}
+}

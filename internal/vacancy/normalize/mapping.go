@@ -212,7 +212,8 @@ var (
 	currencyText  = regexp.MustCompile(`(?i)€|\$|£|\b(EUR|USD|GBP|CHF|euro)\b`)
 )
 
-// parseAmount reads "2.800", "2800,50", "2,800.50", "14,06" or "50K".
+// parseAmount reads "2.800", "2800,50", "2,800.50", "14,06" or "50K": what
+// amountPattern matched, so it starts with a digit.
 func parseAmount(num, k string) (float64, bool) {
 	s := strings.NewReplacer(" ", "", " ", "").Replace(num)
 	lastDot, lastComma := strings.LastIndexByte(s, '.'), strings.LastIndexByte(s, ',')
@@ -231,7 +232,7 @@ func parseAmount(num, k string) (float64, bool) {
 			s = strings.Replace(s, ",", ".", 1)
 		}
 	case lastDot >= 0:
-		if len(s)-lastDot-1 == 3 && strings.Count(s, ".") >= 1 && lastDot > 0 { // 2.800
+		if len(s)-lastDot-1 == 3 { // 2.800
 			s = strings.ReplaceAll(s, ".", "")
 		}
 	}

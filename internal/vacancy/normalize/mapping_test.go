@@ -164,6 +164,9 @@ func TestEmploymentTypesMapWhatSourcesReallySend(t *testing.T) {
 		// Separated parts are read whole before word by word.
 		{"Full time, part time", []normalize.EmploymentType{normalize.FullTime, normalize.PartTime}},
 		{"interim opdracht", []normalize.EmploymentType{normalize.Contractor, normalize.Temporary}},
+		// Unseparated words are tried one by one when the whole is unknown.
+		{"fulltime vast", []normalize.EmploymentType{normalize.FullTime}},
+		{"parttime 24 uur", []normalize.EmploymentType{normalize.PartTime}},
 		{"Fulltime; parttime | stage", []normalize.EmploymentType{normalize.FullTime, normalize.PartTime, normalize.Intern}},
 	}
 	for _, c := range cases {

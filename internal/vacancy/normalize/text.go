@@ -30,7 +30,9 @@ func decodeEntities(s string) string {
 	out := make([]byte, 0, len(s))
 	var again []byte // text to read before s[pos:]
 	pos := 0
-	for len(again) > 0 || pos < len(s) {
+	// The one way out is the break below: nothing waits to be read again
+	// and the rest of s holds no '&' (an empty rest included).
+	for {
 		if len(again) == 0 {
 			i := strings.IndexByte(s[pos:], '&')
 			if i < 0 {
@@ -67,12 +69,9 @@ func decodeEntities(s string) string {
 		}
 		// Consume the window, then read the decoded text again together
 		// with the window before it, where it may complete a reference.
-		if n := min(len(w), len(again)); n > 0 {
-			again = again[n:]
-			pos += len(w) - n
-		} else {
-			pos += len(w)
-		}
+		n := min(len(w), len(again)) // the part of the window taken from again
+		again = again[n:]
+		pos += len(w) - n
 		back := max(0, len(out)-entityWindow)
 		next := make([]byte, 0, len(out)-back+len(d)+len(again))
 		next = append(append(append(next, out[back:]...), d...), again...)
