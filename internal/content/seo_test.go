@@ -175,3 +175,38 @@ func TestSitemapTypesFollowTheKinds(t *testing.T) {
 		t.Fatalf("sitemap types %v", got)
 	}
 }
+
+// An Occupation names skills, responsibilities and an image only when the
+// role has them: an empty list or URL is left out, not sent empty.
+func TestRoleStructuredDataLeavesOutWhatTheRoleLacks(t *testing.T) {
+	s := &Service{}
+	occupation := func(f RoleFields) map[string]any {
+		t.Helper()
+		role := &PublishedRole{Locale: "nl", Slug: "kok", PublishedAt: time.Now()}
+		role.Fields = f
+		script, err := s.RoleStructuredData(role)
+		return ldGraph(t, script, err)[0]
+	}
+	bare := occupation(RoleFields{Title: "Kok", Summary: "Kookt."})
+	for _, key := range []string{"skills", "responsibilities", "image"} {
+		if v, ok := bare[key]; ok {
+			t.Errorf("a role without %s has %s = %v", key, key, v)
+		}
+	}
+	full := occupation(RoleFields{Title: "Kok", Summary: "Kookt.", Competencies: []string{"Koken"},
+		Responsibilities: []string{"Het menu"}, OGImageURL: "https://example.com/kok.png"})
+	if !slices.Equal(toStrings(full["skills"]), []string{"Koken"}) || !slices.Equal(toStrings(full["responsibilities"]), []string{"Het menu"}) ||
+		full["image"] != "https://example.com/kok.png" {
+		t.Errorf("a role with skills, responsibilities and an image: %v", full)
+	}
+}
+
+func toStrings(v any) []string {
+	var out []string
+	list, _ := v.([]any)
+	for _, x := range list {
+		s, _ := x.(string)
+		out = append(out, s)
+	}
+	return out
+}
