@@ -233,30 +233,13 @@ func TestRefusedScheduledPublicationIsRecorded(t *testing.T) {
 			t.Fatal(err)
 		}
 		// A manual publication follows the same rule.
-		_, err = svc.Publish(operator, role.ID, []string{"nl"})
-		var coded *apperr.Error
-		if !errors.As(err, &coded) || coded.Code != apperr.BadUserInput {
-			t.Fatalf("publishing a role whose FAQ was deleted: %v, want BAD_USER_INPUT", err)
-		}
-		if problems, _ := coded.Details["problems"].([]content.PublishProblem); len(problems) != 1 ||
-			len(problems[0].MissingReferences) != 1 || problems[0].MissingReferences[0] != faq.ID {
-			t.Fatalf("the refusal's problems %+v do not name the deleted FAQ", coded.Details["problems"])
-		}
+		checkPublishRefusedForMissingReference(t, svc, role.ID, faq.ID)
 
 		clock.Advance(time.Minute)
 		if n := runScheduled(t, svc); n != 2 {
 			t.Fatalf("%d actions ran, want 2 (both refused)", n)
 		}
-		for id, why := range map[string]string{slugLater.ID: `the slug "gedeeld" is live`, role.ID: faq.ID} {
-			e := entry(t, svc, id)
-			if e.LiveIn("nl") != nil {
-				t.Errorf("%s went live although its publication was refused", id)
-			}
-			if len(e.Scheduled) != 1 || e.Scheduled[0].State != content.ScheduleRefused ||
-				!strings.Contains(e.Scheduled[0].Refusal, why) || !e.Scheduled[0].RefusedAt.Equal(clock.Now()) {
-				t.Errorf("%s: scheduled %+v, want one refused action saying %q", id, e.Scheduled, why)
-			}
-		}
+		checkRefusalsRecorded(t, svc, map[string]string{slugLater.ID: `the slug "gedeeld" is live`, role.ID: faq.ID}, clock.Now())
 		if n := runScheduled(t, svc); n != 0 {
 			t.Fatalf("refused actions ran again: %d", n)
 		}
@@ -268,6 +251,37 @@ func TestRefusedScheduledPublicationIsRecorded(t *testing.T) {
 			t.Fatalf("upcoming lists %+v, want both refused actions with their entries", upcoming)
 		}
 	})
+}
+
+// checkPublishRefusedForMissingReference: publishing an entry that refers
+// to a deleted entry is refused, naming it.
+func checkPublishRefusedForMissingReference(t *testing.T, svc *content.Service, id, missing string) {
+	t.Helper()
+	_, err := svc.Publish(operator, id, []string{"nl"})
+	var coded *apperr.Error
+	if !errors.As(err, &coded) || coded.Code != apperr.BadUserInput {
+		t.Fatalf("publishing a role whose FAQ was deleted: %v, want BAD_USER_INPUT", err)
+	}
+	if problems, _ := coded.Details["problems"].([]content.PublishProblem); len(problems) != 1 ||
+		len(problems[0].MissingReferences) != 1 || problems[0].MissingReferences[0] != missing {
+		t.Fatalf("the refusal's problems %+v do not name the deleted FAQ", coded.Details["problems"])
+	}
+}
+
+// checkRefusalsRecorded: each entry in why stayed offline and has one
+// refused action whose reason mentions why, refused at now.
+func checkRefusalsRecorded(t *testing.T, svc *content.Service, why map[string]string, now time.Time) {
+	t.Helper()
+	for id, reason := range why {
+		e := entry(t, svc, id)
+		if e.LiveIn("nl") != nil {
+			t.Errorf("%s went live although its publication was refused", id)
+		}
+		if len(e.Scheduled) != 1 || e.Scheduled[0].State != content.ScheduleRefused ||
+			!strings.Contains(e.Scheduled[0].Refusal, reason) || !e.Scheduled[0].RefusedAt.Equal(now) {
+			t.Errorf("%s: scheduled %+v, want one refused action saying %q", id, e.Scheduled, reason)
+		}
+	}
 }
 
 // TestScheduleSurvivesARestart: a new service (a restarted or another

@@ -178,54 +178,16 @@ func (s *Transfer) Entries(ctx context.Context, ids []string) ([]transfer.Entry,
 	entries := make([]transfer.Entry, len(rows))
 	at := make(map[string]*transfer.Entry, len(rows))
 	for i, r := range rows {
-		structure, err := transfer.Canonical(r.Structure)
-		if err != nil {
-			return nil, fmt.Errorf("entry %s structure: %w", r.ID, err)
-		}
-		entries[i] = transfer.Entry{
-			ID: r.ID, Type: r.Type, Version: r.Version, Structure: structure,
-			StructureVersion: r.StructureVersion, StructureUpdatedAt: transfer.NewTime(r.StructureUpdatedAt), StructureUpdatedBy: r.StructureUpdatedBy,
-			CreatedAt: transfer.NewTime(r.CreatedAt), CreatedBy: r.CreatedBy,
-			UpdatedAt: transfer.NewTime(r.UpdatedAt), UpdatedBy: r.UpdatedBy,
-			Drafts: []transfer.Translation{}, Revisions: []transfer.Revision{}, Live: []transfer.Live{}, FormerSlugs: []transfer.FormerSlug{},
-		}
-		if r.DeletedAt.Valid {
-			entries[i].DeletedAt = transfer.TimePtr(&r.DeletedAt.Time)
+		if entries[i], err = exportedEntry(r); err != nil {
+			return nil, err
 		}
 		at[r.ID] = &entries[i]
 	}
-	for _, t := range translations {
-		e := at[t.EntryID]
-		if e == nil {
-			continue
-		}
-		fields, err := transfer.Canonical(t.Fields)
-		if err != nil {
-			return nil, fmt.Errorf("entry %s draft %s fields: %w", t.EntryID, t.Locale, err)
-		}
-		changed, err := transfer.Canonical(t.FieldChangedAt)
-		if err != nil {
-			return nil, fmt.Errorf("entry %s draft %s field times: %w", t.EntryID, t.Locale, err)
-		}
-		e.Drafts = append(e.Drafts, transfer.Translation{
-			Locale: t.Locale, Version: t.Version, Slug: t.Slug, Fields: fields, FieldChangedAt: changed,
-			CreatedAt: transfer.NewTime(t.CreatedAt), UpdatedAt: transfer.NewTime(t.UpdatedAt), UpdatedBy: t.UpdatedBy,
-		})
+	if err := addDrafts(at, translations); err != nil {
+		return nil, err
 	}
-	for _, r := range revisions {
-		e := at[r.EntryID]
-		if e == nil {
-			continue
-		}
-		doc, err := transfer.Canonical(r.Document)
-		if err != nil {
-			return nil, fmt.Errorf("revision %s document: %w", r.ID, err)
-		}
-		e.Revisions = append(e.Revisions, transfer.Revision{
-			ID: r.ID, Locale: r.Locale, Number: r.Number, Kind: r.Kind, Slug: r.Slug, Document: doc,
-			UpdatedAt: transfer.NewTime(r.UpdatedAt), CreatedAt: transfer.NewTime(r.CreatedAt),
-			CreatedBy: r.CreatedBy, RestoredFrom: r.RestoredFrom,
-		})
+	if err := addRevisions(at, revisions); err != nil {
+		return nil, err
 	}
 	for _, p := range publications {
 		if e := at[p.EntryID]; e != nil {
@@ -241,6 +203,69 @@ func (s *Transfer) Entries(ctx context.Context, ids []string) ([]transfer.Entry,
 		}
 	}
 	return entries, nil
+}
+
+// exportedEntry is an entry row as the export writes it, its parts still
+// empty.
+func exportedEntry(r entryRow) (transfer.Entry, error) {
+	structure, err := transfer.Canonical(r.Structure)
+	if err != nil {
+		return transfer.Entry{}, fmt.Errorf("entry %s structure: %w", r.ID, err)
+	}
+	e := transfer.Entry{
+		ID: r.ID, Type: r.Type, Version: r.Version, Structure: structure,
+		StructureVersion: r.StructureVersion, StructureUpdatedAt: transfer.NewTime(r.StructureUpdatedAt), StructureUpdatedBy: r.StructureUpdatedBy,
+		CreatedAt: transfer.NewTime(r.CreatedAt), CreatedBy: r.CreatedBy,
+		UpdatedAt: transfer.NewTime(r.UpdatedAt), UpdatedBy: r.UpdatedBy,
+		Drafts: []transfer.Translation{}, Revisions: []transfer.Revision{}, Live: []transfer.Live{}, FormerSlugs: []transfer.FormerSlug{},
+	}
+	if r.DeletedAt.Valid {
+		e.DeletedAt = transfer.TimePtr(&r.DeletedAt.Time)
+	}
+	return e, nil
+}
+
+// addDrafts adds each draft to its entry in at, in canonical JSON.
+func addDrafts(at map[string]*transfer.Entry, translations []transferTranslationRow) error {
+	for _, t := range translations {
+		e := at[t.EntryID]
+		if e == nil {
+			continue
+		}
+		fields, err := transfer.Canonical(t.Fields)
+		if err != nil {
+			return fmt.Errorf("entry %s draft %s fields: %w", t.EntryID, t.Locale, err)
+		}
+		changed, err := transfer.Canonical(t.FieldChangedAt)
+		if err != nil {
+			return fmt.Errorf("entry %s draft %s field times: %w", t.EntryID, t.Locale, err)
+		}
+		e.Drafts = append(e.Drafts, transfer.Translation{
+			Locale: t.Locale, Version: t.Version, Slug: t.Slug, Fields: fields, FieldChangedAt: changed,
+			CreatedAt: transfer.NewTime(t.CreatedAt), UpdatedAt: transfer.NewTime(t.UpdatedAt), UpdatedBy: t.UpdatedBy,
+		})
+	}
+	return nil
+}
+
+// addRevisions adds each revision to its entry in at, in canonical JSON.
+func addRevisions(at map[string]*transfer.Entry, revisions []revisionRow) error {
+	for _, r := range revisions {
+		e := at[r.EntryID]
+		if e == nil {
+			continue
+		}
+		doc, err := transfer.Canonical(r.Document)
+		if err != nil {
+			return fmt.Errorf("revision %s document: %w", r.ID, err)
+		}
+		e.Revisions = append(e.Revisions, transfer.Revision{
+			ID: r.ID, Locale: r.Locale, Number: r.Number, Kind: r.Kind, Slug: r.Slug, Document: doc,
+			UpdatedAt: transfer.NewTime(r.UpdatedAt), CreatedAt: transfer.NewTime(r.CreatedAt),
+			CreatedBy: r.CreatedBy, RestoredFrom: r.RestoredFrom,
+		})
+	}
+	return nil
 }
 
 // Users returns the users with ids (nil: all), with their password hashes

@@ -72,8 +72,18 @@ func (d *Document) validate() error {
 }
 
 func (e Entry) validate() []error {
-	var errs []error
 	what := "entry " + e.ID
+	errs := e.validateHead(what)
+	errs = append(errs, e.validateDrafts(what)...)
+	revisions, revErrs := e.validateRevisions(what)
+	errs = append(errs, revErrs...)
+	errs = append(errs, e.validateLive(what, revisions)...)
+	return append(errs, e.validateFormerSlugs(what)...)
+}
+
+// validateHead checks the entry's own fields and its part versions.
+func (e Entry) validateHead(what string) []error {
+	var errs []error
 	if !slices.Contains(entryTypes, e.Type) {
 		errs = append(errs, fmt.Errorf("%s: type %q is not one of %v", what, e.Type, entryTypes))
 	}
@@ -83,19 +93,23 @@ func (e Entry) validate() []error {
 	if e.StructureVersion < 1 || e.StructureVersion > e.Version {
 		errs = append(errs, fmt.Errorf("%s: structureVersion must be between 1 and the entry's version", what))
 	}
-	for _, t := range e.Drafts {
-		if t.Version < 1 || t.Version > e.Version {
-			errs = append(errs, fmt.Errorf("%s: the %s draft's version must be between 1 and the entry's version", what, t.Locale))
-		}
-	}
 	if len(e.Structure) == 0 {
 		errs = append(errs, fmt.Errorf("%s: structure is required", what))
 	}
-	errs = append(errs, requireTimes(what, e.CreatedAt, e.UpdatedAt, e.StructureUpdatedAt)...)
+	return append(errs, requireTimes(what, e.CreatedAt, e.UpdatedAt, e.StructureUpdatedAt)...)
+}
+
+// validateDrafts checks each locale's draft, once per locale, against the
+// content package's own rules.
+func (e Entry) validateDrafts(what string) []error {
+	var errs []error
 	locales := map[string]bool{}
 	for _, t := range e.Drafts {
 		if t.Locale == "" || t.Slug == "" || len(t.Fields) == 0 {
 			errs = append(errs, fmt.Errorf("%s: a draft needs a locale, a slug and fields", what))
+		}
+		if t.Version < 1 || t.Version > e.Version {
+			errs = append(errs, fmt.Errorf("%s: the %s draft's version must be between 1 and the entry's version", what, t.Locale))
 		}
 		if locales[t.Locale] {
 			errs = append(errs, fmt.Errorf("%s: two drafts in locale %q", what, t.Locale))
@@ -109,6 +123,12 @@ func (e Entry) validate() []error {
 		}
 		errs = append(errs, slugErr(what, t.Slug)...)
 	}
+	return errs
+}
+
+// validateRevisions checks the history and returns it by id.
+func (e Entry) validateRevisions(what string) (map[string]Revision, []error) {
+	var errs []error
 	revisions := map[string]Revision{}
 	numbers := map[string]bool{}
 	for _, r := range e.Revisions {
@@ -130,6 +150,13 @@ func (e Entry) validate() []error {
 			}
 		}
 	}
+	return revisions, errs
+}
+
+// validateLive checks that each locale is live at most once, as one of
+// the entry's own revisions in that locale.
+func (e Entry) validateLive(what string, revisions map[string]Revision) []error {
+	var errs []error
 	live := map[string]bool{}
 	for _, l := range e.Live {
 		if live[l.Locale] {
@@ -142,6 +169,11 @@ func (e Entry) validate() []error {
 		errs = append(errs, slugErr(what, l.Slug)...)
 		errs = append(errs, requireTimes(what+" live "+l.Locale, l.FirstPublishedAt, l.PublishedAt)...)
 	}
+	return errs
+}
+
+func (e Entry) validateFormerSlugs(what string) []error {
+	var errs []error
 	former := map[string]bool{}
 	for _, f := range e.FormerSlugs {
 		key := f.Locale + " " + f.Slug
