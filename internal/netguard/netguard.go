@@ -12,10 +12,13 @@ package netguard
 import (
 	"errors"
 	"fmt"
+	"net"
+	"net/http"
 	"net/netip"
 	"regexp"
 	"strings"
 	"syscall"
+	"time"
 )
 
 // nonPublic lists the ranges never connected to besides those netip.Addr's
@@ -126,5 +129,22 @@ func Control(allow func(netip.AddrPort) bool) func(network, address string, c sy
 			return fmt.Errorf("connect to %s: %w", address, ErrAddressNotAllowed)
 		}
 		return nil
+	}
+}
+
+// Transport is an http.Transport that connects only to addresses allow
+// accepts, checked by Control on every connection, and never through a
+// proxy from the environment: the check would see the proxy's address, not
+// the host's. connect bounds the dial and the TLS handshake, header the
+// wait for the response headers.
+func Transport(allow func(netip.AddrPort) bool, connect, header time.Duration) *http.Transport {
+	dialer := &net.Dialer{Timeout: connect, KeepAlive: 30 * time.Second, Control: Control(allow)}
+	return &http.Transport{
+		DialContext:           dialer.DialContext,
+		TLSHandshakeTimeout:   connect,
+		ResponseHeaderTimeout: header,
+		IdleConnTimeout:       90 * time.Second,
+		MaxIdleConnsPerHost:   2,
+		ForceAttemptHTTP2:     true,
 	}
 }

@@ -9,7 +9,6 @@ import (
 	"io"
 	"log/slog"
 	"math/rand/v2"
-	"net"
 	"net/http"
 	"net/netip"
 	"strings"
@@ -115,16 +114,8 @@ func New(cfg Config) (*Service, error) {
 // after DNS resolution, never through a proxy (the check would see the
 // proxy), never following a redirect, within Timeout.
 func guardedClient(allow func(netip.AddrPort) bool) *http.Client {
-	dialer := &net.Dialer{Timeout: Timeout, Control: netguard.Control(allow)}
 	return &http.Client{
-		Transport: &http.Transport{
-			DialContext:           dialer.DialContext,
-			TLSHandshakeTimeout:   Timeout,
-			ResponseHeaderTimeout: Timeout,
-			IdleConnTimeout:       90 * time.Second,
-			MaxIdleConnsPerHost:   2,
-			ForceAttemptHTTP2:     true,
-		},
+		Transport:     netguard.Transport(allow, Timeout, Timeout),
 		Timeout:       Timeout,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}

@@ -79,22 +79,9 @@ type Fetcher struct {
 // reason no proxy from the environment is used: the check would see the
 // proxy's address, not the feed host's.
 func NewFetcher(allow func(netip.AddrPort) bool) *Fetcher {
-	dialer := &net.Dialer{
-		Timeout:   10 * time.Second,
-		KeepAlive: 30 * time.Second,
-		Control:   netguard.Control(allow),
-	}
-	transport := &http.Transport{
-		DialContext:           dialer.DialContext,
-		TLSHandshakeTimeout:   10 * time.Second,
-		ResponseHeaderTimeout: 30 * time.Second,
-		IdleConnTimeout:       90 * time.Second,
-		MaxIdleConnsPerHost:   2,
-		ForceAttemptHTTP2:     true,
-	}
 	return &Fetcher{
 		Client: &http.Client{
-			Transport: transport,
+			Transport: netguard.Transport(allow, 10*time.Second, 30*time.Second),
 			Timeout:   2 * time.Minute,
 			CheckRedirect: func(req *http.Request, via []*http.Request) error {
 				if len(via) > MaxRedirects { // via holds the first request too
