@@ -3,7 +3,7 @@
 // arguments, call the domain services and map the results to model types.
 package graph
 
-//go:generate go tool gqlgen generate
+//go:generate go run ./internal/generate
 
 import (
 	"context"

@@ -12,6 +12,7 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/werkwijzer/werkwijzer/graph/execlist"
 	"github.com/werkwijzer/werkwijzer/graph/model"
 )
 
@@ -4506,7 +4507,7 @@ func (ec *executionContext) marshalNArticleBlock2githubᚗcomᚋwerkwijzerᚋwer
 }
 
 func (ec *executionContext) marshalNArticleBlock2ᚕgithubᚗcomᚋwerkwijzerᚋwerkwijzerᚋgraphᚋmodelᚐArticleBlockᚄ(ctx context.Context, sel ast.SelectionSet, v []model.ArticleBlock) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execlist.Marshal(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNArticleBlock2githubᚗcomᚋwerkwijzerᚋwerkwijzerᚋgraphᚋmodelᚐArticleBlock(ctx, sel, v[i])
@@ -4534,7 +4535,7 @@ func (ec *executionContext) marshalNArticleEdge2githubᚗcomᚋwerkwijzerᚋwerk
 }
 
 func (ec *executionContext) marshalNArticleEdge2ᚕgithubᚗcomᚋwerkwijzerᚋwerkwijzerᚋgraphᚋmodelᚐArticleEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.ArticleEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execlist.Marshal(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNArticleEdge2githubᚗcomᚋwerkwijzerᚋwerkwijzerᚋgraphᚋmodelᚐArticleEdge(ctx, sel, v[i])
@@ -4554,7 +4555,7 @@ func (ec *executionContext) marshalNComparisonRow2githubᚗcomᚋwerkwijzerᚋwe
 }
 
 func (ec *executionContext) marshalNComparisonRow2ᚕgithubᚗcomᚋwerkwijzerᚋwerkwijzerᚋgraphᚋmodelᚐComparisonRowᚄ(ctx context.Context, sel ast.SelectionSet, v []model.ComparisonRow) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execlist.Marshal(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNComparisonRow2githubᚗcomᚋwerkwijzerᚋwerkwijzerᚋgraphᚋmodelᚐComparisonRow(ctx, sel, v[i])
@@ -4574,7 +4575,7 @@ func (ec *executionContext) marshalNFAQ2githubᚗcomᚋwerkwijzerᚋwerkwijzer�
 }
 
 func (ec *executionContext) marshalNFAQ2ᚕgithubᚗcomᚋwerkwijzerᚋwerkwijzerᚋgraphᚋmodelᚐFAQᚄ(ctx context.Context, sel ast.SelectionSet, v []model.FAQ) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execlist.Marshal(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNFAQ2githubᚗcomᚋwerkwijzerᚋwerkwijzerᚋgraphᚋmodelᚐFAQ(ctx, sel, v[i])
@@ -4610,7 +4611,7 @@ func (ec *executionContext) marshalNFAQEdge2githubᚗcomᚋwerkwijzerᚋwerkwijz
 }
 
 func (ec *executionContext) marshalNFAQEdge2ᚕgithubᚗcomᚋwerkwijzerᚋwerkwijzerᚋgraphᚋmodelᚐFAQEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.FAQEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execlist.Marshal(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNFAQEdge2githubᚗcomᚋwerkwijzerᚋwerkwijzerᚋgraphᚋmodelᚐFAQEdge(ctx, sel, v[i])
@@ -4626,7 +4627,7 @@ func (ec *executionContext) marshalNFAQEdge2ᚕgithubᚗcomᚋwerkwijzerᚋwerkw
 }
 
 func (ec *executionContext) marshalNRole2ᚕᚖgithubᚗcomᚋwerkwijzerᚋwerkwijzerᚋgraphᚋmodelᚐRole(ctx context.Context, sel ast.SelectionSet, v []*model.Role) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execlist.Marshal(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalORole2ᚖgithubᚗcomᚋwerkwijzerᚋwerkwijzerᚋgraphᚋmodelᚐRole(ctx, sel, v[i])
@@ -4656,7 +4657,7 @@ func (ec *executionContext) marshalNRoleEdge2githubᚗcomᚋwerkwijzerᚋwerkwij
 }
 
 func (ec *executionContext) marshalNRoleEdge2ᚕgithubᚗcomᚋwerkwijzerᚋwerkwijzerᚋgraphᚋmodelᚐRoleEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.RoleEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execlist.Marshal(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNRoleEdge2githubᚗcomᚋwerkwijzerᚋwerkwijzerᚋgraphᚋmodelᚐRoleEdge(ctx, sel, v[i])
@@ -4686,7 +4687,7 @@ func (ec *executionContext) marshalNSitemapAlternate2githubᚗcomᚋwerkwijzer�
 }
 
 func (ec *executionContext) marshalNSitemapAlternate2ᚕgithubᚗcomᚋwerkwijzerᚋwerkwijzerᚋgraphᚋmodelᚐSitemapAlternateᚄ(ctx context.Context, sel ast.SelectionSet, v []model.SitemapAlternate) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execlist.Marshal(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSitemapAlternate2githubᚗcomᚋwerkwijzerᚋwerkwijzerᚋgraphᚋmodelᚐSitemapAlternate(ctx, sel, v[i])
@@ -4714,7 +4715,7 @@ func (ec *executionContext) marshalNSitemapEdge2githubᚗcomᚋwerkwijzerᚋwerk
 }
 
 func (ec *executionContext) marshalNSitemapEdge2ᚕgithubᚗcomᚋwerkwijzerᚋwerkwijzerᚋgraphᚋmodelᚐSitemapEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.SitemapEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execlist.Marshal(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSitemapEdge2githubᚗcomᚋwerkwijzerᚋwerkwijzerᚋgraphᚋmodelᚐSitemapEdge(ctx, sel, v[i])

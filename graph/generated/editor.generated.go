@@ -12,6 +12,7 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/werkwijzer/werkwijzer/graph/execlist"
 	"github.com/werkwijzer/werkwijzer/graph/model"
 )
 
@@ -6993,7 +6994,7 @@ func (ec *executionContext) marshalNAuditLogEdge2githubᚗcomᚋwerkwijzerᚋwer
 }
 
 func (ec *executionContext) marshalNAuditLogEdge2ᚕgithubᚗcomᚋwerkwijzerᚋwerkwijzerᚋgraphᚋmodelᚐAuditLogEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.AuditLogEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execlist.Marshal(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAuditLogEdge2githubᚗcomᚋwerkwijzerᚋwerkwijzerᚋgraphᚋmodelᚐAuditLogEdge(ctx, sel, v[i])
@@ -7135,7 +7136,7 @@ func (ec *executionContext) marshalNEntryEdge2githubᚗcomᚋwerkwijzerᚋwerkwi
 }
 
 func (ec *executionContext) marshalNEntryEdge2ᚕgithubᚗcomᚋwerkwijzerᚋwerkwijzerᚋgraphᚋmodelᚐEntryEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.EntryEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execlist.Marshal(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNEntryEdge2githubᚗcomᚋwerkwijzerᚋwerkwijzerᚋgraphᚋmodelᚐEntryEdge(ctx, sel, v[i])
@@ -7155,7 +7156,7 @@ func (ec *executionContext) marshalNEntryTranslation2githubᚗcomᚋwerkwijzer�
 }
 
 func (ec *executionContext) marshalNEntryTranslation2ᚕgithubᚗcomᚋwerkwijzerᚋwerkwijzerᚋgraphᚋmodelᚐEntryTranslationᚄ(ctx context.Context, sel ast.SelectionSet, v []model.EntryTranslation) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execlist.Marshal(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNEntryTranslation2githubᚗcomᚋwerkwijzerᚋwerkwijzerᚋgraphᚋmodelᚐEntryTranslation(ctx, sel, v[i])
@@ -7223,7 +7224,7 @@ func (ec *executionContext) marshalNLiveTranslation2githubᚗcomᚋwerkwijzerᚋ
 }
 
 func (ec *executionContext) marshalNLiveTranslation2ᚕgithubᚗcomᚋwerkwijzerᚋwerkwijzerᚋgraphᚋmodelᚐLiveTranslationᚄ(ctx context.Context, sel ast.SelectionSet, v []model.LiveTranslation) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execlist.Marshal(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNLiveTranslation2githubᚗcomᚋwerkwijzerᚋwerkwijzerᚋgraphᚋmodelᚐLiveTranslation(ctx, sel, v[i])
@@ -7311,7 +7312,7 @@ func (ec *executionContext) marshalNTranslationStatus2githubᚗcomᚋwerkwijzer�
 }
 
 func (ec *executionContext) marshalNTranslationStatus2ᚕgithubᚗcomᚋwerkwijzerᚋwerkwijzerᚋgraphᚋmodelᚐTranslationStatusᚄ(ctx context.Context, sel ast.SelectionSet, v []model.TranslationStatus) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execlist.Marshal(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNTranslationStatus2githubᚗcomᚋwerkwijzerᚋwerkwijzerᚋgraphᚋmodelᚐTranslationStatus(ctx, sel, v[i])
@@ -7352,7 +7353,7 @@ func (ec *executionContext) marshalNUser2githubᚗcomᚋwerkwijzerᚋwerkwijzer�
 }
 
 func (ec *executionContext) marshalNUser2ᚕgithubᚗcomᚋwerkwijzerᚋwerkwijzerᚋgraphᚋmodelᚐUserᚄ(ctx context.Context, sel ast.SelectionSet, v []model.User) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execlist.Marshal(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNUser2githubᚗcomᚋwerkwijzerᚋwerkwijzerᚋgraphᚋmodelᚐUser(ctx, sel, v[i])

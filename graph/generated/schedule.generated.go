@@ -11,6 +11,7 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/werkwijzer/werkwijzer/graph/execlist"
 	"github.com/werkwijzer/werkwijzer/graph/model"
 )
 
@@ -376,7 +377,7 @@ func (ec *executionContext) marshalNScheduledAction2githubᚗcomᚋwerkwijzerᚋ
 }
 
 func (ec *executionContext) marshalNScheduledAction2ᚕgithubᚗcomᚋwerkwijzerᚋwerkwijzerᚋgraphᚋmodelᚐScheduledActionᚄ(ctx context.Context, sel ast.SelectionSet, v []model.ScheduledAction) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execlist.Marshal(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNScheduledAction2githubᚗcomᚋwerkwijzerᚋwerkwijzerᚋgraphᚋmodelᚐScheduledAction(ctx, sel, v[i])

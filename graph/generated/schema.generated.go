@@ -14,6 +14,7 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/introspection"
 	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/werkwijzer/werkwijzer/graph/execlist"
 	"github.com/werkwijzer/werkwijzer/graph/model"
 )
 
@@ -2774,7 +2775,7 @@ func (ec *executionContext) marshalNAlternate2githubᚗcomᚋwerkwijzerᚋwerkwi
 }
 
 func (ec *executionContext) marshalNAlternate2ᚕgithubᚗcomᚋwerkwijzerᚋwerkwijzerᚋgraphᚋmodelᚐAlternateᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Alternate) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execlist.Marshal(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAlternate2githubᚗcomᚋwerkwijzerᚋwerkwijzerᚋgraphᚋmodelᚐAlternate(ctx, sel, v[i])
@@ -2794,7 +2795,7 @@ func (ec *executionContext) marshalNLocale2githubᚗcomᚋwerkwijzerᚋwerkwijze
 }
 
 func (ec *executionContext) marshalNLocale2ᚕgithubᚗcomᚋwerkwijzerᚋwerkwijzerᚋgraphᚋmodelᚐLocaleᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Locale) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execlist.Marshal(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNLocale2githubᚗcomᚋwerkwijzerᚋwerkwijzerᚋgraphᚋmodelᚐLocale(ctx, sel, v[i])

@@ -10,6 +10,7 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/werkwijzer/werkwijzer/graph/execlist"
 	"github.com/werkwijzer/werkwijzer/graph/model"
 )
 
@@ -212,7 +213,7 @@ func (ec *executionContext) marshalNEntryUsage2githubᚗcomᚋwerkwijzerᚋwerkw
 }
 
 func (ec *executionContext) marshalNEntryUsage2ᚕgithubᚗcomᚋwerkwijzerᚋwerkwijzerᚋgraphᚋmodelᚐEntryUsageᚄ(ctx context.Context, sel ast.SelectionSet, v []model.EntryUsage) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execlist.Marshal(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNEntryUsage2githubᚗcomᚋwerkwijzerᚋwerkwijzerᚋgraphᚋmodelᚐEntryUsage(ctx, sel, v[i])

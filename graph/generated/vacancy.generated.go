@@ -12,6 +12,7 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/werkwijzer/werkwijzer/graph/execlist"
 	"github.com/werkwijzer/werkwijzer/graph/model"
 )
 
@@ -5260,7 +5261,7 @@ func (ec *executionContext) unmarshalNEmploymentType2ᚕgithubᚗcomᚋwerkwijze
 }
 
 func (ec *executionContext) marshalNEmploymentType2ᚕgithubᚗcomᚋwerkwijzerᚋwerkwijzerᚋgraphᚋmodelᚐEmploymentTypeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.EmploymentType) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execlist.Marshal(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNEmploymentType2githubᚗcomᚋwerkwijzerᚋwerkwijzerᚋgraphᚋmodelᚐEmploymentType(ctx, sel, v[i])
@@ -5280,7 +5281,7 @@ func (ec *executionContext) marshalNEmploymentTypeFacet2githubᚗcomᚋwerkwijze
 }
 
 func (ec *executionContext) marshalNEmploymentTypeFacet2ᚕgithubᚗcomᚋwerkwijzerᚋwerkwijzerᚋgraphᚋmodelᚐEmploymentTypeFacetᚄ(ctx context.Context, sel ast.SelectionSet, v []model.EmploymentTypeFacet) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execlist.Marshal(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNEmploymentTypeFacet2githubᚗcomᚋwerkwijzerᚋwerkwijzerᚋgraphᚋmodelᚐEmploymentTypeFacet(ctx, sel, v[i])
@@ -5304,7 +5305,7 @@ func (ec *executionContext) marshalNLocalityFacet2githubᚗcomᚋwerkwijzerᚋwe
 }
 
 func (ec *executionContext) marshalNLocalityFacet2ᚕgithubᚗcomᚋwerkwijzerᚋwerkwijzerᚋgraphᚋmodelᚐLocalityFacetᚄ(ctx context.Context, sel ast.SelectionSet, v []model.LocalityFacet) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execlist.Marshal(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNLocalityFacet2githubᚗcomᚋwerkwijzerᚋwerkwijzerᚋgraphᚋmodelᚐLocalityFacet(ctx, sel, v[i])
@@ -5324,7 +5325,7 @@ func (ec *executionContext) marshalNRoleFacet2githubᚗcomᚋwerkwijzerᚋwerkwi
 }
 
 func (ec *executionContext) marshalNRoleFacet2ᚕgithubᚗcomᚋwerkwijzerᚋwerkwijzerᚋgraphᚋmodelᚐRoleFacetᚄ(ctx context.Context, sel ast.SelectionSet, v []model.RoleFacet) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execlist.Marshal(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNRoleFacet2githubᚗcomᚋwerkwijzerᚋwerkwijzerᚋgraphᚋmodelᚐRoleFacet(ctx, sel, v[i])
@@ -5344,7 +5345,7 @@ func (ec *executionContext) marshalNRoleRule2githubᚗcomᚋwerkwijzerᚋwerkwij
 }
 
 func (ec *executionContext) marshalNRoleRule2ᚕgithubᚗcomᚋwerkwijzerᚋwerkwijzerᚋgraphᚋmodelᚐRoleRuleᚄ(ctx context.Context, sel ast.SelectionSet, v []model.RoleRule) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execlist.Marshal(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNRoleRule2githubᚗcomᚋwerkwijzerᚋwerkwijzerᚋgraphᚋmodelᚐRoleRule(ctx, sel, v[i])
@@ -5379,7 +5380,7 @@ func (ec *executionContext) marshalNSource2githubᚗcomᚋwerkwijzerᚋwerkwijze
 }
 
 func (ec *executionContext) marshalNSource2ᚕgithubᚗcomᚋwerkwijzerᚋwerkwijzerᚋgraphᚋmodelᚐSourceᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Source) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execlist.Marshal(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSource2githubᚗcomᚋwerkwijzerᚋwerkwijzerᚋgraphᚋmodelᚐSource(ctx, sel, v[i])
@@ -5425,7 +5426,7 @@ func (ec *executionContext) marshalNSourceSecret2githubᚗcomᚋwerkwijzerᚋwer
 }
 
 func (ec *executionContext) marshalNSourceSecret2ᚕgithubᚗcomᚋwerkwijzerᚋwerkwijzerᚋgraphᚋmodelᚐSourceSecretᚄ(ctx context.Context, sel ast.SelectionSet, v []model.SourceSecret) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execlist.Marshal(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSourceSecret2githubᚗcomᚋwerkwijzerᚋwerkwijzerᚋgraphᚋmodelᚐSourceSecret(ctx, sel, v[i])
@@ -5445,7 +5446,7 @@ func (ec *executionContext) marshalNSyncItemReport2githubᚗcomᚋwerkwijzerᚋw
 }
 
 func (ec *executionContext) marshalNSyncItemReport2ᚕgithubᚗcomᚋwerkwijzerᚋwerkwijzerᚋgraphᚋmodelᚐSyncItemReportᚄ(ctx context.Context, sel ast.SelectionSet, v []model.SyncItemReport) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execlist.Marshal(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSyncItemReport2githubᚗcomᚋwerkwijzerᚋwerkwijzerᚋgraphᚋmodelᚐSyncItemReport(ctx, sel, v[i])
@@ -5485,7 +5486,7 @@ func (ec *executionContext) marshalNSyncProblem2githubᚗcomᚋwerkwijzerᚋwerk
 }
 
 func (ec *executionContext) marshalNSyncProblem2ᚕgithubᚗcomᚋwerkwijzerᚋwerkwijzerᚋgraphᚋmodelᚐSyncProblemᚄ(ctx context.Context, sel ast.SelectionSet, v []model.SyncProblem) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execlist.Marshal(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSyncProblem2githubᚗcomᚋwerkwijzerᚋwerkwijzerᚋgraphᚋmodelᚐSyncProblem(ctx, sel, v[i])
@@ -5533,7 +5534,7 @@ func (ec *executionContext) marshalNVacancy2githubᚗcomᚋwerkwijzerᚋwerkwijz
 }
 
 func (ec *executionContext) marshalNVacancy2ᚕgithubᚗcomᚋwerkwijzerᚋwerkwijzerᚋgraphᚋmodelᚐVacancyᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Vacancy) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execlist.Marshal(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNVacancy2githubᚗcomᚋwerkwijzerᚋwerkwijzerᚋgraphᚋmodelᚐVacancy(ctx, sel, v[i])
@@ -5569,7 +5570,7 @@ func (ec *executionContext) marshalNVacancyEdge2githubᚗcomᚋwerkwijzerᚋwerk
 }
 
 func (ec *executionContext) marshalNVacancyEdge2ᚕgithubᚗcomᚋwerkwijzerᚋwerkwijzerᚋgraphᚋmodelᚐVacancyEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.VacancyEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execlist.Marshal(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNVacancyEdge2githubᚗcomᚋwerkwijzerᚋwerkwijzerᚋgraphᚋmodelᚐVacancyEdge(ctx, sel, v[i])
@@ -5621,7 +5622,7 @@ func (ec *executionContext) marshalNVacancyLocation2githubᚗcomᚋwerkwijzerᚋ
 }
 
 func (ec *executionContext) marshalNVacancyLocation2ᚕgithubᚗcomᚋwerkwijzerᚋwerkwijzerᚋgraphᚋmodelᚐVacancyLocationᚄ(ctx context.Context, sel ast.SelectionSet, v []model.VacancyLocation) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execlist.Marshal(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNVacancyLocation2githubᚗcomᚋwerkwijzerᚋwerkwijzerᚋgraphᚋmodelᚐVacancyLocation(ctx, sel, v[i])
@@ -5666,7 +5667,7 @@ func (ec *executionContext) marshalNWorkplaceTypeFacet2githubᚗcomᚋwerkwijzer
 }
 
 func (ec *executionContext) marshalNWorkplaceTypeFacet2ᚕgithubᚗcomᚋwerkwijzerᚋwerkwijzerᚋgraphᚋmodelᚐWorkplaceTypeFacetᚄ(ctx context.Context, sel ast.SelectionSet, v []model.WorkplaceTypeFacet) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execlist.Marshal(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNWorkplaceTypeFacet2githubᚗcomᚋwerkwijzerᚋwerkwijzerᚋgraphᚋmodelᚐWorkplaceTypeFacet(ctx, sel, v[i])

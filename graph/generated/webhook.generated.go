@@ -11,6 +11,7 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/werkwijzer/werkwijzer/graph/execlist"
 	"github.com/werkwijzer/werkwijzer/graph/model"
 )
 
@@ -1012,7 +1013,7 @@ func (ec *executionContext) marshalNWebhook2githubᚗcomᚋwerkwijzerᚋwerkwijz
 }
 
 func (ec *executionContext) marshalNWebhook2ᚕgithubᚗcomᚋwerkwijzerᚋwerkwijzerᚋgraphᚋmodelᚐWebhookᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Webhook) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execlist.Marshal(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNWebhook2githubᚗcomᚋwerkwijzerᚋwerkwijzerᚋgraphᚋmodelᚐWebhook(ctx, sel, v[i])
@@ -1040,7 +1041,7 @@ func (ec *executionContext) marshalNWebhookAttempt2githubᚗcomᚋwerkwijzerᚋw
 }
 
 func (ec *executionContext) marshalNWebhookAttempt2ᚕgithubᚗcomᚋwerkwijzerᚋwerkwijzerᚋgraphᚋmodelᚐWebhookAttemptᚄ(ctx context.Context, sel ast.SelectionSet, v []model.WebhookAttempt) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execlist.Marshal(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNWebhookAttempt2githubᚗcomᚋwerkwijzerᚋwerkwijzerᚋgraphᚋmodelᚐWebhookAttempt(ctx, sel, v[i])
@@ -1076,7 +1077,7 @@ func (ec *executionContext) marshalNWebhookDeliveryEdge2githubᚗcomᚋwerkwijze
 }
 
 func (ec *executionContext) marshalNWebhookDeliveryEdge2ᚕgithubᚗcomᚋwerkwijzerᚋwerkwijzerᚋgraphᚋmodelᚐWebhookDeliveryEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.WebhookDeliveryEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execlist.Marshal(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNWebhookDeliveryEdge2githubᚗcomᚋwerkwijzerᚋwerkwijzerᚋgraphᚋmodelᚐWebhookDeliveryEdge(ctx, sel, v[i])
@@ -1126,7 +1127,7 @@ func (ec *executionContext) unmarshalNWebhookEvent2ᚕgithubᚗcomᚋwerkwijzer�
 }
 
 func (ec *executionContext) marshalNWebhookEvent2ᚕgithubᚗcomᚋwerkwijzerᚋwerkwijzerᚋgraphᚋmodelᚐWebhookEventᚄ(ctx context.Context, sel ast.SelectionSet, v []model.WebhookEvent) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := execlist.Marshal(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNWebhookEvent2githubᚗcomᚋwerkwijzerᚋwerkwijzerᚋgraphᚋmodelᚐWebhookEvent(ctx, sel, v[i])
