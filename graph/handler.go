@@ -118,7 +118,7 @@ func NewHandler(r *Resolver, limits Limits, log *slog.Logger, extensions ...grap
 	srv := handler.New(generated.NewExecutableSchema(cfg))
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(overHTTP{queriesOnlyGET{}})
-	srv.AddTransport(overHTTP{transport.POST{}})
+	srv.AddTransport(overHTTP{postJSON{}})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	for _, ext := range extensions {
 		srv.Use(ext)
