@@ -122,6 +122,23 @@ func TestNotModifiedFromTheCacheTouchesNoDatabase(t *testing.T) {
 	})
 }
 
+// TestAnswersCarryTheirLength: answers from the cache and answers just
+// computed say their length, so they are not sent chunked.
+func TestAnswersCarryTheirLength(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+		a := newCachedAPI(t, db)
+		vars := map[string]any{"slug": nlArticleSlug, "locale": "nl"}
+		for i, res := range []gqlResponse{
+			a.get(loadtest.ArticlePageQuery, vars), a.get(loadtest.ArticlePageQuery, vars),
+			a.post(loadtest.ArticlePageQuery, vars), a.post(titleQuery, vars),
+		} {
+			if got, want := res.headers.Get("Content-Length"), fmt.Sprint(len(res.raw)); got != want {
+				t.Fatalf("answer %d: Content-Length %q, want %s", i, got, want)
+			}
+		}
+	})
+}
+
 // TestCacheHeadersNameTagsAndVaryOnlyOnTheHeaderLocale: the answer names
 // the entries it shows; Vary names Accept-Language only when the locale
 // came from that header, on one line; and two languages get two answers.

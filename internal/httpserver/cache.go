@@ -12,8 +12,11 @@ import (
 	"mime"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
+
+	"github.com/maypok86/otter/v2"
 
 	"github.com/werkwijzer/werkwijzer/internal/answercache"
 	"github.com/werkwijzer/werkwijzer/internal/cachetag"
@@ -35,6 +38,10 @@ func publicCache(maxAge time.Duration, cache *answercache.Cache, locales *locale
 		s := int(maxAge.Seconds())
 		cacheControl = fmt.Sprintf("public, max-age=%d, stale-while-revalidate=%d", s, s)
 	}
+	var keys *requestKeys
+	if cache != nil {
+		keys = newRequestKeys(requestKeysBytes)
+	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		anonymous := r.Header.Get("Authorization") == "" && r.Header.Get("Cookie") == ""
 		if !anonymous || (r.Method != http.MethodGet && r.Method != http.MethodPost) {
@@ -44,7 +51,7 @@ func publicCache(maxAge time.Duration, cache *answercache.Cache, locales *locale
 		}
 		key, keyed := "", false
 		if cache != nil {
-			key, keyed = answerKey(r, locales)
+			key, keyed = answerKey(r, locales, keys)
 		}
 		if keyed {
 			if a, ok := cache.Get(key); ok {
@@ -100,7 +107,7 @@ func serveAnswer(w http.ResponseWriter, r *http.Request, a *answercache.Answer, 
 	}
 	if r.Method != http.MethodGet || cacheControl == "" {
 		h.Set("Cache-Control", "no-store")
-		_, _ = w.Write(a.Body)
+		writeBody(w, a.Body)
 		return
 	}
 	vary := []string{"Authorization", "Accept"}
@@ -114,7 +121,14 @@ func serveAnswer(w http.ResponseWriter, r *http.Request, a *answercache.Answer, 
 		w.WriteHeader(http.StatusNotModified)
 		return
 	}
-	_, _ = w.Write(a.Body)
+	writeBody(w, a.Body)
+}
+
+// writeBody writes an answer with its length: a known length spares the
+// chunked encoding's framing, and a write system call per answer.
+func writeBody(w http.ResponseWriter, body []byte) {
+	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+	_, _ = w.Write(body)
 }
 
 // answerMediaType picks the media type of an answer the way gqlgen's
@@ -176,8 +190,31 @@ type graphQLParams struct {
 // query hash, which is the same for the full text), the operation, the
 // variables re-encoded with sorted keys, and the locale Accept-Language
 // negotiates, which decides the answer unless the query names its locale.
-// A POST body is read and put back for the handler.
-func answerKey(r *http.Request, locales *locale.Set) (string, bool) {
+// A POST body is read and put back for the handler. keys remembers the
+// part a GET's query string decides; nil remembers nothing.
+func answerKey(r *http.Request, locales *locale.Set, keys *requestKeys) (string, bool) {
+	var doc string
+	var ok bool
+	if r.Method == http.MethodGet {
+		doc, ok = keys.get(r.URL.RawQuery, func() (string, bool) { return requestKey(r) })
+	} else {
+		doc, ok = requestKey(r)
+	}
+	if !ok {
+		return "", false
+	}
+	loc := locales.Default()
+	if header := r.Header.Get("Accept-Language"); header != "" {
+		if code, ok := locales.FromAcceptLanguage(header); ok {
+			loc = code
+		}
+	}
+	return doc + loc, true
+}
+
+// requestKey is the part of r's answer key that its query string (GET) or
+// body (POST) decides, ending in a separator for the locale.
+func requestKey(r *http.Request) (string, bool) {
 	var p graphQLParams
 	switch r.Method {
 	case http.MethodGet:
@@ -222,22 +259,60 @@ func answerKey(r *http.Request, locales *locale.Set) (string, bool) {
 			return "", false
 		}
 	}
-	loc := locales.Default()
-	if header := r.Header.Get("Accept-Language"); header != "" {
-		if code, ok := locales.FromAcceptLanguage(header); ok {
-			loc = code
-		}
-	}
 	var b strings.Builder
-	b.Grow(len(doc) + len(p.OperationName) + len(vars) + len(loc) + 3)
+	b.Grow(len(doc) + len(p.OperationName) + len(vars) + 3)
 	b.WriteString(doc)
 	b.WriteByte(0)
 	b.WriteString(p.OperationName)
 	b.WriteByte(0)
 	b.Write(vars)
 	b.WriteByte(0)
-	b.WriteString(loc)
 	return b.String(), true
+}
+
+// requestKeys remembers the request keys of recent GET query strings.
+// Browsers and CDNs repeat the same URLs, and working a key out again
+// (parsing the query string, hashing the document, re-encoding the
+// variables) was a seventh of the CPU of a 304 answered from the cache.
+// It is bounded in bytes; a nil *requestKeys remembers nothing.
+type requestKeys struct {
+	c *otter.Cache[string, requestKeyResult]
+}
+
+type requestKeyResult struct {
+	key string
+	ok  bool
+}
+
+// maxRememberedQuery is the longest query string remembered: longer ones
+// are rare (persisted queries are short) and would crowd out the rest.
+const maxRememberedQuery = 8 << 10
+
+// requestKeysBytes bounds the remembered keys: some thousands of URLs.
+const requestKeysBytes = 4 << 20
+
+func newRequestKeys(maxBytes uint64) *requestKeys {
+	if maxBytes == 0 {
+		return nil
+	}
+	return &requestKeys{c: otter.Must(&otter.Options[string, requestKeyResult]{
+		MaximumWeight: maxBytes,
+		Weigher: func(q string, v requestKeyResult) uint32 {
+			return uint32(len(q) + len(v.key) + 64)
+		},
+	})}
+}
+
+func (k *requestKeys) get(rawQuery string, compute func() (string, bool)) (string, bool) {
+	if k == nil || len(rawQuery) > maxRememberedQuery {
+		return compute()
+	}
+	if v, ok := k.c.GetIfPresent(rawQuery); ok {
+		return v.key, v.ok
+	}
+	key, ok := compute()
+	k.c.Set(rawQuery, requestKeyResult{key: key, ok: ok})
+	return key, ok
 }
 
 func etagMatches(ifNoneMatch, etag string) bool {
