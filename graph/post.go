@@ -105,7 +105,7 @@ func writeResponse(w io.Writer, resp *graphql.Response) {
 // executor's compact JSON, escaped for HTML like json.Marshal escapes it,
 // inside {"data":…}; anything else is json.Marshal's.
 func encodeResponse(resp *graphql.Response) ([]byte, error) {
-	if len(resp.Errors) > 0 || resp.Extensions != nil || resp.Label != "" || resp.Path != nil || resp.HasNext != nil || len(resp.Data) == 0 {
+	if len(resp.Errors) > 0 || len(resp.Extensions) > 0 || resp.Label != "" || resp.Path != nil || resp.HasNext != nil || len(resp.Data) == 0 {
 		return json.Marshal(resp)
 	}
 	const prefix, suffix = `{"data":`, `}`

@@ -59,3 +59,18 @@ func TestAnswersWithMoreThanDataAreJSONMarshal(t *testing.T) {
 		}
 	}
 }
+
+// TestAnswersOfDataOnlyAreNotReEncoded: the executor hands over an empty
+// extensions map with every answer; such an answer is written in one
+// allocation, not through json.Marshal.
+func TestAnswersOfDataOnlyAreNotReEncoded(t *testing.T) {
+	resp := &graphql.Response{Data: dataOf(`<p>a "long" answer</p>`), Extensions: map[string]any{}}
+	want, _ := json.Marshal(resp)
+	got, _ := encodeResponse(resp)
+	if !bytes.Equal(got, want) {
+		t.Fatalf("encoded %s, want %s", got, want)
+	}
+	if n := testing.AllocsPerRun(20, func() { _, _ = encodeResponse(resp) }); n != 1 {
+		t.Fatalf("%v allocations per answer, want 1", n)
+	}
+}
