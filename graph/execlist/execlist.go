@@ -32,7 +32,7 @@ func Marshal(
 	omitPanicHandler bool,
 	marshalElement func(ctx context.Context, i int) graphql.Marshaler,
 ) graphql.Array {
-	if length <= 1 || MayWait(sel) {
+	if MayWait(sel) {
 		return graphql.MarshalSliceConcurrently(ctx, length, workerLimit, omitPanicHandler, marshalElement)
 	}
 	ret := make(graphql.Array, length)

@@ -56,6 +56,8 @@ func TestMayWaitFindsResolversAtAnyDepth(t *testing.T) {
 			[]string{"role", "vacancies", "edges"}, true},
 		{"through a named fragment", `{ role(slug: "x") { vacancies(first: 10) { edges { ...E } } } } fragment E on VacancyEdge { node { jobPosting } }`,
 			[]string{"role", "vacancies", "edges"}, true},
+		{"a named fragment of struct fields", `{ role(slug: "x") { faqs { ...F } } } fragment F on FAQ { id question }`,
+			[]string{"role", "faqs"}, false},
 		{"through an inline fragment", `{ article(slug: "x") { blocks { __typename ... on FAQBlock { faqs { id } } } } }`,
 			[]string{"article", "blocks"}, true},
 		{"blocks without resolvers", `{ article(slug: "x") { blocks { __typename ... on RichTextBlock { id body { html } } } } }`,
