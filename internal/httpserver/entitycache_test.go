@@ -310,7 +310,7 @@ func TestOpenVacanciesOfRolesReadEveryColumn(t *testing.T) {
 			t.Fatalf("%d open vacancies, want 4", len(got))
 		}
 		counts, err := vacancies.CountOpenByRoles(context.Background(), []string{role.EntryID, "no-such-role"}, now)
-		if err != nil || counts[role.EntryID] != 4 || len(counts) != 1 {
+		if err != nil || counts[role.EntryID].N != 4 || len(counts) != 1 {
 			t.Fatalf("counts %v (%v), want 4 for the role only", counts, err)
 		}
 		ids := make([]string, len(got))
