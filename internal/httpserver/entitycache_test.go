@@ -313,6 +313,15 @@ func TestOpenVacanciesOfRolesReadEveryColumn(t *testing.T) {
 		if err != nil || counts[role.EntryID].N != 4 || len(counts) != 1 {
 			t.Fatalf("counts %v (%v), want 4 for the role only", counts, err)
 		}
+		var next time.Time
+		for _, v := range got {
+			if !v.ExpiresAt.IsZero() && (next.IsZero() || v.ExpiresAt.Before(next)) {
+				next = v.ExpiresAt
+			}
+		}
+		if next.IsZero() || !counts[role.EntryID].NextExpiry.Equal(next) {
+			t.Fatalf("the count's next expiry is %v, want %v (the earliest of its vacancies')", counts[role.EntryID].NextExpiry, next)
+		}
 		ids := make([]string, len(got))
 		for i, v := range got {
 			ids[i] = v.ID
