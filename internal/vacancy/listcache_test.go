@@ -177,4 +177,3 @@ func TestListCacheKeepsWithinItsMemory(t *testing.T) {
 		}
 	})
 }
-
