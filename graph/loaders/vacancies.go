@@ -18,7 +18,8 @@ type RolePage struct {
 
 // Vacancies are the request-scoped loaders of vacancies: a list of roles
 // asking for their vacancies, or an article's vacancy-list blocks, cost one
-// statement for the pages and one for the counts, however many roles.
+// statement for the pages and one for the counts, however many roles (none
+// for the roles the service's list cache holds).
 type Vacancies struct {
 	RolePages  *dataloadgen.Loader[RolePage, *vacancy.List]
 	RoleCounts *dataloadgen.Loader[string, int]

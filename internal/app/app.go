@@ -134,6 +134,9 @@ type env struct {
 	// replicas invalidates it here and on the other replicas.
 	answers  *answercache.Cache
 	replicas *answercache.Replicas
+	// vacancyLists caches the role pages' vacancy reads (nil: none);
+	// replicas invalidates it too.
+	vacancyLists *vacancy.ListCache
 	// tel is the serving process's metrics and tracing (nil: none).
 	tel *telemetry.Telemetry
 	// webhooks records and delivers the publish webhooks' events;
@@ -287,6 +290,7 @@ func (e *env) buildServices(ctx context.Context, cfg *Config) (*serveServices, e
 	e.setUpCaches(ctx, cfg)
 	e.content.UseDirectory(svc.accounts)
 	svc.vacancies = e.vacancyService()
+	svc.vacancies.UseListCache(e.vacancyLists)
 	svc.clients, err = e.clientService(cfg)
 	if err != nil {
 		return nil, err
@@ -310,20 +314,23 @@ func (e *env) warnWithoutUsers(ctx context.Context, accounts *account.Service) e
 	return nil
 }
 
-// setUpCaches creates the answer and entity caches and, on PostgreSQL, keeps
-// them in step with the other replicas until ctx ends.
+// setUpCaches creates the answer, entity and vacancy-list caches and, on
+// PostgreSQL, keeps them in step with the other replicas until ctx ends.
+// The entity cache's setting bounds the entity and vacancy-list caches
+// together: entries get three quarters of it, vacancy lists a quarter.
 func (e *env) setUpCaches(ctx context.Context, cfg *Config) {
 	e.answers = answercache.New(uint64(cfg.AnswerCache))
 	if e.answers != nil {
 		e.tel.ObserveAnswerCache(e.answers.Stats)
 	}
-	entities := content.NewEntityCache(uint64(cfg.EntityCache))
+	entities := content.NewEntityCache(uint64(cfg.EntityCache) - uint64(cfg.EntityCache)/4)
 	e.content.UseEntityCache(entities)
+	e.vacancyLists = vacancy.NewListCache(uint64(cfg.EntityCache) / 4)
 	var notifier answercache.Notifier
 	if e.db.Dialect == database.Postgres && (e.answers != nil || entities != nil) {
 		notifier = e.db
 	}
-	e.replicas = answercache.NewReplicas(notifier, e.log, e.answers, entities)
+	e.replicas = answercache.NewReplicas(notifier, e.log, e.answers, entities, e.vacancyLists)
 	if notifier != nil {
 		// This replica hears of the others' changes; they hear of its.
 		go func() { _ = e.db.Listen(ctx, answercache.Channel, e.replicas.Receive, e.log) }()

@@ -8,6 +8,9 @@ import (
 	"io"
 	"slices"
 	"strings"
+
+	"github.com/werkwijzer/werkwijzer/internal/answercache"
+	"github.com/werkwijzer/werkwijzer/internal/database"
 )
 
 // usageError is a command line Werkwijzer cannot read: an unknown flag or
@@ -158,6 +161,15 @@ func withDB(ctx context.Context, cfg *Config, stderr io.Writer, fn func(*env) er
 		return err
 	}
 	defer e.db.Close()
+	// A command's vacancy changes (an import, a source disabled with its
+	// vacancies closed) change what the running servers serve: on
+	// PostgreSQL they hear of them as of a replica's. On SQLite they cannot,
+	// and their caches catch up within tagcache.DefaultMaxAge.
+	var notifier answercache.Notifier
+	if e.db.Dialect == database.Postgres {
+		notifier = e.db
+	}
+	e.replicas = answercache.NewReplicas(notifier, e.log)
 	if cfg.Migrate {
 		if err := e.migrateUp(ctx); err != nil {
 			return err

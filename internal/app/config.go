@@ -57,8 +57,8 @@ type Config struct {
 	QueryBudget int
 	// AnswerCache bounds the in-process answer cache (bytes; 0: off).
 	AnswerCache ByteSize
-	// EntityCache bounds the in-process cache of published entries
-	// (bytes; 0: off).
+	// EntityCache bounds the in-process caches of published entries and
+	// of the role pages' vacancy lists, a quarter of it (bytes; 0: off).
 	EntityCache ByteSize
 
 	// The public site, for structured data and the sitemap.
@@ -194,7 +194,7 @@ func (c *Config) register(fs *flag.FlagSet) (envErrs []error) {
 			envErrs = append(envErrs, fmt.Errorf("WERKWIJZER_ENTITY_CACHE=%w", err))
 		}
 	}
-	fs.Var(&c.EntityCache, "entity-cache", "memory for the in-process cache of published entries, such as 32MB (0 disables) (env WERKWIJZER_ENTITY_CACHE)")
+	fs.Var(&c.EntityCache, "entity-cache", "memory for the in-process caches of published entries and (a quarter of it) of role pages' vacancy lists, such as 32MB (0 disables both) (env WERKWIJZER_ENTITY_CACHE)")
 	nonNegative(&c.QueryBudget, setting{"query-budget", "WERKWIJZER_QUERY_BUDGET", "GraphQL query cost one client address may have executed per minute; answers from the cache cost nothing (0 disables)"}, 100_000)
 	str(&c.SiteURL, setting{"site-url", "WERKWIJZER_SITE_URL", "the public site's origin, such as https://www.example.nl, for absolute URLs in structured data (empty: paths)"}, "")
 	str(&c.URLPatterns, setting{"url-patterns", "WERKWIJZER_URL_PATTERNS", "page paths per entry type, such as role=/{locale}/functies/{slug}; home is the locale's start page"}, content.DefaultURLPatterns)

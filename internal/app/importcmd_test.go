@@ -15,6 +15,7 @@ import (
 	"testing"
 
 	"github.com/werkwijzer/werkwijzer/internal/account"
+	"github.com/werkwijzer/werkwijzer/internal/database"
 	"github.com/werkwijzer/werkwijzer/internal/dbtest"
 	"github.com/werkwijzer/werkwijzer/internal/vacancy"
 )
@@ -24,18 +25,26 @@ import (
 func eachCLI(t *testing.T, fn func(t *testing.T, c *cli)) {
 	t.Run("sqlite", func(t *testing.T) { fn(t, newCLI(t)) })
 	t.Run("postgres", func(t *testing.T) {
-		db := dbtest.OpenPostgres(t)
-		var name string
-		if err := db.Gorm.Raw("SELECT current_database()").Scan(&name).Error; err != nil {
-			t.Fatal(err)
-		}
-		u, err := url.Parse(dbtest.PostgresURL())
-		if err != nil {
-			t.Fatal(err)
-		}
-		u.Path = "/" + name
-		fn(t, newCLIAt(t, u.String()))
+		c, _ := newPostgresCLI(t)
+		fn(t, c)
 	})
+}
+
+// newPostgresCLI runs commands on a fresh PostgreSQL database, also
+// opened as db.
+func newPostgresCLI(t *testing.T) (*cli, *database.DB) {
+	t.Helper()
+	db := dbtest.OpenPostgres(t)
+	var name string
+	if err := db.Gorm.Raw("SELECT current_database()").Scan(&name).Error; err != nil {
+		t.Fatal(err)
+	}
+	u, err := url.Parse(dbtest.PostgresURL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	u.Path = "/" + name
+	return newCLIAt(t, u.String()), db
 }
 
 // testFeed serves a feed with an ETag, answering a matching

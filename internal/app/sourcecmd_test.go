@@ -4,11 +4,18 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/werkwijzer/werkwijzer/internal/account"
+	"github.com/werkwijzer/werkwijzer/internal/answercache"
+	"github.com/werkwijzer/werkwijzer/internal/cachetag"
 	"github.com/werkwijzer/werkwijzer/internal/database"
 	"github.com/werkwijzer/werkwijzer/internal/store"
 	"github.com/werkwijzer/werkwijzer/internal/vacancy"
@@ -247,5 +254,52 @@ func TestSeedShowsVacanciesOnBothRolePages(t *testing.T) {
 	src, err := svc.SourceByName(account.WithOperator(context.Background()), "demo")
 	if err != nil || src.State.LastReport == nil || src.State.LastReport.Rejected != 0 || src.State.LastReport.Warnings != 0 {
 		t.Fatalf("demo source: %+v %v", src, err)
+	}
+}
+
+// TestImportCommandTellsTheRunningServers: on PostgreSQL, vacancies
+// imported by a command reach the running servers' caches as a change of
+// another replica does, or their role pages would show the old lists.
+func TestImportCommandTellsTheRunningServers(t *testing.T) {
+	c, db := newPostgresCLI(t)
+	if _, _, err := c.run(source, "create", "--name", "acme", "--kind", "indeed-xml",
+		"--role-rule", "category:office=office-manager"); err != nil {
+		t.Fatal(err)
+	}
+	heard := make(chan string, 64)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		_ = db.Listen(ctx, answercache.Channel, func(p string) { heard <- p }, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	}()
+	t.Cleanup(func() { cancel(); <-done })
+	for i := 0; ; i++ { // listening before the import
+		if err := db.Notify(context.Background(), answercache.Channel, fmt.Sprint("test probe:", i)); err != nil {
+			t.Fatal(err)
+		}
+		select {
+		case <-heard:
+		case <-time.After(100 * time.Millisecond):
+			if i > 100 {
+				t.Fatal("never heard the probe")
+			}
+			continue
+		}
+		break
+	}
+	if _, _, err := c.run(importCmd, "vacancies", "--source", "acme", filepath.Join("testdata", "feed.xml")); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.After(2 * time.Second)
+	for {
+		select {
+		case p := <-heard:
+			if slices.Contains(strings.Fields(p)[1:], cachetag.Vacancies) {
+				return
+			}
+		case <-deadline:
+			t.Fatal("the running servers were not told of the imported vacancies")
+		}
 	}
 }

@@ -1,8 +1,6 @@
 package content
 
 import (
-	"time"
-
 	"github.com/werkwijzer/werkwijzer/internal/cachetag"
 	"github.com/werkwijzer/werkwijzer/internal/tagcache"
 )
@@ -37,7 +35,7 @@ type slugLookup struct {
 
 // entityMaxAge bounds how long an entry is kept without a change, should a
 // replica miss another's notification.
-const entityMaxAge = 5 * time.Minute
+const entityMaxAge = tagcache.DefaultMaxAge
 
 // NewEntityCache returns a cache of up to maxBytes (an estimate: a decoded
 // entry is counted as its stored document's size plus a fixed overhead),

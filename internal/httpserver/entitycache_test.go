@@ -310,8 +310,17 @@ func TestOpenVacanciesOfRolesReadEveryColumn(t *testing.T) {
 			t.Fatalf("%d open vacancies, want 4", len(got))
 		}
 		counts, err := vacancies.CountOpenByRoles(context.Background(), []string{role.EntryID, "no-such-role"}, now)
-		if err != nil || counts[role.EntryID] != 4 || len(counts) != 1 {
+		if err != nil || counts[role.EntryID].N != 4 || len(counts) != 1 {
 			t.Fatalf("counts %v (%v), want 4 for the role only", counts, err)
+		}
+		var next time.Time
+		for _, v := range got {
+			if !v.ExpiresAt.IsZero() && (next.IsZero() || v.ExpiresAt.Before(next)) {
+				next = v.ExpiresAt
+			}
+		}
+		if next.IsZero() || !counts[role.EntryID].NextExpiry.Equal(next) {
+			t.Fatalf("the count's next expiry is %v, want %v (the earliest of its vacancies')", counts[role.EntryID].NextExpiry, next)
 		}
 		ids := make([]string, len(got))
 		for i, v := range got {

@@ -51,6 +51,12 @@ func replicateCaches(t *testing.T, db *database.DB, build func(func(*httpserver.
 		c.Content.UseEntityCache(entities)
 		c.Content.OnChange(func(ctx context.Context, tags []string) { r.replicas.Invalidate(ctx, tags...) })
 	})
+	r.listen(t, db)
+	return r
+}
+
+// listen hands r the other replicas' notifications until the test ends.
+func (r *replica) listen(t *testing.T, db *database.DB) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() {
@@ -64,7 +70,6 @@ func replicateCaches(t *testing.T, db *database.DB, build func(func(*httpserver.
 		}, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	}()
 	t.Cleanup(func() { cancel(); <-done })
-	return r
 }
 
 // unseededAPI is a second server on a database another one seeded.

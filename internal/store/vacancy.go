@@ -612,12 +612,13 @@ func scanVacancyRows(rs *sql.Rows) ([]vacancyRow, error) {
 	return out, rs.Err()
 }
 
-// CountOpenByRoles counts open vacancies per role. Role pages run it with
-// OpenByRoles, so its rows are scanned by hand too.
-func (s *Vacancies) CountOpenByRoles(ctx context.Context, roleIDs []string, now time.Time) (map[string]int, error) {
-	out := make(map[string]int, len(roleIDs))
+// CountOpenByRoles counts open vacancies per role, with the earliest
+// expiry among them. Role pages run it with OpenByRoles, so its rows are
+// scanned by hand too.
+func (s *Vacancies) CountOpenByRoles(ctx context.Context, roleIDs []string, now time.Time) (map[string]vacancy.OpenCount, error) {
+	out := make(map[string]vacancy.OpenCount, len(roleIDs))
 	for chunk := range slices.Chunk(roleIDs, maxBatch) {
-		rs, err := s.db.WithContext(ctx).Raw("SELECT role_id, COUNT(*) FROM vacancies WHERE "+openWhere+" AND role_id IN ? GROUP BY role_id",
+		rs, err := s.db.WithContext(ctx).Raw("SELECT role_id, COUNT(*), MIN(valid_through) FROM vacancies WHERE "+openWhere+" AND role_id IN ? GROUP BY role_id",
 			string(vacancy.StatusOpen), now, chunk).Rows()
 		if err != nil {
 			return nil, fmt.Errorf("count vacancies of roles: %w", err)
@@ -627,10 +628,11 @@ func (s *Vacancies) CountOpenByRoles(ctx context.Context, roleIDs []string, now 
 			for rs.Next() {
 				var roleID string
 				var n int
-				if err := rs.Scan(&roleID, &n); err != nil {
+				var next aggregateTime
+				if err := rs.Scan(&roleID, &n, &next); err != nil {
 					return err
 				}
-				out[roleID] = n
+				out[roleID] = vacancy.OpenCount{N: n, NextExpiry: next.t}
 			}
 			return rs.Err()
 		}()
@@ -639,6 +641,39 @@ func (s *Vacancies) CountOpenByRoles(ctx context.Context, roleIDs []string, now 
 		}
 	}
 	return out, nil
+}
+
+// aggregateTime scans MIN or MAX of a time column. PostgreSQL's driver
+// gives a time.Time; SQLite's gives the stored text, as an aggregate has
+// no declared column type to convert by. NULL is the zero time.
+type aggregateTime struct{ t time.Time }
+
+// sqliteTimeLayouts are the layouts SQLite's driver writes times in.
+var sqliteTimeLayouts = []string{"2006-01-02 15:04:05.999999999-07:00", time.RFC3339Nano, "2006-01-02 15:04:05.999999999", "2006-01-02T15:04:05.999999999"}
+
+func (a *aggregateTime) Scan(src any) error {
+	var text string
+	switch v := src.(type) {
+	case nil:
+		a.t = time.Time{}
+		return nil
+	case time.Time:
+		a.t = v.UTC()
+		return nil
+	case string:
+		text = v
+	case []byte:
+		text = string(v)
+	default:
+		return fmt.Errorf("scan a time from %T", src)
+	}
+	for _, layout := range sqliteTimeLayouts {
+		if t, err := time.Parse(layout, text); err == nil {
+			a.t = t.UTC()
+			return nil
+		}
+	}
+	return fmt.Errorf("scan a time from %q", text)
 }
 
 // VacanciesByID loads vacancies by id.

@@ -13,6 +13,11 @@ import (
 	"github.com/maypok86/otter/v2"
 )
 
+// DefaultMaxAge is how long the caches of source data (published entries,
+// vacancy lists) keep a value without a change: the bound on staleness
+// should a replica miss another's notification.
+const DefaultMaxAge = 5 * time.Minute
+
 // Cache holds values of type V under string keys. The zero value is not
 // usable; a nil *Cache keeps nothing.
 type Cache[V any] struct {

@@ -38,6 +38,9 @@ type Options struct {
 	// Vacancies adds the vacancy service and the sources' OAuth clients;
 	// SampleVacancies also imports the sample feed, as the first start does.
 	Vacancies, SampleVacancies bool
+	// VacanciesChanged is the vacancy service's Config.Changed: what
+	// internal/app invalidates the caches with after a vacancy change.
+	VacanciesChanged func(context.Context)
 	// AccessTokenTTL is the editors' access token lifetime (0: the default).
 	AccessTokenTTL time.Duration
 	// Configure changes the handler's configuration before it is built.
@@ -88,7 +91,7 @@ func New(t testing.TB, db *database.DB, opts Options) *Server {
 	}
 	s.Content.UseDirectory(s.Accounts)
 	if opts.Vacancies || opts.SampleVacancies {
-		s.Vacancies = vacancy.NewService(store.NewVacancies(db.Gorm), vacancy.Config{Log: log})
+		s.Vacancies = vacancy.NewService(store.NewVacancies(db.Gorm), vacancy.Config{Log: log, Changed: opts.VacanciesChanged})
 		if s.Clients, err = account.NewClients(store.NewVacancies(db.Gorm), account.ClientConfig{Keys: keys}); err != nil {
 			t.Fatal(err)
 		}

@@ -52,6 +52,8 @@ type Service struct {
 	changed           func(context.Context)
 	synced            func(context.Context, *Source, *Report)
 	recordSync        func(context.Context, Store, *Source, *Report) error
+	// lists caches the role pages' reads (nil: none; see UseListCache).
+	lists *ListCache
 }
 
 // NewService returns the vacancy service over store.
@@ -585,23 +587,40 @@ func (s *Service) storeFilter(ctx context.Context, f Filter) (StoreFilter, bool,
 }
 
 // OpenForRoles returns, per role id, the first limit vacancies open now,
-// newest first, and whether each has more: one statement for all roles.
-// It is the batch function behind Role.vacancies and vacancy-list blocks.
+// newest first, and whether each has more: one statement for the roles
+// the list cache does not hold (none when it holds them all). It is the
+// batch function behind Role.vacancies and vacancy-list blocks. The
+// vacancies may be shared with other callers: read them, never change
+// them.
 func (s *Service) OpenForRoles(ctx context.Context, roleIDs []string, limit int) (map[string]List, error) {
 	out := make(map[string]List, len(roleIDs))
-	if len(roleIDs) == 0 {
+	now := s.clock()
+	generation := s.lists.generation()
+	missing := roleIDs
+	if s.lists != nil {
+		missing = make([]string, 0, len(roleIDs))
+		for _, id := range roleIDs {
+			if l, ok := s.lists.page(id, limit, now); ok {
+				out[id] = l
+			} else {
+				missing = append(missing, id)
+			}
+		}
+	}
+	if len(missing) == 0 {
 		return out, nil
 	}
-	found, err := s.store.OpenByRoles(ctx, roleIDs, limit+1, s.clock())
+	found, err := s.store.OpenByRoles(ctx, missing, limit+1, now)
 	if err != nil {
 		return nil, fmt.Errorf("list vacancies of roles: %w", err)
 	}
-	for _, id := range roleIDs {
+	for _, id := range missing {
 		items := found[id]
 		l := List{Items: items}
 		if len(items) > limit {
 			l = List{Items: items[:limit], HasNextPage: true}
 		}
+		s.lists.setPage(id, limit, l, items, generation)
 		out[id] = l
 	}
 	return out, nil
@@ -614,12 +633,35 @@ func (s *Service) OpenForRole(ctx context.Context, roleID string, page Page) (Li
 	})
 }
 
-// CountForRoles counts open vacancies per role, in one statement.
+// CountForRoles counts open vacancies per role (0 for a role without):
+// one statement for the roles the list cache does not hold.
 func (s *Service) CountForRoles(ctx context.Context, roleIDs []string) (map[string]int, error) {
-	if len(roleIDs) == 0 {
-		return map[string]int{}, nil
+	out := make(map[string]int, len(roleIDs))
+	now := s.clock()
+	generation := s.lists.generation()
+	missing := roleIDs
+	if s.lists != nil {
+		missing = make([]string, 0, len(roleIDs))
+		for _, id := range roleIDs {
+			if n, ok := s.lists.count(id, now); ok {
+				out[id] = n
+			} else {
+				missing = append(missing, id)
+			}
+		}
 	}
-	return s.store.CountOpenByRoles(ctx, roleIDs, s.clock())
+	if len(missing) == 0 {
+		return out, nil
+	}
+	counts, err := s.store.CountOpenByRoles(ctx, missing, now)
+	if err != nil {
+		return nil, err
+	}
+	for _, id := range missing {
+		s.lists.setCount(id, counts[id], generation)
+		out[id] = counts[id].N
+	}
+	return out, nil
 }
 
 // OpenByID returns the vacancies among ids that are open now; anyone may.

@@ -113,8 +113,9 @@ type Store interface {
 	// OpenByRoles returns, per role, its first limit open vacancies,
 	// newest first, in one statement.
 	OpenByRoles(ctx context.Context, roleIDs []string, limit int, now time.Time) (map[string][]*Vacancy, error)
-	// CountOpenByRoles counts open vacancies per role.
-	CountOpenByRoles(ctx context.Context, roleIDs []string, now time.Time) (map[string]int, error)
+	// CountOpenByRoles counts open vacancies per role, with the earliest
+	// expiry among them (when the count changes without a write).
+	CountOpenByRoles(ctx context.Context, roleIDs []string, now time.Time) (map[string]OpenCount, error)
 	// VacanciesByID returns vacancies by id, any status.
 	VacanciesByID(ctx context.Context, ids []string) ([]*Vacancy, error)
 	// AllVacancies pages through vacancies of any status for the admin,
@@ -197,4 +198,12 @@ type Page struct {
 type Cursor struct {
 	Posted time.Time
 	ID     string
+}
+
+// OpenCount is how many vacancies of a role are open, and the earliest
+// instant one of them expires (zero when none does): the count holds
+// until then, unless a write changes it.
+type OpenCount struct {
+	N          int
+	NextExpiry time.Time
 }
