@@ -30,6 +30,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -491,6 +492,9 @@ func childPlain(args []string, stderr io.Writer) int {
 					return
 				}
 			}
+			// Written with its length, as the server writes its answers:
+			// the limit is the best a handler holding the bytes can do.
+			w.Header().Set("Content-Length", strconv.Itoa(len(b.Body)))
 			_, _ = w.Write(b.Body)
 			return
 		}
