@@ -26,7 +26,7 @@ type postJSON struct{ transport.POST }
 
 func (postJSON) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
 	ctx := r.Context()
-	mediaType := responseMediaType(r)
+	mediaType := ResponseMediaType(r)
 	w.Header().Set("Content-Type", mediaType)
 	start := graphql.Now()
 	body, err := io.ReadAll(r.Body)
@@ -54,11 +54,11 @@ func (postJSON) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExe
 	writeResponse(w, responses(ctx))
 }
 
-// responseMediaType picks the media type of the answer as gqlgen's
-// transports do: application/json without an Accept header, else the first
+// ResponseMediaType picks the media type of the answer to r as gqlgen's
+// transports do (the answer cache answers in the same one): application/json without an Accept header, else the first
 // of application/json and application/graphql-response+json that Accept
 // names (a wildcard counting as application/json), else the latter.
-func responseMediaType(r *http.Request) string {
+func ResponseMediaType(r *http.Request) string {
 	accept := r.Header.Get("Accept")
 	if accept == "" {
 		return "application/json"

@@ -18,6 +18,7 @@ import (
 
 	"github.com/maypok86/otter/v2"
 
+	"github.com/werkwijzer/werkwijzer/graph"
 	"github.com/werkwijzer/werkwijzer/internal/answercache"
 	"github.com/werkwijzer/werkwijzer/internal/cachetag"
 	"github.com/werkwijzer/werkwijzer/internal/locale"
@@ -100,7 +101,7 @@ func publicCache(maxAge time.Duration, cache *answercache.Cache, locales *locale
 // serveAnswer writes a successful answer with its cache headers.
 func serveAnswer(w http.ResponseWriter, r *http.Request, a *answercache.Answer, cacheControl string) {
 	h := w.Header()
-	h.Set("Content-Type", answerMediaType(r))
+	h.Set("Content-Type", graph.ResponseMediaType(r))
 	if len(a.Tags) > 0 {
 		h.Set("Surrogate-Key", a.SurrogateKey)
 		h.Set("Cache-Tag", a.CacheTag)
@@ -129,30 +130,6 @@ func serveAnswer(w http.ResponseWriter, r *http.Request, a *answercache.Answer, 
 func writeBody(w http.ResponseWriter, body []byte) {
 	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 	_, _ = w.Write(body)
-}
-
-// answerMediaType picks the media type of an answer the way gqlgen's
-// transports do for the same request: the first of application/json and
-// application/graphql-response+json that Accept names, application/json
-// for a wildcard or no Accept at all.
-func answerMediaType(r *http.Request) string {
-	accept := r.Header.Get("Accept")
-	if accept == "" {
-		return "application/json"
-	}
-	for part := range strings.SplitSeq(accept, ",") {
-		mediaType, _, err := mime.ParseMediaType(strings.TrimSpace(part))
-		if err != nil {
-			continue
-		}
-		switch mediaType {
-		case "*/*", "application/*", "application/json":
-			return "application/json"
-		case "application/graphql-response+json":
-			return mediaType
-		}
-	}
-	return "application/graphql-response+json"
 }
 
 // setVary merges names into the Vary header (CORS may have set Origin)

@@ -123,6 +123,21 @@ func (c *ListCache) setCount(roleID string, n OpenCount, generation uint64) {
 	c.c.Set(countKey(roleID), cachedList{count: n.N, until: n.NextExpiry, tags: roleTags(roleID), weight: 16}, generation)
 }
 
+// splitCached returns what lookup finds of ids, and the ids it does not
+// find, which are left for one statement.
+func splitCached[T any](ids []string, lookup func(id string) (T, bool)) (map[string]T, []string) {
+	out := make(map[string]T, len(ids))
+	missing := make([]string, 0, len(ids))
+	for _, id := range ids {
+		if v, ok := lookup(id); ok {
+			out[id] = v
+		} else {
+			missing = append(missing, id)
+		}
+	}
+	return out, missing
+}
+
 func roleTags(roleID string) []string {
 	return []string{cachetag.Vacancies, cachetag.Entry(roleID)}
 }

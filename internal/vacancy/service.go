@@ -593,20 +593,9 @@ func (s *Service) storeFilter(ctx context.Context, f Filter) (StoreFilter, bool,
 // vacancies may be shared with other callers: read them, never change
 // them.
 func (s *Service) OpenForRoles(ctx context.Context, roleIDs []string, limit int) (map[string]List, error) {
-	out := make(map[string]List, len(roleIDs))
 	now := s.clock()
 	generation := s.lists.generation()
-	missing := roleIDs
-	if s.lists != nil {
-		missing = make([]string, 0, len(roleIDs))
-		for _, id := range roleIDs {
-			if l, ok := s.lists.page(id, limit, now); ok {
-				out[id] = l
-			} else {
-				missing = append(missing, id)
-			}
-		}
-	}
+	out, missing := splitCached(roleIDs, func(id string) (List, bool) { return s.lists.page(id, limit, now) })
 	if len(missing) == 0 {
 		return out, nil
 	}
@@ -636,20 +625,9 @@ func (s *Service) OpenForRole(ctx context.Context, roleID string, page Page) (Li
 // CountForRoles counts open vacancies per role (0 for a role without):
 // one statement for the roles the list cache does not hold.
 func (s *Service) CountForRoles(ctx context.Context, roleIDs []string) (map[string]int, error) {
-	out := make(map[string]int, len(roleIDs))
 	now := s.clock()
 	generation := s.lists.generation()
-	missing := roleIDs
-	if s.lists != nil {
-		missing = make([]string, 0, len(roleIDs))
-		for _, id := range roleIDs {
-			if n, ok := s.lists.count(id, now); ok {
-				out[id] = n
-			} else {
-				missing = append(missing, id)
-			}
-		}
-	}
+	out, missing := splitCached(roleIDs, func(id string) (int, bool) { return s.lists.count(id, now) })
 	if len(missing) == 0 {
 		return out, nil
 	}
