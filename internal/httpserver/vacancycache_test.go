@@ -47,16 +47,6 @@ func cachedVacancyReplica(t *testing.T, db *database.DB, r *replica, notify answ
 
 var vacancyTable = regexp.MustCompile(`\bvacancies\b`)
 
-func vacancyStatements(sql []string) []string {
-	var out []string
-	for _, s := range sql {
-		if vacancyTable.MatchString(s) {
-			out = append(out, s)
-		}
-	}
-	return out
-}
-
 // TestVacancyListCacheServesSecondRolePageWithoutVacancyStatements: with
 // the entries and the vacancy lists cached, the second read of a full
 // role page runs no vacancy statement, and says the same.
@@ -70,7 +60,7 @@ func TestVacancyListCacheServesSecondRolePageWithoutVacancyStatements(t *testing
 		if len(first.Errors) > 0 {
 			t.Fatalf("first read: %s", first.raw)
 		}
-		if n := len(vacancyStatements(log.take())); n != 2 {
+		if n := len(statementsOn(vacancyTable, log.take())); n != 2 {
 			t.Fatalf("the first read ran %d vacancy statements, want the page's and the count's", n)
 		}
 		second := va.post(loadtest.RolePageQuery, vars)
@@ -78,7 +68,7 @@ func TestVacancyListCacheServesSecondRolePageWithoutVacancyStatements(t *testing
 			t.Fatalf("the cached page differs:\n%s\n%s", first.raw, second.raw)
 		}
 		sql := log.take()
-		if v := vacancyStatements(sql); len(v) > 0 {
+		if v := statementsOn(vacancyTable, sql); len(v) > 0 {
 			t.Fatalf("the second read ran %d vacancy statements: %q", len(v), v)
 		}
 		t.Logf("the second read ran %d statements", len(sql))
@@ -145,7 +135,7 @@ func TestTwoReplicasShareVacancyListInvalidations(t *testing.T) {
 	if again, _ := servedTitles(t, b.api, "office-manager"); len(again) != len(before) {
 		t.Fatal("b's repeat differs")
 	}
-	if v := vacancyStatements(log.take()); len(v) > 0 {
+	if v := statementsOn(vacancyTable, log.take()); len(v) > 0 {
 		t.Fatalf("b's repeat read the vacancies from the database: %q", v)
 	}
 	va.sync(t, auth, map[string]any{"mode": "UPSERT", "items": []any{vacancyInput("R-2", "office-manager")}})
