@@ -134,6 +134,27 @@ func TestListCacheDropsAnExpiredVacancyWithoutInvalidation(t *testing.T) {
 	})
 }
 
+// TestListCacheExpiresAPageWhoseNewestVacancyExpires: the earliest
+// expiry counts wherever it is on the page, also before vacancies that
+// never expire.
+func TestListCacheExpiresAPageWhoseNewestVacancyExpires(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+		e, _, role := cachedEnv(t, db, 1<<20)
+		_, ctx := e.source("expiry", "werkenbij.example.com")
+		expiring, older := item("EXPIRING"), item("OLDER")
+		expiring.DatePosted, older.DatePosted = "2026-10-03", "2026-10-01"
+		expiring.ValidThrough = "2026-10-22"
+		e.sync(ctx, vacancy.SyncRequest{Mode: vacancy.ModeUpsert, Items: []vacancy.Item{expiring, older}})
+		if got := externalIDs(e.rolePage(role, 10)); got != "EXPIRING,OLDER" {
+			t.Fatalf("page %s", got)
+		}
+		e.clock.Set(time.Date(2026, 10, 23, 12, 0, 0, 0, time.UTC))
+		if got := externalIDs(e.rolePage(role, 10)); got != "OLDER" {
+			t.Fatalf("after the newest vacancy's expiry the page is %s", got)
+		}
+	})
+}
+
 // TestListCacheKeepsWithinItsMemory: pages worth far more than the cache
 // holds are not all kept; those that are fit in it.
 func TestListCacheKeepsWithinItsMemory(t *testing.T) {
