@@ -11,14 +11,17 @@ package admin_test
 // temporary directory.
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
@@ -346,6 +349,74 @@ func TestOutageKeepsTheSessionAndWhatWasTyped(t *testing.T) {
 	}
 }
 
+// TestNetworkFailureKeepsTheSessionAndWhatWasTyped takes the browser
+// offline (every fetch fails outright, nothing reaches the server) while an
+// editor saves typed text with four-second access tokens, so refreshes
+// fail too. The page must stay signed in, keep the text in the field and
+// the session in sessionStorage, say it is retrying, and save by itself
+// once the network is back.
+func TestNetworkFailureKeepsTheSessionAndWhatWasTyped(t *testing.T) {
+	srv := startServer(t, serverOptions{accessTTL: 4 * time.Second})
+	srv.createUser(t, "redacteur@example.com", account.RoleEditor)
+	article := srv.seedArticle(t)
+	b := newBrowser(t, srv)
+	failedRefreshes := b.countFailedRefreshes(t)
+
+	b.login(t, "redacteur@example.com")
+	b.open(t, "#/entry/"+article)
+	b.waitVisible(t, `#f-en-title`)
+	const typed = "Typed while the network was gone"
+	b.typeInto(t, "f-en-title", typed)
+	b.poll(t, `Object.keys(sessionStorage).some((k) => k.startsWith("werkwijzer.unsaved."))`)
+
+	// Go offline just after the page stored a fresh refresh token, so no
+	// refresh is on its way: one whose answer got lost would leave the page
+	// holding a used token, which ends the session whatever the UI does.
+	before := srv.refreshes.Load()
+	srv.waitRefreshes(t, b.ctx, before+1)
+	b.poll(t, fmt.Sprintf(`(sessionStorage.getItem("werkwijzer.session") || "").includes(%q)`, srv.latestRefreshToken()))
+	b.setOffline(t, true)
+	b.do(t, chromedp.Click(chromedp.ID("save")))
+	// The access token runs out while offline, so the page tries to
+	// refresh it; a refresh that cannot go out must not end the session.
+	deadline := time.Now().Add(stepTimeout)
+	for failedRefreshes.Load() < 3 {
+		if b.exists(t, `#login-email`) {
+			t.Fatalf("after %d failed refreshes the page signed the editor out", failedRefreshes.Load())
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("offline for %v, the page tried %d refreshes, want 3\n%s", stepTimeout, failedRefreshes.Load(), b.pageText())
+		}
+		b.do(t, chromedp.Sleep(100*time.Millisecond))
+	}
+	if b.exists(t, `#login-email`) {
+		t.Fatal("losing the network signed the editor out")
+	}
+	if got := b.value(t, "f-en-title"); got != typed {
+		t.Fatalf("while offline the title field holds %q, want %q", got, typed)
+	}
+	if b.eval(t, `String(sessionStorage.getItem("werkwijzer.session") !== null)`) != "true" {
+		t.Fatal("losing the network wiped the stored session")
+	}
+	if b.eval(t, fmt.Sprintf(`String(Object.keys(sessionStorage).some((k) => k.startsWith("werkwijzer.unsaved.") && sessionStorage.getItem(k).includes(%q)))`, typed)) != "true" {
+		t.Fatal("while offline the typed text is no longer kept in sessionStorage")
+	}
+	b.waitText(t, `#connection-status`, "Retrying by itself")
+	if srv.refreshes.Load() != before+1 {
+		t.Fatalf("a refresh reached the server while the browser was offline")
+	}
+
+	b.setOffline(t, false)
+	b.waitVisible(t, `.editor[data-version="2"]`)
+	b.waitNotPresent(t, `#connection-status`)
+	if b.exists(t, `#login-email`) {
+		t.Fatal("the editor had to sign in again after the network came back")
+	}
+	if got := srv.previewFields(t, srv.apiLogin(t, "redacteur@example.com"), "en")["title"]; got != typed {
+		t.Fatalf("after the network came back the saved English draft title is %q, want %q", got, typed)
+	}
+}
+
 // TestVacancyScreensShowTheSync opens the vacancy screens on a server
 // with the sample feed imported: vacancies grouped per role and per
 // source, each source's sync state, and for admins the sources with their
@@ -393,6 +464,9 @@ func TestVacancyScreensShowTheSync(t *testing.T) {
 type browser struct {
 	ctx  context.Context
 	base string
+	// wentOffline is set once a test took the browser offline on purpose,
+	// so its failed requests are expected.
+	wentOffline atomic.Bool
 }
 
 // newBrowser starts headless Chromium for one test, failing the test on
@@ -402,6 +476,7 @@ func newBrowser(t *testing.T, srv *server) *browser {
 	// Ending ctx ends the console subscription; the browser itself closes
 	// with the test.
 	ctx, stopConsole := context.WithCancel(browsertest.Start(t, 3*time.Minute))
+	b := &browser{ctx: ctx, base: srv.URL + "/admin/"}
 
 	messages := chromedp.Console(ctx)
 	problems := make(chan string, 100)
@@ -414,6 +489,9 @@ func newBrowser(t *testing.T, srv *server) *browser {
 			}
 			if m.Source == "network" && strings.HasSuffix(m.URL, "/graphql") && srv.outage.startedOnPurpose() {
 				continue // the 503s of a test's outage
+			}
+			if m.Source == "network" && strings.HasSuffix(m.URL, "/graphql") && strings.Contains(m.Text, "net::ERR_INTERNET_DISCONNECTED") && b.wentOffline.Load() {
+				continue // the requests a test sent while it held the browser offline
 			}
 			if m.Type == chromedp.ConsoleError || m.IsException() {
 				select {
@@ -433,7 +511,53 @@ func newBrowser(t *testing.T, srv *server) *browser {
 			t.Errorf("browser console: %s", p)
 		}
 	})
-	return &browser{ctx: ctx, base: srv.URL + "/admin/"}
+	return b
+}
+
+// setOffline takes the browser off the network, or back: while offline
+// every request fails at once without reaching the server, as when the
+// editor's connection drops, and navigator.onLine says so.
+func (b *browser) setOffline(t *testing.T, offline bool) {
+	t.Helper()
+	if offline {
+		b.wentOffline.Store(true)
+	}
+	ctx, cancel := context.WithTimeout(b.ctx, stepTimeout)
+	defer cancel()
+	rule := &network.Conditions{Offline: offline, DownloadThroughput: -1, UploadThroughput: -1}
+	if _, err := chromedp.Call(ctx, network.EmulateNetworkConditionsByRule, network.EmulateNetworkConditionsByRuleParams{MatchedNetworkConditions: []*network.Conditions{rule}}); err != nil {
+		t.Fatalf("emulate offline=%v: %v", offline, err)
+	}
+	if _, err := chromedp.Call(ctx, network.OverrideNetworkState, network.OverrideNetworkStateParams{Offline: offline, DownloadThroughput: -1, UploadThroughput: -1}); err != nil {
+		t.Fatalf("override the network state, offline=%v: %v", offline, err)
+	}
+}
+
+// countFailedRefreshes counts the token refreshes the page sends that fail
+// because the browser is offline.
+func (b *browser) countFailedRefreshes(t *testing.T) *atomic.Int64 {
+	t.Helper()
+	var failed atomic.Int64
+	refreshes := map[network.RequestID]bool{} // only touched by the listener
+	err := chromedp.Listen(b.ctx, func(ev any) {
+		switch ev := ev.(type) {
+		case *network.EventRequestWillBeSent:
+			for _, e := range ev.Request.PostDataEntries {
+				if bytes.Contains(e.Bytes, []byte("refreshToken(refreshToken:")) {
+					refreshes[ev.RequestID] = true
+				}
+			}
+		case *network.EventLoadingFailed:
+			if refreshes[ev.RequestID] && strings.Contains(ev.ErrorText, "ERR_INTERNET_DISCONNECTED") {
+				failed.Add(1)
+			}
+			delete(refreshes, ev.RequestID)
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &failed
 }
 
 // stepTimeout bounds one step, so that a step that waits in vain fails

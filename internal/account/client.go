@@ -167,7 +167,7 @@ func NewClients(store ClientStore, cfg ClientConfig) (*Clients, error) {
 		issuer:   or(cfg.Issuer, DefaultIssuer),
 		audience: or(cfg.Audience, DefaultClientAudience),
 		ttl:      or(cfg.TokenTTL, DefaultAccessTokenTTL),
-		throttle: throttle{store: store, limits: limits, log: log},
+		throttle: newThrottle(store, limits, log),
 		now:      cfg.Now,
 	}
 	if c.now == nil {
@@ -247,6 +247,11 @@ func (c *Clients) IssueToken(ctx context.Context, clientID, secret, scope, clien
 	now := c.now().UTC().Truncate(time.Microsecond)
 	addr := clientKey(clientAddr)
 	subject := clientSubject(clientID)
+	leave, err := c.throttle.enter(ctx, subject, addr)
+	if err != nil {
+		return ClientToken{}, fmt.Errorf("client token: %w", err)
+	}
+	defer leave()
 	if err := c.throttle.check(ctx, subject, addr, now); err != nil {
 		return ClientToken{}, fmt.Errorf("client token: %w", err)
 	}

@@ -105,7 +105,7 @@ func NewService(store Store, cfg Config) (*Service, error) {
 	if s.log == nil {
 		s.log = slog.Default()
 	}
-	s.throttle = throttle{store: store, limits: limits, log: s.log}
+	s.throttle = newThrottle(store, limits, s.log)
 	s.parser = s.newParser()
 	return s, nil
 }

@@ -60,6 +60,11 @@ func (s *Service) Login(ctx context.Context, email, password, clientAddr string)
 	addr := clientKey(clientAddr)
 	normalized := strings.ToLower(strings.TrimSpace(email))
 	subject := emailHash(normalized)
+	leave, err := s.throttle.enter(ctx, subject, addr)
+	if err != nil {
+		return Tokens{}, fmt.Errorf("sign in: %w", err)
+	}
+	defer leave()
 	if err := s.throttle.check(ctx, subject, addr, now); err != nil {
 		return Tokens{}, fmt.Errorf("sign in: %w", err)
 	}

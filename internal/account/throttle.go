@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math"
+	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -93,6 +94,67 @@ type throttle struct {
 	store  FailureStore
 	limits LoginLimits
 	log    *slog.Logger
+	turns  *turns
+}
+
+func newThrottle(store FailureStore, limits LoginLimits, log *slog.Logger) throttle {
+	return throttle{store: store, limits: limits, log: log, turns: &turns{waiting: map[string]*turn{}}}
+}
+
+// enter waits until no other attempt from addr (or, when the address is
+// unknown, at subject) is being checked on this server, and returns the
+// function that ends this attempt's turn. Counting failures and recording
+// one are separate statements: without turns, a burst of parallel guesses
+// would all be counted before any of them failed, and get past the delays
+// and the address's ceiling. Turns are per server, so with several
+// replicas a burst gets at most one guess past per replica. A caller that
+// gives up while waiting gets ctx's error.
+func (t throttle) enter(ctx context.Context, subject, addr string) (leave func(), err error) {
+	key := "addr " + addr
+	if addr == "" {
+		key = "subject " + subject
+	}
+	return t.turns.take(ctx, key)
+}
+
+// turns lets one holder at a time have each key; keys nobody holds or
+// waits for are forgotten.
+type turns struct {
+	mu      sync.Mutex
+	waiting map[string]*turn
+}
+
+type turn struct {
+	held  chan struct{} // holds a value while the key is taken
+	users int           // holders and waiters
+}
+
+func (ts *turns) take(ctx context.Context, key string) (func(), error) {
+	ts.mu.Lock()
+	tn := ts.waiting[key]
+	if tn == nil {
+		tn = &turn{held: make(chan struct{}, 1)}
+		ts.waiting[key] = tn
+	}
+	tn.users++
+	ts.mu.Unlock()
+	forget := func() {
+		ts.mu.Lock()
+		if tn.users--; tn.users == 0 {
+			delete(ts.waiting, key)
+		}
+		ts.mu.Unlock()
+	}
+	select {
+	case tn.held <- struct{}{}:
+		return func() {
+			<-tn.held
+			forget()
+		}, nil
+	case <-ctx.Done():
+		forget()
+		return nil, ctx.Err()
+	}
 }
 
 // check refuses an attempt with RATE_LIMITED while the subject and address

@@ -11,6 +11,8 @@ import (
 	"github.com/werkwijzer/werkwijzer/internal/apperr"
 	"github.com/werkwijzer/werkwijzer/internal/database"
 	"github.com/werkwijzer/werkwijzer/internal/dbtest"
+	"github.com/werkwijzer/werkwijzer/internal/store"
+	"github.com/werkwijzer/werkwijzer/internal/vacancy"
 )
 
 // retryAfter returns a RATE_LIMITED error's retryAfterSeconds.
@@ -166,5 +168,74 @@ func TestManyFailuresFromOneAddressAreRateLimited(t *testing.T) {
 		}
 		_, err = svc.Login(ctx, "admin@example.nl", password, "[2001:db8:7:7:ffff::1]:443")
 		retryAfter(t, err)
+	})
+}
+
+// burst makes 12 attempts at once and returns how many were checked
+// (failed as UNAUTHENTICATED) rather than refused as RATE_LIMITED.
+func burst(t *testing.T, attempt func(i int) error) (checked int) {
+	t.Helper()
+	const n = 12
+	errs := make(chan error, n)
+	start := make(chan struct{})
+	for i := range n {
+		go func() {
+			<-start
+			errs <- attempt(i)
+		}()
+	}
+	close(start)
+	for range n {
+		switch err := <-errs; apperr.CodeOf(err) {
+		case apperr.Unauthenticated:
+			checked++
+		case apperr.RateLimited:
+		default:
+			t.Fatalf("an attempt in the burst: %v", err)
+		}
+	}
+	return checked
+}
+
+// TestABurstOfGuessesGetsNoMoreTriesThanOneAfterAnother: guesses sent all
+// at once, for one account or for many from one address, are checked
+// against the failures recorded before them, so a burst cannot slip past
+// the delays or the address's ceiling while the first guesses are still
+// being checked. The same holds for sources' token requests.
+func TestABurstOfGuessesGetsNoMoreTriesThanOneAfterAnother(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+		ctx := context.Background()
+		limits := account.LoginLimits{PerAddress: 5}
+		svc := newService(t, db, newClock(), account.Config{LoginLimits: limits})
+		createUser(t, svc, "editor@example.nl", account.RoleEditor)
+		login := func(email func(i int) string, addr string) func(int) error {
+			return func(i int) error {
+				_, err := svc.Login(ctx, email(i), "a guess at it", addr)
+				return err
+			}
+		}
+		if got := burst(t, login(func(int) string { return "editor@example.nl" }, "203.0.113.7")); got != 3 {
+			t.Errorf("a burst of 12 guesses at one account had %d checked; want the 3 free ones", got)
+		}
+		if got := burst(t, login(func(i int) string { return fmt.Sprintf("guess%d@example.nl", i) }, "203.0.113.8")); got != 5 {
+			t.Errorf("a burst of 12 guesses at different accounts from one address had %d checked; want the ceiling of 5", got)
+		}
+
+		st := store.NewVacancies(db.Gorm)
+		_, creds, err := vacancy.NewService(st, vacancy.Config{}).CreateSource(operator, vacancy.NewSource{Name: "bron"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		clients, err := account.NewClients(st, account.ClientConfig{Keys: testRing(t), Limits: limits})
+		if err != nil {
+			t.Fatal(err)
+		}
+		guess := func(int) error {
+			_, err := clients.IssueToken(ctx, creds.ClientID, "wws_guess", "", "203.0.113.9")
+			return err
+		}
+		if got := burst(t, guess); got != 3 {
+			t.Errorf("a burst of 12 token requests with a wrong secret had %d checked; want the 3 free ones", got)
+		}
 	})
 }

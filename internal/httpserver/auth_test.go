@@ -162,6 +162,13 @@ func TestRotatingASourceSecretWithRevokeOthersEndsItsTokens(t *testing.T) {
 		va.post(`mutation($id: ID!) { rotateSourceSecret(id: $id) { clientSecret } }`,
 			map[string]any{"id": c.ClientID}, admin...).ok(t, &struct{}{})
 		va.post(sync, in, current...).ok(t, &struct{}{})
+		// A source has two working secrets at most: the next plain
+		// rotation revokes the one current's token was issued for.
+		va.post(`mutation($id: ID!) { rotateSourceSecret(id: $id) { clientSecret } }`,
+			map[string]any{"id": c.ClientID}, admin...).ok(t, &struct{}{})
+		if code := va.post(sync, in, current...).code(t); code != "UNAUTHENTICATED" {
+			t.Fatalf("a token of the secret a rotation revoked as the oldest synced: %q", code)
+		}
 	})
 }
 

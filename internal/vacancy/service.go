@@ -311,9 +311,10 @@ const MaxActiveSecrets = 2
 // RotateSecret issues a new secret for a source. The previous one keeps
 // working, so clients can switch without downtime; a source never has more
 // than two active secrets, so the oldest is revoked. With revokeOthers
-// (a leaked secret) every other secret stops working at once; tokens
-// already issued with them stay valid until they expire (15 minutes by
-// default). Only an ADMIN or the operator may. Errors: NOT_FOUND.
+// (a leaked secret) every other secret stops working at once. Tokens
+// issued with a revoked secret stop working at once too: they name their
+// secret, and account.Clients.Authenticate checks it is live. Only an
+// ADMIN or the operator may. Errors: NOT_FOUND.
 func (s *Service) RotateSecret(ctx context.Context, id string, revokeOthers bool) (*Source, Credentials, error) {
 	actor, err := account.Authorize(ctx, account.RoleAdmin, "rotate source secrets")
 	if err != nil {

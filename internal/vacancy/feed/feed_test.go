@@ -390,6 +390,15 @@ func TestParseHoldsOneItemAtATime(t *testing.T) {
 		vacancy.KindJSONLD: {head: `{"@context":"https://schema.org","@graph":[`, tail: `]}`, record: func(i int) string {
 			return fmt.Sprintf(`%s{"@type":"JobPosting","identifier":"%d","title":"Office manager","tracking":"%s"}`, map[bool]string{true: ",", false: ""}[i > 0], i, padding)
 		}},
+		vacancy.KindPersonio: {head: `<?xml version="1.0"?><workzag-jobs>`, tail: `</workzag-jobs>`, record: func(i int) string {
+			return fmt.Sprintf(`<position><id>%d</id><name>Office manager</name><tracking>%s</tracking></position>`, i, padding)
+		}},
+		vacancy.KindGreenhouse: {head: `{"jobs":[`, tail: `]}`, record: func(i int) string {
+			return fmt.Sprintf(`%s{"id":%d,"title":"Office manager","tracking":"%s"}`, map[bool]string{true: ",", false: ""}[i > 0], i, padding)
+		}},
+		vacancy.KindLever: {head: `[`, tail: `]`, record: func(i int) string {
+			return fmt.Sprintf(`%s{"id":"%d","text":"Office manager","tracking":"%s"}`, map[bool]string{true: ",", false: ""}[i > 0], i, padding)
+		}},
 	}
 	for kind, g := range feeds {
 		t.Run(string(kind), func(t *testing.T) {
