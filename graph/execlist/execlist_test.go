@@ -11,6 +11,7 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/validator/rules"
 
 	"github.com/werkwijzer/werkwijzer/graph/execlist"
 	"github.com/werkwijzer/werkwijzer/graph/generated"
@@ -22,7 +23,7 @@ import (
 func listSelection(t *testing.T, query string, path ...string) ast.SelectionSet {
 	t.Helper()
 	schema := generated.NewExecutableSchema(generated.Config{}).Schema()
-	doc, errs := gqlparser.LoadQuery(schema, query)
+	doc, errs := gqlparser.LoadQueryWithRules(schema, query, rules.NewDefaultRules())
 	if errs != nil {
 		t.Fatalf("query does not validate: %v", errs)
 	}
