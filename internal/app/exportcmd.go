@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/werkwijzer/werkwijzer/internal/cachetag"
 	"github.com/werkwijzer/werkwijzer/internal/store"
 	"github.com/werkwijzer/werkwijzer/internal/transfer"
 )
@@ -111,6 +112,12 @@ func runImportContent(ctx context.Context, args []string, stdout, stderr io.Writ
 		rep, err := transfer.Import(ctx, store.NewTransfer(e.db.Gorm), f, transfer.ImportOptions{DryRun: *dryRun, MaxBytes: *maxBytes})
 		if err != nil {
 			return err
+		}
+		if rep.Wrote() {
+			// Entries, slugs, users, sources and vacancies may all have
+			// changed: the running servers (on PostgreSQL) empty their
+			// caches rather than be told every tag.
+			e.replicas.Invalidate(ctx, cachetag.All)
 		}
 		return printContentImport(stdout, rep, *asJSON)
 	})

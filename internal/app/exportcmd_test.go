@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/werkwijzer/werkwijzer/internal/cachetag"
 	"github.com/werkwijzer/werkwijzer/internal/dbtest"
 )
 
@@ -78,6 +79,32 @@ func TestMoveFromSQLiteToPostgres(t *testing.T) {
 	}
 	if withoutExportTime(t, first) != withoutExportTime(t, again) {
 		t.Fatal("PostgreSQL's export differs from SQLite's")
+	}
+}
+
+// TestContentImportTellsTheRunningServers: on PostgreSQL a content import
+// that wrote something empties the running servers' caches, as entries,
+// slugs and vacancies may all have changed; one that changed nothing
+// leaves them.
+func TestContentImportTellsTheRunningServers(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "export.json")
+	if _, errOut, err := newCLI(t).run(exportCmd, "--out", file); err != nil {
+		t.Fatalf("export: %v\n%s", err, errOut)
+	}
+	db, dbURL := emptyPostgres(t)
+	to := &cli{t: t, url: dbURL}
+	heard := listenAsAServer(t, db)
+	if out, errOut, err := to.run(importCmd, "content", file); err != nil {
+		t.Fatalf("import: %v\n%s%s", err, out, errOut)
+	}
+	if !hears(heard, cachetag.All) {
+		t.Fatal("the running servers were not told to empty their caches after an import")
+	}
+	if out, errOut, err := to.run(importCmd, "content", file); err != nil || !strings.Contains(out, "entries   0 created, 0 updated") {
+		t.Fatalf("import again: %v\n%s%s", err, out, errOut)
+	}
+	if hears(heard, cachetag.All) {
+		t.Fatal("an import that changed nothing emptied the running servers' caches")
 	}
 }
 

@@ -30,9 +30,17 @@ func eachCLI(t *testing.T, fn func(t *testing.T, c *cli)) {
 	})
 }
 
-// newPostgresCLI runs commands on a fresh PostgreSQL database, also
-// opened as db.
+// newPostgresCLI runs commands on a fresh PostgreSQL database with the
+// sample content, also opened as db.
 func newPostgresCLI(t *testing.T) (*cli, *database.DB) {
+	t.Helper()
+	db, dbURL := emptyPostgres(t)
+	return newCLIAt(t, dbURL), db
+}
+
+// emptyPostgres is a fresh, migrated PostgreSQL database, opened and by
+// its URL.
+func emptyPostgres(t *testing.T) (*database.DB, string) {
 	t.Helper()
 	db := dbtest.OpenPostgres(t)
 	var name string
@@ -44,7 +52,7 @@ func newPostgresCLI(t *testing.T) (*cli, *database.DB) {
 		t.Fatal(err)
 	}
 	u.Path = "/" + name
-	return newCLIAt(t, u.String()), db
+	return db, u.String()
 }
 
 // testFeed serves a feed with an ETag, answering a matching

@@ -266,6 +266,20 @@ func TestImportCommandTellsTheRunningServers(t *testing.T) {
 		"--role-rule", "category:office=office-manager"); err != nil {
 		t.Fatal(err)
 	}
+	heard := listenAsAServer(t, db)
+	if _, _, err := c.run(importCmd, "vacancies", "--source", "acme", filepath.Join("testdata", "feed.xml")); err != nil {
+		t.Fatal(err)
+	}
+	if !hears(heard, cachetag.Vacancies) {
+		t.Fatal("the running servers were not told of the imported vacancies")
+	}
+}
+
+// listenAsAServer listens on db for the replicas' invalidations as a
+// running server does, from before it returns, and hands over their
+// payloads.
+func listenAsAServer(t *testing.T, db *database.DB) <-chan string {
+	t.Helper()
 	heard := make(chan string, 64)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
@@ -274,32 +288,32 @@ func TestImportCommandTellsTheRunningServers(t *testing.T) {
 		_ = db.Listen(ctx, answercache.Channel, func(p string) { heard <- p }, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	}()
 	t.Cleanup(func() { cancel(); <-done })
-	for i := 0; ; i++ { // listening before the import
+	for i := 0; ; i++ {
 		if err := db.Notify(context.Background(), answercache.Channel, fmt.Sprint("test probe:", i)); err != nil {
 			t.Fatal(err)
 		}
 		select {
 		case <-heard:
+			return heard
 		case <-time.After(100 * time.Millisecond):
 			if i > 100 {
 				t.Fatal("never heard the probe")
 			}
-			continue
 		}
-		break
 	}
-	if _, _, err := c.run(importCmd, "vacancies", "--source", "acme", filepath.Join("testdata", "feed.xml")); err != nil {
-		t.Fatal(err)
-	}
+}
+
+// hears reports whether an invalidation of tag arrives within 2 seconds.
+func hears(heard <-chan string, tag string) bool {
 	deadline := time.After(2 * time.Second)
 	for {
 		select {
 		case p := <-heard:
-			if slices.Contains(strings.Fields(p)[1:], cachetag.Vacancies) {
-				return
+			if slices.Contains(strings.Fields(p)[1:], tag) {
+				return true
 			}
 		case <-deadline:
-			t.Fatal("the running servers were not told of the imported vacancies")
+			return false
 		}
 	}
 }

@@ -13,6 +13,11 @@ import (
 // expiry or source change invalidates them.
 const Vacancies = "vacancies"
 
+// All is carried by every cached value without being recorded:
+// invalidating it empties the caches, for a change too wide to name tag by
+// tag (a content import run by a command beside the servers).
+const All = "*"
+
 // Entry tags answers that show (or looked for) the entry with id.
 func Entry(id string) string { return "e:" + id }
 

@@ -6,11 +6,14 @@
 package tagcache
 
 import (
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/maypok86/otter/v2"
+
+	"github.com/werkwijzer/werkwijzer/internal/cachetag"
 )
 
 // DefaultMaxAge is how long the caches of source data (published entries,
@@ -129,13 +132,20 @@ func (c *Cache[V]) Set(key string, v V, generation uint64) {
 	c.values.Set(key, v)
 }
 
-// Invalidate drops every value with one of tags.
+// Invalidate drops every value with one of tags, and every value when
+// tags hold cachetag.All.
 func (c *Cache[V]) Invalidate(tags ...string) {
 	if c == nil || len(tags) == 0 {
 		return
 	}
 	c.mu.Lock()
 	c.generation.Add(1)
+	if slices.Contains(tags, cachetag.All) {
+		c.byTag = map[string]map[string]struct{}{}
+		c.mu.Unlock()
+		c.values.InvalidateAll()
+		return
+	}
 	var keys []string
 	for _, t := range tags {
 		for k := range c.byTag[t] {

@@ -3,6 +3,8 @@ package tagcache
 import (
 	"testing"
 	"time"
+
+	"github.com/werkwijzer/werkwijzer/internal/cachetag"
 )
 
 type value struct {
@@ -65,5 +67,29 @@ func TestNilCacheKeepsNothing(t *testing.T) {
 	c.Invalidate("e:1")
 	if _, ok := c.Get("a"); ok {
 		t.Fatal("a nil cache kept a value")
+	}
+}
+
+// TestInvalidatingAllEmptiesTheCache: cachetag.All drops every value,
+// tagged or not, and a value computed across it is not kept.
+func TestInvalidatingAllEmptiesTheCache(t *testing.T) {
+	c := newCache()
+	c.Set("a", value{"A", []string{"e:1"}}, c.Generation())
+	c.Set("b", value{"B", nil}, c.Generation())
+	generation := c.Generation()
+	c.Invalidate(cachetag.All)
+	for _, k := range []string{"a", "b"} {
+		if _, ok := c.Get(k); ok {
+			t.Errorf("%s survived invalidating everything", k)
+		}
+	}
+	c.Set("a", value{"stale", []string{"e:1"}}, generation)
+	if _, ok := c.Get("a"); ok {
+		t.Fatal("a value computed across invalidating everything was kept")
+	}
+	c.Set("a", value{"A2", []string{"e:1"}}, c.Generation())
+	c.Invalidate("e:1")
+	if _, ok := c.Get("a"); ok {
+		t.Fatal("after invalidating everything, tags are no longer indexed")
 	}
 }

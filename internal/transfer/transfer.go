@@ -220,6 +220,20 @@ type Report struct {
 	Changes   []Change `json:"changes"`
 }
 
+// Wrote reports whether the import changed the database: it was no dry
+// run and created or updated a record.
+func (r *Report) Wrote() bool {
+	if r.DryRun {
+		return false
+	}
+	for _, c := range []Counts{r.Entries, r.Users, r.Sources, r.Vacancies} {
+		if c.Created+c.Updated > 0 {
+			return true
+		}
+	}
+	return false
+}
+
 // errDryRun rolls back the transaction of a dry run.
 var errDryRun = errors.New("dry run")
 
