@@ -326,6 +326,10 @@ func (e *env) setUpCaches(ctx context.Context, cfg *Config) {
 	entities := content.NewEntityCache(uint64(cfg.EntityCache) - uint64(cfg.EntityCache)/4)
 	e.content.UseEntityCache(entities)
 	e.vacancyLists = vacancy.NewListCache(uint64(cfg.EntityCache) / 4)
+	if entities != nil {
+		e.tel.ObserveCache("entity", entities.Stats)
+		e.tel.ObserveCache("vacancy_list", e.vacancyLists.Stats)
+	}
 	var notifier answercache.Notifier
 	if e.db.Dialect == database.Postgres && (e.answers != nil || entities != nil) {
 		notifier = e.db

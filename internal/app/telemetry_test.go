@@ -154,3 +154,38 @@ func TestShortMetricsTokenIsRefused(t *testing.T) {
 		t.Fatalf("serve with a 5-character token: %v", err)
 	}
 }
+
+// TestCacheLookupsAreMetrics: serve counts the entity cache's hits and
+// misses and the vacancy-list cache's, beside the answer cache's.
+func TestCacheLookupsAreMetrics(t *testing.T) {
+	base, metrics := serveForTest(t, "-metrics-addr", "127.0.0.1:0", "-answer-cache", "0")
+	query := `{"query":"{ role(slug: \"nobody\", locale: \"nl\") { id } }"}`
+	for range 2 {
+		resp, err := http.Post(base+"/graphql", "application/json", strings.NewReader(query))
+		if err != nil {
+			t.Fatal(err)
+		}
+		_ = resp.Body.Close()
+	}
+	_, body := status(t, metrics, "")
+	for _, want := range []string{
+		`werkwijzer_cache_lookups_total{cache="entity",result="hit"} 1`,
+		`werkwijzer_cache_lookups_total{cache="entity",result="miss"} 1`,
+		`werkwijzer_cache_lookups_total{cache="vacancy_list",result="hit"} 0`,
+		`werkwijzer_cache_lookups_total{cache="vacancy_list",result="miss"} 0`,
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("metrics lack %s:\n%s", want, grepLines(body, "werkwijzer_cache_lookups_total"))
+		}
+	}
+}
+
+func grepLines(text, substr string) string {
+	var out []string
+	for line := range strings.SplitSeq(text, "\n") {
+		if strings.Contains(line, substr) {
+			out = append(out, line)
+		}
+	}
+	return strings.Join(out, "\n")
+}

@@ -64,6 +64,14 @@ func (e *EntityCache) Invalidate(tags ...string) {
 // is used; the transactions of InTx never use it.
 func (s *Service) UseEntityCache(c *EntityCache) { s.entities = c }
 
+// Stats returns how many lookups found a value and how many did not.
+func (e *EntityCache) Stats() (hits, misses uint64) {
+	if e == nil {
+		return 0, 0
+	}
+	return e.c.Stats()
+}
+
 func (e *EntityCache) generation() uint64 {
 	if e == nil {
 		return 0

@@ -12,6 +12,7 @@ package telemetry
 import (
 	"crypto/subtle"
 	"database/sql"
+	"maps"
 	"net/http"
 	"strings"
 
@@ -120,14 +121,34 @@ func (t *Telemetry) ObserveDB(db *sql.DB, name string) {
 // ObserveAnswerCache adds the answer cache's hits and misses, read from
 // stats when scraped.
 func (t *Telemetry) ObserveAnswerCache(stats func() (hits, misses uint64)) {
+	t.observeLookups("werkwijzer_answer_cache_requests_total",
+		"Anonymous GraphQL requests looked up in the answer cache, by result (hit or miss).", nil, stats)
+}
+
+// ObserveCache adds the hits and misses of an in-process cache of what
+// answers are built from: cache is "entity" (published entries and slug
+// lookups) or "vacancy_list" (role pages' vacancy lists and counts).
+func (t *Telemetry) ObserveCache(cache string, stats func() (hits, misses uint64)) {
+	t.observeLookups("werkwijzer_cache_lookups_total",
+		"Lookups in the caches answers are built from (cache entity or vacancy_list), by result (hit or miss).",
+		prometheus.Labels{"cache": cache}, stats)
+}
+
+// observeLookups registers name{labels, result="hit"|"miss"}, read from
+// stats when scraped.
+func (t *Telemetry) observeLookups(name, help string, labels prometheus.Labels, stats func() (hits, misses uint64)) {
 	if t == nil || stats == nil {
 		return
 	}
-	const name, help = "werkwijzer_answer_cache_requests_total", "Anonymous GraphQL requests looked up in the answer cache, by result (hit or miss)."
+	with := func(result string) prometheus.Labels {
+		l := prometheus.Labels{"result": result}
+		maps.Copy(l, labels)
+		return l
+	}
 	t.Registry.MustRegister(
-		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: name, Help: help, ConstLabels: prometheus.Labels{"result": "hit"}},
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: name, Help: help, ConstLabels: with("hit")},
 			func() float64 { h, _ := stats(); return float64(h) }),
-		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: name, Help: help, ConstLabels: prometheus.Labels{"result": "miss"}},
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: name, Help: help, ConstLabels: with("miss")},
 			func() float64 { _, m := stats(); return float64(m) }),
 	)
 }

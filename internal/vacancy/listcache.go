@@ -61,6 +61,14 @@ func (c *ListCache) Invalidate(tags ...string) {
 // the database). Set it before the service is used.
 func (s *Service) UseListCache(c *ListCache) { s.lists = c }
 
+// Stats returns how many lookups found a value and how many did not.
+func (c *ListCache) Stats() (hits, misses uint64) {
+	if c == nil {
+		return 0, 0
+	}
+	return c.c.Stats()
+}
+
 func (c *ListCache) generation() uint64 {
 	if c == nil {
 		return 0
