@@ -55,6 +55,23 @@ func (l *statementLog) take() []string {
 // contentTables are the tables published entries are read from.
 var contentTables = regexp.MustCompile(`\b(publications|revisions|slug_history|translations|entries)\b`)
 
+// rolePageTwice reads the benchmark role page twice, fails unless both
+// answers are the same, and returns the statements each read ran.
+func rolePageTwice(t *testing.T, a *api, log *statementLog) (first, second []string) {
+	t.Helper()
+	vars := map[string]any{"slug": benchRole, "locale": "nl"}
+	answer := a.post(loadtest.RolePageQuery, vars)
+	if len(answer.Errors) > 0 {
+		t.Fatalf("first read: %s", answer.raw)
+	}
+	first = log.take()
+	again := a.post(loadtest.RolePageQuery, vars)
+	if string(again.raw) != string(answer.raw) {
+		t.Fatalf("the cached page differs:\n%s\n%s", answer.raw, again.raw)
+	}
+	return first, log.take()
+}
+
 // statementsOn returns the statements of sql that name one of tables.
 func statementsOn(tables *regexp.Regexp, sql []string) []string {
 	var out []string
@@ -102,21 +119,10 @@ func TestEntityCacheServesPublishedRolePageWithoutContentStatements(t *testing.T
 		va := newVacancyAPI(t, db)
 		useEntityCache(va.content)
 		fillRolePage(t, va, benchRole, 10)
-		log := logStatements(db)
-		vars := map[string]any{"slug": benchRole, "locale": "nl"}
-		first := va.post(loadtest.RolePageQuery, vars)
-		if len(first.Errors) > 0 {
-			t.Fatalf("first read: %s", first.raw)
-		}
-		firstSQL := log.take()
+		firstSQL, sql := rolePageTwice(t, va.api, logStatements(db))
 		if n := len(statementsOn(contentTables, firstSQL)); n == 0 {
 			t.Fatal("the first read ran no content statement: the test does not see the store")
 		}
-		second := va.post(loadtest.RolePageQuery, vars)
-		if string(second.raw) != string(first.raw) {
-			t.Fatalf("the cached page differs:\n%s\n%s", first.raw, second.raw)
-		}
-		sql := log.take()
 		if c := statementsOn(contentTables, sql); len(c) > 0 {
 			t.Fatalf("the second read ran %d content statements: %q", len(c), c)
 		}
