@@ -91,7 +91,7 @@ func TestContentImportTellsTheRunningServers(t *testing.T) {
 	if _, errOut, err := newCLI(t).run(exportCmd, "--out", file); err != nil {
 		t.Fatalf("export: %v\n%s", err, errOut)
 	}
-	db, dbURL := emptyPostgres(t)
+	db, dbURL := dbtest.OpenPostgresWithURL(t)
 	to := &cli{t: t, url: dbURL}
 	heard := listenAsAServer(t, db)
 	if out, errOut, err := to.run(importCmd, "content", file); err != nil {

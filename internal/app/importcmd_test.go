@@ -6,7 +6,6 @@ import (
 	"hash/crc32"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -34,25 +33,8 @@ func eachCLI(t *testing.T, fn func(t *testing.T, c *cli)) {
 // sample content, also opened as db.
 func newPostgresCLI(t *testing.T) (*cli, *database.DB) {
 	t.Helper()
-	db, dbURL := emptyPostgres(t)
+	db, dbURL := dbtest.OpenPostgresWithURL(t)
 	return newCLIAt(t, dbURL), db
-}
-
-// emptyPostgres is a fresh, migrated PostgreSQL database, opened and by
-// its URL.
-func emptyPostgres(t *testing.T) (*database.DB, string) {
-	t.Helper()
-	db := dbtest.OpenPostgres(t)
-	var name string
-	if err := db.Gorm.Raw("SELECT current_database()").Scan(&name).Error; err != nil {
-		t.Fatal(err)
-	}
-	u, err := url.Parse(dbtest.PostgresURL())
-	if err != nil {
-		t.Fatal(err)
-	}
-	u.Path = "/" + name
-	return db, u.String()
 }
 
 // testFeed serves a feed with an ETag, answering a matching

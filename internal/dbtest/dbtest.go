@@ -69,6 +69,14 @@ func OpenSQLite(t testing.TB) *database.DB {
 // unmigrated; the database is dropped when the test ends.
 func OpenPostgres(t testing.TB) *database.DB {
 	t.Helper()
+	db, _ := OpenPostgresWithURL(t)
+	return db
+}
+
+// OpenPostgresWithURL is OpenPostgres that also returns the database's
+// URL, for tests that run commands on the database they watch.
+func OpenPostgresWithURL(t testing.TB) (*database.DB, string) {
+	t.Helper()
 	testURL := NewPostgresURL(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
@@ -78,7 +86,7 @@ func OpenPostgres(t testing.TB) *database.DB {
 	}
 	// Cleanups run last first: this closes before the database is dropped.
 	t.Cleanup(func() { _ = db.Close() })
-	return db
+	return db, testURL
 }
 
 // NewPostgresURL creates an empty database on the test server and returns
