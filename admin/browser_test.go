@@ -327,25 +327,40 @@ func TestOutageKeepsTheSessionAndWhatWasTyped(t *testing.T) {
 		}
 		b.do(t, chromedp.Sleep(100*time.Millisecond))
 	}
-	if b.exists(t, `#login-email`) {
-		t.Fatal("an outage signed the editor out")
-	}
-	if got := b.value(t, "f-en-title"); got != typed {
-		t.Fatalf("during the outage the title field holds %q, want %q", got, typed)
-	}
-	if b.eval(t, `String(sessionStorage.getItem("werkwijzer.session") !== null)`) != "true" {
-		t.Fatal("the outage wiped the stored session")
-	}
-	b.waitText(t, `#connection-status`, "Retrying by itself")
+	b.checkStillEditing(t, typed, "the outage")
 
 	srv.outage.on.Store(false)
+	b.checkSavedOnceBack(t, srv, typed, "the outage")
+}
+
+// checkStillEditing fails unless, during cause, the page still has the
+// editor signed in with typed in the English title, keeps the stored
+// session, and says it is retrying.
+func (b *browser) checkStillEditing(t *testing.T, typed, cause string) {
+	t.Helper()
+	if b.exists(t, `#login-email`) {
+		t.Fatalf("%s signed the editor out", cause)
+	}
+	if got := b.value(t, "f-en-title"); got != typed {
+		t.Fatalf("during %s the title field holds %q, want %q", cause, got, typed)
+	}
+	if b.eval(t, `String(sessionStorage.getItem("werkwijzer.session") !== null)`) != "true" {
+		t.Fatalf("%s wiped the stored session", cause)
+	}
+	b.waitText(t, `#connection-status`, "Retrying by itself")
+}
+
+// checkSavedOnceBack fails unless, once cause is over, the page saves the
+// typed English title by itself, without signing in again.
+func (b *browser) checkSavedOnceBack(t *testing.T, srv *server, typed, cause string) {
+	t.Helper()
 	b.waitVisible(t, `.editor[data-version="2"]`)
 	b.waitNotPresent(t, `#connection-status`)
 	if b.exists(t, `#login-email`) {
-		t.Fatal("the editor had to sign in again after the outage")
+		t.Fatalf("the editor had to sign in again after %s", cause)
 	}
 	if got := srv.previewFields(t, srv.apiLogin(t, "redacteur@example.com"), "en")["title"]; got != typed {
-		t.Fatalf("after the outage the saved English draft title is %q, want %q", got, typed)
+		t.Fatalf("after %s the saved English draft title is %q, want %q", cause, got, typed)
 	}
 }
 
@@ -389,32 +404,16 @@ func TestNetworkFailureKeepsTheSessionAndWhatWasTyped(t *testing.T) {
 		}
 		b.do(t, chromedp.Sleep(100*time.Millisecond))
 	}
-	if b.exists(t, `#login-email`) {
-		t.Fatal("losing the network signed the editor out")
-	}
-	if got := b.value(t, "f-en-title"); got != typed {
-		t.Fatalf("while offline the title field holds %q, want %q", got, typed)
-	}
-	if b.eval(t, `String(sessionStorage.getItem("werkwijzer.session") !== null)`) != "true" {
-		t.Fatal("losing the network wiped the stored session")
-	}
+	b.checkStillEditing(t, typed, "the network loss")
 	if b.eval(t, fmt.Sprintf(`String(Object.keys(sessionStorage).some((k) => k.startsWith("werkwijzer.unsaved.") && sessionStorage.getItem(k).includes(%q)))`, typed)) != "true" {
 		t.Fatal("while offline the typed text is no longer kept in sessionStorage")
 	}
-	b.waitText(t, `#connection-status`, "Retrying by itself")
 	if srv.refreshes.Load() != before+1 {
 		t.Fatalf("a refresh reached the server while the browser was offline")
 	}
 
 	b.setOffline(t, false)
-	b.waitVisible(t, `.editor[data-version="2"]`)
-	b.waitNotPresent(t, `#connection-status`)
-	if b.exists(t, `#login-email`) {
-		t.Fatal("the editor had to sign in again after the network came back")
-	}
-	if got := srv.previewFields(t, srv.apiLogin(t, "redacteur@example.com"), "en")["title"]; got != typed {
-		t.Fatalf("after the network came back the saved English draft title is %q, want %q", got, typed)
-	}
+	b.checkSavedOnceBack(t, srv, typed, "the network loss")
 }
 
 // TestVacancyScreensShowTheSync opens the vacancy screens on a server
