@@ -65,6 +65,17 @@ func signedIn(t *testing.T, db *database.DB) (*account.Service, *clock, account.
 	return svc, clk, tokens
 }
 
+// rotated refreshes token from the client's usual address, failing the
+// test if that is refused.
+func rotated(t *testing.T, svc *account.Service, token string) account.Tokens {
+	t.Helper()
+	tokens, err := svc.Refresh(context.Background(), token, "192.0.2.7")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tokens
+}
+
 // wantFamilyRevoked checks that token, the newest of its family, no
 // longer refreshes.
 func wantFamilyRevoked(t *testing.T, svc *account.Service, token string) {
@@ -106,12 +117,9 @@ func TestReuseAfterTheGraceWindowRevokesTheFamily(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		ctx := context.Background()
 		svc, clk, first := signedIn(t, db)
-		second, err := svc.Refresh(ctx, first.RefreshToken, "192.0.2.7")
-		if err != nil {
-			t.Fatal(err)
-		}
+		second := rotated(t, svc, first.RefreshToken)
 		clk.Advance(account.RefreshGraceWindow)
-		_, err = svc.Refresh(ctx, first.RefreshToken, "192.0.2.7")
+		_, err := svc.Refresh(ctx, first.RefreshToken, "192.0.2.7")
 		wantCode(t, err, apperr.Unauthenticated)
 		wantFamilyRevoked(t, svc, second.RefreshToken)
 	})
@@ -121,17 +129,11 @@ func TestReuseOfATwiceRotatedTokenRevokesTheFamily(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		ctx := context.Background()
 		svc, clk, first := signedIn(t, db)
-		second, err := svc.Refresh(ctx, first.RefreshToken, "192.0.2.7")
-		if err != nil {
-			t.Fatal(err)
-		}
+		second := rotated(t, svc, first.RefreshToken)
 		clk.Advance(time.Second)
-		third, err := svc.Refresh(ctx, second.RefreshToken, "192.0.2.7")
-		if err != nil {
-			t.Fatal(err)
-		}
+		third := rotated(t, svc, second.RefreshToken)
 		clk.Advance(time.Second) // the first token is well inside its window
-		_, err = svc.Refresh(ctx, first.RefreshToken, "192.0.2.7")
+		_, err := svc.Refresh(ctx, first.RefreshToken, "192.0.2.7")
 		wantCode(t, err, apperr.Unauthenticated)
 		wantFamilyRevoked(t, svc, third.RefreshToken)
 	})
@@ -141,11 +143,8 @@ func TestReuseFromAnotherClientWithinTheGraceWindowRevokesTheFamily(t *testing.T
 	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		ctx := context.Background()
 		svc, _, first := signedIn(t, db)
-		second, err := svc.Refresh(ctx, first.RefreshToken, "192.0.2.7")
-		if err != nil {
-			t.Fatal(err)
-		}
-		_, err = svc.Refresh(ctx, first.RefreshToken, "198.51.100.9")
+		second := rotated(t, svc, first.RefreshToken)
+		_, err := svc.Refresh(ctx, first.RefreshToken, "198.51.100.9")
 		wantCode(t, err, apperr.Unauthenticated)
 		wantFamilyRevoked(t, svc, second.RefreshToken)
 	})

@@ -306,15 +306,8 @@ type Publication struct {
 // alone (no revision, no audit entry) and reported as unchanged. Editors
 // and admins only.
 func (s *Service) Publish(ctx context.Context, id string, locales []string) (*Publication, error) {
-	p, err := account.Authorize(ctx, account.RoleEditor, "publish")
+	p, locs, err := s.authorizeLocales(ctx, "publish", id, locales)
 	if err != nil {
-		return nil, err
-	}
-	locs, err := s.normalizeLocales(locales)
-	if err != nil {
-		return nil, err
-	}
-	if err := checkID(id); err != nil {
 		return nil, err
 	}
 	return s.publish(ctx, p, id, locs, nil)
@@ -530,15 +523,8 @@ func publishRefused(e *EntryState, problems []PublishProblem) error {
 
 // Unpublish takes locales of an entry offline; the drafts and history stay.
 func (s *Service) Unpublish(ctx context.Context, id string, locales []string) (*EntryState, error) {
-	p, err := account.Authorize(ctx, account.RoleEditor, "unpublish")
+	p, locs, err := s.authorizeLocales(ctx, "unpublish", id, locales)
 	if err != nil {
-		return nil, err
-	}
-	locs, err := s.normalizeLocales(locales)
-	if err != nil {
-		return nil, err
-	}
-	if err := checkID(id); err != nil {
 		return nil, err
 	}
 	return s.unpublish(ctx, p, id, locs)
@@ -752,6 +738,24 @@ func (s *Service) AuditLog(ctx context.Context, filter AuditFilter, page Page) (
 func (s *Service) IsEmpty(ctx context.Context) (bool, error) {
 	any, err := s.store.AnyEntryEver(ctx)
 	return !any, err
+}
+
+// authorizeLocales is the start shared by publishing, unpublishing and
+// scheduling either: editors and admins only, then the locales named, then
+// the entry's id, in that order.
+func (s *Service) authorizeLocales(ctx context.Context, action, id string, locales []string) (account.Actor, []string, error) {
+	p, err := account.Authorize(ctx, account.RoleEditor, action)
+	if err != nil {
+		return account.Actor{}, nil, err
+	}
+	locs, err := s.normalizeLocales(locales)
+	if err != nil {
+		return account.Actor{}, nil, err
+	}
+	if err := checkID(id); err != nil {
+		return account.Actor{}, nil, err
+	}
+	return p, locs, nil
 }
 
 func (s *Service) normalizeLocales(locales []string) ([]string, error) {

@@ -122,15 +122,8 @@ func (s *Service) ScheduleUnpublish(ctx context.Context, id string, locales []st
 }
 
 func (s *Service) schedule(ctx context.Context, action ScheduleAction, id string, locales []string, at time.Time) (*EntryState, error) {
-	p, err := account.Authorize(ctx, account.RoleEditor, "schedule "+string(action)+"ing")
+	p, locs, err := s.authorizeLocales(ctx, "schedule "+string(action)+"ing", id, locales)
 	if err != nil {
-		return nil, err
-	}
-	locs, err := s.normalizeLocales(locales)
-	if err != nil {
-		return nil, err
-	}
-	if err := checkID(id); err != nil {
 		return nil, err
 	}
 	now := s.now()

@@ -376,15 +376,11 @@ func (s *Transfer) PutEntry(ctx context.Context, e transfer.Entry, replace bool)
 				return transferWriteErr(err, "clear "+table)
 			}
 		}
-		var deletedAt *time.Time
-		if e.DeletedAt != nil {
-			deletedAt = &e.DeletedAt.Time
-		}
 		res := db.Table("entries").Where("id = ?", e.ID).Updates(map[string]any{
 			"type": e.Type, "version": e.Version, "structure": datatypes.JSON(e.Structure),
 			"structure_version": e.StructureVersion, "structure_updated_at": e.StructureUpdatedAt.Time, "structure_updated_by": e.StructureUpdatedBy,
 			"created_at": e.CreatedAt.Time, "created_by": e.CreatedBy,
-			"updated_at": e.UpdatedAt.Time, "updated_by": e.UpdatedBy, "deleted_at": deletedAt,
+			"updated_at": e.UpdatedAt.Time, "updated_by": e.UpdatedBy, "deleted_at": timeOfPtr(e.DeletedAt),
 		})
 		if res.Error != nil {
 			return transferWriteErr(res.Error, "update the entry")
@@ -502,10 +498,7 @@ func (s *Transfer) PutSource(ctx context.Context, src transfer.Source, replace b
 		ID: src.ID, Name: src.Name, Kind: src.Kind, FeedURL: src.FeedURL,
 		AllowedHosts: datatypes.JSON(hosts.(string)), RoleRules: datatypes.JSON(src.RoleRules),
 		Language: src.Language, TimeZone: src.TimeZone, Active: src.Active,
-		CreatedAt: src.CreatedAt.Time, UpdatedAt: src.UpdatedAt.Time,
-	}
-	if src.DisabledAt != nil {
-		row.DisabledAt = &src.DisabledAt.Time
+		CreatedAt: src.CreatedAt.Time, UpdatedAt: src.UpdatedAt.Time, DisabledAt: timeOfPtr(src.DisabledAt),
 	}
 	db := s.db.WithContext(ctx)
 	if !replace {

@@ -326,11 +326,20 @@ type merger struct {
 	rep *Report
 }
 
-func (m *merger) note(c *Counts, ch Change) {
+// apply counts ch in c, lists it unless unchanged and, when the record is
+// new or the document's copy wins, writes it with put.
+func (m *merger) apply(c *Counts, ch Change, put func() error) error {
 	c.add(ch.Outcome)
 	if ch.Outcome != Unchanged {
 		m.rep.Changes = append(m.rep.Changes, ch)
 	}
+	if ch.Outcome != Created && ch.Outcome != Updated {
+		return nil
+	}
+	if err := put(); err != nil {
+		return fmt.Errorf("%s %s (%s): %w", ch.Kind, ch.ID, ch.Label, err)
+	}
+	return nil
 }
 
 // decide compares the document's copy of a record with the database's:
@@ -370,11 +379,8 @@ func (m *merger) entries(entries []Entry) error {
 			}
 			ch.Detail = fmt.Sprintf("version %d in the database, %d in the export", old.Version, e.Version)
 		}
-		m.note(&m.rep.Entries, ch)
-		if ch.Outcome == Created || ch.Outcome == Updated {
-			if err := m.st.PutEntry(m.ctx, e, exists); err != nil {
-				return fmt.Errorf("entry %s (%s): %w", e.ID, ch.Label, err)
-			}
+		if err := m.apply(&m.rep.Entries, ch, func() error { return m.st.PutEntry(m.ctx, e, exists) }); err != nil {
+			return err
 		}
 	}
 	return nil
@@ -404,11 +410,8 @@ func (m *merger) users(users []User) error {
 			}
 			ch.Detail = "no password: set one with werkwijzer user password"
 		}
-		m.note(&m.rep.Users, ch)
-		if ch.Outcome == Created || ch.Outcome == Updated {
-			if err := m.st.PutUser(m.ctx, u, exists); err != nil {
-				return fmt.Errorf("user %s (%s): %w", u.ID, u.Email, err)
-			}
+		if err := m.apply(&m.rep.Users, ch, func() error { return m.st.PutUser(m.ctx, u, exists) }); err != nil {
+			return err
 		}
 	}
 	return nil
@@ -429,11 +432,8 @@ func (m *merger) sources(sources []Source) error {
 			}
 			ch.Detail = updatedDetail(old.UpdatedAt, s.UpdatedAt)
 		}
-		m.note(&m.rep.Sources, ch)
-		if ch.Outcome == Created || ch.Outcome == Updated {
-			if err := m.st.PutSource(m.ctx, s, exists); err != nil {
-				return fmt.Errorf("source %s (%s): %w", s.ID, s.Name, err)
-			}
+		if err := m.apply(&m.rep.Sources, ch, func() error { return m.st.PutSource(m.ctx, s, exists) }); err != nil {
+			return err
 		}
 	}
 	return nil
@@ -462,11 +462,8 @@ func (m *merger) vacancies(vacancies []Vacancy) error {
 				ch.Detail += "; closed in the database"
 			}
 		}
-		m.note(&m.rep.Vacancies, ch)
-		if ch.Outcome == Created || ch.Outcome == Updated {
-			if err := m.st.PutVacancy(m.ctx, v, exists); err != nil {
-				return fmt.Errorf("vacancy %s (%s): %w", v.ID, ch.Label, err)
-			}
+		if err := m.apply(&m.rep.Vacancies, ch, func() error { return m.st.PutVacancy(m.ctx, v, exists) }); err != nil {
+			return err
 		}
 	}
 	return nil
